@@ -1,0 +1,29 @@
+export {
+  allErrorInfo,
+  type BackoffScope,
+  type ErrorCategory,
+  type ErrorInfo,
+  errorInfo,
+} from './error-codes.js';
+export {
+  AuthError,
+  createGraphApiError,
+  GraphApiError,
+  type GraphApiErrorInit,
+  type GraphErrorBody,
+  PolicyError,
+  RateLimitError,
+  RecipientError,
+  TemplateError,
+} from './graph-api-error.js';
+export { REDACTED, redact, redactHeaders } from './redact.js';
+export {
+  ConfigError,
+  NetworkError,
+  TimeoutError,
+  ValidationError,
+  type ValidationIssue,
+  WebhookPayloadError,
+  WebhookSignatureError,
+  WhatsAppError,
+} from './whatsapp-error.js';
