@@ -1,0 +1,38 @@
+export type { DedupedWebhookEvent } from './dedupe-window.js';
+export type {
+  AccountUpdateWebhookEvent,
+  MessageDeliveryStatus,
+  MessageWebhookEvent,
+  MessageWebhookEventOf,
+  PhoneNumberQualityWebhookEvent,
+  StatusWebhookEvent,
+  SystemErrorWebhookEvent,
+  TemplateCategoryWebhookEvent,
+  TemplateQualityWebhookEvent,
+  TemplateStatusWebhookEvent,
+  UnknownWebhookEvent,
+  UserPreferencesWebhookEvent,
+  WebhookContact,
+  WebhookConversation,
+  WebhookEvent,
+  WebhookEventType,
+  WebhookPricing,
+} from './events.js';
+export {
+  createWebhookHandler,
+  type WebhookHandler,
+  type WebhookHandlerOptions,
+} from './frameworks/fetch.js';
+export type * from './inbound-message.js';
+export { parseWebhook } from './parse.js';
+export { WebhookProcessor, type WebhookProcessorOptions } from './processor.js';
+export type {
+  ListenersByMessageType,
+  ListenersByStatus,
+  ListenersByType,
+  WebhookListenerResult,
+  WebhookProcessorEventName,
+  WebhookProcessorEvents,
+} from './processor-events.js';
+export { signWebhookPayload, verifyWebhookSignature } from './signature.js';
+export { toStoredEvents } from './to-stored-events.js';

@@ -1,0 +1,114 @@
+import type { SystemErrorWebhookEvent, UserPreferencesWebhookEvent, WebhookEvent } from './events.js';
+import { describeIssues, isRecord, unixSecondsToDate, unknownEvent } from './parse-helpers.js';
+import { parseMessage } from './parse-message.js';
+import { parseStatus } from './parse-status.js';
+import { userPreferenceSchema, webhookErrorSchema } from './schemas.js';
+
+/**
+ * Walks the `value` of a `messages` change: every status, every message and every system-level error.
+ * A value with none of them (a shape wacloud does not model, e.g. MM API `user_actions`) becomes one
+ * `unknown` event.
+ */
+export function parseMessagesValue(value: unknown, businessAccountId: string, out: WebhookEvent[]): void {
+  const phoneNumberId = phoneNumberIdOf(value);
+  if (!isRecord(value) || phoneNumberId === undefined) {
+    out.push(unknownEvent('messages', value, 'value.metadata.phone_number_id is missing', businessAccountId));
+    return;
+  }
+  const { statuses, messages, errors } = value;
+  if (statuses === undefined && messages === undefined && errors === undefined) {
+    out.push(unknownEvent('messages', value, 'no statuses, messages or errors in value', businessAccountId));
+    return;
+  }
+  if (statuses !== undefined) {
+    if (Array.isArray(statuses)) {
+      for (const s of statuses) out.push(parseStatus(s, phoneNumberId, businessAccountId));
+    } else out.push(unknownEvent('messages', statuses, 'value.statuses is not an array', businessAccountId));
+  }
+  if (messages !== undefined) {
+    if (Array.isArray(messages)) {
+      for (const m of messages) out.push(parseMessage(m, value.contacts, phoneNumberId, businessAccountId));
+    } else out.push(unknownEvent('messages', messages, 'value.messages is not an array', businessAccountId));
+  }
+  if (errors !== undefined) parseSystemErrors(errors, phoneNumberId, businessAccountId, out);
+}
+
+function parseSystemErrors(
+  errors: unknown,
+  phoneNumberId: string | undefined,
+  businessAccountId: string,
+  out: WebhookEvent[],
+): void {
+  if (!Array.isArray(errors)) {
+    out.push(unknownEvent('messages', errors, 'value.errors is not an array', businessAccountId));
+    return;
+  }
+  for (const e of errors) {
+    const result = webhookErrorSchema.safeParse(e);
+    if (!result.success) {
+      out.push(
+        unknownEvent('messages', e, `invalid error: ${describeIssues(result.error)}`, businessAccountId),
+      );
+      continue;
+    }
+    const raw = e as Record<string, unknown>;
+    const event: SystemErrorWebhookEvent = {
+      type: 'system_error',
+      code: result.data.code,
+      businessAccountId,
+      raw,
+    };
+    if (result.data.title !== undefined) event.title = result.data.title;
+    if (result.data.message !== undefined) event.message = result.data.message;
+    if (result.data.error_data?.details !== undefined) event.details = result.data.error_data.details;
+    if (phoneNumberId !== undefined) event.phoneNumberId = phoneNumberId;
+    out.push(event);
+  }
+}
+
+/** Walks the `value` of a `user_preferences` change: one event per `user_preferences[]` element. */
+export function parseUserPreferencesValue(
+  value: unknown,
+  businessAccountId: string,
+  out: WebhookEvent[],
+): void {
+  const list = isRecord(value) ? value.user_preferences : undefined;
+  if (!Array.isArray(list)) {
+    out.push(
+      unknownEvent('user_preferences', value, 'value.user_preferences is not an array', businessAccountId),
+    );
+    return;
+  }
+  const phoneNumberId = phoneNumberIdOf(value);
+  for (const p of list) {
+    const result = userPreferenceSchema.safeParse(p);
+    if (!result.success) {
+      const reason = `invalid user preference: ${describeIssues(result.error)}`;
+      out.push(unknownEvent('user_preferences', p, reason, businessAccountId));
+      continue;
+    }
+    const { data } = result;
+    const event: UserPreferencesWebhookEvent = {
+      type: 'user_preferences',
+      waId: (data.wa_id ?? data.user_id) as string,
+      category: data.category,
+      value: data.value,
+      timestamp: unixSecondsToDate(data.timestamp) as Date,
+      businessAccountId,
+      raw: p as Record<string, unknown>,
+    };
+    if (data.user_id !== undefined) event.userId = data.user_id;
+    if (data.detail !== undefined) event.detail = data.detail;
+    if (phoneNumberId !== undefined) event.phoneNumberId = phoneNumberId;
+    out.push(event);
+  }
+  if (isRecord(value) && value.errors !== undefined) {
+    parseSystemErrors(value.errors, phoneNumberId, businessAccountId, out);
+  }
+}
+
+function phoneNumberIdOf(value: unknown): string | undefined {
+  if (!isRecord(value) || !isRecord(value.metadata)) return undefined;
+  const id = value.metadata.phone_number_id;
+  return typeof id === 'string' && id.length > 0 ? id : undefined;
+}

@@ -1,0 +1,221 @@
+import { EventEmitter } from 'eventemitter3';
+import { ConfigError } from '../errors/index.js';
+import { eventKey } from '../metrics/event-key.js';
+import type { EventStore } from '../metrics/event-store.js';
+import type { StoredEvent } from '../metrics/stored-event.js';
+import { DedupeWindow, dedupeKeyOf } from './dedupe-window.js';
+import type { WebhookEvent } from './events.js';
+import { parseWebhook } from './parse.js';
+import type { WebhookProcessorEventName, WebhookProcessorEvents } from './processor-events.js';
+import { toStoredEvents } from './to-stored-events.js';
+
+/** Options of {@link WebhookProcessor}. */
+export interface WebhookProcessorOptions {
+  /**
+   * How many recent keys — (messageId, status), message id, (user, preference, timestamp) — are
+   * remembered for deduplication (default 10,000; 0 = off).
+   */
+  dedupeWindowSize?: number;
+  /**
+   * Where every new event is persisted (as {@link toStoredEvents}). When the store has `appendNew`, it
+   * also deduplicates across processes and restarts.
+   */
+  store?: EventStore;
+  /** Called for every new event, before the emitter listeners. */
+  onEvent?: (event: WebhookEvent) => unknown;
+  /** Called when a listener fails and no `error` listener is registered (default: `console.error`). */
+  onError?: (error: Error, event?: WebhookEvent) => void;
+}
+
+const OPTION_KEYS = new Set(['dedupeWindowSize', 'store', 'onEvent', 'onError']);
+type AnyListener = (...args: never[]) => unknown;
+
+/**
+ * Dispatches webhook events to typed listeners, dropping repeats. Meta retries and fans out webhooks,
+ * so the same status or message can arrive more than once: repeats of (messageId, status) and of a
+ * message id are dropped within a bounded window (and against the store when it has `appendNew`).
+ * Out-of-order statuses (`read` or `failed` before `delivered`) are passed through unchanged.
+ *
+ * A listener that throws or rejects never stops the others; the failure is emitted on `error`.
+ *
+ * ```ts
+ * const processor = new WebhookProcessor();
+ * processor.on('status.read', (e) => markRead(e.messageId));
+ * processor.on('message.text', (e) => reply(e.from, e.message.text.body));
+ * ```
+ */
+export class WebhookProcessor {
+  readonly #emitter = new EventEmitter<WebhookProcessorEvents>();
+  readonly #window: DedupeWindow;
+  readonly #store: EventStore | undefined;
+  readonly #onEvent: ((event: WebhookEvent) => unknown) | undefined;
+  readonly #onError: ((error: Error, event?: WebhookEvent) => void) | undefined;
+  readonly #pending = new Set<Promise<unknown>>();
+  readonly #onceWrappers = new WeakMap<AnyListener, AnyListener>();
+
+  constructor(options: WebhookProcessorOptions = {}) {
+    for (const key of Object.keys(options)) {
+      if (!OPTION_KEYS.has(key)) throw new ConfigError(`Unknown WebhookProcessor option "${key}"`);
+    }
+    const size = options.dedupeWindowSize ?? 10_000;
+    if (!Number.isInteger(size) || size < 0) {
+      throw new ConfigError('dedupeWindowSize must be a non-negative integer');
+    }
+    this.#window = new DedupeWindow(size);
+    this.#store = options.store;
+    this.#onEvent = options.onEvent;
+    this.#onError = options.onError;
+  }
+
+  /** Adds a listener. Returns the processor for chaining. */
+  on<K extends WebhookProcessorEventName>(name: K, listener: WebhookProcessorEvents[K]): this {
+    this.#emitter.on(name, listener as never);
+    return this;
+  }
+
+  /** Adds a listener that runs at most once. */
+  once<K extends WebhookProcessorEventName>(name: K, listener: WebhookProcessorEvents[K]): this {
+    const fn = listener as unknown as AnyListener;
+    const wrapper = (...args: never[]): unknown => {
+      this.#emitter.off(name, wrapper as never);
+      return fn(...args);
+    };
+    this.#onceWrappers.set(fn, wrapper);
+    this.#emitter.on(name, wrapper as never);
+    return this;
+  }
+
+  /** Removes a listener (or every listener of `name` when `listener` is omitted). */
+  off<K extends WebhookProcessorEventName>(name: K, listener?: WebhookProcessorEvents[K]): this {
+    if (listener === undefined) {
+      this.#emitter.removeAllListeners(name);
+      return this;
+    }
+    const fn = listener as unknown as AnyListener;
+    this.#emitter.off(name, (this.#onceWrappers.get(fn) ?? fn) as never);
+    return this;
+  }
+
+  /** How many listeners `name` has. */
+  listenerCount(name: WebhookProcessorEventName): number {
+    return this.#emitter.listenerCount(name);
+  }
+
+  /** Parses a payload with {@link parseWebhook} and processes its events. */
+  processPayload(payload: unknown): Promise<WebhookEvent[]> {
+    return this.process(parseWebhook(payload));
+  }
+
+  /**
+   * Drops repeats, persists the new events to the store (if any), then emits them. Resolves with the
+   * new events once every listener has been called (async listeners keep running; see {@link idle}).
+   * Rejects only when the store fails; the events are then neither emitted nor remembered, so a
+   * redelivery by Meta is processed again.
+   */
+  async process(events: readonly WebhookEvent[]): Promise<WebhookEvent[]> {
+    const keys: string[] = [];
+    let fresh: WebhookEvent[] = [];
+    for (const event of events) {
+      const key = dedupeKeyOf(event);
+      if (key === undefined) {
+        fresh.push(event);
+      } else if (this.#window.add(key)) {
+        keys.push(key);
+        fresh.push(event);
+      } else {
+        this.#dispatch('duplicate', event);
+      }
+    }
+    if (this.#store !== undefined && fresh.length > 0) {
+      try {
+        fresh = await this.#persist(this.#store, fresh);
+      } catch (error) {
+        for (const key of keys) this.#window.delete(key);
+        const failure = toError(error, 'Event store failed while processing a webhook');
+        this.#report(failure);
+        throw failure;
+      }
+    }
+    for (const event of fresh) this.#emitEvent(event);
+    return fresh;
+  }
+
+  /** Resolves when every async listener started so far has settled. */
+  async idle(): Promise<void> {
+    while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
+  }
+
+  async #persist(store: EventStore, events: WebhookEvent[]): Promise<WebhookEvent[]> {
+    const storedPerEvent = events.map(toStoredEvents);
+    const all = storedPerEvent.flat();
+    if (all.length === 0) return events;
+    if (store.appendNew === undefined) {
+      await store.append(all);
+      return events;
+    }
+    const added = new Set((await store.appendNew(all)).map(eventKey));
+    return events.filter((event, i) => {
+      const stored = storedPerEvent[i] as StoredEvent[];
+      if (stored.length === 0 || stored.some((s) => added.has(eventKey(s)))) return true;
+      this.#dispatch('duplicate', event);
+      return false;
+    });
+  }
+
+  #emitEvent(event: WebhookEvent): void {
+    if (this.#onEvent !== undefined) this.#invoke(this.#onEvent as AnyListener, event);
+    this.#dispatch('event', event);
+    this.#dispatch(event.type, event);
+    if (event.type === 'status') this.#dispatch(`status.${event.status}` as WebhookProcessorEventName, event);
+    else if (event.type === 'message') {
+      this.#dispatch(`message.${event.message.type}` as WebhookProcessorEventName, event);
+    }
+  }
+
+  #dispatch(name: WebhookProcessorEventName, event: WebhookEvent): void {
+    for (const listener of this.#emitter.listeners(name)) this.#invoke(listener as AnyListener, event);
+  }
+
+  #invoke(listener: AnyListener, event: WebhookEvent): void {
+    try {
+      const result = (listener as (e: WebhookEvent) => unknown)(event);
+      if (isPromiseLike(result)) {
+        const tracked = Promise.resolve(result).then(undefined, (error: unknown) =>
+          this.#report(toError(error, 'Webhook listener rejected'), event),
+        );
+        this.#pending.add(tracked);
+        void tracked.finally(() => this.#pending.delete(tracked));
+      }
+    } catch (error) {
+      this.#report(toError(error, 'Webhook listener threw'), event);
+    }
+  }
+
+  #report(error: Error, event?: WebhookEvent): void {
+    if (this.#emitter.listenerCount('error') > 0) {
+      for (const listener of this.#emitter.listeners('error')) {
+        try {
+          listener(error, event);
+        } catch {
+          // An error listener that throws has nowhere left to report to.
+        }
+      }
+    } else if (this.#onError !== undefined) {
+      this.#onError(error, event);
+    } else {
+      console.error('[wacloud] webhook processing failed:', error);
+    }
+  }
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+function toError(error: unknown, message: string): Error {
+  return error instanceof Error ? error : new Error(`${message}: ${String(error)}`, { cause: error });
+}

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { parseWebhook, toStoredEvents } from '../../src/webhooks/index.js';
+import { fixture, managementEnvelope, messagesEnvelope } from './helpers.js';
+
+const stored = (payload: unknown) => parseWebhook(payload).flatMap(toStoredEvents);
+
+describe('toStoredEvents', () => {
+  it('status → status with pricing and recipient', () => {
+    expect(stored(fixture('notes/delivered-v24-billable-marketing.json'))).toEqual([
+      {
+        kind: 'status',
+        messageId: 'wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI0QUQ2MjA4NEYyRkExNjMyREUA',
+        status: 'delivered',
+        at: new Date(1750030081000),
+        recipientId: '16505551234',
+        pricing: { category: 'marketing', type: 'regular', billable: true },
+      },
+    ]);
+  });
+
+  it('failed status → errorCode from errors[0]', () => {
+    expect(stored(fixture('notes/failed-131050-marketing-opt-out.json'))).toMatchObject([
+      { kind: 'status', status: 'failed', errorCode: 131050 },
+    ]);
+  });
+
+  it('text → inbound with text and no context', () => {
+    expect(stored(fixture('spec/text-message.json'))).toEqual([
+      {
+        kind: 'inbound',
+        messageId: 'wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA=',
+        recipientId: '16505551234',
+        at: new Date(1749416383000),
+        messageType: 'text',
+        text: 'Does it come in another color?',
+      },
+    ]);
+  });
+
+  it('template quick reply → inbound with buttonPayload, text and contextMessageId', () => {
+    expect(stored(fixture('notes/inbound-template-quick-reply.json'))).toMatchObject([
+      {
+        kind: 'inbound',
+        messageType: 'button',
+        text: 'Stop promotions',
+        buttonPayload: 'STOP_PROMO',
+        contextMessageId: 'wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBJBM0Y4RUU0RUNFQkFDMjYzQUMA',
+      },
+    ]);
+  });
+
+  it('interactive button reply → buttonPayload is the button id; list reply → title only', () => {
+    expect(stored(fixture('spec/interactive-button-reply-message.json'))).toMatchObject([
+      { kind: 'inbound', messageType: 'interactive', text: 'Cancel', buttonPayload: 'cancel-button' },
+    ]);
+    const [list] = stored(fixture('spec/interactive-list-reply-message.json'));
+    expect(list).toMatchObject({ messageType: 'interactive', text: 'Priority Mail Express' });
+    expect(list).not.toHaveProperty('buttonPayload');
+  });
+
+  it('BSUID-only sender → recipientId is the BSUID', () => {
+    const [event] = stored(
+      messagesEnvelope({
+        messages: [
+          { from_user_id: 'US.5', id: 'wamid.b', timestamp: '1', type: 'image', image: { id: 'm' } },
+        ],
+      }),
+    );
+    expect(event).toMatchObject({ kind: 'inbound', recipientId: 'US.5', messageType: 'image' });
+  });
+
+  it('user_preferences stop → opt_out, resume → opt_in, other values → nothing', () => {
+    const events = stored(
+      messagesEnvelope(
+        {
+          user_preferences: [
+            { wa_id: '1', category: 'marketing_messages', value: 'stop', timestamp: 10 },
+            { wa_id: '1', category: 'marketing_messages', value: 'resume', timestamp: 20 },
+            { wa_id: '1', category: 'marketing_messages', value: 'signup', timestamp: 30 },
+          ],
+        },
+        'user_preferences',
+      ),
+    );
+    expect(events).toEqual([
+      { kind: 'opt_out', recipientId: '1', at: new Date(10_000), source: 'user_preferences' },
+      { kind: 'opt_in', recipientId: '1', at: new Date(20_000), source: 'user_preferences' },
+    ]);
+  });
+
+  it('other events store nothing', () => {
+    expect(stored(fixture('notes/template-status-update.json'))).toEqual([]);
+    expect(stored(managementEnvelope('calls', {}))).toEqual([]);
+  });
+});
