@@ -1,0 +1,376 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type ConnectionOptions, DelayedError, type Job, Queue, QueueEvents, Worker } from 'bullmq';
+import { Redis, type RedisOptions } from 'ioredis';
+import { ConfigError, NetworkError, WhatsAppError } from '../../../errors/index.js';
+import type { QueueAdapter, QueueCounts, QueueRuntime, SendJob } from '../../adapter.js';
+import type { SendOutcome } from '../../outcome.js';
+import { decodeOutcome, type EncodedOutcome, encodeOutcome } from './outcome-codec.js';
+import { RedisLimits } from './redis-limits.js';
+
+/** Options of {@link BullMQAdapter}. */
+export interface BullMQAdapterOptions {
+  /** Redis connection: ioredis options or an ioredis instance (duplicated, never closed by us). */
+  connection: RedisOptions | Redis;
+  /** BullMQ queue name (default `wacloud-send-<phoneNumberId>`). */
+  queueName?: string;
+  /** BullMQ key prefix (default `bull`). */
+  prefix?: string;
+  /** Prefix of wacloud's own keys: limits, dispatch markers, idempotency (default `wacloud`). */
+  keyPrefix?: string;
+  /** Run a worker in this process (default true). Producers-only processes pass false. */
+  worker?: boolean;
+  /** Lock of an active job; a worker that dies is noticed after about this long (default 30,000 ms). */
+  lockDurationMs?: number;
+  /** How often workers look for stalled jobs (default 30,000 ms). */
+  stalledIntervalMs?: number;
+  /** How long idempotency keys and dispatch markers are kept (default 7 days). */
+  retentionMs?: number;
+  /** How long an in-flight request counts before its worker is presumed dead (default 60,000 ms). */
+  leaseMs?: number;
+  /** Pacer slack in ms (default 20). */
+  burstToleranceMs?: number;
+}
+
+const KNOWN = new Set([
+  'connection',
+  'queueName',
+  'prefix',
+  'keyPrefix',
+  'worker',
+  'lockDurationMs',
+  'stalledIntervalMs',
+  'retentionMs',
+  'leaseMs',
+  'burstToleranceMs',
+]);
+
+const SENT = 'sent:';
+const DISPATCHING = 'dispatching';
+
+/**
+ * Runs the send queue on BullMQ: jobs live in Redis, any number of worker processes on any number
+ * of machines share the per-number throughput limit and per-recipient spacing through Redis Lua
+ * reservations, and retries follow the same policy (`maxAttempts`, number pauses, 4^X pair backoff).
+ *
+ * Crash safety: before each request the worker writes a dispatch marker, and after a success the
+ * message id. A job re-run after its worker died (BullMQ stalled-job recovery) finds the marker:
+ * with a message id it ends `sent` without a second request; with only the marker it ends
+ * `unknown` (the request may have reached Meta) and is never re-sent. Nothing is sent twice by
+ * wacloud and nothing is lost.
+ *
+ * Outcome promises and events live in the process that enqueued (via BullMQ queue events); the
+ * event store is written by the worker that processed the job.
+ */
+export class BullMQAdapter implements QueueAdapter {
+  private runtime: QueueRuntime | undefined;
+  private queue: Queue | undefined;
+  private events: QueueEvents | undefined;
+  private worker: Worker | undefined;
+  private redis: Redis | undefined;
+  private limits: RedisLimits | undefined;
+  private ready: Promise<void> | undefined;
+  private listening: Promise<void> | undefined;
+  private readonly waiting = new Map<string, { job: SendJob; resolve: (outcome: SendOutcome) => void }>();
+  private idleWaiters: Array<() => void> = [];
+  private active = 0;
+  private dispatching: Promise<void> = Promise.resolve();
+  private closed = false;
+  private readonly options: BullMQAdapterOptions;
+
+  /** @param options Redis connection and BullMQ tuning; throughput settings come from `SendQueue`. */
+  constructor(options: BullMQAdapterOptions) {
+    for (const key of Object.keys(options)) {
+      if (!KNOWN.has(key)) throw new ConfigError(`Unknown BullMQAdapter option: ${key}`);
+    }
+    if (!options.connection) throw new ConfigError('BullMQAdapter needs a Redis connection');
+    this.options = options;
+  }
+
+  /** The BullMQ queue name in use (after attach). */
+  get queueName(): string {
+    return this.options.queueName ?? `wacloud-send-${this.requireRuntime().phoneNumberId}`;
+  }
+
+  attach(runtime: QueueRuntime): void {
+    if (this.runtime) throw new ConfigError('A BullMQAdapter belongs to one SendQueue; create one per queue');
+    this.runtime = runtime;
+    const connection = this.connectionOptions();
+    const prefix = this.options.prefix ?? 'bull';
+    this.redis =
+      this.options.connection instanceof Redis
+        ? this.options.connection.duplicate()
+        : new Redis(connection as RedisOptions);
+    this.limits = new RedisLimits(this.redis, this.keyPrefix, runtime.phoneNumberId, {
+      limit: runtime.messagesPerSecond,
+      pairIntervalMs: runtime.perRecipientIntervalMs,
+      leaseMs: this.options.leaseMs ?? 60_000,
+      toleranceMs: this.options.burstToleranceMs ?? 20,
+      retentionMs: this.retentionMs,
+    });
+    this.queue = new Queue(this.queueName, { connection, prefix });
+    if (this.options.worker !== false) {
+      this.worker = new Worker(this.queueName, (job, token) => this.process(job, token), {
+        connection,
+        prefix,
+        concurrency: runtime.concurrency,
+        lockDuration: this.options.lockDurationMs ?? 30_000,
+        stalledInterval: this.options.stalledIntervalMs ?? 30_000,
+        maxStalledCount: 10,
+      });
+      this.worker.on('error', () => undefined);
+    }
+    this.ready = this.queue.waitUntilReady().then(() => undefined);
+  }
+
+  async add(job: SendJob): Promise<SendOutcome> {
+    this.requireRuntime();
+    await this.ready;
+    this.listening ??= this.listen();
+    await this.listening;
+    if (this.closed)
+      return { status: 'skipped', reason: 'closed', attempts: 0, recipientId: job.recipientId };
+    const key = job.options.idempotencyKey;
+    if (key !== undefined) {
+      const taken = await this.redis!.set(this.idempotencyKey(key), '1', 'PX', this.retentionMs, 'NX');
+      if (taken === null) {
+        return {
+          status: 'skipped',
+          reason: 'duplicate',
+          attempts: 0,
+          recipientId: job.recipientId,
+          idempotencyKey: key,
+        };
+      }
+    }
+    const jobId = key === undefined ? `r-${randomUUID()}` : `k-${Buffer.from(key).toString('base64url')}`;
+    const outcome = await new Promise<SendOutcome>((resolve) => {
+      this.waiting.set(jobId, { job, resolve });
+      this.queue!.add(
+        'send',
+        { ...job, id: jobId },
+        {
+          jobId,
+          attempts: 1,
+          removeOnComplete: { age: 3600, count: 10_000 },
+          removeOnFail: { age: 24 * 3600 },
+        },
+      ).catch((error: unknown) =>
+        this.resolveFailed(jobId, error instanceof Error ? error.message : String(error)),
+      );
+    });
+    if (key !== undefined && (outcome.status === 'failed' || outcome.status === 'skipped')) {
+      // Free the key and the job id derived from it, so the message can be enqueued again.
+      await this.redis!.del(this.idempotencyKey(key)).catch(() => undefined);
+      await this.queue!.remove(jobId).catch(() => undefined);
+    }
+    return outcome;
+  }
+
+  async pause(): Promise<void> {
+    await this.worker?.pause();
+  }
+
+  resume(): void {
+    this.worker?.resume();
+  }
+
+  onIdle(): Promise<void> {
+    if (this.waiting.size === 0 && this.active === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /**
+   * Closes the local worker (after its active jobs), removes this process's jobs that no worker has
+   * started (they end `skipped`/`closed`), waits for the ones being sent elsewhere, then disconnects.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.ready;
+    await this.worker?.close();
+    for (const jobId of [...this.waiting.keys()]) {
+      const job = await this.queue!.getJob(jobId);
+      const state = job ? await job.getState() : 'unknown';
+      if (job && (state === 'waiting' || state === 'delayed' || state === 'prioritized')) {
+        const removed = await job.remove().then(
+          () => true,
+          () => false,
+        );
+        if (removed) this.resolveJob(jobId, closedOutcome(this.waiting.get(jobId)?.job));
+      }
+    }
+    await this.onIdle();
+    await Promise.all([this.events?.close(), this.queue?.close()]);
+    this.redis?.disconnect();
+  }
+
+  counts(): QueueCounts {
+    return { pending: Math.max(0, this.waiting.size - this.active), inFlight: this.active };
+  }
+
+  // Queue events are read only by processes that enqueue: pure workers skip that stream.
+  private async listen(): Promise<void> {
+    const events = new QueueEvents(this.queueName, {
+      connection: this.connectionOptions(),
+      prefix: this.options.prefix ?? 'bull',
+    });
+    this.events = events;
+    events.on('completed', ({ jobId, returnvalue }) => this.resolveJob(jobId, parseOutcome(returnvalue)));
+    events.on('failed', ({ jobId, failedReason }) => this.resolveFailed(jobId, failedReason));
+    await events.waitUntilReady();
+  }
+
+  private get keyPrefix(): string {
+    return this.options.keyPrefix ?? 'wacloud';
+  }
+
+  private get retentionMs(): number {
+    return this.options.retentionMs ?? 7 * 24 * 3600_000;
+  }
+
+  private idempotencyKey(key: string): string {
+    return `${this.keyPrefix}:${this.queueName}:idem:${key}`;
+  }
+
+  private markerKey(jobId: string): string {
+    return `${this.keyPrefix}:${this.queueName}:dispatch:${jobId}`;
+  }
+
+  private connectionOptions(): ConnectionOptions {
+    const connection = this.options.connection;
+    if (connection instanceof Redis) return connection;
+    return { ...connection, maxRetriesPerRequest: null };
+  }
+
+  private requireRuntime(): QueueRuntime {
+    if (!this.runtime) throw new ConfigError('BullMQAdapter is not attached to a SendQueue');
+    return this.runtime;
+  }
+
+  private async process(bullJob: Job<SendJob>, token: string | undefined): Promise<EncodedOutcome> {
+    const runtime = this.requireRuntime();
+    const limits = this.limits!;
+    const job: SendJob = { ...bullJob.data, id: bullJob.id ?? bullJob.data.id };
+    const markerKey = this.markerKey(job.id);
+
+    const skip = await runtime.precheck(job);
+    if (skip) return this.finish(job, skip);
+
+    const member = `${job.id}:${job.attempts}:${randomUUID()}`;
+    // One dispatch loop per process at a time: no thundering herd of pollers on Redis.
+    const verdict = this.dispatching.then(async () => {
+      for (;;) {
+        const v = await limits.dispatch(member, job.recipientId, markerKey);
+        if (v.kind !== 'wait') return v;
+        await sleep(v.ms);
+      }
+    });
+    this.dispatching = verdict.then(
+      () => undefined,
+      () => undefined,
+    );
+    const decided = await verdict;
+    if (decided.kind === 'marked') return this.finish(job, recoveredOutcome(job, decided.marker));
+    if (decided.kind === 'recipient_wait') {
+      await bullJob.moveToDelayed(Date.now() + decided.ms, token);
+      throw new DelayedError();
+    }
+
+    this.active++;
+    let result: Awaited<ReturnType<QueueRuntime['attempt']>>;
+    try {
+      result = await runtime.attempt(job);
+    } catch (error) {
+      await limits.finish(member, markerKey, DISPATCHING).catch(() => undefined);
+      throw error;
+    } finally {
+      this.active--;
+    }
+    if (result.kind === 'done') {
+      const { outcome } = result;
+      // sent: remember the id; unknown: keep "dispatching" so a re-run never re-sends; failed: refused, forget.
+      const marker =
+        outcome.status === 'sent' ? SENT + outcome.messageId : outcome.status === 'failed' ? '' : DISPATCHING;
+      await limits.finish(member, markerKey, marker);
+      return this.finish(job, outcome);
+    }
+    // The request was refused: it is safe to send again later.
+    await limits.finish(member, markerKey, '');
+    runtime.retrying({
+      job,
+      attempt: job.attempts,
+      scope: result.scope,
+      delayMs: result.delayMs,
+      error: result.error,
+    });
+    if (result.scope === 'number') await limits.pauseNumber(result.delayMs);
+    if (result.scope === 'recipient') await limits.holdRecipient(job.recipientId, result.delayMs);
+    else await limits.releaseRecipient(job.recipientId);
+    await bullJob.updateData(job);
+    await bullJob.moveToDelayed(Date.now() + (result.scope === 'recipient' ? 0 : result.delayMs), token);
+    throw new DelayedError();
+  }
+
+  private finish(job: SendJob, outcome: SendOutcome): EncodedOutcome {
+    this.requireRuntime().settle(job, outcome);
+    return encodeOutcome(outcome);
+  }
+
+  private resolveJob(jobId: string, outcome: SendOutcome): void {
+    const entry = this.waiting.get(jobId);
+    if (!entry) return;
+    this.waiting.delete(jobId);
+    entry.resolve(outcome);
+    if (this.waiting.size === 0 && this.active === 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      this.requireRuntime().idle();
+      for (const resolve of waiters) resolve();
+    }
+  }
+
+  private resolveFailed(jobId: string, reason: string): void {
+    const entry = this.waiting.get(jobId);
+    if (!entry) return;
+    this.resolveJob(jobId, {
+      status: 'failed',
+      error: new WhatsAppError(`Queue job failed: ${reason}`),
+      attempts: entry.job.attempts,
+      recipientId: entry.job.recipientId,
+      ...(entry.job.options.idempotencyKey === undefined
+        ? {}
+        : { idempotencyKey: entry.job.options.idempotencyKey }),
+    });
+  }
+}
+
+function parseOutcome(value: unknown): SendOutcome {
+  const encoded = (typeof value === 'string' ? JSON.parse(value) : value) as EncodedOutcome;
+  return decodeOutcome(encoded);
+}
+
+function closedOutcome(job: SendJob | undefined): SendOutcome {
+  return {
+    status: 'skipped',
+    reason: 'closed',
+    attempts: job?.attempts ?? 0,
+    recipientId: job?.recipientId ?? '',
+  };
+}
+
+function recoveredOutcome(job: SendJob, marker: string): SendOutcome {
+  const base = {
+    attempts: job.attempts,
+    recipientId: job.recipientId,
+    ...(job.options.idempotencyKey === undefined ? {} : { idempotencyKey: job.options.idempotencyKey }),
+  };
+  if (marker.startsWith(SENT)) return { ...base, status: 'sent', messageId: marker.slice(SENT.length) };
+  return {
+    ...base,
+    status: 'unknown',
+    error: new NetworkError('The worker stopped while this request was in flight; it may have reached Meta', {
+      requestMayHaveReachedServer: true,
+    }),
+  };
+}

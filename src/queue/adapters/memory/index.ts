@@ -1,0 +1,1 @@
+export { MemoryQueueAdapter, type MemoryQueueAdapterOptions } from './memory-adapter.js';

@@ -1,0 +1,246 @@
+import { EventEmitter } from 'eventemitter3';
+import type { EnqueueOptions } from './adapter.js';
+import type { SendOutcome } from './outcome.js';
+import { asWhatsAppError, defined } from './policy-runtime.js';
+import { preflightTemplate } from './preflight.js';
+import { recipientIdOf } from './recipient-id.js';
+import type { OutgoingMessageLike, QueueClient } from './send-client.js';
+import { assignVariant, type VariantSpec } from './variants.js';
+
+/** What `build` gets besides the recipient. */
+export interface CampaignBuildContext {
+  /** The campaign id. */
+  campaignId: string;
+  /** The A/B variant assigned to this recipient (undefined without variants). */
+  variant: string | undefined;
+  /** 0-based position of the recipient in the stream. */
+  index: number;
+}
+
+/** What `sendCampaign()` takes. */
+export interface CampaignSpec<R> {
+  /** Campaign id, recorded with every send. */
+  campaignId: string;
+  /** Recipients: an array, iterable, async iterable, or a Readable stream (CSV rows, a DB cursor). */
+  recipients: Iterable<R> | AsyncIterable<R>;
+  /** Builds the message for one recipient. */
+  build(recipient: R, context: CampaignBuildContext): OutgoingMessageLike | Promise<OutgoingMessageLike>;
+  /** A/B variants, assigned deterministically by recipient. */
+  variants?: ReadonlyArray<string | VariantSpec>;
+  /**
+   * The stable key variants are assigned by (default: the recipient itself when it is a string,
+   * else its `to`, `phone`, `wa_id`, `recipient` or `id` field).
+   */
+  recipientKey?: (recipient: R) => string;
+  /** Segment name per recipient. */
+  segment?: (recipient: R) => string | undefined;
+  /** Metadata stored with each `outbound` event. */
+  metadata?: (recipient: R) => Record<string, unknown> | undefined;
+  /** Idempotency key per message (default `<campaignId>:<recipientId>`, so a re-run skips what was sent). */
+  idempotencyKey?: (recipient: R, message: OutgoingMessageLike) => string;
+  /** Check each template (exists, APPROVED, parameter counts) before its first send; a failure rejects `done`. */
+  preflight?: boolean;
+  /** Number of recipients, for `remaining` and ETA when `recipients` is not an array. */
+  total?: number;
+  /** Most messages of this campaign queued but not finished (default 1,000): the memory bound. */
+  maxPending?: number;
+}
+
+/** Progress of a campaign. */
+export interface CampaignProgress {
+  /** Messages Meta accepted. */
+  sent: number;
+  /** Messages that failed (including recipients whose message could not be built). */
+  failed: number;
+  /** Messages skipped (suppressed, duplicate, queue closed). */
+  skipped: number;
+  /** Messages with no answer (may have been sent). */
+  unknown: number;
+  /** Recipients read from the source so far. */
+  read: number;
+  /** Messages still to finish: of `total` when known, else of those read so far. */
+  remaining: number;
+  /** Finished messages per second since the first one was queued. */
+  ratePerSecond: number;
+  /** Estimated milliseconds to finish (undefined when the total is unknown or the rate is 0). */
+  etaMs: number | undefined;
+  /** Whether the source is exhausted and every message finished. */
+  done: boolean;
+}
+
+/** Events of a {@link CampaignHandle}. */
+export interface CampaignEvents {
+  /** After every finished message. */
+  progress: (progress: CampaignProgress) => void;
+  /** One message finished. */
+  outcome: (outcome: SendOutcome) => void;
+}
+
+/** A running campaign. */
+export interface CampaignHandle extends EventEmitter<CampaignEvents> {
+  /** The campaign id. */
+  readonly campaignId: string;
+  /** Current progress. */
+  progress(): CampaignProgress;
+  /** Stops reading recipients; messages already queued still finish. */
+  cancel(): void;
+  /** Resolves with the final progress; rejects only when pre-flight fails or the source throws. */
+  readonly done: Promise<CampaignProgress>;
+}
+
+/** The part of `SendQueue` a campaign drives. */
+export interface CampaignQueue {
+  /** Queues one message. */
+  enqueue(message: OutgoingMessageLike, options?: EnqueueOptions): Promise<SendOutcome>;
+  /** The client, for pre-flight. */
+  readonly client: QueueClient;
+  /** Writes buffered store events. */
+  flushStore(): Promise<void>;
+  /** Current time. */
+  now(): number;
+}
+
+function defaultKey(recipient: unknown): string | undefined {
+  if (typeof recipient === 'string') return recipient;
+  if (recipient && typeof recipient === 'object') {
+    for (const field of ['to', 'phone', 'wa_id', 'recipient', 'id']) {
+      const value = (recipient as Record<string, unknown>)[field];
+      if (typeof value === 'string' || typeof value === 'number') return String(value);
+    }
+  }
+  return undefined;
+}
+
+class Campaign<R> extends EventEmitter<CampaignEvents> implements CampaignHandle {
+  readonly campaignId: string;
+  readonly done: Promise<CampaignProgress>;
+  private counts = { sent: 0, failed: 0, skipped: 0, unknown: 0 };
+  private read = 0;
+  private pending = 0;
+  private finished = false;
+  private cancelled = false;
+  private readonly preflighted = new Set<string>();
+  private startedAt: number | undefined;
+  private wakeReader: (() => void) | undefined;
+  private readonly total: number | undefined;
+
+  constructor(
+    private readonly queue: CampaignQueue,
+    private readonly spec: CampaignSpec<R>,
+  ) {
+    super();
+    this.campaignId = spec.campaignId;
+    this.total = spec.total ?? (Array.isArray(spec.recipients) ? spec.recipients.length : undefined);
+    this.done = this.run();
+    this.done.catch(() => undefined);
+  }
+
+  cancel(): void {
+    this.cancelled = true;
+  }
+
+  progress(): CampaignProgress {
+    const finishedCount = this.counts.sent + this.counts.failed + this.counts.skipped + this.counts.unknown;
+    const elapsed = this.startedAt === undefined ? 0 : (this.queue.now() - this.startedAt) / 1000;
+    const ratePerSecond = elapsed > 0 ? finishedCount / elapsed : 0;
+    const remaining = Math.max(0, (this.finished ? this.read : (this.total ?? this.read)) - finishedCount);
+    const etaMs =
+      this.total !== undefined && ratePerSecond > 0 ? (remaining / ratePerSecond) * 1000 : undefined;
+    return {
+      ...this.counts,
+      read: this.read,
+      remaining,
+      ratePerSecond,
+      etaMs,
+      done: this.finished && this.pending === 0,
+    };
+  }
+
+  private async run(): Promise<CampaignProgress> {
+    const maxPending = this.spec.maxPending ?? 1000;
+    for await (const recipient of this.spec.recipients) {
+      if (this.cancelled) break;
+      while (this.pending >= maxPending) await new Promise<void>((resolve) => (this.wakeReader = resolve));
+      const index = this.read++;
+      this.startedAt ??= this.queue.now();
+      await this.queueOne(recipient, index);
+    }
+    this.finished = true;
+    while (this.pending > 0) await new Promise<void>((resolve) => (this.wakeReader = resolve));
+    await this.queue.flushStore();
+    return this.progress();
+  }
+
+  private async queueOne(recipient: R, index: number): Promise<void> {
+    const spec = this.spec;
+    let message: OutgoingMessageLike;
+    let options: EnqueueOptions;
+    try {
+      const key = spec.recipientKey ? spec.recipientKey(recipient) : defaultKey(recipient);
+      const variant =
+        spec.variants && key !== undefined ? assignVariant(key, spec.variants, this.campaignId) : undefined;
+      message = await spec.build(recipient, { campaignId: this.campaignId, variant, index });
+      const variantOf =
+        variant ??
+        (spec.variants ? assignVariant(recipientIdOf(message), spec.variants, this.campaignId) : undefined);
+      options = {
+        campaignId: this.campaignId,
+        idempotencyKey: spec.idempotencyKey
+          ? spec.idempotencyKey(recipient, message)
+          : `${this.campaignId}:${recipientIdOf(message)}`,
+        ...defined({
+          variant: variantOf,
+          segment: spec.segment?.(recipient),
+          metadata: spec.metadata?.(recipient),
+        }),
+      };
+    } catch (error) {
+      this.record({
+        status: 'failed',
+        error: asWhatsAppError(error),
+        attempts: 0,
+        recipientId: defaultKey(recipient) ?? '',
+      });
+      return;
+    }
+    // Pre-flight errors reject `done` before any message of the campaign is sent.
+    // Each distinct template (name + language) is checked once, before its first send.
+    const templateKey = message.template
+      ? `${message.template.name}|${message.template.language?.code ?? ''}`
+      : '';
+    if (spec.preflight && !this.preflighted.has(templateKey)) {
+      await preflightTemplate(this.queue.client, message);
+      this.preflighted.add(templateKey);
+    }
+    this.pending++;
+    this.queue.enqueue(message, options).then(
+      (outcome) => this.settle(outcome),
+      (error: unknown) =>
+        this.settle({
+          status: 'failed',
+          error: asWhatsAppError(error),
+          attempts: 0,
+          recipientId: defaultKey(recipient) ?? '',
+        }),
+    );
+  }
+
+  private settle(outcome: SendOutcome): void {
+    this.pending--;
+    this.record(outcome);
+    const wake = this.wakeReader;
+    this.wakeReader = undefined;
+    wake?.();
+  }
+
+  private record(outcome: SendOutcome): void {
+    this.counts[outcome.status]++;
+    this.emit('outcome', outcome);
+    this.emit('progress', this.progress());
+  }
+}
+
+/** Starts a campaign on a queue (what `SendQueue.sendCampaign` calls). */
+export function startCampaign<R>(queue: CampaignQueue, spec: CampaignSpec<R>): CampaignHandle {
+  return new Campaign(queue, spec);
+}

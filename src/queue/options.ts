@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import { ConfigError } from '../errors/index.js';
+import type { QueueAdapter } from './adapter.js';
+import type { QueueEventSink, QueueSuppressionList } from './collaborators.js';
+import type { RetrySettings } from './retry-policy.js';
+import type { QueueClient } from './send-client.js';
+
+/** Options of `new SendQueue()`. Unknown keys are rejected. */
+export interface SendQueueOptions {
+  /** The client that sends (`WhatsAppClient`, or anything with `phoneNumberId` and `messages.send`). */
+  client: QueueClient;
+  /** Event store that receives an `outbound` or `send_failed` event per send (batched). */
+  store?: QueueEventSink;
+  /** Suppression list checked before every send; 131050 adds the recipient to it. */
+  suppression?: QueueSuppressionList;
+  /** Where queued messages live: in memory (default) or the BullMQ adapter from `wacloud/bullmq`. */
+  adapter?: QueueAdapter;
+  /** Most requests reaching Meta in any sliding second for this number (1–1,000; default 80). */
+  messagesPerSecond?: number;
+  /** Minimum time between two sends to one recipient (default 6,000 ms). */
+  perRecipientIntervalMs?: number;
+  /** Most requests per message, including the first (default 5). */
+  maxAttempts?: number;
+  /** Most requests in flight at once (default `max(16, messagesPerSecond / 2)`). */
+  concurrency?: number;
+  /** Backoff tuning (milliseconds): `baseDelayMs`, `maxDelayMs`, `pairBackoffUnitMs`, `longDelayMs`. */
+  retry?: Partial<Pick<RetrySettings, 'baseDelayMs' | 'maxDelayMs' | 'pairBackoffUnitMs' | 'longDelayMs'>>;
+  /** How many idempotency keys the queue remembers in memory (default 10,000; oldest forgotten first). */
+  idempotencyCacheSize?: number;
+  /** Event-store batching: flush after this many events (default 500) ... */
+  storeBatchSize?: number;
+  /** ... or after this long (default 1,000 ms). */
+  storeFlushMs?: number;
+  /** Randomness for jitter and nothing else (default `Math.random`). */
+  random?: () => number;
+  /** Clock in milliseconds (default `Date.now`); injectable for tests. */
+  now?: () => number;
+}
+
+/** {@link SendQueueOptions} with every default applied. */
+export interface ResolvedSendQueueOptions {
+  client: QueueClient;
+  store: QueueEventSink | undefined;
+  suppression: QueueSuppressionList | undefined;
+  adapter: QueueAdapter | undefined;
+  messagesPerSecond: number;
+  perRecipientIntervalMs: number;
+  concurrency: number;
+  retry: RetrySettings;
+  idempotencyCacheSize: number;
+  storeBatchSize: number;
+  storeFlushMs: number;
+  now: () => number;
+}
+
+const fn = z.custom<(...args: never[]) => unknown>(
+  (value) => typeof value === 'function',
+  'expected a function',
+);
+const object = z.custom<object>((value) => typeof value === 'object' && value !== null, 'expected an object');
+const ms = z.number().int().nonnegative();
+
+const schema = z.strictObject({
+  client: object,
+  store: object.optional(),
+  suppression: object.optional(),
+  adapter: object.optional(),
+  messagesPerSecond: z.number().positive().max(1000).optional(),
+  perRecipientIntervalMs: ms.optional(),
+  maxAttempts: z.number().int().min(1).max(100).optional(),
+  concurrency: z.number().int().min(1).max(10_000).optional(),
+  retry: z
+    .strictObject({
+      baseDelayMs: ms.optional(),
+      maxDelayMs: ms.optional(),
+      pairBackoffUnitMs: ms.optional(),
+      longDelayMs: ms.optional(),
+    })
+    .optional(),
+  idempotencyCacheSize: z.number().int().positive().optional(),
+  storeBatchSize: z.number().int().positive().optional(),
+  storeFlushMs: ms.optional(),
+  random: fn.optional(),
+  now: fn.optional(),
+});
+
+/** Validates `SendQueue` options (unknown keys rejected) and applies the defaults. */
+export function resolveSendQueueOptions(options: SendQueueOptions): ResolvedSendQueueOptions {
+  const parsed = schema.safeParse(options);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const path = issue?.path.join('.') ?? '';
+    const keys = issue && 'keys' in issue ? ` ${(issue.keys as string[]).join(', ')}` : '';
+    throw new ConfigError(
+      `Invalid SendQueue option ${path || '(root)'}: ${issue?.message ?? 'invalid'}${keys}`,
+    );
+  }
+  const client = options.client;
+  if (typeof client.phoneNumberId !== 'string' || typeof client.messages?.send !== 'function') {
+    throw new ConfigError('SendQueue option client needs phoneNumberId and messages.send()');
+  }
+  const messagesPerSecond = options.messagesPerSecond ?? 80;
+  return {
+    client,
+    store: options.store,
+    suppression: options.suppression,
+    adapter: options.adapter,
+    messagesPerSecond,
+    perRecipientIntervalMs: options.perRecipientIntervalMs ?? 6000,
+    concurrency: options.concurrency ?? Math.max(16, Math.ceil(messagesPerSecond / 2)),
+    retry: {
+      maxAttempts: options.maxAttempts ?? 5,
+      baseDelayMs: options.retry?.baseDelayMs ?? 1000,
+      maxDelayMs: options.retry?.maxDelayMs ?? 60_000,
+      pairBackoffUnitMs: options.retry?.pairBackoffUnitMs ?? 1000,
+      longDelayMs: options.retry?.longDelayMs ?? 60_000,
+      random: options.random ?? Math.random,
+    },
+    idempotencyCacheSize: options.idempotencyCacheSize ?? 10_000,
+    storeBatchSize: options.storeBatchSize ?? 500,
+    storeFlushMs: options.storeFlushMs ?? 1000,
+    now: options.now ?? Date.now,
+  };
+}

@@ -1,0 +1,30 @@
+import type { WhatsAppError } from '../errors/index.js';
+
+/**
+ * How one enqueued message ended. Exactly one outcome per message:
+ * `sent` (Meta accepted it), `failed` (refused, or retries exhausted), `skipped` (never sent:
+ * suppressed, duplicate idempotency key, or the queue closed first), `unknown` (the request may
+ * have reached Meta but no answer came back; never re-sent automatically).
+ */
+export type SendStatus = 'sent' | 'failed' | 'skipped' | 'unknown';
+
+/** Why a message was `skipped`. */
+export type SkipReason = 'suppressed' | 'duplicate' | 'closed';
+
+/** The result every `enqueue()` promise resolves to (it never rejects). */
+export interface SendOutcome {
+  /** How the message ended. */
+  status: SendStatus;
+  /** Meta's message id, when `sent`. */
+  messageId?: string;
+  /** The typed error, when `failed` or `unknown`. */
+  error?: WhatsAppError;
+  /** Requests made for this message (0 when skipped before any request). */
+  attempts: number;
+  /** Why it was skipped, when `skipped`. */
+  reason?: SkipReason;
+  /** Who the message was for (`to`, digits only, or the BSUID). */
+  recipientId: string;
+  /** The idempotency key the message was enqueued with. */
+  idempotencyKey?: string;
+}

@@ -1,0 +1,163 @@
+import { GraphApiError, WhatsAppError } from '../errors/index.js';
+import type { AttemptResult, QueueRuntime, RetryInfo, SendJob } from './adapter.js';
+import { EventRecorder } from './event-recorder.js';
+import type { ResolvedSendQueueOptions } from './options.js';
+import type { SendOutcome } from './outcome.js';
+import { decideRetry } from './retry-policy.js';
+
+const PAIR_RATE = 131056;
+
+/** Hooks the runtime reports through (the owning `SendQueue` turns them into events). */
+export interface PolicyRuntimeHooks {
+  /** A retry was scheduled. */
+  onRetry(info: RetryInfo): void;
+  /** The adapter went idle. */
+  onIdle(): void;
+  /** A background task (store write, suppression write) failed. */
+  onError(error: unknown): void;
+}
+
+/**
+ * The send policy every adapter runs: suppression pre-check, one request with the client's own
+ * retries off, the error policy, and recording of final outcomes in the event store.
+ */
+export class PolicyRuntime implements QueueRuntime {
+  readonly phoneNumberId: string;
+  readonly messagesPerSecond: number;
+  readonly perRecipientIntervalMs: number;
+  readonly concurrency: number;
+  private readonly recorder: EventRecorder | undefined;
+
+  constructor(
+    private readonly settings: ResolvedSendQueueOptions,
+    private readonly hooks: PolicyRuntimeHooks,
+  ) {
+    this.phoneNumberId = settings.client.phoneNumberId;
+    this.messagesPerSecond = settings.messagesPerSecond;
+    this.perRecipientIntervalMs = settings.perRecipientIntervalMs;
+    this.concurrency = settings.concurrency;
+    this.recorder = settings.store
+      ? new EventRecorder({
+          sink: settings.store,
+          batchSize: settings.storeBatchSize,
+          flushMs: settings.storeFlushMs,
+          onError: (error) => hooks.onError(error),
+        })
+      : undefined;
+  }
+
+  now(): number {
+    return this.settings.now();
+  }
+
+  precheck(job: SendJob): SendOutcome | undefined | Promise<SendOutcome | undefined> {
+    const list = this.settings.suppression;
+    if (!list) return undefined;
+    const verdict = list.isSuppressed(job.recipientId);
+    if (verdict instanceof Promise)
+      return verdict.then((suppressed) => this.suppressedOutcome(job, suppressed));
+    return this.suppressedOutcome(job, verdict);
+  }
+
+  async attempt(job: SendJob, signal?: AbortSignal): Promise<AttemptResult> {
+    job.attempts++;
+    try {
+      const result = await this.settings.client.messages.send(job.message, {
+        maxRetries: 0,
+        ...(signal ? { signal } : {}),
+      });
+      return { kind: 'done', outcome: { ...this.base(job), status: 'sent', messageId: result.messageId } };
+    } catch (thrown) {
+      const error = asWhatsAppError(thrown);
+      const decision = decideRetry(
+        error,
+        { attempt: job.attempts, pairRateHits: job.pairRateHits },
+        this.settings.retry,
+      );
+      if (error instanceof GraphApiError && error.code === PAIR_RATE) job.pairRateHits++;
+      if (decision.action === 'retry') {
+        return { kind: 'retry', scope: decision.scope, delayMs: decision.delayMs, error };
+      }
+      if (decision.action === 'fail' && decision.suppressRecipient) this.suppress(job.recipientId);
+      const status = decision.action === 'unknown' ? 'unknown' : 'failed';
+      return { kind: 'done', outcome: { ...this.base(job), status, error } };
+    }
+  }
+
+  retrying(info: RetryInfo): void {
+    this.hooks.onRetry(info);
+  }
+
+  settle(job: SendJob, outcome: SendOutcome): void {
+    if (!this.recorder) return;
+    const { campaignId, variant, segment, idempotencyKey, metadata } = job.options;
+    const at = new Date(this.settings.now());
+    if (outcome.status === 'sent' && outcome.messageId) {
+      const templateName = job.message.template?.name;
+      this.recorder.record({
+        kind: 'outbound',
+        messageId: outcome.messageId,
+        recipientId: job.recipientId,
+        at,
+        phoneNumberId: this.phoneNumberId,
+        ...defined({ campaignId, variant, segment, templateName }),
+        ...(metadata || idempotencyKey ? { metadata: { ...metadata, ...defined({ idempotencyKey }) } } : {}),
+      });
+    } else if (outcome.status === 'failed') {
+      const errorCode = outcome.error instanceof GraphApiError ? outcome.error.code : undefined;
+      this.recorder.record({
+        kind: 'send_failed',
+        recipientId: job.recipientId,
+        at,
+        ...defined({ campaignId, variant, segment, errorCode, idempotencyKey }),
+      });
+    }
+  }
+
+  idle(): void {
+    void this.flush();
+    this.hooks.onIdle();
+  }
+
+  /** Writes buffered store events. */
+  flush(): Promise<void> {
+    return this.recorder?.flush() ?? Promise.resolve();
+  }
+
+  private base(job: SendJob): Pick<SendOutcome, 'attempts' | 'recipientId' | 'idempotencyKey'> {
+    return {
+      attempts: job.attempts,
+      recipientId: job.recipientId,
+      ...defined({ idempotencyKey: job.options.idempotencyKey }),
+    };
+  }
+
+  private suppressedOutcome(job: SendJob, suppressed: boolean): SendOutcome | undefined {
+    return suppressed ? { ...this.base(job), status: 'skipped', reason: 'suppressed' } : undefined;
+  }
+
+  private suppress(recipientId: string): void {
+    try {
+      const result = this.settings.suppression?.suppress(recipientId, 'error_131050');
+      if (result instanceof Promise) result.catch((error: unknown) => this.hooks.onError(error));
+    } catch (error) {
+      this.hooks.onError(error);
+    }
+  }
+}
+
+/** Anything thrown by a client, as a wacloud error (foreign errors are wrapped, kept as `cause`). */
+export function asWhatsAppError(thrown: unknown): WhatsAppError {
+  if (thrown instanceof WhatsAppError) return thrown;
+  const message = thrown instanceof Error ? thrown.message : String(thrown);
+  return new WhatsAppError(`Send failed: ${message}`, { cause: thrown });
+}
+
+/** Copies the keys whose value is not undefined (keeps optional properties absent, not undefined). */
+export function defined<T extends Record<string, unknown>>(record: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const key of Object.keys(record) as Array<keyof T>) {
+    if (record[key] !== undefined) out[key] = record[key];
+  }
+  return out;
+}

@@ -1,0 +1,146 @@
+import { EventEmitter } from 'eventemitter3';
+import type { EnqueueOptions, QueueAdapter, SendJob } from './adapter.js';
+import { MemoryQueueAdapter } from './adapters/memory/memory-adapter.js';
+import { type CampaignHandle, type CampaignSpec, startCampaign } from './campaign.js';
+import type { QueueStats, SendQueueEvents } from './events.js';
+import { IdempotencyKeys } from './idempotency-keys.js';
+import { type ResolvedSendQueueOptions, resolveSendQueueOptions, type SendQueueOptions } from './options.js';
+import type { SendOutcome } from './outcome.js';
+import { defined, PolicyRuntime } from './policy-runtime.js';
+import { recipientIdOf } from './recipient-id.js';
+import type { OutgoingMessageLike } from './send-client.js';
+
+/**
+ * Sends messages for one phone number within Meta's limits: throughput per number, spacing per
+ * recipient, retries by error code, suppression, idempotency, one outcome per message.
+ *
+ * ```ts
+ * const queue = new SendQueue({ client, store, suppression, messagesPerSecond: 80 });
+ * const outcome = await queue.enqueue({ to: '+16505551234', type: 'text', text: { body: 'hi' } });
+ * ```
+ */
+export class SendQueue extends EventEmitter<SendQueueEvents> {
+  private readonly settings: ResolvedSendQueueOptions;
+  private readonly adapter: QueueAdapter;
+  private readonly runtime: PolicyRuntime;
+  private readonly keys: IdempotencyKeys;
+  private readonly totals = { sent: 0, failed: 0, skipped: 0, unknown: 0 };
+  private sequence = 0;
+  private closing: Promise<void> | undefined;
+
+  /** @param options see {@link SendQueueOptions}; unknown keys throw `ConfigError`. */
+  constructor(options: SendQueueOptions) {
+    super();
+    this.settings = resolveSendQueueOptions(options);
+    this.keys = new IdempotencyKeys(this.settings.idempotencyCacheSize);
+    this.runtime = new PolicyRuntime(this.settings, {
+      onRetry: (info) => this.emit('retry', info),
+      onIdle: () => this.emit('idle'),
+      onError: (error) => this.emit('error', error),
+    });
+    this.adapter = this.settings.adapter ?? new MemoryQueueAdapter();
+    this.adapter.attach(this.runtime);
+  }
+
+  /** The sending phone number id. */
+  get phoneNumberId(): string {
+    return this.runtime.phoneNumberId;
+  }
+
+  /** The throughput limit of this queue's number. */
+  get messagesPerSecond(): number {
+    return this.settings.messagesPerSecond;
+  }
+
+  /**
+   * Queues one message; resolves with its {@link SendOutcome} and never rejects once queued.
+   * Rejects with `ValidationError` only when the message names no recipient (`to` or `recipient`).
+   * `message` is the Cloud API body without `messaging_product`, passed to the client as it is.
+   */
+  enqueue<M extends OutgoingMessageLike>(message: M, options: EnqueueOptions = {}): Promise<SendOutcome> {
+    let recipientId: string;
+    try {
+      recipientId = recipientIdOf(message);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const key = options.idempotencyKey;
+    const base = { recipientId, attempts: 0, ...defined({ idempotencyKey: key }) };
+    if (this.closing)
+      return Promise.resolve(this.report({ ...base, status: 'skipped', reason: 'closed' }, message, options));
+    if (key !== undefined && !this.keys.claim(key)) {
+      return Promise.resolve(
+        this.report({ ...base, status: 'skipped', reason: 'duplicate' }, message, options),
+      );
+    }
+    const job: SendJob = {
+      id: key ?? `${Date.now().toString(36)}-${(this.sequence++).toString(36)}`,
+      message,
+      recipientId,
+      options,
+      attempts: 0,
+      pairRateHits: 0,
+    };
+    return this.adapter.add(job).then((outcome) => {
+      if (key !== undefined && (outcome.status === 'failed' || outcome.status === 'skipped'))
+        this.keys.release(key);
+      return this.report(outcome, message, options);
+    });
+  }
+
+  /**
+   * Streams a campaign through the queue with bounded memory: recipients are pulled from the
+   * array, iterable, async iterable or stream only as sends finish.
+   */
+  sendCampaign<R>(spec: CampaignSpec<R>): CampaignHandle {
+    return startCampaign(
+      {
+        client: this.settings.client,
+        enqueue: (message, options) => this.enqueue(message, options),
+        flushStore: () => this.runtime.flush(),
+        now: () => this.settings.now(),
+      },
+      spec,
+    );
+  }
+
+  /** Stops starting new requests (requests in flight finish). */
+  pause(): void | Promise<void> {
+    return this.adapter.pause();
+  }
+
+  /** Starts sending again. */
+  resume(): void | Promise<void> {
+    return this.adapter.resume();
+  }
+
+  /** Resolves when nothing is queued or in flight, and buffered store events are written. */
+  async onIdle(): Promise<void> {
+    await this.adapter.onIdle();
+    await this.runtime.flush();
+  }
+
+  /**
+   * Stops the queue: waits for requests in flight, ends every message not yet sent as `skipped`
+   * (`closed`), and writes buffered store events. Later `enqueue()` calls resolve `skipped`.
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.adapter.close();
+      await this.runtime.flush();
+    })();
+    return this.closing;
+  }
+
+  /** Running totals and live counts. */
+  stats(): QueueStats {
+    return { ...this.totals, ...this.adapter.counts() };
+  }
+
+  private report(outcome: SendOutcome, message: OutgoingMessageLike, options: EnqueueOptions): SendOutcome {
+    this.totals[outcome.status]++;
+    this.emit(outcome.status, { outcome, message, options });
+    this.emit('progress', this.stats());
+    return outcome;
+  }
+}
