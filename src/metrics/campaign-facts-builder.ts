@@ -1,0 +1,324 @@
+import { WhatsAppError } from '../errors/index.js';
+import { isOptOutInbound } from '../tracking/opt-out-detection.js';
+import type { MetricsQuery, OptOutDetectionOptions } from './campaign-metrics.js';
+import { eventKey } from './event-key.js';
+import type { CampaignFacts, MessageFacts, RejectionFacts } from './message-facts.js';
+import { type ResolvedMetricsQuery, resolveMetricsQuery } from './metrics-query.js';
+import { normalizeRecipientId } from './recipient-id.js';
+import type {
+  InboundEvent,
+  OutboundEvent,
+  SendFailedEvent,
+  StatusEvent,
+  StoredEvent,
+} from './stored-event.js';
+
+const OPTED_OUT_ERROR = 131050;
+const MICROS = 1_000_000;
+
+/** How far a message got: sent < delivered < read. */
+type Rank = 0 | 1 | 2;
+const Rank = { Sent: 0, Delivered: 1, Read: 2 } as const;
+
+/** The mutable fold of one message; exposed read-only as {@link MessageFacts}. */
+class FoldedMessage implements MessageFacts {
+  readonly messageId: string;
+  readonly recipientId: string;
+  readonly sentAt: Date;
+  readonly variant?: string;
+  readonly segment?: string;
+  delivered = false;
+  read = false;
+  failed = false;
+  errorCode?: number;
+  billable = false;
+  pricingCategory?: string;
+  clicked = false;
+  replied = false;
+  optedOut = false;
+  blocked = false;
+  converted = false;
+  revenue = 0;
+
+  readonly sentAtMs: number;
+  rank: Rank = Rank.Sent;
+  failedSeen = false;
+  billableSeen = false;
+  categoryRank = -1;
+  revenueMicros = 0;
+
+  constructor(event: OutboundEvent) {
+    this.messageId = event.messageId;
+    this.recipientId = event.recipientId;
+    this.sentAt = event.at;
+    this.sentAtMs = event.at.getTime();
+    if (event.variant !== undefined) this.variant = event.variant;
+    if (event.segment !== undefined) this.segment = event.segment;
+  }
+}
+
+function bySendTime(a: FoldedMessage, b: FoldedMessage): number {
+  return a.sentAtMs - b.sentAtMs || (a.messageId < b.messageId ? -1 : a.messageId > b.messageId ? 1 : 0);
+}
+
+/** Sorts by send time unless already sorted (sends usually arrive in order). */
+function sortBySendTime(messages: FoldedMessage[]): void {
+  for (let i = 1; i < messages.length; i++) {
+    if (bySendTime(messages[i - 1]!, messages[i]!) > 0) {
+      messages.sort(bySendTime);
+      return;
+    }
+  }
+}
+
+/**
+ * Step 1 of the metrics pipeline (advanced): folds one campaign's events into {@link CampaignFacts}.
+ * Feed it the campaign's `outbound`/`send_failed` events with {@link CampaignFactsBuilder.addSend}
+ * first, then every other event that may concern them with {@link CampaignFactsBuilder.addEvent}
+ * (in any order, repeats allowed), then call {@link CampaignFactsBuilder.build}. Stores that push
+ * metrics down use it to get results identical to {@link computeCampaignMetrics}.
+ */
+export class CampaignFactsBuilder {
+  readonly #query: ResolvedMetricsQuery;
+  readonly #messages = new Map<string, FoldedMessage>();
+  readonly #rejections = new Map<string, RejectionFacts>();
+  readonly #byRecipient = new Map<string, FoldedMessage | FoldedMessage[]>();
+  readonly #conversions = new Set<string>();
+  readonly #priorDeliveries = new Map<string, number>();
+  readonly #optOut: OptOutDetectionOptions;
+  #sealed = false;
+
+  /** Starts a fold for the query's campaign (the query is validated; unknown keys are rejected). */
+  constructor(query: MetricsQuery) {
+    this.#query = resolveMetricsQuery(query);
+    this.#optOut = { quickReplyPayloads: this.#query.optOutPayloads };
+    if (this.#query.optOutKeywords) this.#optOut.keywords = this.#query.optOutKeywords;
+  }
+
+  /** The validated query with its defaults. */
+  get query(): ResolvedMetricsQuery {
+    return this.#query;
+  }
+
+  /** The ids of the campaign's messages added so far. */
+  messageIds(): string[] {
+    return [...this.#messages.keys()];
+  }
+
+  /** The distinct recipients of the campaign's messages added so far, as the outbound events name them. */
+  recipientIds(): string[] {
+    const ids = new Set<string>();
+    for (const message of this.#messages.values()) ids.add(message.recipientId);
+    return [...ids];
+  }
+
+  /** Adds an `outbound` or `send_failed` event; other campaigns' and out-of-range sends are ignored. */
+  addSend(event: OutboundEvent | SendFailedEvent): void {
+    const q = this.#query;
+    if (event.campaignId !== q.campaignId) return;
+    const atMs = event.at.getTime();
+    if (atMs < q.fromMs || atMs >= q.toMs) return;
+    if (this.#sealed)
+      throw new WhatsAppError('CampaignFactsBuilder: addSend after addEvent (add every send first)');
+    if (event.kind === 'outbound') {
+      const messages = this.#messages;
+      if (messages.get(event.messageId) === undefined)
+        messages.set(event.messageId, new FoldedMessage(event));
+      return;
+    }
+    const key = eventKey(event);
+    if (this.#rejections.has(key)) return;
+    const rejection: RejectionFacts = { recipientId: event.recipientId, at: event.at };
+    if (event.variant !== undefined) rejection.variant = event.variant;
+    if (event.segment !== undefined) rejection.segment = event.segment;
+    if (event.errorCode !== undefined) rejection.errorCode = event.errorCode;
+    this.#rejections.set(key, rejection);
+  }
+
+  /**
+   * Records that `recipientId` had a message (of any campaign) sent at `sentAt` and delivered; used by
+   * block inference only.
+   */
+  addPriorDelivery(recipientId: string, sentAt: Date): void {
+    const key = normalizeRecipientId(recipientId);
+    const ms = sentAt.getTime();
+    const known = this.#priorDeliveries.get(key);
+    if (known === undefined || ms < known) this.#priorDeliveries.set(key, ms);
+  }
+
+  #seal(): void {
+    this.#sealed = true;
+    for (const message of this.#messages.values()) {
+      const key = normalizeRecipientId(message.recipientId);
+      const known = this.#byRecipient.get(key);
+      if (known === undefined) this.#byRecipient.set(key, message);
+      else if (Array.isArray(known)) known.push(message);
+      else this.#byRecipient.set(key, [known, message]);
+    }
+    for (const list of this.#byRecipient.values()) if (Array.isArray(list)) sortBySendTime(list);
+  }
+
+  /** The campaign's latest message to the recipient sent at or before `atMs` (within the window if `windowed`). */
+  #latestFor(recipientId: string, atMs: number, windowed: boolean): FoldedMessage | undefined {
+    const entry = this.#byRecipient.get(normalizeRecipientId(recipientId));
+    if (entry === undefined) return undefined;
+    let found: FoldedMessage | undefined;
+    if (Array.isArray(entry)) {
+      for (let i = entry.length - 1; i >= 0; i--) {
+        const message = entry[i]!;
+        if (message.sentAtMs <= atMs) {
+          found = message;
+          break;
+        }
+      }
+    } else if (entry.sentAtMs <= atMs) {
+      found = entry;
+    }
+    if (found && windowed && atMs - found.sentAtMs > this.#query.attributionWindowMs) return undefined;
+    return found;
+  }
+
+  /** Folds one event into the facts of the message it concerns (events of other messages are ignored). */
+  addEvent(event: StoredEvent): void {
+    if (!this.#sealed) this.#seal();
+    switch (event.kind) {
+      case 'status':
+        this.#addStatus(event);
+        return;
+      case 'inbound':
+        this.#addInbound(event);
+        return;
+      case 'click': {
+        let target: FoldedMessage | undefined;
+        if (event.messageId !== undefined) target = this.#messages.get(event.messageId);
+        else if (event.recipientId !== undefined) {
+          if (event.campaignId === this.#query.campaignId) {
+            target = this.#latestFor(event.recipientId, event.at.getTime(), false);
+          } else if (event.campaignId === undefined) {
+            target = this.#latestFor(event.recipientId, event.at.getTime(), true);
+          }
+        }
+        if (target) target.clicked = true;
+        return;
+      }
+      case 'opt_out':
+      case 'block': {
+        const target =
+          event.messageId !== undefined
+            ? this.#messages.get(event.messageId)
+            : this.#latestFor(event.recipientId, event.at.getTime(), true);
+        if (!target) return;
+        if (event.kind === 'opt_out') target.optedOut = true;
+        else target.blocked = true;
+        return;
+      }
+      case 'conversion': {
+        let target: FoldedMessage | undefined;
+        if (event.messageId !== undefined) target = this.#messages.get(event.messageId);
+        else if (
+          event.recipientId !== undefined &&
+          (event.campaignId === undefined || event.campaignId === this.#query.campaignId)
+        ) {
+          target = this.#latestFor(event.recipientId, event.at.getTime(), true);
+        }
+        if (!target) return;
+        const key = eventKey(event);
+        if (this.#conversions.has(key)) return;
+        this.#conversions.add(key);
+        target.converted = true;
+        if (event.value !== undefined) target.revenueMicros += Math.round(event.value * MICROS);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  #addStatus(event: StatusEvent): void {
+    const message = this.#messages.get(event.messageId);
+    if (!message) return;
+    let statusRank: Rank;
+    switch (event.status) {
+      case 'sent':
+        statusRank = Rank.Sent;
+        break;
+      case 'delivered':
+        statusRank = Rank.Delivered;
+        break;
+      case 'read':
+      case 'played':
+        statusRank = Rank.Read;
+        break;
+      case 'failed':
+        message.failedSeen = true;
+        if (event.errorCode !== undefined) {
+          if (message.errorCode === undefined || event.errorCode < message.errorCode) {
+            message.errorCode = event.errorCode;
+          }
+          if (event.errorCode === OPTED_OUT_ERROR) message.optedOut = true;
+        }
+        return;
+      default:
+        return;
+    }
+    if (statusRank > message.rank) message.rank = statusRank;
+    const pricing = event.pricing;
+    if (pricing && (pricing.billable === true || pricing.type === 'regular')) {
+      message.billableSeen = true;
+      const category = pricing.category;
+      if (category !== undefined) {
+        const pricingRank = statusRank === Rank.Sent ? 0 : 1;
+        if (
+          pricingRank > message.categoryRank ||
+          (pricingRank === message.categoryRank && category < message.pricingCategory!)
+        ) {
+          message.pricingCategory = category;
+          message.categoryRank = pricingRank;
+        }
+      }
+    }
+  }
+
+  #addInbound(event: InboundEvent): void {
+    const target =
+      event.contextMessageId !== undefined
+        ? this.#messages.get(event.contextMessageId)
+        : this.#latestFor(event.recipientId, event.at.getTime(), true);
+    if (!target) return;
+    if (isOptOutInbound(event, this.#optOut)) target.optedOut = true;
+    else if (event.messageType !== 'system') target.replied = true;
+  }
+
+  /** Finishes the fold: the campaign's messages (in order of sending) and refused sends. */
+  build(): CampaignFacts {
+    if (!this.#sealed) this.#seal();
+    const q = this.#query;
+    const messages = [...this.#messages.values()];
+    for (const m of messages) {
+      m.delivered = m.rank >= Rank.Delivered;
+      m.read = m.rank >= Rank.Read;
+      m.failed = m.failedSeen && !m.delivered;
+      m.billable = m.billableSeen && !m.failed;
+      if (!m.billable) m.pricingCategory = undefined;
+      m.revenue = m.revenueMicros / MICROS;
+    }
+    if (q.blockInferenceAfterMs !== undefined) this.#inferBlocks(messages, q.blockInferenceAfterMs, q.nowMs);
+    sortBySendTime(messages);
+    return { messages, rejections: [...this.#rejections.values()] };
+  }
+
+  #inferBlocks(messages: FoldedMessage[], afterMs: number, nowMs: number): void {
+    for (const m of messages) {
+      if (m.rank !== Rank.Sent || m.failedSeen || nowMs - m.sentAtMs < afterMs) continue;
+      const key = normalizeRecipientId(m.recipientId);
+      const prior = this.#priorDeliveries.get(key);
+      let deliveredBefore = prior !== undefined && prior < m.sentAtMs;
+      if (!deliveredBefore) {
+        const entry = this.#byRecipient.get(key);
+        const list = Array.isArray(entry) ? entry : entry ? [entry] : [];
+        deliveredBefore = list.some((other) => other.sentAtMs < m.sentAtMs && other.rank >= Rank.Delivered);
+      }
+      if (deliveredBefore) m.blocked = true;
+    }
+  }
+}

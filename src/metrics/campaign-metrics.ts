@@ -1,0 +1,111 @@
+/** A price per billable message for each pricing category, e.g. `{ marketing: 0.0613, utility: 0.008 }`. */
+export type RateCard = Readonly<Record<string, number>>;
+
+/** How {@link CampaignMetrics} can be broken down into `groups`. */
+export type MetricsGroupBy = 'variant' | 'segment' | 'day';
+
+/** Which signals count as opt-outs, besides `opt_out` events and error 131050. */
+export interface OptOutDetectionOptions {
+  /**
+   * Whole-message STOP keywords (normalised for case, whitespace and punctuation). Replaces the
+   * built-in multilingual list when given; pass `[]` to turn keyword detection off.
+   */
+  keywords?: readonly string[];
+  /** Quick-reply payloads that mean "stop" (default `STOP`, `STOP_PROMO`, `UNSUBSCRIBE`, `OPT_OUT`). */
+  quickReplyPayloads?: readonly string[];
+}
+
+/** Opt-in inference of blocks (off by default: WhatsApp reports no blocks). */
+export interface BlockInferenceOptions {
+  /**
+   * A message still without `delivered`, `read` or `failed` this long after it was sent counts as
+   * blocked when an earlier message to the same recipient was delivered.
+   */
+  afterMs: number;
+}
+
+/** What {@link computeCampaignMetrics} computes: the campaign and how to measure it. */
+export interface MetricsQuery {
+  /** The campaign to measure (the `campaignId` of its `outbound` and `send_failed` events). */
+  campaignId: string;
+  /** Only messages sent at or after this instant. */
+  from?: Date;
+  /** Only messages sent strictly before this instant. */
+  to?: Date;
+  /** Also break the metrics down by variant, segment or day of sending. */
+  groupBy?: MetricsGroupBy;
+  /** How long after a message an unlinked reply, opt-out, block or conversion is still credited to it (default 72 h). */
+  attributionWindowMs?: number;
+  /** Prices per billable message by pricing category; without it `cost` and `returnOnSpend` are `null`. */
+  rateCard?: RateCard;
+  /** IANA time zone for `groupBy: 'day'` (default `UTC`). */
+  timeZone?: string;
+  /** Opt-out keyword and quick-reply detection. */
+  optOut?: OptOutDetectionOptions;
+  /** Opt-in block inference (off by default). */
+  blockInference?: BlockInferenceOptions;
+  /** The current time, for block inference (default: now). */
+  now?: Date;
+}
+
+/** How many failed messages share one error code. */
+export interface FailureCount {
+  /** The Cloud API error code, or `null` when the failed status carried none. */
+  code: number | null;
+  /** The code's title from the wacloud error table. */
+  title: string;
+  /** Failed messages with this code. */
+  count: number;
+}
+
+/** A campaign's metrics. Rates are `null` when their denominator is zero, never `NaN`. See docs/metrics.md. */
+export interface CampaignMetrics {
+  /** Outbound messages the API accepted (they have a messageId). */
+  sent: number;
+  /** Sends the API refused (no messageId); in no other count or denominator. */
+  rejected: number;
+  /** Messages delivered (or read, which implies delivered). */
+  delivered: number;
+  /** Messages read. */
+  read: number;
+  /** Messages failed and never delivered. */
+  failed: number;
+  /** Messages with at least one attributed tracked-link click. */
+  clicked: number;
+  /** Messages with at least one attributed reply (opt-out messages excluded). */
+  replied: number;
+  /** Messages with at least one attributed opt-out signal. */
+  optedOut: number;
+  /** Messages with at least one attributed block. */
+  blocked: number;
+  /** Messages with at least one attributed conversion. */
+  converted: number;
+  /** delivered / sent. */
+  deliveryRate: number | null;
+  /** read / delivered. */
+  readRate: number | null;
+  /** clicked / delivered. */
+  clickThroughRate: number | null;
+  /** replied / delivered. */
+  replyRate: number | null;
+  /** optedOut / delivered. */
+  optOutRate: number | null;
+  /** blocked / delivered. */
+  blockRate: number | null;
+  /** failed / sent. */
+  failureRate: number | null;
+  /** converted / delivered. */
+  conversionRate: number | null;
+  /** Sum of attributed conversion values. */
+  revenue: number;
+  /** revenue / delivered. */
+  revenuePerRecipient: number | null;
+  /** Billable messages × the rate card price of their category; `null` without a rate card. */
+  cost: number | null;
+  /** revenue / cost; `null` when cost is `null` or zero. */
+  returnOnSpend: number | null;
+  /** Failed messages by error code, most frequent first. */
+  failuresByCode: FailureCount[];
+  /** With `groupBy`: the same metrics per group, sorted by key. */
+  groups?: Array<{ key: string; metrics: CampaignMetrics }>;
+}

@@ -1,0 +1,36 @@
+import type { StoredEvent } from './stored-event.js';
+
+const SEP = '\u001f';
+
+function part(value: string | number | undefined): string {
+  return value === undefined ? '' : String(value);
+}
+
+/**
+ * The identity of a stored event: two events with the same key are the same fact, and stores keep only
+ * the first. `status`: messageId + status (Meta's own dedupe rule); `inbound` and `outbound`: messageId;
+ * `send_failed`: its idempotencyKey when set; every other kind (and `send_failed` without one): its
+ * content, including `at`. SQL stores use this same function for their unique key.
+ */
+export function eventKey(event: StoredEvent): string {
+  switch (event.kind) {
+    case 'status':
+      return `s${SEP}${event.messageId}${SEP}${event.status}`;
+    case 'inbound':
+      return `i${SEP}${event.messageId}`;
+    case 'outbound':
+      return `o${SEP}${event.messageId}`;
+    case 'send_failed':
+      return event.idempotencyKey !== undefined
+        ? `f${SEP}k${SEP}${event.idempotencyKey}`
+        : `f${SEP}${event.recipientId}${SEP}${event.at.getTime()}${SEP}${part(event.campaignId)}${SEP}${part(event.errorCode)}`;
+    case 'click':
+      return `c${SEP}${event.at.getTime()}${SEP}${part(event.messageId)}${SEP}${part(event.recipientId)}${SEP}${part(event.campaignId)}${SEP}${part(event.url)}`;
+    case 'opt_out':
+    case 'opt_in':
+    case 'block':
+      return `${event.kind}${SEP}${event.recipientId}${SEP}${event.at.getTime()}${SEP}${part(event.messageId)}${SEP}${part(event.source)}`;
+    case 'conversion':
+      return `v${SEP}${event.at.getTime()}${SEP}${part(event.messageId)}${SEP}${part(event.recipientId)}${SEP}${part(event.campaignId)}${SEP}${part(event.value)}${SEP}${part(event.currency)}`;
+  }
+}

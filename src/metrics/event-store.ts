@@ -1,0 +1,50 @@
+import type { CampaignMetrics, MetricsQuery } from './campaign-metrics.js';
+import type { StoredEvent, StoredEventKind } from './stored-event.js';
+
+/**
+ * Which events {@link EventStore.scan} yields. Every criterion given must hold (they are AND-ed);
+ * an empty filter yields every event.
+ */
+export interface EventFilter {
+  /**
+   * Only events that carry this `campaignId` (`outbound`, `send_failed`, and `click`/`conversion` when
+   * set). `status` and `inbound` events carry no campaign: fetch them with `messageIds`/`recipientIds`.
+   */
+  campaignId?: string;
+  /** Only events of these kinds. */
+  kinds?: readonly StoredEventKind[];
+  /** Only events with `at` at or after this instant (inclusive). */
+  from?: Date;
+  /** Only events with `at` strictly before this instant (exclusive). */
+  to?: Date;
+  /** Only events about one of these messages: their `messageId`, or an inbound event's `contextMessageId`. */
+  messageIds?: readonly string[];
+  /**
+   * Only events of one of these recipients (`recipientId`, compared after
+   * {@link normalizeRecipientId}, so `+1 650-555-1234` matches `16505551234`).
+   */
+  recipientIds?: readonly string[];
+}
+
+/**
+ * Where wacloud keeps {@link StoredEvent}s and computes metrics from. Implementations: `MemoryEventStore`
+ * (root entry), `SqliteEventStore` (`wacloud/sqlite`), `PostgresEventStore` (`wacloud/postgres`).
+ *
+ * Rules every store follows (checked by the store conformance suite):
+ * - `append` is idempotent: an event whose {@link eventKey} is already stored is ignored, so a status
+ *   delivered twice by Meta is stored once.
+ * - `scan` yields events in ascending `at`, ties in append order.
+ */
+export interface EventStore {
+  /** Stores the events, skipping any whose {@link eventKey} is already stored (or repeats in the batch). */
+  append(events: StoredEvent[]): Promise<void>;
+  /** Streams the events matching the filter, in ascending `at` (ties in append order). */
+  scan(filter: EventFilter): AsyncIterable<StoredEvent>;
+  /** Optional push-down: computes a campaign's metrics inside the store. Must equal the generic result. */
+  aggregate?(query: MetricsQuery): Promise<CampaignMetrics>;
+  /**
+   * Optional: appends like {@link EventStore.append} and returns only the events that were not stored
+   * before (in input order). The webhook handler uses it to deduplicate against the store.
+   */
+  appendNew?(events: StoredEvent[]): Promise<StoredEvent[]>;
+}

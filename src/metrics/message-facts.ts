@@ -1,0 +1,63 @@
+/**
+ * What one campaign message amounts to once all its events are folded: its send, its final state and
+ * the engagement attributed to it. Step 1 of the metrics pipeline (see {@link CampaignFactsBuilder});
+ * {@link summarizeMessageFacts} turns a list of them into metrics.
+ */
+export interface MessageFacts {
+  /** The wamid the API returned. */
+  messageId: string;
+  /** The recipient, as the outbound event named it. */
+  recipientId: string;
+  /** When the API accepted the message. */
+  sentAt: Date;
+  /** A/B variant of the send, if any. */
+  variant?: string;
+  /** Audience segment of the send, if any. */
+  segment?: string;
+  /** Delivered (a `delivered`, `read` or `played` status arrived). */
+  delivered: boolean;
+  /** Read (a `read` or `played` status arrived). */
+  read: boolean;
+  /** Failed: a `failed` status arrived and no delivery did. */
+  failed: boolean;
+  /** The lowest error code among the message's `failed` statuses. */
+  errorCode?: number;
+  /** A status priced it as billable (`pricing.billable` or `pricing.type: 'regular'`) and it did not fail. */
+  billable: boolean;
+  /** The pricing category of a billable message (from a delivered/read pricing when there is one). */
+  pricingCategory?: string;
+  /** At least one tracked-link click is attributed to it. */
+  clicked: boolean;
+  /** At least one reply (other than an opt-out) is attributed to it. */
+  replied: boolean;
+  /** At least one opt-out signal is attributed to it. */
+  optedOut: boolean;
+  /** At least one block (or, if enabled, an inferred block) is attributed to it. */
+  blocked: boolean;
+  /** At least one conversion is attributed to it. */
+  converted: boolean;
+  /** Sum of the attributed conversion values, exact to 1e-6. */
+  revenue: number;
+}
+
+/** A send the API refused (`send_failed`): counted only as `rejected`. */
+export interface RejectionFacts {
+  /** Who the send was for. */
+  recipientId: string;
+  /** When it was refused. */
+  at: Date;
+  /** A/B variant, if any. */
+  variant?: string;
+  /** Audience segment, if any. */
+  segment?: string;
+  /** The Graph error code, if known. */
+  errorCode?: number;
+}
+
+/** Everything {@link summarizeMessageFacts} needs about one campaign. */
+export interface CampaignFacts {
+  /** One entry per accepted message, in order of sending. */
+  messages: MessageFacts[];
+  /** One entry per refused send. */
+  rejections: RejectionFacts[];
+}

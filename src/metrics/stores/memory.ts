@@ -1,0 +1,247 @@
+import { ConfigError } from '../../errors/index.js';
+import { CampaignFactsBuilder } from '../campaign-facts-builder.js';
+import type { CampaignMetrics, MetricsQuery } from '../campaign-metrics.js';
+import type { EventFilter, EventStore } from '../event-store.js';
+import { normalizeRecipientId } from '../recipient-id.js';
+import type { StoredEvent, StoredEventKind } from '../stored-event.js';
+import { assertStoredEvents } from '../stored-event-schema.js';
+import { summarizeMessageFacts } from '../summarize.js';
+import { EventIdentitySet } from './event-identity-set.js';
+
+/** Options of {@link MemoryEventStore}. */
+export interface MemoryEventStoreOptions {
+  /** Check appended events against `storedEventSchema` (default `true`; turn off only for trusted bulk loads). */
+  validate?: boolean;
+}
+
+interface Row {
+  readonly event: StoredEvent;
+  readonly seq: number;
+  readonly atMs: number;
+}
+
+const OPTION_KEYS = new Set(['validate']);
+const FILTER_KEYS = new Set(['campaignId', 'kinds', 'from', 'to', 'messageIds', 'recipientIds']);
+const RECIPIENT_KINDS: ReadonlySet<StoredEventKind> = new Set([
+  'inbound',
+  'click',
+  'opt_out',
+  'block',
+  'conversion',
+]);
+
+function byTime(a: Row, b: Row): number {
+  return a.atMs - b.atMs || a.seq - b.seq;
+}
+
+function push<K>(index: Map<K, Row[]>, key: K, row: Row): void {
+  const list = index.get(key);
+  if (list) list.push(row);
+  else index.set(key, [row]);
+}
+
+/**
+ * The default {@link EventStore}: everything in process memory, indexed by campaign, message and
+ * recipient. Idempotent (events are keyed with `eventKey`), scans in time order, and computes metrics
+ * with an in-memory push-down (`aggregate`). Events are kept by reference: do not mutate them after
+ * appending. Data is lost when the process exits: use the SQLite or PostgreSQL store to keep it.
+ */
+export class MemoryEventStore implements EventStore {
+  readonly #validate: boolean;
+  readonly #rows: Row[] = [];
+  #sorted = true;
+  readonly #keys = new EventIdentitySet();
+  readonly #byCampaign = new Map<string, Row[]>();
+  readonly #byMessage = new Map<string, Row[]>();
+  readonly #byRecipient = new Map<string, Row[]>();
+  #seq = 0;
+
+  /** Creates an empty store. Unknown option keys throw `ConfigError`. */
+  constructor(options: MemoryEventStoreOptions = {}) {
+    for (const key of Object.keys(options)) {
+      if (!OPTION_KEYS.has(key)) throw new ConfigError(`MemoryEventStore: unknown option "${key}"`);
+    }
+    this.#validate = options.validate ?? true;
+  }
+
+  /** How many distinct events are stored. */
+  get size(): number {
+    return this.#rows.length;
+  }
+
+  /** Stores the events, skipping those already stored. Throws `ValidationError` (storing nothing) on a bad event. */
+  async append(events: StoredEvent[]): Promise<void> {
+    this.#store(events, undefined);
+  }
+
+  /** Stores the events and returns only those that were not stored before, in input order. */
+  async appendNew(events: StoredEvent[]): Promise<StoredEvent[]> {
+    const added: StoredEvent[] = [];
+    this.#store(events, added);
+    return added;
+  }
+
+  #store(events: StoredEvent[], added: StoredEvent[] | undefined): void {
+    if (this.#validate) assertStoredEvents(events);
+    const rows = this.#rows;
+    for (const event of events) {
+      if (!this.#keys.add(event)) continue;
+      const row: Row = { event, seq: this.#seq++, atMs: event.at.getTime() };
+      const last = rows[rows.length - 1];
+      if (last && last.atMs > row.atMs) this.#sorted = false;
+      rows.push(row);
+      this.#index(row);
+      added?.push(event);
+    }
+  }
+
+  #index(row: Row): void {
+    const event = row.event;
+    if ('campaignId' in event && event.campaignId !== undefined)
+      push(this.#byCampaign, event.campaignId, row);
+    if ('messageId' in event && event.messageId !== undefined) push(this.#byMessage, event.messageId, row);
+    if (event.kind === 'inbound' && event.contextMessageId !== undefined) {
+      push(this.#byMessage, event.contextMessageId, row);
+    }
+    if (event.recipientId !== undefined)
+      push(this.#byRecipient, normalizeRecipientId(event.recipientId), row);
+  }
+
+  #allRows(): Row[] {
+    if (!this.#sorted) {
+      this.#rows.sort(byTime);
+      this.#sorted = true;
+    }
+    return this.#rows;
+  }
+
+  /** Rows from the smallest index that can answer the filter (unsorted, possibly with repeats), or undefined for all rows. */
+  #candidates(filter: EventFilter): Row[] | undefined {
+    const options: Row[][][] = [];
+    if (filter.campaignId !== undefined) options.push([this.#byCampaign.get(filter.campaignId) ?? []]);
+    if (filter.messageIds) options.push(filter.messageIds.map((id) => this.#byMessage.get(id) ?? []));
+    if (filter.recipientIds) {
+      options.push(filter.recipientIds.map((id) => this.#byRecipient.get(normalizeRecipientId(id)) ?? []));
+    }
+    if (options.length === 0) return undefined;
+    let best: Row[][] | undefined;
+    let bestSize = Number.POSITIVE_INFINITY;
+    for (const lists of options) {
+      let size = 0;
+      for (const list of lists) size += list.length;
+      if (size < bestSize) {
+        best = lists;
+        bestSize = size;
+      }
+    }
+    return best!.length === 1 ? best![0]! : best!.flat();
+  }
+
+  #select(filter: EventFilter): Row[] {
+    for (const key of Object.keys(filter)) {
+      if (!FILTER_KEYS.has(key)) throw new ConfigError(`EventFilter: unknown key "${key}"`);
+    }
+    const kinds = filter.kinds ? new Set(filter.kinds) : undefined;
+    const fromMs = filter.from ? filter.from.getTime() : Number.NEGATIVE_INFINITY;
+    const toMs = filter.to ? filter.to.getTime() : Number.POSITIVE_INFINITY;
+    const messageIds = filter.messageIds ? new Set(filter.messageIds) : undefined;
+    const recipientIds = filter.recipientIds
+      ? new Set(filter.recipientIds.map(normalizeRecipientId))
+      : undefined;
+    const candidates = this.#candidates(filter);
+    const source = candidates ?? this.#allRows();
+    const seen = candidates ? new Set<number>() : undefined;
+    const out: Row[] = [];
+    for (const row of source) {
+      const event = row.event;
+      if (kinds && !kinds.has(event.kind)) continue;
+      if (row.atMs < fromMs || row.atMs >= toMs) continue;
+      if (
+        filter.campaignId !== undefined &&
+        (!('campaignId' in event) || event.campaignId !== filter.campaignId)
+      ) {
+        continue;
+      }
+      if (messageIds) {
+        const own = 'messageId' in event && event.messageId !== undefined && messageIds.has(event.messageId);
+        const context =
+          event.kind === 'inbound' &&
+          event.contextMessageId !== undefined &&
+          messageIds.has(event.contextMessageId);
+        if (!own && !context) continue;
+      }
+      if (
+        recipientIds &&
+        (event.recipientId === undefined || !recipientIds.has(normalizeRecipientId(event.recipientId)))
+      ) {
+        continue;
+      }
+      if (seen) {
+        if (seen.has(row.seq)) continue;
+        seen.add(row.seq);
+      }
+      out.push(row);
+    }
+    if (candidates) out.sort(byTime);
+    return out;
+  }
+
+  /** Streams the matching events in ascending `at` (ties in append order), from a snapshot taken at the start. */
+  async *scan(filter: EventFilter): AsyncIterable<StoredEvent> {
+    const rows = this.#select(filter);
+    for (const row of rows) yield row.event;
+  }
+
+  /** Computes a campaign's metrics in memory; equal to the generic `computeCampaignMetrics` result. */
+  async aggregate(query: MetricsQuery): Promise<CampaignMetrics> {
+    const builder = new CampaignFactsBuilder(query);
+    const q = builder.query;
+    const sends = this.#byCampaign.get(q.campaignId) ?? [];
+    let messageCount = 0;
+    for (const row of sends) {
+      const event = row.event;
+      if (event.kind === 'outbound' || event.kind === 'send_failed') {
+        builder.addSend(event);
+        if (event.kind === 'outbound') messageCount++;
+      }
+    }
+    // A campaign that is a large share of the store is folded in one pass; a small one through the indexes.
+    if (messageCount * 8 >= this.#rows.length) {
+      for (const row of this.#rows) {
+        const kind = row.event.kind;
+        if (kind !== 'outbound' && kind !== 'send_failed') builder.addEvent(row.event);
+      }
+    } else {
+      for (const messageId of builder.messageIds()) {
+        for (const row of this.#byMessage.get(messageId) ?? []) {
+          if (row.event.kind !== 'outbound') builder.addEvent(row.event);
+        }
+      }
+      for (const recipientId of builder.recipientIds()) {
+        for (const row of this.#byRecipient.get(normalizeRecipientId(recipientId)) ?? []) {
+          if (RECIPIENT_KINDS.has(row.event.kind)) builder.addEvent(row.event);
+        }
+      }
+    }
+    if (q.blockInferenceAfterMs !== undefined) this.#addPriorDeliveries(builder);
+    const summarize: Parameters<typeof summarizeMessageFacts>[1] = { timeZone: q.timeZone };
+    if (q.groupBy) summarize.groupBy = q.groupBy;
+    if (q.rateCard) summarize.rateCard = q.rateCard;
+    return summarizeMessageFacts(builder.build(), summarize);
+  }
+
+  #addPriorDeliveries(builder: CampaignFactsBuilder): void {
+    for (const recipientId of builder.recipientIds()) {
+      for (const row of this.#byRecipient.get(normalizeRecipientId(recipientId)) ?? []) {
+        const send = row.event;
+        if (send.kind !== 'outbound') continue;
+        const delivered = (this.#byMessage.get(send.messageId) ?? []).some(
+          ({ event }) =>
+            event.kind === 'status' &&
+            (event.status === 'delivered' || event.status === 'read' || event.status === 'played'),
+        );
+        if (delivered) builder.addPriorDelivery(send.recipientId, send.at);
+      }
+    }
+  }
+}

@@ -1,0 +1,342 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import { ConfigError } from '../../errors/index.js';
+import type { CampaignMetrics, MetricsQuery } from '../campaign-metrics.js';
+import type { EventFilter, EventStore } from '../event-store.js';
+import type { CampaignFacts } from '../message-facts.js';
+import type { StoredEvent } from '../stored-event.js';
+import { assertStoredEvents } from '../stored-event-schema.js';
+import { loadCampaignFacts } from './sql/campaign-facts-sql.js';
+import { eventFilterConditions } from './sql/event-filter-sql.js';
+import {
+  EVENT_COLUMN_TYPES,
+  EVENT_COLUMNS,
+  fromEventRow,
+  type StoredEventRow,
+  toEventRow,
+} from './sql/event-row.js';
+import { quoteIdentifier } from './sql/identifier.js';
+import { assertKnownOptions } from './sql/options.js';
+import { migratePostgres } from './sql/postgres-schema.js';
+import { SqlParams } from './sql/sql-params.js';
+import { summarizeCampaign } from './sql/summarize-campaign.js';
+
+/** Options of {@link PostgresEventStore}. */
+export interface PostgresEventStoreOptions {
+  /** A pg pool to use; the store never ends it. */
+  pool?: pg.Pool;
+  /** A connection string for a pool the store creates and owns (default: the `DATABASE_URL` env var). */
+  connectionString?: string;
+  /** The schema holding the tables, created when missing (default `public`). */
+  schema?: string;
+  /** The events table (default `wacloud_events`): letters, digits and `_`. */
+  tableName?: string;
+  /** Check appended events against `storedEventSchema` (default `true`; turn off only for trusted bulk loads). */
+  validate?: boolean;
+  /** Rows per INSERT statement when appending many events (default 5000). */
+  batchSize?: number;
+}
+
+const OPTION_KEYS = ['pool', 'connectionString', 'schema', 'tableName', 'batchSize', 'validate'] as const;
+const SCAN_PAGE_SIZE = 2000;
+const FOLD_WORK_MEM = '64MB';
+const MAX_WRITE_ATTEMPTS = 5;
+const DEADLOCK_DETECTED = '40P01';
+const SERIALIZATION_FAILURE = '40001';
+/** How each column is read from one row of the batch (a JSON array of the row's values). */
+function jsonColumn(type: (typeof EVENT_COLUMN_TYPES)[number], index: number): string {
+  const text = `r->>${index}`;
+  switch (type) {
+    case 'text':
+      return text;
+    case 'at':
+      // Exact integer milliseconds (a float division could round to a neighbouring microsecond).
+      return `'epoch'::timestamptz + (${text})::bigint * interval '1 millisecond'`;
+    case 'integer':
+      return `(${text})::int4`;
+    case 'real':
+      return `(${text})::float8`;
+    case 'boolean':
+      return `(${text})::boolean`;
+    case 'json':
+      return `(${text})::jsonb`;
+  }
+}
+
+/** Columns read back, with `at` as epoch ms and `extra` as text so custom pg type parsers cannot interfere. */
+function selectColumns(alias: string): string {
+  return [
+    `${alias}.id::text AS id`,
+    ...EVENT_COLUMNS.map((column) => {
+      if (column === 'at') return `floor(extract(epoch FROM ${alias}.at) * 1000)::float8 AS at`;
+      if (column === 'extra') return `${alias}.extra::text AS extra`;
+      return `${alias}.${column}`;
+    }),
+  ].join(', ');
+}
+
+/**
+ * An {@link EventStore} in PostgreSQL (pg), shared by any number of processes. Creates or upgrades its
+ * versioned schema on first use (in a transaction under an advisory lock), inserts in batched
+ * multi-row statements that skip events already stored (a unique `eventKey` column), and pages
+ * through scans so memory stays bounded.
+ *
+ * @example
+ * ```ts
+ * import { PostgresEventStore } from 'wacloud/postgres';
+ * const store = new PostgresEventStore({ connectionString: process.env.DATABASE_URL });
+ * // ...
+ * await store.close();
+ * ```
+ */
+export class PostgresEventStore implements EventStore {
+  readonly #pool: pg.Pool;
+  readonly #ownsPool: boolean;
+  readonly #schemaName: string;
+  readonly #tableName: string;
+  readonly #table: string;
+  readonly #validate: boolean;
+  readonly #batchSize: number;
+  readonly #insertSql: string;
+  #ready: Promise<void> | undefined;
+  #insertedSinceAnalyze = 0;
+
+  constructor(options: PostgresEventStoreOptions = {}) {
+    assertKnownOptions(options, OPTION_KEYS, 'PostgresEventStore');
+    const { pool, schema = 'public', tableName = 'wacloud_events', batchSize = 5000 } = options;
+    if (pool !== undefined && options.connectionString !== undefined) {
+      throw new ConfigError('PostgresEventStore takes `pool` or `connectionString`, not both');
+    }
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 50_000) {
+      throw new ConfigError('PostgresEventStore: `batchSize` must be an integer from 1 to 50000');
+    }
+    this.#validate = options.validate ?? true;
+    this.#table = `${quoteIdentifier(schema, 'schema')}.${quoteIdentifier(tableName, 'tableName')}`;
+    this.#schemaName = schema;
+    this.#tableName = tableName;
+    this.#batchSize = batchSize;
+    if (pool !== undefined) {
+      this.#pool = pool;
+      this.#ownsPool = false;
+    } else {
+      const connectionString = options.connectionString ?? process.env.DATABASE_URL;
+      if (!connectionString) {
+        throw new ConfigError('PostgresEventStore needs `pool` or `connectionString` (or set DATABASE_URL)');
+      }
+      this.#pool = new pg.Pool({ connectionString });
+      this.#ownsPool = true;
+    }
+    // One JSON parameter per batch: JSON.stringify is native and PostgreSQL parses it once (jsonb), far
+    // cheaper than pg's per-element escaping of one array parameter per column.
+    const columns = EVENT_COLUMN_TYPES.map((type, i) => jsonColumn(type, i)).join(', ');
+    this.#insertSql = `INSERT INTO ${this.#table} (${EVENT_COLUMNS.join(', ')})
+      SELECT ${columns} FROM jsonb_array_elements($1::jsonb) AS r ON CONFLICT (event_key) DO NOTHING`;
+  }
+
+  /** The pg pool the store queries through. */
+  get pool(): pg.Pool {
+    return this.#pool;
+  }
+
+  /** Creates or upgrades the schema now instead of on first use (safe to call repeatedly). */
+  migrate(): Promise<void> {
+    this.#ready ??= this.#migrateOnce().catch((error: unknown) => {
+      this.#ready = undefined;
+      throw error;
+    });
+    return this.#ready;
+  }
+
+  /** Stores the events (in one transaction when they span several batches), ignoring those already stored. */
+  async append(events: StoredEvent[]): Promise<void> {
+    await this.#write(events, false);
+  }
+
+  /** Stores the events like {@link PostgresEventStore.append} and returns those not stored before, in input order. */
+  async appendNew(events: StoredEvent[]): Promise<StoredEvent[]> {
+    const inserted = await this.#write(events, true);
+    const seen = new Set<string>();
+    const fresh: StoredEvent[] = [];
+    events.forEach((event, index) => {
+      const key = inserted.keys[index] as string;
+      if (inserted.added.has(key) && !seen.has(key)) {
+        seen.add(key);
+        fresh.push(event);
+      }
+    });
+    return fresh;
+  }
+
+  /**
+   * Streams matching events in ascending `at`, ties in append order, a page at a time (keyset
+   * pagination on `(at, id)`, so the store stays usable while you iterate). Unlike the memory store's,
+   * this is not a snapshot: an event appended meanwhile may appear if it sorts after the current page.
+   */
+  async *scan(filter: EventFilter = {}): AsyncIterable<StoredEvent> {
+    await this.migrate();
+    let after: { at: number; id: string } | undefined;
+    for (;;) {
+      const params = new SqlParams('postgres');
+      const conditions = eventFilterConditions(filter, params);
+      if (after)
+        conditions.push(`(at, id) > (${params.addInstant(after.at)}, ${params.add(after.id)}::bigint)`);
+      const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+      const { rows } = await this.#pool.query<StoredEventRow>(
+        `SELECT ${selectColumns('e')} FROM ${this.#table} e ${where} ORDER BY e.at, e.id LIMIT ${SCAN_PAGE_SIZE}`,
+        params.values,
+      );
+      for (const row of rows) yield fromEventRow(row);
+      const last = rows.at(-1);
+      if (rows.length < SCAN_PAGE_SIZE || last === undefined) return;
+      after = { at: Number(last.at), id: String(last.id) };
+    }
+  }
+
+  /**
+   * Computes a campaign's metrics with the folding pushed down into SQL ({@link PostgresEventStore.campaignFacts}) and
+   * the summary shared with the memory store: `computeCampaignMetrics(store, query)` calls this.
+   */
+  async aggregate(query: MetricsQuery): Promise<CampaignMetrics> {
+    return summarizeCampaign(await this.campaignFacts(query), query);
+  }
+
+  /**
+   * Folds a campaign's events into per-message facts, with the statuses folded and the attributable
+   * events selected in SQL and attribution left to the shared `CampaignFactsBuilder`: the same facts the
+   * memory store computes.
+   */
+  async campaignFacts(query: MetricsQuery): Promise<CampaignFacts> {
+    await this.migrate();
+    const client = await this.#pool.connect();
+    try {
+      await this.#refreshStaleStatistics(client);
+      // One snapshot for every query of the fold, so concurrent appends cannot skew it.
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      // The fold's hash joins and aggregates over a whole campaign: JIT compilation costs more than it
+      // saves here, and the default 4 MB work_mem makes them spill to disk.
+      await client.query(`SET LOCAL jit = off`);
+      await client.query(`SET LOCAL work_mem = '${FOLD_WORK_MEM}'`);
+      const facts = await loadCampaignFacts(
+        {
+          dialect: 'postgres',
+          table: this.#table,
+          eventColumns: selectColumns('e'),
+          select: async (sql, values) => (await client.query<StoredEventRow>(sql, values)).rows,
+          selectArrays: async (sql, values) =>
+            (await client.query<unknown[]>({ text: sql, values, rowMode: 'array' })).rows,
+        },
+        query,
+      );
+      await client.query('COMMIT');
+      return facts;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Ends the pool if the store created it (a `pool` you passed in stays open). */
+  async close(): Promise<void> {
+    if (this.#ownsPool) await this.#pool.end();
+  }
+
+  /**
+   * Runs ANALYZE on the table when it was never analyzed or changed a lot since: right after a bulk
+   * load, before autovacuum catches up, the planner would otherwise guess one row per campaign and pick
+   * nested loops that take minutes instead of a hash join that takes a second.
+   */
+  async #refreshStaleStatistics(client: pg.PoolClient): Promise<void> {
+    const { rows } = await client.query<{ reltuples: number; never: boolean; modified: number }>(
+      `SELECT c.reltuples::float8 AS reltuples,
+          coalesce(s.last_analyze, s.last_autoanalyze) IS NULL AS never,
+          coalesce(s.n_mod_since_analyze, 0)::float8 AS modified
+       FROM pg_class c LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid
+       WHERE c.oid = $1::regclass`,
+      [this.#table],
+    );
+    const stats = rows[0];
+    if (!stats) return;
+    // The statistics views lag by up to a second or so: also count what this store inserted itself.
+    const modified = Math.max(Number(stats.modified), this.#insertedSinceAnalyze);
+    if (stats.never || modified > 1000 + Math.max(0, Number(stats.reltuples)) / 5) {
+      await client.query(`ANALYZE ${this.#table}`);
+      this.#insertedSinceAnalyze = 0;
+    }
+  }
+
+  async #migrateOnce(): Promise<void> {
+    const client = await this.#pool.connect();
+    try {
+      await migratePostgres(client, this.#schemaName, this.#tableName);
+    } finally {
+      client.release();
+    }
+  }
+
+  /**
+   * Validates, then inserts (see {@link PostgresEventStore.append}). Concurrent appends of overlapping
+   * events can deadlock on the unique key (each waits for the other's uncommitted copy); PostgreSQL
+   * then aborts one transaction, which is retried: it rolled back whole, and inserts are idempotent.
+   */
+  async #write(events: StoredEvent[], returnAdded: boolean): Promise<{ keys: string[]; added: Set<string> }> {
+    if (this.#validate) assertStoredEvents(events);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#writeOnce(events, returnAdded);
+      } catch (error) {
+        const code = (error as { code?: unknown }).code;
+        if (attempt >= MAX_WRITE_ATTEMPTS || (code !== DEADLOCK_DETECTED && code !== SERIALIZATION_FAILURE)) {
+          throw error;
+        }
+        await sleep(Math.random() * 20 * attempt);
+      }
+    }
+  }
+
+  /** Inserts in batches, in one transaction when there are several; returns each event's key and the keys added. */
+  async #writeOnce(
+    events: StoredEvent[],
+    returnAdded: boolean,
+  ): Promise<{ keys: string[]; added: Set<string> }> {
+    const keys: string[] = [];
+    const added = new Set<string>();
+    if (events.length === 0) return { keys, added };
+    await this.migrate();
+    const sql = returnAdded ? `${this.#insertSql} RETURNING event_key` : this.#insertSql;
+    const batchCount = Math.ceil(events.length / this.#batchSize);
+    const payload = (batch: number): string => {
+      const rows = events.slice(batch * this.#batchSize, (batch + 1) * this.#batchSize).map(toEventRow);
+      for (const row of rows) keys.push(row[0] as string);
+      return JSON.stringify(rows);
+    };
+    // Several batches go in one transaction (all or nothing); without `validate`, a bad event found
+    // while mapping a later batch rolls the earlier ones back.
+    const inTransaction = batchCount > 1;
+    const client = await this.#pool.connect();
+    try {
+      if (inTransaction) await client.query('BEGIN');
+      let pending = client.query<{ event_key: string }>(sql, [payload(0)]);
+      for (let batch = 1; batch <= batchCount; batch++) {
+        // Map the next batch while the server inserts this one.
+        let next: string | undefined;
+        try {
+          next = batch < batchCount ? payload(batch) : undefined;
+        } finally {
+          const result = await pending;
+          for (const row of result.rows) added.add(row.event_key);
+          this.#insertedSinceAnalyze += result.rowCount ?? 0;
+        }
+        if (next !== undefined) pending = client.query<{ event_key: string }>(sql, [next]);
+      }
+      if (inTransaction) await client.query('COMMIT');
+    } catch (error) {
+      if (inTransaction) await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+    return { keys, added };
+  }
+}

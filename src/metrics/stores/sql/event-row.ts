@@ -1,0 +1,190 @@
+import { ValidationError } from '../../../errors/index.js';
+import { eventKey } from '../../event-key.js';
+import { normalizeRecipientId } from '../../recipient-id.js';
+import type { StoredEvent } from '../../stored-event.js';
+
+/** The SQL type family of a typed column; each dialect maps it to its own type. */
+type ColumnType = 'text' | 'integer' | 'real' | 'boolean';
+
+/** A top-level event field that gets its own typed column. */
+interface FieldColumn {
+  readonly column: string;
+  readonly field: string;
+  readonly type: ColumnType;
+}
+
+/** Fields metrics and filters query on. Everything else goes into the JSON `extra` column. */
+const FIELD_COLUMNS: readonly FieldColumn[] = [
+  { column: 'message_id', field: 'messageId', type: 'text' },
+  { column: 'recipient_id', field: 'recipientId', type: 'text' },
+  { column: 'campaign_id', field: 'campaignId', type: 'text' },
+  { column: 'variant', field: 'variant', type: 'text' },
+  { column: 'segment', field: 'segment', type: 'text' },
+  { column: 'status', field: 'status', type: 'text' },
+  { column: 'error_code', field: 'errorCode', type: 'integer' },
+  { column: 'context_message_id', field: 'contextMessageId', type: 'text' },
+  { column: 'button_payload', field: 'buttonPayload', type: 'text' },
+  { column: 'message_text', field: 'text', type: 'text' },
+  { column: 'conversion_value', field: 'value', type: 'real' },
+  { column: 'currency', field: 'currency', type: 'text' },
+];
+
+/** The pricing sub-object's fields, stored as `pricing_<field>` columns. */
+const PRICING_COLUMNS: readonly FieldColumn[] = [
+  { column: 'pricing_category', field: 'category', type: 'text' },
+  { column: 'pricing_type', field: 'type', type: 'text' },
+  { column: 'pricing_billable', field: 'billable', type: 'boolean' },
+];
+
+const COLUMN_FIELDS = new Set(['kind', 'at', ...FIELD_COLUMNS.map((c) => c.field)]);
+const INT32_MAX = 2 ** 31 - 1;
+
+/**
+ * Every column an event is written to, in the order of {@link toEventRow}'s values: the identity key,
+ * kind, time (epoch milliseconds), the normalized recipient (for matching), typed fields, then JSON.
+ */
+export const EVENT_COLUMNS: readonly string[] = [
+  'event_key',
+  'kind',
+  'at',
+  'recipient_key',
+  ...FIELD_COLUMNS.map((c) => c.column),
+  ...PRICING_COLUMNS.map((c) => c.column),
+  'extra',
+];
+
+/** The SQL type family of every column of {@link EVENT_COLUMNS}, in the same order. */
+export const EVENT_COLUMN_TYPES: readonly (ColumnType | 'at' | 'json')[] = [
+  'text',
+  'text',
+  'at',
+  'text',
+  ...FIELD_COLUMNS.map((c) => c.type),
+  ...PRICING_COLUMNS.map((c) => c.type),
+  'json',
+];
+
+/** One event ready to insert: values in {@link EVENT_COLUMNS} order (`at` in epoch ms, booleans as booleans). */
+export type EventRowValues = (string | number | boolean | null)[];
+
+function fits(type: ColumnType, value: unknown): boolean {
+  switch (type) {
+    case 'text':
+      return typeof value === 'string';
+    case 'integer':
+      return typeof value === 'number' && Number.isInteger(value) && Math.abs(value) <= INT32_MAX;
+    case 'real':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'boolean':
+      return typeof value === 'boolean';
+  }
+}
+
+/** The pricing columns' values (what fits them) and whether they alone rebuild `pricing` exactly. */
+function pricingColumns(pricing: unknown): { values: EventRowValues; exact: boolean } {
+  if (typeof pricing !== 'object' || pricing === null || Array.isArray(pricing)) {
+    return { values: [null, null, null], exact: false };
+  }
+  const source = pricing as Record<string, unknown>;
+  const values = PRICING_COLUMNS.map(({ field, type }) => {
+    const value = source[field];
+    return fits(type, value) ? (value as string | boolean) : null;
+  });
+  const defined = Object.entries(source).filter(([, v]) => v !== undefined);
+  const exact =
+    defined.length > 0 &&
+    defined.every(([k, v]) => PRICING_COLUMNS.some((c) => c.field === k && fits(c.type, v)));
+  return { values, exact };
+}
+
+/**
+ * Splits an event into column values. A field whose value does not fit its typed column (or any field
+ * without one) is kept in the JSON `extra` column, so reading the row back gives the same event.
+ * Throws {@link ValidationError} when `at` is not a valid Date.
+ */
+export function toEventRow(event: StoredEvent): EventRowValues {
+  const at = event.at;
+  if (!(at instanceof Date) || Number.isNaN(at.getTime())) {
+    throw new ValidationError(
+      [{ path: 'at', message: `must be a valid Date (${event.kind} event)`, code: 'invalid_date' }],
+      'stored event',
+    );
+  }
+  const source = event as unknown as Record<string, unknown>;
+  // Hot path of every append: plain loops, and no `extra` object unless a field needs it.
+  let extra: Record<string, unknown> | undefined;
+  for (const key in source) {
+    const value = source[key];
+    if (value !== undefined && !COLUMN_FIELDS.has(key) && key !== 'pricing') {
+      extra ??= {};
+      extra[key] = value;
+    }
+  }
+  const recipientId = source.recipientId;
+  const row: EventRowValues = [
+    eventKey(event),
+    event.kind,
+    at.getTime(),
+    typeof recipientId === 'string' ? normalizeRecipientId(recipientId) : null,
+  ];
+  for (const { field, type } of FIELD_COLUMNS) {
+    const value = source[field];
+    if (value === undefined || value === null) row.push(null);
+    else if (fits(type, value)) row.push(value as string | number | boolean);
+    else {
+      row.push(null);
+      extra ??= {};
+      extra[field] = value;
+    }
+  }
+  // Pricing columns always hold what fits them (metrics query them); `extra` keeps the object as well
+  // when the columns alone would not give it back exactly.
+  if (source.pricing === undefined) row.push(null, null, null);
+  else {
+    const pricing = pricingColumns(source.pricing);
+    row.push(...pricing.values);
+    if (!pricing.exact) {
+      extra ??= {};
+      extra.pricing = source.pricing;
+    }
+  }
+  row.push(extra ? JSON.stringify(extra) : null);
+  return row;
+}
+
+/** A row read back from either dialect (column name → value; `extra` raw JSON text or parsed object). */
+export type StoredEventRow = Record<string, unknown>;
+
+/**
+ * Rebuilds the stored event from a row: typed columns that are null become absent fields, `at` a Date,
+ * and the JSON `extra` fields are merged back.
+ */
+export function fromEventRow(row: StoredEventRow): StoredEvent {
+  const event: Record<string, unknown> = { kind: row.kind, at: toDate(row.at) };
+  for (const { column, field, type } of FIELD_COLUMNS) {
+    const value = row[column];
+    if (value !== null && value !== undefined) event[field] = readValue(type, value);
+  }
+  const pricing: Record<string, unknown> = {};
+  for (const { column, field, type } of PRICING_COLUMNS) {
+    const value = row[column];
+    if (value !== null && value !== undefined) pricing[field] = readValue(type, value);
+  }
+  if (Object.keys(pricing).length > 0) event.pricing = pricing;
+  const extra = row.extra;
+  if (extra !== null && extra !== undefined) {
+    Object.assign(event, typeof extra === 'string' ? JSON.parse(extra) : extra);
+  }
+  return event as unknown as StoredEvent;
+}
+
+function readValue(type: ColumnType, value: unknown): unknown {
+  if (type === 'boolean') return value === true || value === 1 || value === 1n;
+  if (type === 'integer' || type === 'real') return Number(value);
+  return value;
+}
+
+function toDate(value: unknown): Date {
+  if (value instanceof Date) return value;
+  return new Date(Number(value));
+}

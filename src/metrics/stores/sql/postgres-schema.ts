@@ -1,0 +1,97 @@
+import type pg from 'pg';
+import { ENGAGEMENT_KINDS_SQL } from './engagement-kinds.js';
+
+/** The table (in the store's schema) that records which version each wacloud event table is at. */
+export const POSTGRES_VERSION_TABLE = 'wacloud_schema_version';
+
+/** One schema step: the statements that bring a table from `version - 1` to `version`. */
+interface PostgresMigration {
+  readonly version: number;
+  readonly statements: (table: string, name: string) => string[];
+}
+
+/**
+ * Every schema version in order. Append new steps; never edit a released one. Id columns use the "C"
+ * collation: byte comparisons make their btree indexes several times cheaper to maintain than a locale's.
+ */
+const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
+  {
+    version: 1,
+    statements: (table, name) => [
+      `CREATE TABLE ${table} (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        event_key text COLLATE "C" NOT NULL,
+        kind text NOT NULL,
+        at timestamptz NOT NULL,
+        recipient_key text COLLATE "C",
+        message_id text COLLATE "C",
+        recipient_id text,
+        campaign_id text COLLATE "C",
+        variant text,
+        segment text,
+        status text,
+        error_code integer,
+        context_message_id text COLLATE "C",
+        button_payload text,
+        message_text text,
+        conversion_value double precision,
+        currency text,
+        pricing_category text,
+        pricing_type text,
+        pricing_billable boolean,
+        extra jsonb,
+        CONSTRAINT "${name}_event_key_key" UNIQUE (event_key)
+      )`,
+      `CREATE INDEX "${name}_campaign_at_idx" ON ${table} (campaign_id, at) WHERE campaign_id IS NOT NULL`,
+      `CREATE INDEX "${name}_message_idx" ON ${table} (message_id)`,
+      `CREATE INDEX "${name}_context_idx" ON ${table} (context_message_id) WHERE context_message_id IS NOT NULL`,
+      `CREATE INDEX "${name}_recipient_at_idx" ON ${table} (recipient_key, at)`,
+      `CREATE INDEX "${name}_at_idx" ON ${table} (at, id)`,
+      `CREATE INDEX "${name}_engagement_idx" ON ${table} (at) WHERE kind IN ${ENGAGEMENT_KINDS_SQL}`,
+    ],
+  },
+];
+
+/** The schema version this build of wacloud writes. */
+export const POSTGRES_SCHEMA_VERSION = POSTGRES_MIGRATIONS.length;
+
+/**
+ * Brings the event table up to {@link POSTGRES_SCHEMA_VERSION} in one transaction holding an advisory
+ * lock on the schema's name, so processes starting at once apply each step exactly once (the others wait,
+ * then find the work done). Returns the version the table was at before.
+ */
+export async function migratePostgres(client: pg.ClientBase, schema: string, name: string): Promise<number> {
+  const qualified = `"${schema}"."${name}"`;
+  const versions = `"${schema}".${POSTGRES_VERSION_TABLE}`;
+  await client.query('BEGIN');
+  try {
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`wacloud:${schema}`]);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    await client.query(`CREATE TABLE IF NOT EXISTS ${versions} (
+      table_name text PRIMARY KEY,
+      version integer NOT NULL,
+      applied_at timestamptz NOT NULL DEFAULT now()
+    )`);
+    const result = await client.query<{ version: number }>(
+      `SELECT version FROM ${versions} WHERE table_name = $1`,
+      [name],
+    );
+    const current = result.rows[0]?.version ?? 0;
+    for (const migration of POSTGRES_MIGRATIONS) {
+      if (migration.version <= current) continue;
+      for (const statement of migration.statements(qualified, name)) await client.query(statement);
+    }
+    if (current < POSTGRES_SCHEMA_VERSION) {
+      await client.query(
+        `INSERT INTO ${versions} (table_name, version) VALUES ($1, $2)
+         ON CONFLICT (table_name) DO UPDATE SET version = excluded.version, applied_at = now()`,
+        [name, POSTGRES_SCHEMA_VERSION],
+      );
+    }
+    await client.query('COMMIT');
+    return current;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  }
+}

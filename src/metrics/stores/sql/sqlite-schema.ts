@@ -1,0 +1,84 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import { ENGAGEMENT_KINDS_SQL } from './engagement-kinds.js';
+
+/** The table that records which schema version each wacloud event table is at. */
+export const SQLITE_VERSION_TABLE = 'wacloud_schema_version';
+
+/** One schema step: the statements that bring a table from `version - 1` to `version`. */
+interface SqliteMigration {
+  readonly version: number;
+  readonly statements: (table: string, name: string) => string[];
+}
+
+/** Every schema version in order. Append new steps; never edit a released one. */
+const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
+  {
+    version: 1,
+    statements: (table, name) => [
+      `CREATE TABLE ${table} (
+        id INTEGER PRIMARY KEY,
+        event_key TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        recipient_key TEXT,
+        message_id TEXT,
+        recipient_id TEXT,
+        campaign_id TEXT,
+        variant TEXT,
+        segment TEXT,
+        status TEXT,
+        error_code INTEGER,
+        context_message_id TEXT,
+        button_payload TEXT,
+        message_text TEXT,
+        conversion_value REAL,
+        currency TEXT,
+        pricing_category TEXT,
+        pricing_type TEXT,
+        pricing_billable INTEGER,
+        extra TEXT
+      )`,
+      `CREATE INDEX "${name}_campaign_at_idx" ON ${table} (campaign_id, at) WHERE campaign_id IS NOT NULL`,
+      `CREATE INDEX "${name}_message_idx" ON ${table} (message_id)`,
+      `CREATE INDEX "${name}_context_idx" ON ${table} (context_message_id) WHERE context_message_id IS NOT NULL`,
+      `CREATE INDEX "${name}_recipient_at_idx" ON ${table} (recipient_key, at)`,
+      `CREATE INDEX "${name}_at_idx" ON ${table} (at, id)`,
+      `CREATE INDEX "${name}_engagement_idx" ON ${table} (at) WHERE kind IN ${ENGAGEMENT_KINDS_SQL}`,
+    ],
+  },
+];
+
+/** The schema version this build of wacloud writes. */
+export const SQLITE_SCHEMA_VERSION = SQLITE_MIGRATIONS.length;
+
+/**
+ * Brings the event table `name` up to {@link SQLITE_SCHEMA_VERSION} in one `BEGIN IMMEDIATE`
+ * transaction, so two processes opening the same file at once apply each step exactly once.
+ * Returns the version the table was at before.
+ */
+export function migrateSqlite(db: BetterSqlite3.Database, name: string): number {
+  const table = `"${name}"`;
+  const run = db.transaction(() => {
+    db.exec(`CREATE TABLE IF NOT EXISTS ${SQLITE_VERSION_TABLE} (
+      table_name TEXT PRIMARY KEY,
+      version INTEGER NOT NULL,
+      applied_at INTEGER NOT NULL
+    )`);
+    const row = db.prepare(`SELECT version FROM ${SQLITE_VERSION_TABLE} WHERE table_name = ?`).get(name) as
+      | { version: number }
+      | undefined;
+    const current = row?.version ?? 0;
+    for (const migration of SQLITE_MIGRATIONS) {
+      if (migration.version <= current) continue;
+      for (const statement of migration.statements(table, name)) db.exec(statement);
+    }
+    if (current < SQLITE_SCHEMA_VERSION) {
+      db.prepare(
+        `INSERT INTO ${SQLITE_VERSION_TABLE} (table_name, version, applied_at) VALUES (?, ?, ?)
+         ON CONFLICT(table_name) DO UPDATE SET version = excluded.version, applied_at = excluded.applied_at`,
+      ).run(name, SQLITE_SCHEMA_VERSION, Date.now());
+    }
+    return current;
+  });
+  return run.immediate();
+}

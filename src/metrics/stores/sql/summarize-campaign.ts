@@ -1,0 +1,16 @@
+import type { CampaignMetrics, MetricsQuery } from '../../campaign-metrics.js';
+import type { CampaignFacts } from '../../message-facts.js';
+import { resolveMetricsQuery } from '../../metrics-query.js';
+import { type SummarizeOptions, summarizeMessageFacts } from '../../summarize.js';
+
+/**
+ * Step 2 for a store's `aggregate`: summarizes SQL-folded facts with the same options
+ * `computeCampaignMetrics` passes on its generic path, so both give the same numbers.
+ */
+export function summarizeCampaign(facts: CampaignFacts, query: MetricsQuery): CampaignMetrics {
+  const q = resolveMetricsQuery(query);
+  const options: SummarizeOptions = { timeZone: q.timeZone };
+  if (q.groupBy) options.groupBy = q.groupBy;
+  if (q.rateCard) options.rateCard = q.rateCard;
+  return summarizeMessageFacts(facts, options);
+}

@@ -1,0 +1,170 @@
+import Database from 'better-sqlite3';
+import { ConfigError } from '../../errors/index.js';
+import type { CampaignMetrics, MetricsQuery } from '../campaign-metrics.js';
+import type { EventFilter, EventStore } from '../event-store.js';
+import type { CampaignFacts } from '../message-facts.js';
+import type { StoredEvent } from '../stored-event.js';
+import { assertStoredEvents } from '../stored-event-schema.js';
+import { loadCampaignFacts } from './sql/campaign-facts-sql.js';
+import { eventFilterConditions } from './sql/event-filter-sql.js';
+import {
+  EVENT_COLUMNS,
+  type EventRowValues,
+  fromEventRow,
+  type StoredEventRow,
+  toEventRow,
+} from './sql/event-row.js';
+import { quoteIdentifier } from './sql/identifier.js';
+import { assertKnownOptions } from './sql/options.js';
+import { SqlParams } from './sql/sql-params.js';
+import { migrateSqlite } from './sql/sqlite-schema.js';
+import { summarizeCampaign } from './sql/summarize-campaign.js';
+
+/** Options of {@link SqliteEventStore}. Give `filename` or an open `database`, not both. */
+export interface SqliteEventStoreOptions {
+  /** A database file path (created when missing) or `':memory:'`. The store opens and owns it. */
+  filename?: string;
+  /** An open better-sqlite3 database to use instead; the store does not close it. */
+  database?: Database.Database;
+  /** The events table (default `wacloud_events`): letters, digits and `_`. */
+  tableName?: string;
+  /** Check appended events against `storedEventSchema` (default `true`; turn off only for trusted bulk loads). */
+  validate?: boolean;
+}
+
+const OPTION_KEYS = ['filename', 'database', 'tableName', 'validate'] as const;
+const SCAN_PAGE_SIZE = 1000;
+
+/**
+ * An {@link EventStore} in a SQLite database (better-sqlite3), for one process or a few on one machine.
+ * Opens the file in WAL mode with `synchronous = NORMAL`, creates or upgrades its versioned schema on
+ * construction, ignores repeated events by their `eventKey` (a unique column), and streams scans
+ * in pages so memory stays bounded.
+ *
+ * @example
+ * ```ts
+ * import { SqliteEventStore } from 'wacloud/sqlite';
+ * const store = new SqliteEventStore({ filename: 'events.db' });
+ * ```
+ */
+export class SqliteEventStore implements EventStore {
+  readonly #db: Database.Database;
+  readonly #ownsDatabase: boolean;
+  readonly #table: string;
+  readonly #validate: boolean;
+  readonly #insert: Database.Statement;
+
+  constructor(options: SqliteEventStoreOptions) {
+    assertKnownOptions(options, OPTION_KEYS, 'SqliteEventStore');
+    const { filename, database, tableName = 'wacloud_events' } = options;
+    if ((filename === undefined) === (database === undefined)) {
+      throw new ConfigError('SqliteEventStore needs exactly one of `filename` or `database`');
+    }
+    this.#validate = options.validate ?? true;
+    this.#table = quoteIdentifier(tableName, 'tableName');
+    if (database !== undefined) {
+      this.#db = database;
+      this.#ownsDatabase = false;
+    } else {
+      if (typeof filename !== 'string' || filename === '') {
+        throw new ConfigError('SqliteEventStore: `filename` must be a file path or ":memory:"');
+      }
+      this.#db = new Database(filename);
+      this.#ownsDatabase = true;
+      this.#db.pragma('journal_mode = WAL');
+      this.#db.pragma('synchronous = NORMAL');
+    }
+    migrateSqlite(this.#db, tableName);
+    const placeholders = EVENT_COLUMNS.map(() => '?').join(', ');
+    this.#insert = this.#db.prepare(
+      `INSERT INTO ${this.#table} (${EVENT_COLUMNS.join(', ')}) VALUES (${placeholders})
+       ON CONFLICT (event_key) DO NOTHING`,
+    );
+  }
+
+  /** The underlying better-sqlite3 database (for inspection or your own queries). */
+  get database(): Database.Database {
+    return this.#db;
+  }
+
+  /** Stores the events in one transaction, ignoring those already stored. */
+  async append(events: StoredEvent[]): Promise<void> {
+    this.#write(events);
+  }
+
+  /** Stores the events in one transaction and returns those that were not stored before, in input order. */
+  async appendNew(events: StoredEvent[]): Promise<StoredEvent[]> {
+    const inserted = this.#write(events);
+    return events.filter((_, index) => inserted[index]);
+  }
+
+  /**
+   * Streams matching events in ascending `at`, ties in append order, a page at a time (keyset
+   * pagination on `(at, id)`, so the store stays usable while you iterate). Unlike the memory store's,
+   * this is not a snapshot: an event appended meanwhile may appear if it sorts after the current page.
+   */
+  async *scan(filter: EventFilter = {}): AsyncIterable<StoredEvent> {
+    let after: { at: number; id: number } | undefined;
+    for (;;) {
+      const params = new SqlParams('sqlite');
+      const conditions = eventFilterConditions(filter, params);
+      if (after) {
+        conditions.push(`(at, id) > (${params.add(after.at)}, ${params.add(after.id)})`);
+      }
+      const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+      const rows = this.#db
+        .prepare(`SELECT * FROM ${this.#table} ${where} ORDER BY at, id LIMIT ${SCAN_PAGE_SIZE}`)
+        .all(...params.values) as StoredEventRow[];
+      for (const row of rows) yield fromEventRow(row);
+      const last = rows.at(-1);
+      if (rows.length < SCAN_PAGE_SIZE || last === undefined) return;
+      after = { at: Number(last.at), id: Number(last.id) };
+    }
+  }
+
+  /**
+   * Computes a campaign's metrics with the folding pushed down into SQL ({@link SqliteEventStore.campaignFacts}) and
+   * the summary shared with the memory store: `computeCampaignMetrics(store, query)` calls this.
+   */
+  async aggregate(query: MetricsQuery): Promise<CampaignMetrics> {
+    return summarizeCampaign(await this.campaignFacts(query), query);
+  }
+
+  /**
+   * Folds a campaign's events into per-message facts, with the statuses folded and the attributable
+   * events selected in SQL and attribution left to the shared `CampaignFactsBuilder`: the same facts the
+   * memory store computes.
+   */
+  async campaignFacts(query: MetricsQuery): Promise<CampaignFacts> {
+    return loadCampaignFacts(
+      {
+        dialect: 'sqlite',
+        table: this.#table,
+        eventColumns: 'e.*',
+        select: async (sql, values) => this.#db.prepare(sql).all(...values) as StoredEventRow[],
+        selectArrays: async (sql, values) =>
+          this.#db
+            .prepare(sql)
+            .raw()
+            .all(...values) as unknown[][],
+      },
+      query,
+    );
+  }
+
+  /** Closes the database if the store opened it (a `database` you passed in stays open). */
+  async close(): Promise<void> {
+    if (this.#ownsDatabase && this.#db.open) this.#db.close();
+  }
+
+  /** Inserts every event (validated first, so a bad event writes nothing); true where a row was added. */
+  #write(events: StoredEvent[]): boolean[] {
+    if (this.#validate) assertStoredEvents(events);
+    const rows = events.map(toEventRow).map(toSqliteValues);
+    return this.#db.transaction(() => rows.map((row) => this.#insert.run(row).changes === 1))();
+  }
+}
+
+function toSqliteValues(row: EventRowValues): EventRowValues {
+  return row.map((value) => (typeof value === 'boolean' ? (value ? 1 : 0) : value));
+}

@@ -1,0 +1,171 @@
+import { errorInfo } from '../errors/index.js';
+import type { CampaignMetrics, FailureCount, MetricsGroupBy, RateCard } from './campaign-metrics.js';
+import type { CampaignFacts, MessageFacts, RejectionFacts } from './message-facts.js';
+
+const MICROS = 1_000_000;
+const NO_GROUP = '(none)';
+const QUARTER_HOUR_MS = 15 * 60 * 1000;
+
+/** Options of {@link summarizeMessageFacts}. */
+export interface SummarizeOptions {
+  /** Also compute `groups` by variant, segment or day of sending. */
+  groupBy?: MetricsGroupBy;
+  /** Prices per billable message by pricing category (without it, `cost` is `null`). */
+  rateCard?: RateCard;
+  /** IANA time zone for day groups (default `UTC`). */
+  timeZone?: string;
+}
+
+class Tally {
+  sent = 0;
+  rejected = 0;
+  delivered = 0;
+  read = 0;
+  failed = 0;
+  clicked = 0;
+  replied = 0;
+  optedOut = 0;
+  blocked = 0;
+  converted = 0;
+  revenueMicros = 0;
+  readonly billableByCategory = new Map<string, number>();
+  readonly failuresByCode = new Map<number | null, number>();
+
+  addMessage(m: MessageFacts): void {
+    this.sent++;
+    if (m.delivered) this.delivered++;
+    if (m.read) this.read++;
+    if (m.failed) {
+      this.failed++;
+      const code = m.errorCode ?? null;
+      this.failuresByCode.set(code, (this.failuresByCode.get(code) ?? 0) + 1);
+    }
+    if (m.clicked) this.clicked++;
+    if (m.replied) this.replied++;
+    if (m.optedOut) this.optedOut++;
+    if (m.blocked) this.blocked++;
+    if (m.converted) this.converted++;
+    if (m.revenue !== 0) this.revenueMicros += Math.round(m.revenue * MICROS);
+    if (m.billable) {
+      const category = m.pricingCategory ?? '';
+      this.billableByCategory.set(category, (this.billableByCategory.get(category) ?? 0) + 1);
+    }
+  }
+}
+
+function rate(numerator: number, denominator: number): number | null {
+  return denominator === 0 ? null : numerator / denominator;
+}
+
+function byFrequency(a: FailureCount, b: FailureCount): number {
+  if (a.count !== b.count) return b.count - a.count;
+  if (a.code === null) return 1;
+  if (b.code === null) return -1;
+  return a.code - b.code;
+}
+
+function toMetrics(t: Tally, rateCard: RateCard | undefined): CampaignMetrics {
+  let cost: number | null = null;
+  if (rateCard) {
+    cost = 0;
+    for (const category of [...t.billableByCategory.keys()].sort()) {
+      cost += (t.billableByCategory.get(category) ?? 0) * (rateCard[category] ?? 0);
+    }
+  }
+  const revenue = t.revenueMicros / MICROS;
+  const failuresByCode: FailureCount[] = [...t.failuresByCode].map(([code, count]) => ({
+    code,
+    title: code === null ? 'No error code reported' : errorInfo(code).title,
+    count,
+  }));
+  failuresByCode.sort(byFrequency);
+  return {
+    sent: t.sent,
+    rejected: t.rejected,
+    delivered: t.delivered,
+    read: t.read,
+    failed: t.failed,
+    clicked: t.clicked,
+    replied: t.replied,
+    optedOut: t.optedOut,
+    blocked: t.blocked,
+    converted: t.converted,
+    deliveryRate: rate(t.delivered, t.sent),
+    readRate: rate(t.read, t.delivered),
+    clickThroughRate: rate(t.clicked, t.delivered),
+    replyRate: rate(t.replied, t.delivered),
+    optOutRate: rate(t.optedOut, t.delivered),
+    blockRate: rate(t.blocked, t.delivered),
+    failureRate: rate(t.failed, t.sent),
+    conversionRate: rate(t.converted, t.delivered),
+    revenue,
+    revenuePerRecipient: rate(revenue, t.delivered),
+    cost,
+    returnOnSpend: cost === null || cost === 0 ? null : revenue / cost,
+    failuresByCode,
+  };
+}
+
+/** Maps an instant to its `YYYY-MM-DD` day in a time zone, caching per quarter hour (offsets are multiples of 15 min). */
+function dayKeyer(timeZone: string): (at: Date) => string {
+  const format = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  });
+  const cache = new Map<number, string>();
+  return (at) => {
+    const bucket = Math.floor(at.getTime() / QUARTER_HOUR_MS);
+    let key = cache.get(bucket);
+    if (key === undefined) {
+      key = format.format(at);
+      cache.set(bucket, key);
+    }
+    return key;
+  };
+}
+
+function grouper(
+  groupBy: MetricsGroupBy,
+  timeZone: string,
+): (item: { variant?: string; segment?: string }, at: Date) => string {
+  if (groupBy === 'variant') return (item) => item.variant ?? NO_GROUP;
+  if (groupBy === 'segment') return (item) => item.segment ?? NO_GROUP;
+  const day = dayKeyer(timeZone);
+  return (_item, at) => day(at);
+}
+
+/**
+ * Step 2 of the metrics pipeline (advanced): turns folded {@link CampaignFacts} into
+ * {@link CampaignMetrics} (with `groups` when `groupBy` is set). Pure and order-independent: the
+ * same facts in any order give the same numbers, to the last digit.
+ */
+export function summarizeMessageFacts(facts: CampaignFacts, options: SummarizeOptions = {}): CampaignMetrics {
+  const total = new Tally();
+  const groups = new Map<string, Tally>();
+  const keyOf = options.groupBy ? grouper(options.groupBy, options.timeZone ?? 'UTC') : undefined;
+  const groupFor = (key: string): Tally => {
+    let tally = groups.get(key);
+    if (!tally) {
+      tally = new Tally();
+      groups.set(key, tally);
+    }
+    return tally;
+  };
+  for (const message of facts.messages) {
+    total.addMessage(message);
+    if (keyOf) groupFor(keyOf(message, message.sentAt)).addMessage(message);
+  }
+  for (const rejection of facts.rejections as readonly RejectionFacts[]) {
+    total.rejected++;
+    if (keyOf) groupFor(keyOf(rejection, rejection.at)).rejected++;
+  }
+  const metrics = toMetrics(total, options.rateCard);
+  if (keyOf) {
+    metrics.groups = [...groups.keys()]
+      .sort()
+      .map((key) => ({ key, metrics: toMetrics(groups.get(key)!, options.rateCard) }));
+  }
+  return metrics;
+}

@@ -1,0 +1,46 @@
+import type { OptOutDetectionOptions } from '../metrics/campaign-metrics.js';
+import type { InboundEvent, PreferenceEvent } from '../metrics/stored-event.js';
+import { DEFAULT_OPT_OUT_PAYLOADS, isOptOutPayload, isOptOutText } from './opt-out-keywords.js';
+
+/**
+ * Whether an inbound message asks to stop: a quick-reply payload in `quickReplyPayloads` (default
+ * {@link DEFAULT_OPT_OUT_PAYLOADS}) or a whole-message STOP keyword (see {@link isOptOutText}).
+ * The rule the metrics use for `optedOut`.
+ */
+export function isOptOutInbound(event: InboundEvent, options: OptOutDetectionOptions = {}): boolean {
+  if (event.buttonPayload !== undefined) {
+    if (isOptOutPayload(event.buttonPayload, options.quickReplyPayloads ?? DEFAULT_OPT_OUT_PAYLOADS))
+      return true;
+  }
+  if (event.text === undefined) return false;
+  return isOptOutText(event.text, options.keywords ? { keywords: options.keywords } : undefined);
+}
+
+/**
+ * The `opt_out` event to append when an inbound message asks to stop (so a `StoreSuppressionList`
+ * suppresses the sender), or `undefined`. It names the message the reply answers, when there is one;
+ * its source is `quick_reply` or `keyword`.
+ *
+ * @example
+ * ```ts
+ * const optOut = optOutEventFor(inbound);
+ * if (optOut) await store.append([optOut]);
+ * ```
+ */
+export function optOutEventFor(
+  event: InboundEvent,
+  options: OptOutDetectionOptions = {},
+): PreferenceEvent | undefined {
+  if (!isOptOutInbound(event, options)) return undefined;
+  const byPayload =
+    event.buttonPayload !== undefined &&
+    isOptOutPayload(event.buttonPayload, options.quickReplyPayloads ?? DEFAULT_OPT_OUT_PAYLOADS);
+  const optOut: PreferenceEvent = {
+    kind: 'opt_out',
+    recipientId: event.recipientId,
+    at: event.at,
+    source: byPayload ? 'quick_reply' : 'keyword',
+  };
+  if (event.contextMessageId !== undefined) optOut.messageId = event.contextMessageId;
+  return optOut;
+}

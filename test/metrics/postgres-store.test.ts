@@ -1,0 +1,225 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ConfigError, ValidationError } from '../../src/errors/index.js';
+import type { StoredEvent } from '../../src/metrics/stored-event.js';
+import { PostgresEventStore } from '../../src/metrics/stores/postgres.js';
+import { describeSqlStoreBehaviour } from './sql/sql-store-behaviour.js';
+import { describeEventStoreConformance } from './store-conformance.js';
+
+const connectionString = process.env.WACLOUD_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const runId = `${process.pid}_${randomBytes(3).toString('hex')}`;
+const schema = `wacloud_test_${runId}`;
+
+async function serverAvailable(): Promise<boolean> {
+  const client = new pg.Client({ connectionString, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } catch (error) {
+    if (process.env.CI === 'true')
+      throw new Error(`PostgreSQL is required in CI: ${(error as Error).message}`);
+    console.warn(
+      `\n⚠ PostgreSQL (WACLOUD_TEST_DATABASE_URL, default 127.0.0.1:5432 database test) is unreachable: skipping the PostgresEventStore tests.\n`,
+    );
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+const available = await serverAvailable();
+const pool = new pg.Pool({ connectionString, max: 4 });
+let tables = 0;
+
+afterAll(async () => {
+  if (available) await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  await pool.end();
+});
+
+describe.runIf(available)('PostgresEventStore (real server)', () => {
+  describeEventStoreConformance(
+    'PostgresEventStore',
+    async () => new PostgresEventStore({ pool, schema, tableName: `events_${++tables}` }),
+  );
+
+  describeSqlStoreBehaviour('postgres', async () => {
+    const store = new PostgresEventStore({ pool, schema, tableName: `events_${++tables}` });
+    // A shared pool: close() must not end it, so tests may close freely.
+    return store;
+  });
+
+  it('migrates on first use into a versioned schema, once; a second store finds it done', async () => {
+    const tableName = `events_${++tables}`;
+    const first = new PostgresEventStore({ pool, schema, tableName });
+    await first.append([{ kind: 'opt_in', recipientId: 'r', at: new Date(1) }]);
+    const second = new PostgresEventStore({ pool, schema, tableName });
+    await second.migrate();
+    await second.migrate();
+    const { rows } = await pool.query(
+      `SELECT version FROM "${schema}".wacloud_schema_version WHERE table_name = $1`,
+      [tableName],
+    );
+    expect(rows).toEqual([{ version: 1 }]);
+    const events: StoredEvent[] = [];
+    for await (const event of second.scan({})) events.push(event);
+    expect(events).toEqual([{ kind: 'opt_in', recipientId: 'r', at: new Date(1) }]);
+    const indexes = await pool.query(
+      'SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = $2',
+      [schema, tableName],
+    );
+    expect(indexes.rows.map((r) => r.indexname).sort()).toEqual(
+      [
+        `${tableName}_at_idx`,
+        `${tableName}_campaign_at_idx`,
+        `${tableName}_context_idx`,
+        `${tableName}_engagement_idx`,
+        `${tableName}_event_key_key`,
+        `${tableName}_message_idx`,
+        `${tableName}_pkey`,
+        `${tableName}_recipient_at_idx`,
+      ].sort(),
+    );
+  });
+
+  it('survives several processes starting at once on a fresh schema (advisory lock)', async () => {
+    const freshSchema = `${schema}_race`;
+    const stores = Array.from(
+      { length: 4 },
+      (_, i) =>
+        new PostgresEventStore({
+          connectionString,
+          schema: freshSchema,
+          tableName: i % 2 ? 'a_events' : 'b_events',
+        }),
+    );
+    try {
+      await Promise.all(
+        stores.map((store, i) => store.append([{ kind: 'opt_in', recipientId: `r${i}`, at: new Date(i) }])),
+      );
+      const { rows } = await pool.query(
+        `SELECT table_name, version FROM "${freshSchema}".wacloud_schema_version ORDER BY table_name`,
+      );
+      expect(rows).toEqual([
+        { table_name: 'a_events', version: 1 },
+        { table_name: 'b_events', version: 1 },
+      ]);
+      const count = await pool.query(`SELECT count(*)::int AS n FROM "${freshSchema}".a_events`);
+      expect(count.rows[0].n).toBe(2);
+    } finally {
+      await Promise.all(stores.map((store) => store.close()));
+      await pool.query(`DROP SCHEMA IF EXISTS "${freshSchema}" CASCADE`);
+    }
+  });
+
+  it('dedupes across batch boundaries and returns appendNew in input order', async () => {
+    const store = new PostgresEventStore({ pool, schema, tableName: `events_${++tables}`, batchSize: 7 });
+    const events: StoredEvent[] = Array.from({ length: 30 }, (_, i) => ({
+      kind: 'status',
+      messageId: `m${i % 20}`,
+      status: 'sent',
+      at: new Date(1000 + i),
+    }));
+    const fresh = await store.appendNew(events);
+    expect(fresh).toEqual(events.slice(0, 20));
+    expect(await store.appendNew(events)).toEqual([]);
+  });
+
+  it('lets concurrent writers append overlapping events in opposite orders (deadlocks are retried)', async () => {
+    const tableName = `events_${++tables}`;
+    const a = new PostgresEventStore({ pool, schema, tableName, batchSize: 50 });
+    const b = new PostgresEventStore({ pool, schema, tableName, batchSize: 50 });
+    await a.migrate();
+    const events: StoredEvent[] = Array.from({ length: 400 }, (_, i) => ({
+      kind: 'status',
+      messageId: `m${i}`,
+      status: 'sent',
+      at: new Date(1000 + i),
+    }));
+    const [fromA, fromB] = await Promise.all([a.appendNew(events), b.appendNew([...events].reverse())]);
+    expect(fromA.length + fromB.length).toBe(400);
+    const { rows } = await pool.query(`SELECT count(*)::int AS n FROM "${schema}"."${tableName}"`);
+    expect(rows[0].n).toBe(400);
+  });
+
+  it('rolls back every batch of an append when a later batch turns out bad (validate: false)', async () => {
+    const store = new PostgresEventStore({
+      pool,
+      schema,
+      tableName: `events_${++tables}`,
+      batchSize: 3,
+      validate: false,
+    });
+    const events: StoredEvent[] = Array.from({ length: 10 }, (_, i) => ({
+      kind: 'opt_in',
+      recipientId: `r${i}`,
+      at: new Date(i === 8 ? Number.NaN : 1000 + i),
+    }));
+    await expect(store.append(events)).rejects.toBeInstanceOf(ValidationError);
+    const stored: StoredEvent[] = [];
+    for await (const event of store.scan({})) stored.push(event);
+    expect(stored).toEqual([]);
+  });
+
+  it('refreshes planner statistics after a bulk load before folding a campaign', async () => {
+    const tableName = `events_${++tables}`;
+    const store = new PostgresEventStore({ pool, schema, tableName });
+    const events: StoredEvent[] = Array.from({ length: 3000 }, (_, i) => ({
+      kind: 'outbound',
+      messageId: `m${i}`,
+      recipientId: `r${i}`,
+      campaignId: 'c',
+      at: new Date(1000 + i),
+    }));
+    await store.append(events);
+    const facts = await store.campaignFacts({ campaignId: 'c' });
+    expect(facts.messages).toHaveLength(3000);
+    const { rows } = await pool.query(
+      'SELECT reltuples::float8 AS n FROM pg_class WHERE oid = $1::regclass',
+      [`"${schema}"."${tableName}"`],
+    );
+    expect(rows[0].n).toBe(3000);
+  });
+
+  it('ends the pool it created on close, never one it was given', async () => {
+    const owned = new PostgresEventStore({ connectionString, schema, tableName: `events_${++tables}` });
+    await owned.migrate();
+    await owned.close();
+    expect(owned.pool.ended).toBe(true);
+    const shared = new PostgresEventStore({ pool, schema });
+    await shared.close();
+    expect(pool.ended).toBe(false);
+  });
+});
+
+describe('PostgresEventStore options', () => {
+  it('rejects unknown keys, bad identifiers, bad batch sizes, and a missing connection', () => {
+    expect(() => new PostgresEventStore({ pool, connectionstring: 'x' } as never)).toThrow(ConfigError);
+    expect(() => new PostgresEventStore({ pool, schema: 'bad-name' })).toThrow(
+      /schema must be a plain SQL identifier/,
+    );
+    expect(() => new PostgresEventStore({ pool, tableName: '"x"' })).toThrow(/tableName/);
+    expect(() => new PostgresEventStore({ pool, batchSize: 0 })).toThrow(/batchSize/);
+    expect(() => new PostgresEventStore({ pool, connectionString })).toThrow(/not both/);
+    const saved = process.env.DATABASE_URL;
+    delete process.env.DATABASE_URL;
+    try {
+      expect(() => new PostgresEventStore({})).toThrow(/DATABASE_URL/);
+    } finally {
+      if (saved !== undefined) process.env.DATABASE_URL = saved;
+    }
+  });
+
+  it('never puts the connection string (and its password) in an error message', () => {
+    const secret = 'postgres://user:hunter2@127.0.0.1:5432/test';
+    let message = '';
+    try {
+      new PostgresEventStore({ connectionString: secret, schema: 'no good' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/schema/);
+    expect(message).not.toContain('hunter2');
+  });
+});

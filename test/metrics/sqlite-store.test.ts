@@ -1,0 +1,89 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/errors/index.js';
+import { SqliteEventStore } from '../../src/metrics/stores/sqlite.js';
+import { describeSqlStoreBehaviour } from './sql/sql-store-behaviour.js';
+import { describeEventStoreConformance } from './store-conformance.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'wacloud-sqlite-'));
+let files = 0;
+const tempFile = () => join(dir, `events-${++files}.db`);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describeEventStoreConformance(
+  'SqliteEventStore :memory:',
+  async () => new SqliteEventStore({ filename: ':memory:' }),
+);
+describeEventStoreConformance(
+  'SqliteEventStore file (WAL)',
+  async () => new SqliteEventStore({ filename: tempFile() }),
+);
+describeSqlStoreBehaviour('sqlite :memory:', async () => new SqliteEventStore({ filename: ':memory:' }));
+describeSqlStoreBehaviour('sqlite file', async () => new SqliteEventStore({ filename: tempFile() }));
+
+describe('SqliteEventStore', () => {
+  it('opens a file in WAL mode with synchronous = NORMAL', async () => {
+    const store = new SqliteEventStore({ filename: tempFile() });
+    expect(store.database.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(store.database.pragma('synchronous', { simple: true })).toBe(1);
+    await store.close();
+    expect(store.database.open).toBe(false);
+  });
+
+  it('records its schema version and does not migrate twice; data survives reopening', async () => {
+    const filename = tempFile();
+    const first = new SqliteEventStore({ filename });
+    await first.append([{ kind: 'opt_in', recipientId: 'r', at: new Date(1) }]);
+    await first.close();
+    const second = new SqliteEventStore({ filename });
+    const versions = second.database.prepare('SELECT table_name, version FROM wacloud_schema_version').all();
+    expect(versions).toEqual([{ table_name: 'wacloud_events', version: 1 }]);
+    const events = [];
+    for await (const event of second.scan({})) events.push(event);
+    expect(events).toEqual([{ kind: 'opt_in', recipientId: 'r', at: new Date(1) }]);
+    await second.close();
+  });
+
+  it('lets two connections to one file start at once, each migration step applied once', async () => {
+    const filename = tempFile();
+    const a = new SqliteEventStore({ filename });
+    const b = new SqliteEventStore({ filename });
+    await Promise.all([
+      a.append([{ kind: 'opt_in', recipientId: 'a', at: new Date(1) }]),
+      b.append([{ kind: 'opt_in', recipientId: 'b', at: new Date(2) }]),
+    ]);
+    const count = a.database.prepare('SELECT count(*) AS n FROM wacloud_events').get() as { n: number };
+    expect(count.n).toBe(2);
+    const indexes = a.database
+      .prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'index' AND tbl_name = 'wacloud_events'")
+      .get() as { n: number };
+    expect(indexes.n).toBeGreaterThanOrEqual(5);
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it('uses a database you pass in, under your table name, and leaves it open', async () => {
+    const database = new Database(':memory:');
+    const store = new SqliteEventStore({ database, tableName: 'campaign_events' });
+    await store.append([{ kind: 'opt_in', recipientId: 'r', at: new Date(1) }]);
+    await store.close();
+    expect(database.open).toBe(true);
+    expect(database.prepare('SELECT count(*) AS n FROM campaign_events').get()).toEqual({ n: 1 });
+    database.close();
+  });
+
+  it('rejects unknown options, a bad table name, and both or neither of filename/database', () => {
+    expect(() => new SqliteEventStore({ filename: ':memory:', tablename: 'x' } as never)).toThrow(
+      ConfigError,
+    );
+    expect(() => new SqliteEventStore({ filename: ':memory:', tableName: 'x; DROP TABLE y' })).toThrow(
+      /tableName must be a plain SQL identifier/,
+    );
+    expect(() => new SqliteEventStore({})).toThrow(ConfigError);
+    const database = new Database(':memory:');
+    expect(() => new SqliteEventStore({ filename: ':memory:', database })).toThrow(/exactly one/);
+    database.close();
+  });
+});
