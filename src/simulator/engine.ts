@@ -1,0 +1,362 @@
+import { ConfigError } from '../errors/index.js';
+import { clickableUrls, openLoopbackLink, toClickPattern } from './clicks.js';
+import { SimulatedGraphError, unknownObjectError, webhookErrorObject } from './graph-error.js';
+import { inboundMessageId, outboundMessageId } from './ids.js';
+import { PairLimiter } from './limits/pair-limiter.js';
+import { ThroughputWindow } from './limits/throughput-window.js';
+import { MediaStore } from './media/media-store.js';
+import { checkMessageBody } from './messages/check-message.js';
+import type { ResolvedSimulatorOptions } from './options.js';
+import { PendingWork } from './pending-work.js';
+import { type PlannedEvent, planMessage } from './plan.js';
+import { Prng } from './prng.js';
+import { checkTemplateSend } from './templates/check-send.js';
+import { SEED_TEMPLATES } from './templates/seed.js';
+import { TemplateStore } from './templates/store.js';
+import type {
+  InboundInput,
+  InboundOptions,
+  SimulatedMessage,
+  SimulatorFault,
+  SimulatorStats,
+} from './types.js';
+import { WebhookDispatcher } from './webhooks/dispatcher.js';
+import {
+  inboundEnvelope,
+  type SimulatedContact,
+  type StatusObject,
+  templateStatusEnvelope,
+  userPreferencesEnvelope,
+  type WebhookPhone,
+} from './webhooks/payloads.js';
+import { StatusBatcher } from './webhooks/status-batcher.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const NAMES = [
+  'Sheena Nelson',
+  'Pablo Morales',
+  'Aylin Yılmaz',
+  'Chloé Martin',
+  'Kenji Sato',
+  'Amara Okafor',
+];
+
+/** A phone number served by the simulator, with defaults filled in. */
+export type ServedPhoneNumber = ResolvedSimulatorOptions['phoneNumbers'][number];
+
+/**
+ * The simulated Cloud API behind the HTTP layer: stores, limits, the customer service windows,
+ * the message log, and the webhooks each accepted message will produce.
+ */
+export class SimulatorEngine {
+  /** Templates, seeded. */
+  readonly templates: TemplateStore;
+  /** Uploaded media. */
+  readonly media = new MediaStore();
+  /** Every accepted message, in acceptance order. */
+  readonly messages: SimulatedMessage[] = [];
+  /** Counters. */
+  readonly stats: SimulatorStats = {
+    requests: 0,
+    accepted: 0,
+    rejected: {},
+    webhooksPosted: 0,
+    webhooksRetried: 0,
+    webhooksFailed: 0,
+    statuses: 0,
+    inboundMessages: 0,
+    clicks: 0,
+  };
+  /** Timers and requests in progress. */
+  readonly work = new PendingWork();
+
+  private readonly ids: Prng;
+  private readonly phones: Map<string, ServedPhoneNumber>;
+  private readonly throughput = new Map<string, ThroughputWindow>();
+  private readonly pairLimiter: PairLimiter | undefined;
+  private readonly lastInboundAt = new Map<string, number>();
+  private readonly optedOutAt = new Map<string, number>();
+  private readonly sendCounts = new Map<string, number>();
+  private readonly faults: (SimulatorFault & { remaining: number })[] = [];
+  private readonly dispatcher: WebhookDispatcher;
+  private readonly batcher: StatusBatcher;
+  private readonly clickPattern: RegExp | undefined;
+
+  constructor(readonly options: ResolvedSimulatorOptions) {
+    this.ids = new Prng(options.seed);
+    this.phones = new Map(options.phoneNumbers.map((p) => [p.id, p]));
+    this.templates = new TemplateStore([...SEED_TEMPLATES, ...options.templates], () => this.ids.digits(16));
+    const { behaviour } = options;
+    this.pairLimiter = behaviour.pairLimit ? new PairLimiter(behaviour.pairLimit) : undefined;
+    this.dispatcher = new WebhookDispatcher({
+      url: options.webhookUrl,
+      appSecret: options.appSecret,
+      concurrency: behaviour.webhookConcurrency,
+      retry: behaviour.webhookRetry,
+      work: this.work,
+      counters: this.stats,
+    });
+    this.batcher = new StatusBatcher(
+      options.businessAccountId,
+      behaviour.batchWindowMs,
+      this.dispatcher,
+      this.work,
+    );
+    this.clickPattern = toClickPattern(behaviour.clickUrlPattern);
+  }
+
+  /** Current simulated time in ms. */
+  now(): number {
+    return this.options.now();
+  }
+
+  /** A random id for new Graph objects (media, templates, trace ids). */
+  get idSource(): Prng {
+    return this.ids;
+  }
+
+  /** The phone number with this id. */
+  phone(id: string): ServedPhoneNumber | undefined {
+    return this.phones.get(id);
+  }
+
+  /** Counts a refused request under its code. */
+  recordRejection(code: number): void {
+    this.stats.rejected[code] = (this.stats.rejected[code] ?? 0) + 1;
+  }
+
+  /** Registers a fault for the next matching requests. */
+  injectFault(fault: SimulatorFault): void {
+    this.faults.push({ ...fault, remaining: fault.times ?? 1 });
+  }
+
+  /** Takes the first fault matching this request, if any. */
+  takeFault(edge: string, to: string | undefined): SimulatorFault | undefined {
+    const index = this.faults.findIndex(
+      (f) =>
+        (!f.edge || f.edge === edge) &&
+        (!f.to || (to !== undefined && (f.to === to || f.to.replace(/\D/g, '') === to.replace(/\D/g, '')))),
+    );
+    const fault = this.faults[index];
+    if (!fault) return undefined;
+    if (--fault.remaining <= 0) this.faults.splice(index, 1);
+    return fault;
+  }
+
+  /** `POST /{phone-number-id}/messages`: a send or a mark-as-read. */
+  postMessages(phoneId: string, body: unknown): Record<string, unknown> {
+    const phone = this.phone(phoneId);
+    if (!phone) throw unknownObjectError('POST', phoneId);
+    const now = this.now();
+    const mps = this.options.mpsByNumber.get(phoneId) ?? this.options.behaviour.messagesPerSecond;
+    let window = this.throughput.get(phoneId);
+    if (!window) {
+      window = new ThroughputWindow(mps);
+      this.throughput.set(phoneId, window);
+    }
+    if (!window.tryAdmit(now)) throw new SimulatedGraphError(130429, { error_subcode: 2494055 });
+
+    const checked = checkMessageBody(body, this.options.behaviour.validateMessages);
+    if (checked.kind === 'mark_read') return { success: true };
+    const template =
+      checked.type === 'template' ? checkTemplateSend(this.templates, checked.payload) : undefined;
+    const { behaviour } = this.options;
+    const windowOpen = this.isWindowOpen(checked.waId, now);
+    const outsideWindow = !template && behaviour.enforceServiceWindow && !windowOpen;
+    if (outsideWindow && behaviour.serviceWindowErrors === 'response') throw new SimulatedGraphError(131047);
+    if (this.pairLimiter && !this.pairLimiter.tryConsume(`${phoneId}|${checked.waId}`, now)) {
+      throw new SimulatedGraphError(131056);
+    }
+
+    const countKey = `${phoneId}|${checked.waId}`;
+    const nth = this.sendCounts.get(countKey) ?? 0;
+    this.sendCounts.set(countKey, nth + 1);
+    const rng = Prng.derive(this.options.seed, `${countKey}|${nth}`);
+    const id = outboundMessageId(checked.waId, rng);
+    const category = template ? template.template.category.toLowerCase() : 'service';
+    const marketing = category === 'marketing';
+    const events: PlannedEvent[] = outsideWindow
+      ? [{ kind: 'status', status: 'failed', atMs: 50, postAtMs: 50, errorCode: 131047, duplicate: false }]
+      : planMessage(rng, {
+          behaviour,
+          marketing,
+          optedOut: (this.optedOutAt.get(checked.waId) ?? Number.POSITIVE_INFINITY) <= now,
+          quickReplies: template?.quickReplies ?? [],
+          clickUrls: clickableUrls(this.clickPattern, checked.type, checked.payload, template),
+        });
+    const message: SimulatedMessage = {
+      id,
+      phoneNumberId: phoneId,
+      to: checked.input,
+      waId: checked.waId,
+      type: checked.type,
+      ...(template ? { templateName: template.template.name } : {}),
+      category,
+      body: body as Record<string, unknown>,
+      acceptedAt: new Date(now),
+      events,
+    };
+    this.messages.push(message);
+    this.stats.accepted++;
+    const pricing =
+      category === 'service' || (category === 'utility' && windowOpen)
+        ? { billable: false, pricing_model: 'PMP' as const, type: 'free_customer_service', category }
+        : { billable: true, pricing_model: 'PMP' as const, type: 'regular', category };
+    for (const event of events) {
+      if (event.kind === 'opt_out') {
+        const earlier = this.optedOutAt.get(checked.waId) ?? Number.POSITIVE_INFINITY;
+        this.optedOutAt.set(checked.waId, Math.min(earlier, now + event.atMs));
+      }
+      this.work.schedule(this.realDelay('postAtMs' in event ? event.postAtMs : event.atMs), () =>
+        this.fire(message, phone, event, pricing, checked.bizOpaqueCallbackData),
+      );
+    }
+    const messageEntry: Record<string, unknown> = { id };
+    if (template) messageEntry.message_status = 'accepted';
+    return {
+      messaging_product: 'whatsapp',
+      // A BSUID send (`recipient` without `to`) gets no wa_id back, as Meta documents.
+      contacts: [checked.usesTo ? { input: checked.input, wa_id: checked.waId } : { input: checked.input }],
+      messages: [messageEntry],
+    };
+  }
+
+  /** Makes a user write to the business: opens the 24 h window and posts the inbound webhook. Returns its id. */
+  inbound(from: string, input: InboundInput, options: InboundOptions = {}): string {
+    const phoneId = options.phoneNumberId ?? (this.options.phoneNumbers[0] as ServedPhoneNumber).id;
+    const phone = this.phone(phoneId);
+    if (!phone) throw new ConfigError(`inbound(): the simulator serves no phone number ${phoneId}`);
+    const waId = from.replace(/\D/g, '') || from;
+    const content = typeof input === 'string' ? { type: 'text', text: { body: input } } : input;
+    const contact = { waId, name: options.name ?? this.contactName(waId) };
+    const id = inboundMessageId(waId, this.ids);
+    this.postInbound(phone, contact, {
+      ...(options.contextMessageId
+        ? { context: { from: phone.displayPhoneNumber, id: options.contextMessageId } }
+        : {}),
+      from: waId,
+      id,
+      timestamp: String(Math.floor(this.now() / 1000)),
+      ...content,
+    });
+    return id;
+  }
+
+  /** Posts a `message_template_status_update` once a created template's approval delay has passed. */
+  scheduleApproval(templateId: string): void {
+    this.work.schedule(this.realDelay(this.options.behaviour.templateApprovalMs), () => {
+      const template = this.templates.get(templateId);
+      if (template?.status !== 'PENDING') return;
+      template.status = 'APPROVED';
+      this.dispatcher.post(
+        templateStatusEnvelope(
+          this.options.businessAccountId,
+          template,
+          'APPROVED',
+          Math.floor(this.now() / 1000),
+        ),
+      );
+    });
+  }
+
+  /** Cancels what is scheduled and closes webhook connections. */
+  async close(): Promise<void> {
+    this.work.cancelAll();
+    await this.dispatcher.close();
+  }
+
+  private realDelay(simulatedMs: number): number {
+    return simulatedMs / this.options.behaviour.speed;
+  }
+
+  private isWindowOpen(waId: string, now: number): boolean {
+    const last = this.lastInboundAt.get(waId);
+    return last !== undefined && now - last < DAY_MS;
+  }
+
+  private contactName(waId: string): string {
+    return Prng.derive(this.options.seed, `name|${waId}`).pick(NAMES);
+  }
+
+  private fire(
+    message: SimulatedMessage,
+    phone: ServedPhoneNumber,
+    event: PlannedEvent,
+    pricing: NonNullable<StatusObject['pricing']>,
+    bizOpaque: string | undefined,
+  ): Promise<void> | undefined {
+    const at = message.acceptedAt.getTime() + event.atMs;
+    const seconds = Math.floor(at / 1000);
+    const contact = { waId: message.waId, name: this.contactName(message.waId) };
+    switch (event.kind) {
+      case 'status': {
+        const status: StatusObject = {
+          id: message.id,
+          status: event.status,
+          timestamp: String(seconds),
+          recipient_id: message.waId,
+          ...(bizOpaque === undefined ? {} : { biz_opaque_callback_data: bizOpaque }),
+        };
+        // Pricing rides on `sent` and on one of `delivered`/`read` (whichever is posted).
+        const priced =
+          event.status === 'sent' ||
+          event.status === 'delivered' ||
+          (event.status === 'read' &&
+            !message.events.some((e) => e.kind === 'status' && e.status === 'delivered'));
+        if (priced) status.pricing = pricing;
+        if (event.status === 'failed' && event.errorCode) {
+          status.errors = [webhookErrorObject(event.errorCode)];
+        }
+        this.stats.statuses++;
+        this.batcher.add(toWebhookPhone(phone), status);
+        return undefined;
+      }
+      case 'reply':
+      case 'button': {
+        const inboundId = inboundMessageId(message.waId, Prng.derive(this.options.seed, `in|${message.id}`));
+        const quoted = event.kind === 'button' || event.quoted;
+        this.postInbound(phone, contact, {
+          ...(quoted ? { context: { from: phone.displayPhoneNumber, id: message.id } } : {}),
+          from: message.waId,
+          id: inboundId,
+          timestamp: String(seconds),
+          ...(event.kind === 'button'
+            ? { type: 'button', button: { payload: event.reply.payload, text: event.reply.text } }
+            : { type: 'text', text: { body: event.text } }),
+        });
+        return undefined;
+      }
+      case 'opt_out':
+        this.dispatcher.post(
+          userPreferencesEnvelope(
+            this.options.businessAccountId,
+            toWebhookPhone(phone),
+            contact,
+            'stop',
+            seconds,
+          ),
+        );
+        return undefined;
+      case 'click':
+        return openLoopbackLink(event.url).then((opened) => {
+          if (opened) this.stats.clicks++;
+        });
+    }
+  }
+
+  private postInbound(
+    phone: ServedPhoneNumber,
+    contact: SimulatedContact,
+    message: Record<string, unknown>,
+  ): void {
+    this.lastInboundAt.set(contact.waId, Math.max(this.lastInboundAt.get(contact.waId) ?? 0, this.now()));
+    this.stats.inboundMessages++;
+    this.dispatcher.post(
+      inboundEnvelope(this.options.businessAccountId, toWebhookPhone(phone), contact, message),
+    );
+  }
+}
+
+function toWebhookPhone(phone: ServedPhoneNumber): WebhookPhone {
+  return { id: phone.id, displayPhoneNumber: phone.displayPhoneNumber };
+}

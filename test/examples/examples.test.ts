@@ -1,0 +1,111 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { portReachable } from '../helpers/port-reachable.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const inCi = process.env.CI === 'true';
+
+/** What each example must print; scripts not listed only need to exit 0 and print something. */
+const EXPECTED: Record<string, RegExp[]> = {
+  'demo.ts': [
+    /Queue done: 1200 accepted/,
+    /^total\s+1200\s+\d+\.\d%/m,
+    /A\/B on reply rate: A [\d.]+% vs B [\d.]+%/,
+    /HTML report: reports\/demo-report\.html/,
+  ],
+  'send-messages.ts': [
+    /^template\s+→ wamid\./m,
+    /^buttons\s+→ wamid\./m,
+    /^reaction\s+→ wamid\./m,
+    /rejected before sending: interactive\.action\.buttons/,
+  ],
+  'template-campaign-csv.ts': [
+    /skipped line 14: "not-a-number" is not a phone number/,
+    /skipped line 28: first_name is empty/,
+    /sent 40, failed 0, skipped 0, bad rows 2/,
+    /accepted by segment: vip 8, regular 32/,
+  ],
+  'click-tracking.ts': [
+    /sent 200 messages with tracked links/,
+    /click-through rate [1-9][\d.]*%/,
+    /tampered link → 404/,
+  ],
+  'metrics-postgres.ts': [/variant A: sent \d+/, /total: sent 300/],
+  'express-webhook.ts': [/webhook answered 200/],
+  'next-app-route.ts': [/POST → 200/],
+  'bullmq-worker.ts': [/sent \d+, failed 0/],
+};
+
+/** Which local server a script needs (it is skipped outside CI when the server is down). */
+const NEEDS: Record<string, { name: string; port: number }> = {
+  'metrics-postgres.ts': { name: 'PostgreSQL', port: 5432 },
+  'bullmq-worker.ts': { name: 'Redis', port: 6379 },
+};
+
+function reachable(port: number): Promise<boolean> {
+  return portReachable('127.0.0.1', port);
+}
+
+function runExample(file: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', `examples/${file}`], {
+      cwd: root,
+      env: {
+        ...process.env,
+        CI_EXAMPLE: '1',
+        WHATSAPP_BASE_URL: '',
+        WHATSAPP_ACCESS_TOKEN: '',
+        NODE_OPTIONS: '',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    // A hanging example (open handle) is a failure: kill it well before the test timeout.
+    const timer = setTimeout(() => child.kill('SIGKILL'), 100_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+const examples = readdirSync(new URL('../../examples/', import.meta.url)).filter((f) => f.endsWith('.ts'));
+
+describe('examples/', () => {
+  it('has the scripts the docs promise', () => {
+    for (const file of [
+      'demo.ts',
+      'send-messages.ts',
+      'template-campaign-csv.ts',
+      'click-tracking.ts',
+      'metrics-postgres.ts',
+    ]) {
+      expect(examples).toContain(file);
+    }
+    expect(existsSync(new URL('../../examples/data/recipients.csv', import.meta.url))).toBe(true);
+  });
+
+  for (const file of examples) {
+    it(`${file} runs against the simulator, exits 0 and prints what it should`, {
+      timeout: 120_000,
+    }, async (ctx) => {
+      const need = NEEDS[file];
+      if (need && !(await reachable(need.port))) {
+        if (inCi) throw new Error(`${file} needs ${need.name} on 127.0.0.1:${need.port}, which is down`);
+        console.warn(`[examples] SKIPPED ${file}: ${need.name} is not running on 127.0.0.1:${need.port}`);
+        ctx.skip();
+      }
+      const { code, stdout, stderr } = await runExample(file);
+      if (code !== 0) console.error(`${file} failed (exit ${code}):\n${stdout}\n${stderr}`);
+      expect(code).toBe(0);
+      expect(stdout.trim().length).toBeGreaterThan(0);
+      for (const pattern of EXPECTED[file] ?? []) expect(stdout).toMatch(pattern);
+      expect(`${stdout}${stderr}`).not.toMatch(/EAA[A-Za-z0-9]{20,}/);
+    });
+  }
+});
