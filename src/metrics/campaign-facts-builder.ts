@@ -5,6 +5,7 @@ import { eventKey } from './event-key.js';
 import type { CampaignFacts, MessageFacts, RejectionFacts } from './message-facts.js';
 import { type ResolvedMetricsQuery, resolveMetricsQuery } from './metrics-query.js';
 import { normalizeRecipientId } from './recipient-id.js';
+import type { StatusSummary } from './status-summary.js';
 import type {
   InboundEvent,
   OutboundEvent,
@@ -54,6 +55,20 @@ class FoldedMessage implements MessageFacts {
     this.sentAtMs = event.at.getTime();
     if (event.variant !== undefined) this.variant = event.variant;
     if (event.segment !== undefined) this.segment = event.segment;
+  }
+}
+
+/**
+ * Records a billable pricing category: one from a delivered/read status (`pricingRank` 1) beats one from
+ * a `sent` status (0); between equals, the lowest category wins, so the result is independent of order.
+ */
+function priceMessage(message: FoldedMessage, pricingRank: 0 | 1, category: string): void {
+  if (
+    pricingRank > message.categoryRank ||
+    (pricingRank === message.categoryRank && category < message.pricingCategory!)
+  ) {
+    message.pricingCategory = category;
+    message.categoryRank = pricingRank;
   }
 }
 
@@ -234,6 +249,32 @@ export class CampaignFactsBuilder {
     }
   }
 
+  /**
+   * Folds a message's statuses given already folded (a {@link StatusSummary}, as the SQL stores keep
+   * them): the same facts as adding each of those statuses with {@link CampaignFactsBuilder.addEvent}.
+   * Ignored unless `messageId` is one of the campaign's messages.
+   */
+  addStatusSummary(messageId: string, summary: StatusSummary): void {
+    if (!this.#sealed) this.#seal();
+    const message = this.#messages.get(messageId);
+    if (!message) return;
+    const { maxRank } = summary;
+    if (maxRank !== null && maxRank > message.rank) message.rank = Math.min(maxRank, Rank.Read) as Rank;
+    if (summary.failedSeen === 1) {
+      message.failedSeen = true;
+      const { minError } = summary;
+      if (minError !== null && (message.errorCode === undefined || minError < message.errorCode)) {
+        message.errorCode = minError;
+      }
+      if (summary.optOutError === 1) message.optedOut = true;
+    }
+    if (summary.billableSeen === 1) {
+      message.billableSeen = true;
+      if (summary.categorySent !== null) priceMessage(message, 0, summary.categorySent);
+      if (summary.categoryLater !== null) priceMessage(message, 1, summary.categoryLater);
+    }
+  }
+
   #addStatus(event: StatusEvent): void {
     const message = this.#messages.get(event.messageId);
     if (!message) return;
@@ -265,17 +306,8 @@ export class CampaignFactsBuilder {
     const pricing = event.pricing;
     if (pricing && (pricing.billable === true || pricing.type === 'regular')) {
       message.billableSeen = true;
-      const category = pricing.category;
-      if (category !== undefined) {
-        const pricingRank = statusRank === Rank.Sent ? 0 : 1;
-        if (
-          pricingRank > message.categoryRank ||
-          (pricingRank === message.categoryRank && category < message.pricingCategory!)
-        ) {
-          message.pricingCategory = category;
-          message.categoryRank = pricingRank;
-        }
-      }
+      if (pricing.category !== undefined)
+        priceMessage(message, statusRank === Rank.Sent ? 0 : 1, pricing.category);
     }
   }
 

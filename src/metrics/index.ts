@@ -36,6 +36,7 @@ export {
   resolveMetricsQuery,
 } from './metrics-query.js';
 export { normalizeRecipientId } from './recipient-id.js';
+export type { StatusSummary } from './status-summary.js';
 export type * from './stored-event.js';
 export { assertStoredEvents, storedEventSchema } from './stored-event-schema.js';
 export { MemoryEventStore, type MemoryEventStoreOptions } from './stores/memory.js';

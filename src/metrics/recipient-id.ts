@@ -1,9 +1,9 @@
 const NOT_DIGIT = /\D/g;
 const PHONE_LIKE = /^[+\d\s().-]+$/;
 
-function isAllDigits(value: string): boolean {
-  if (value.length === 0) return false;
-  for (let i = 0; i < value.length; i++) {
+function isAllDigits(value: string, from = 0): boolean {
+  if (value.length <= from) return false;
+  for (let i = from; i < value.length; i++) {
     const c = value.charCodeAt(i);
     if (c < 48 || c > 57) return false;
   }
@@ -16,6 +16,9 @@ function isAllDigits(value: string): boolean {
  * (a business-scoped user id such as `US.13491208655302741918`) is returned unchanged.
  */
 export function normalizeRecipientId(recipientId: string): string {
-  if (isAllDigits(recipientId) || !PHONE_LIKE.test(recipientId)) return recipientId;
+  if (isAllDigits(recipientId)) return recipientId;
+  // E.164 (`+16505551234`), the usual form, without a regular expression: metrics normalize every send.
+  if (recipientId.charCodeAt(0) === 43 && isAllDigits(recipientId, 1)) return recipientId.slice(1);
+  if (!PHONE_LIKE.test(recipientId)) return recipientId;
   return recipientId.replace(NOT_DIGIT, '');
 }

@@ -4,6 +4,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, ValidationError } from '../../src/errors/index.js';
 import type { StoredEvent } from '../../src/metrics/stored-event.js';
 import { PostgresEventStore } from '../../src/metrics/stores/postgres.js';
+import { EVENT_COLUMNS, toEventRow } from '../../src/metrics/stores/sql/event-row.js';
+import { migratePostgres } from '../../src/metrics/stores/sql/postgres-schema.js';
+import { generateCampaignStream } from './sql/campaign-stream.js';
+import { referenceFacts } from './sql/reference-facts.js';
 import { describeSqlStoreBehaviour } from './sql/sql-store-behaviour.js';
 import { describeEventStoreConformance } from './store-conformance.js';
 
@@ -61,7 +65,7 @@ describe.runIf(available)('PostgresEventStore (real server)', () => {
       `SELECT version FROM "${schema}".wacloud_schema_version WHERE table_name = $1`,
       [tableName],
     );
-    expect(rows).toEqual([{ version: 1 }]);
+    expect(rows).toEqual([{ version: 2 }]);
     const events: StoredEvent[] = [];
     for await (const event of second.scan({})) events.push(event);
     expect(events).toEqual([{ kind: 'opt_in', recipientId: 'r', at: new Date(1) }]);
@@ -80,6 +84,49 @@ describe.runIf(available)('PostgresEventStore (real server)', () => {
         `${tableName}_pkey`,
         `${tableName}_recipient_at_idx`,
       ].sort(),
+    );
+  });
+
+  it('upgrades a version-1 table: the status rollup is built from the statuses already stored', async () => {
+    const tableName = `events_${++tables}`;
+    const events = generateCampaignStream({ messages: 200, seed: 41 });
+    const client = await pool.connect();
+    try {
+      expect(await migratePostgres(client, schema, tableName, 1)).toBe(0);
+      const values = events.map((event) => {
+        const row = toEventRow(event);
+        return row.map((value, i) => (EVENT_COLUMNS[i] === 'at' ? new Date(value as number) : value));
+      });
+      const width = EVENT_COLUMNS.length;
+      for (let i = 0; i < values.length; i += 500) {
+        const batch = values.slice(i, i + 500);
+        const tuples = batch.map(
+          (_, r) => `(${EVENT_COLUMNS.map((__, c) => `$${r * width + c + 1}`).join(', ')})`,
+        );
+        await client.query(
+          `INSERT INTO "${schema}"."${tableName}" (${EVENT_COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}
+           ON CONFLICT (event_key) DO NOTHING`,
+          batch.flat(),
+        );
+      }
+    } finally {
+      client.release();
+    }
+    const store = new PostgresEventStore({ pool, schema, tableName });
+    await store.migrate();
+    const { rows } = await pool.query(
+      `SELECT version FROM "${schema}".wacloud_schema_version WHERE table_name = $1`,
+      [tableName],
+    );
+    expect(rows).toEqual([{ version: 2 }]);
+    const rollups = await pool.query(
+      `SELECT count(*)::int AS n FROM "${schema}"."${tableName}_status_rollup"`,
+    );
+    expect(rollups.rows[0].n).toBe(
+      new Set(events.flatMap((e) => (e.kind === 'status' ? [e.messageId] : []))).size,
+    );
+    expect(await store.campaignFacts({ campaignId: 'spring' })).toEqual(
+      referenceFacts(events, { campaignId: 'spring' }),
     );
   });
 
@@ -102,8 +149,8 @@ describe.runIf(available)('PostgresEventStore (real server)', () => {
         `SELECT table_name, version FROM "${freshSchema}".wacloud_schema_version ORDER BY table_name`,
       );
       expect(rows).toEqual([
-        { table_name: 'a_events', version: 1 },
-        { table_name: 'b_events', version: 1 },
+        { table_name: 'a_events', version: 2 },
+        { table_name: 'b_events', version: 2 },
       ]);
       const count = await pool.query(`SELECT count(*)::int AS n FROM "${freshSchema}".a_events`);
       expect(count.rows[0].n).toBe(2);

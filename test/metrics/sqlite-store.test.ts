@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors/index.js';
+import { EVENT_COLUMNS, toEventRow } from '../../src/metrics/stores/sql/event-row.js';
+import { migrateSqlite } from '../../src/metrics/stores/sql/sqlite-schema.js';
 import { SqliteEventStore } from '../../src/metrics/stores/sqlite.js';
+import { generateCampaignStream } from './sql/campaign-stream.js';
+import { referenceFacts } from './sql/reference-facts.js';
 import { describeSqlStoreBehaviour } from './sql/sql-store-behaviour.js';
 import { describeEventStoreConformance } from './store-conformance.js';
 
@@ -40,11 +44,38 @@ describe('SqliteEventStore', () => {
     await first.close();
     const second = new SqliteEventStore({ filename });
     const versions = second.database.prepare('SELECT table_name, version FROM wacloud_schema_version').all();
-    expect(versions).toEqual([{ table_name: 'wacloud_events', version: 1 }]);
+    expect(versions).toEqual([{ table_name: 'wacloud_events', version: 2 }]);
     const events = [];
     for await (const event of second.scan({})) events.push(event);
     expect(events).toEqual([{ kind: 'opt_in', recipientId: 'r', at: new Date(1) }]);
     await second.close();
+  });
+
+  it('upgrades a version-1 file: the status rollup is built from the statuses already stored', async () => {
+    const filename = tempFile();
+    const events = generateCampaignStream({ messages: 400, seed: 37 });
+    const v1 = new Database(filename);
+    expect(migrateSqlite(v1, 'wacloud_events', 1)).toBe(0);
+    const insert = v1.prepare(
+      `INSERT OR IGNORE INTO wacloud_events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})`,
+    );
+    v1.transaction(() => {
+      for (const event of events) {
+        insert.run(toEventRow(event).map((value) => (typeof value === 'boolean' ? Number(value) : value)));
+      }
+    })();
+    v1.close();
+    const store = new SqliteEventStore({ filename });
+    const versions = store.database.prepare('SELECT version FROM wacloud_schema_version').all();
+    expect(versions).toEqual([{ version: 2 }]);
+    const rollups = store.database.prepare('SELECT count(*) AS n FROM wacloud_events_status_rollup').get();
+    expect(rollups).toEqual({
+      n: new Set(events.flatMap((e) => (e.kind === 'status' ? [e.messageId] : []))).size,
+    });
+    expect(await store.campaignFacts({ campaignId: 'spring' })).toEqual(
+      referenceFacts(events, { campaignId: 'spring' }),
+    );
+    await store.close();
   });
 
   it('lets two connections to one file start at once, each migration step applied once', async () => {

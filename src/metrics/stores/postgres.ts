@@ -19,6 +19,14 @@ import { quoteIdentifier } from './sql/identifier.js';
 import { assertKnownOptions } from './sql/options.js';
 import { migratePostgres } from './sql/postgres-schema.js';
 import { SqlParams } from './sql/sql-params.js';
+import {
+  foldStatusRollups,
+  mergeStatusRollupSql,
+  STATUS_ROLLUP_COLUMNS,
+  type StatusRollup,
+  statusRollupTableName,
+  statusRollupValues,
+} from './sql/status-rollup.js';
 import { summarizeCampaign } from './sql/summarize-campaign.js';
 
 /** Options of {@link PostgresEventStore}. */
@@ -98,6 +106,8 @@ export class PostgresEventStore implements EventStore {
   readonly #validate: boolean;
   readonly #batchSize: number;
   readonly #insertSql: string;
+  readonly #upsertRollupSql: string;
+  readonly #rollupTable: string;
   #ready: Promise<void> | undefined;
   #insertedSinceAnalyze = 0;
 
@@ -131,6 +141,15 @@ export class PostgresEventStore implements EventStore {
     const columns = EVENT_COLUMN_TYPES.map((type, i) => jsonColumn(type, i)).join(', ');
     this.#insertSql = `INSERT INTO ${this.#table} (${EVENT_COLUMNS.join(', ')})
       SELECT ${columns} FROM jsonb_array_elements($1::jsonb) AS r ON CONFLICT (event_key) DO NOTHING`;
+    const rollup = `${quoteIdentifier(schema, 'schema')}.${quoteIdentifier(statusRollupTableName(tableName), 'tableName', 63)}`;
+    this.#rollupTable = rollup;
+    const rollupValues = STATUS_ROLLUP_COLUMNS.map((column, i) =>
+      column.startsWith('category_') ? `r->>${i + 1}` : `(r->>${i + 1})::int4`,
+    );
+    // Sorted by message id, so concurrent appends lock rollup rows in one order and cannot deadlock there.
+    this.#upsertRollupSql = `INSERT INTO ${rollup} AS stored (message_id, ${STATUS_ROLLUP_COLUMNS.join(', ')})
+      SELECT r->>0, ${rollupValues.join(', ')} FROM jsonb_array_elements($1::jsonb) AS r ORDER BY 1
+      ${mergeStatusRollupSql('postgres')}`;
   }
 
   /** The pg pool the store queries through. */
@@ -221,6 +240,7 @@ export class PostgresEventStore implements EventStore {
           dialect: 'postgres',
           table: this.#table,
           eventColumns: selectColumns('e'),
+          rollupTable: this.#rollupTable,
           select: async (sql, values) => (await client.query<StoredEventRow>(sql, values)).rows,
           selectArrays: async (sql, values) =>
             (await client.query<unknown[]>({ text: sql, values, rowMode: 'array' })).rows,
@@ -295,7 +315,10 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
-  /** Inserts in batches, in one transaction when there are several; returns each event's key and the keys added. */
+  /**
+   * Inserts in batches and folds the statuses into the status rollup, in one transaction when there are
+   * several batches or any status; returns each event's key and the keys added.
+   */
   async #writeOnce(
     events: StoredEvent[],
     returnAdded: boolean,
@@ -306,18 +329,21 @@ export class PostgresEventStore implements EventStore {
     await this.migrate();
     const sql = returnAdded ? `${this.#insertSql} RETURNING event_key` : this.#insertSql;
     const batchCount = Math.ceil(events.length / this.#batchSize);
+    const rollups = new Map<string, StatusRollup>();
     const payload = (batch: number): string => {
       const rows = events.slice(batch * this.#batchSize, (batch + 1) * this.#batchSize).map(toEventRow);
       for (const row of rows) keys.push(row[0] as string);
+      foldStatusRollups(rows, rollups);
       return JSON.stringify(rows);
     };
-    // Several batches go in one transaction (all or nothing); without `validate`, a bad event found
-    // while mapping a later batch rolls the earlier ones back.
-    const inTransaction = batchCount > 1;
+    const first = payload(0);
+    // Several batches, or events and their status rollup, go in one transaction (all or nothing);
+    // without `validate`, a bad event found while mapping a later batch rolls the earlier ones back.
+    const inTransaction = batchCount > 1 || rollups.size > 0;
     const client = await this.#pool.connect();
     try {
       if (inTransaction) await client.query('BEGIN');
-      let pending = client.query<{ event_key: string }>(sql, [payload(0)]);
+      let pending = client.query<{ event_key: string }>(sql, [first]);
       for (let batch = 1; batch <= batchCount; batch++) {
         // Map the next batch while the server inserts this one.
         let next: string | undefined;
@@ -329,6 +355,10 @@ export class PostgresEventStore implements EventStore {
           this.#insertedSinceAnalyze += result.rowCount ?? 0;
         }
         if (next !== undefined) pending = client.query<{ event_key: string }>(sql, [next]);
+      }
+      if (rollups.size > 0) {
+        const values = [...rollups].map(([messageId, rollup]) => statusRollupValues(messageId, rollup));
+        await client.query(this.#upsertRollupSql, [JSON.stringify(values)]);
       }
       if (inTransaction) await client.query('COMMIT');
     } catch (error) {

@@ -18,6 +18,13 @@ import { quoteIdentifier } from './sql/identifier.js';
 import { assertKnownOptions } from './sql/options.js';
 import { SqlParams } from './sql/sql-params.js';
 import { migrateSqlite } from './sql/sqlite-schema.js';
+import {
+  foldStatusRollups,
+  mergeStatusRollupSql,
+  STATUS_ROLLUP_COLUMNS,
+  statusRollupTableName,
+  statusRollupValues,
+} from './sql/status-rollup.js';
 import { summarizeCampaign } from './sql/summarize-campaign.js';
 
 /** Options of {@link SqliteEventStore}. Give `filename` or an open `database`, not both. */
@@ -53,6 +60,8 @@ export class SqliteEventStore implements EventStore {
   readonly #table: string;
   readonly #validate: boolean;
   readonly #insert: Database.Statement;
+  readonly #upsertRollup: Database.Statement;
+  readonly #rollupTable: string;
 
   constructor(options: SqliteEventStoreOptions) {
     assertKnownOptions(options, OPTION_KEYS, 'SqliteEventStore');
@@ -79,6 +88,13 @@ export class SqliteEventStore implements EventStore {
     this.#insert = this.#db.prepare(
       `INSERT INTO ${this.#table} (${EVENT_COLUMNS.join(', ')}) VALUES (${placeholders})
        ON CONFLICT (event_key) DO NOTHING`,
+    );
+    const rollup = quoteIdentifier(statusRollupTableName(tableName), 'tableName', 63);
+    this.#rollupTable = rollup;
+    this.#upsertRollup = this.#db.prepare(
+      `INSERT INTO ${rollup} (message_id, ${STATUS_ROLLUP_COLUMNS.join(', ')})
+       VALUES (${['message_id', ...STATUS_ROLLUP_COLUMNS].map(() => '?').join(', ')})
+       ${mergeStatusRollupSql('sqlite')}`,
     );
   }
 
@@ -141,6 +157,7 @@ export class SqliteEventStore implements EventStore {
         dialect: 'sqlite',
         table: this.#table,
         eventColumns: 'e.*',
+        rollupTable: this.#rollupTable,
         select: async (sql, values) => this.#db.prepare(sql).all(...values) as StoredEventRow[],
         selectArrays: async (sql, values) =>
           this.#db
@@ -157,11 +174,21 @@ export class SqliteEventStore implements EventStore {
     if (this.#ownsDatabase && this.#db.open) this.#db.close();
   }
 
-  /** Inserts every event (validated first, so a bad event writes nothing); true where a row was added. */
+  /**
+   * Inserts every event (validated first, so a bad event writes nothing) and folds the statuses into the
+   * status rollup in the same transaction; true where a row was added.
+   */
   #write(events: StoredEvent[]): boolean[] {
     if (this.#validate) assertStoredEvents(events);
-    const rows = events.map(toEventRow).map(toSqliteValues);
-    return this.#db.transaction(() => rows.map((row) => this.#insert.run(row).changes === 1))();
+    const rows = events.map(toEventRow);
+    const rollups = foldStatusRollups(rows);
+    return this.#db.transaction(() => {
+      const added = rows.map((row) => this.#insert.run(toSqliteValues(row)).changes === 1);
+      for (const [messageId, rollup] of rollups) {
+        this.#upsertRollup.run(statusRollupValues(messageId, rollup));
+      }
+      return added;
+    })();
   }
 }
 

@@ -7,7 +7,7 @@ import type { CampaignFacts } from '../../../src/metrics/message-facts.js';
 import type { StoredEvent } from '../../../src/metrics/stored-event.js';
 import { MemoryEventStore } from '../../../src/metrics/stores/memory.js';
 import { generateCampaign } from '../generate-campaign.js';
-import { generateCampaignStream } from './campaign-stream.js';
+import { generateCampaignStream, seededRandom } from './campaign-stream.js';
 import { referenceFacts } from './reference-facts.js';
 
 /** What the SQL-store behaviour tests need from a store. */
@@ -238,6 +238,35 @@ export function describeSqlStoreBehaviour(name: string, makeStore: () => Promise
       expect(all.messages.some((m) => m.failed && m.optedOut)).toBe(true);
       expect(all.messages.some((m) => m.billable && m.pricingCategory === 'utility')).toBe(true);
       expect(all.rejections.length).toBeGreaterThan(0);
+      await store.close();
+    });
+
+    it('keeps its status rollup exact when statuses arrive over many appends, repeated, concurrently and out of order', async () => {
+      const store = await makeStore();
+      const events = generateCampaignStream({ messages: 1200, seed: 29 });
+      const random = seededRandom(31);
+      const chunks: StoredEvent[][] = [];
+      for (let i = 0; i < events.length; ) {
+        const size = 1 + Math.floor(random() * 150);
+        chunks.push(events.slice(i, i + size));
+        i += size;
+      }
+      // Three appends at a time, each chunk possibly followed by a repeat of an earlier one, so one
+      // message's statuses are merged into its rollup row by several appends, some of them racing.
+      for (let i = 0; i < chunks.length; i += 3) {
+        const wave = chunks.slice(i, i + 3);
+        if (random() < 0.5) wave.push(chunks[Math.floor(random() * (i + 1))] as StoredEvent[]);
+        await Promise.all(wave.map((chunk) => store.append(chunk)));
+      }
+      for (const query of [
+        { campaignId: 'spring' },
+        { campaignId: 'spring', blockInference: { afterMs: 60_000 }, now: new Date(Date.UTC(2026, 3, 1)) },
+      ] satisfies MetricsQuery[]) {
+        expect(await store.campaignFacts(query)).toEqual(referenceFacts(events, query));
+      }
+      const facts = await store.campaignFacts({ campaignId: 'spring' });
+      expect(facts.messages.some((m) => m.read)).toBe(true);
+      expect(facts.messages.some((m) => m.failed && m.errorCode !== undefined)).toBe(true);
       await store.close();
     });
 

@@ -1,10 +1,12 @@
 import { CampaignFactsBuilder } from '../../campaign-facts-builder.js';
 import type { MetricsQuery } from '../../campaign-metrics.js';
 import type { CampaignFacts } from '../../message-facts.js';
-import type { OutboundEvent, SendFailedEvent, StatusEvent } from '../../stored-event.js';
+import type { StatusSummary } from '../../status-summary.js';
+import type { OutboundEvent, SendFailedEvent } from '../../stored-event.js';
 import { ENGAGEMENT_KINDS_SQL } from './engagement-kinds.js';
 import { fromEventRow, type StoredEventRow } from './event-row.js';
 import { type SqlDialect, SqlParams } from './sql-params.js';
+import { STATUS_ROLLUP_COLUMNS } from './status-rollup.js';
 
 /** Runs one SELECT and resolves its rows (each store adapts its driver to this). */
 export type SqlSelect = (sql: string, values: unknown[]) => Promise<StoredEventRow[]>;
@@ -18,31 +20,21 @@ export interface CampaignFactsSource {
   readonly table: string;
   /** Select list (aliased `e`) that {@link fromEventRow} turns back into events. */
   readonly eventColumns: string;
+  /** The quoted status rollup table (see `status-rollup.ts`). */
+  readonly rollupTable: string;
   readonly select: SqlSelect;
   /** Like `select`, but rows come back as arrays (cheaper for the one-row-per-message query). */
   readonly selectArrays: SqlSelectArrays;
 }
 
-const OPTED_OUT_ERROR = 131050;
-const RANK_STATUSES = ['sent', 'delivered', 'read'] as const;
-
 /**
- * One campaign message with its statuses folded in SQL (one row per message instead of one per status):
- * message id, recipient id, send time (epoch ms), variant, segment, then the aggregates in
- * {@link AGGREGATE_NAMES} order.
+ * One campaign message joined with its status rollup: message id, recipient id, send time (epoch ms),
+ * variant, segment, then the rollup columns in {@link STATUS_ROLLUP_COLUMNS} order (null when no status
+ * arrived yet).
  */
 type MessageStatusRow = unknown[];
 
-/** The folded status columns, in the order they follow the send's five columns. */
-const AGGREGATE_NAMES = [
-  'max_rank',
-  'failed_seen',
-  'min_error',
-  'opt_out_error',
-  'billable_seen',
-  'category_sent',
-  'category_later',
-] as const;
+/** Where the rollup columns start in a {@link MessageStatusRow}. */
 const FOLDED_AT = 5;
 
 /**
@@ -66,9 +58,10 @@ const ENGAGEMENT_COLUMNS = [
 
 /**
  * Folds one campaign's events into {@link CampaignFacts} with the database doing the heavy part: it
- * selects the campaign's sends, folds every message's statuses into one row (highest state, lowest
- * failure code, billable pricing and its category) and picks out only the engagement events that can
- * be attributed to the campaign (by message id, reply context, or recipient at or after the first send).
+ * selects the campaign's sends joined with their status rollups (highest state, lowest failure code,
+ * billable pricing and its category, kept up to date on append) and picks out only the engagement events
+ * that can be attributed to the campaign (by message id, reply context, or recipient at or after the
+ * first send).
  * Attribution, opt-out detection and block inference then run in the shared {@link CampaignFactsBuilder},
  * so the facts are exactly those the memory store's fold produces.
  */
@@ -87,12 +80,8 @@ export async function loadCampaignFacts(
     return `sends AS MATERIALIZED (SELECT message_id, recipient_id, recipient_key, at, variant, segment
       FROM ${table} WHERE ${conditions.join(' AND ')})`;
   };
-  const isTrue = dialect === 'postgres' ? 'true' : '1';
-  const collate = dialect === 'postgres' ? ' COLLATE "C"' : '';
   const atMs = (column: string) =>
     dialect === 'postgres' ? `floor(extract(epoch FROM ${column}) * 1000)::float8` : column;
-  const billable = `st.status IN ('sent', 'delivered', 'read', 'played')
-    AND (st.pricing_billable = ${isTrue} OR st.pricing_type = 'regular')`;
 
   // Refused sends first: the fold needs every send before any other event.
   const failedParams = new SqlParams(dialect);
@@ -104,56 +93,20 @@ export async function loadCampaignFacts(
     failedParams.values,
   );
 
-  const aggregates: [(typeof AGGREGATE_NAMES)[number], string][] = [
-    [
-      'max_rank',
-      `max(CASE st.status WHEN 'sent' THEN 0 WHEN 'delivered' THEN 1 WHEN 'read' THEN 2 WHEN 'played' THEN 2 END)`,
-    ],
-    ['failed_seen', `max(CASE WHEN st.status = 'failed' THEN 1 ELSE 0 END)`],
-    ['min_error', `min(CASE WHEN st.status = 'failed' THEN st.error_code END)`],
-    [
-      'opt_out_error',
-      `max(CASE WHEN st.status = 'failed' AND st.error_code = ${OPTED_OUT_ERROR} THEN 1 ELSE 0 END)`,
-    ],
-    ['billable_seen', `max(CASE WHEN ${billable} THEN 1 ELSE 0 END)`],
-    [
-      'category_sent',
-      `min(CASE WHEN ${billable} AND st.status = 'sent' THEN st.pricing_category END${collate})`,
-    ],
-    [
-      'category_later',
-      `min(CASE WHEN ${billable} AND st.status <> 'sent' THEN st.pricing_category END${collate})`,
-    ],
-  ];
   const messageParams = new SqlParams(dialect);
   const messageConditions = [`o.kind = 'outbound'`, `o.campaign_id = ${messageParams.add(q.campaignId)}`];
   if (Number.isFinite(q.fromMs)) messageConditions.push(`o.at >= ${messageParams.addInstant(q.fromMs)}`);
   if (Number.isFinite(q.toMs)) messageConditions.push(`o.at < ${messageParams.addInstant(q.toMs)}`);
-  // Sends come back in the fold's own order (time, then id) so it need not sort them again.
-  const outboundColumns = `o.message_id, o.recipient_id, ${atMs('o.at')} AS at, o.variant, o.segment`;
-  let messageRows: MessageStatusRow[];
-  if (dialect === 'postgres') {
-    // One row per message: the campaign's sends hash-joined with their statuses, grouped by primary key.
-    messageRows = await source.selectArrays(
-      `SELECT ${outboundColumns}, ${aggregates.map(([name, sql]) => `${sql} AS ${name}`).join(', ')}
-      FROM ${table} o LEFT JOIN ${table} st ON st.message_id = o.message_id AND st.kind = 'status'
-      WHERE ${messageConditions.join(' AND ')}
-      GROUP BY o.id
-      ORDER BY o.at, o.message_id`,
-      messageParams.values,
-    );
-  } else {
-    // SQLite: one index probe per message, every aggregate packed into one JSON array (a correlated
-    // subquery per column would probe seven times; a join + GROUP BY needs a temporary b-tree).
-    messageRows = await source.selectArrays(
-      `SELECT ${outboundColumns},
-        (SELECT json_array(${aggregates.map(([, sql]) => sql).join(', ')})
-         FROM ${table} st WHERE st.message_id = o.message_id AND st.kind = 'status') AS folded
-      FROM ${table} o WHERE ${messageConditions.join(' AND ')}
-      ORDER BY o.at, o.message_id`,
-      messageParams.values,
-    );
-  }
+  // One row per message: the send joined with its status rollup (kept up to date on append), in the
+  // fold's own order (time, then id) so it need not sort them again.
+  const messageRows: MessageStatusRow[] = await source.selectArrays(
+    `SELECT o.message_id, o.recipient_id, ${atMs('o.at')} AS at, o.variant, o.segment,
+      ${STATUS_ROLLUP_COLUMNS.map((column) => `r.${column}`).join(', ')}
+    FROM ${table} o LEFT JOIN ${source.rollupTable} r ON r.message_id = o.message_id
+    WHERE ${messageConditions.join(' AND ')}
+    ORDER BY o.at, o.message_id`,
+    messageParams.values,
+  );
 
   // SQLite plans the membership test below as one index probe per send. For a campaign that is a good
   // share of the table, scanning the (partial) engagement index once is several times faster; for one
@@ -198,7 +151,7 @@ export async function loadCampaignFacts(
     kind: 'outbound',
     messageId: '',
     recipientId: '',
-    at: SYNTHETIC_AT,
+    at: new Date(0),
     campaignId: q.campaignId,
     variant: undefined,
     segment: undefined,
@@ -213,13 +166,17 @@ export async function loadCampaignFacts(
   }
   for (const row of failedRows) builder.addSend(fromEventRow(row) as SendFailedEvent);
 
-  const statuses = new FoldedStatuses((status) => builder.addEvent(status));
-  if (dialect === 'postgres') {
-    for (const row of messageRows) statuses.emit(row[0] as string, row, FOLDED_AT);
-  } else {
-    for (const row of messageRows) {
-      statuses.emit(row[0] as string, JSON.parse(String(row[FOLDED_AT])) as unknown[], 0);
-    }
+  const summary: StatusSummary = {
+    maxRank: null,
+    failedSeen: 0,
+    minError: null,
+    optOutError: 0,
+    billableSeen: 0,
+    categorySent: null,
+    categoryLater: null,
+  };
+  for (const row of messageRows) {
+    if (readSummary(row, FOLDED_AT, summary)) builder.addStatusSummary(row[0] as string, summary);
   }
 
   const engagementRows = await engagement;
@@ -235,8 +192,7 @@ export async function loadCampaignFacts(
       `WITH ${sends(priorParams)}
       SELECT o.recipient_key, ${atMs('min(o.at)')} AS at FROM ${table} o
       WHERE o.kind = 'outbound' AND o.recipient_key IN (SELECT recipient_key FROM sends)
-        AND EXISTS (SELECT 1 FROM ${table} st WHERE st.kind = 'status' AND st.message_id = o.message_id
-          AND st.status IN ('delivered', 'read', 'played'))
+        AND EXISTS (SELECT 1 FROM ${source.rollupTable} r WHERE r.message_id = o.message_id AND r.max_rank >= 1)
       GROUP BY o.recipient_key`,
       priorParams.values,
     );
@@ -250,62 +206,15 @@ function toNumber(value: unknown): number | null {
   return value === null || value === undefined ? null : Number(value);
 }
 
-/**
- * Emits the fewest status events that fold to the same facts as a message's real statuses: its
- * highest state, its lowest failure code (plus 131050 when that also occurred), and its billable
- * pricing with the category the fold would pick. The builder reads each event and keeps none, so a
- * few scratch events (one per shape) are reused instead of allocating several per message.
- */
-class FoldedStatuses {
-  readonly #emit: (status: StatusEvent) => void;
-  readonly #ranked = status('sent');
-  readonly #failed = status('failed');
-  readonly #priced = status('sent');
-  readonly #pricing: { billable: true; category: string | undefined } = {
-    billable: true,
-    category: undefined,
-  };
-
-  constructor(emit: (status: StatusEvent) => void) {
-    this.#emit = emit;
-    (this.#failed as { errorCode: number | undefined }).errorCode = undefined;
-    this.#priced.pricing = this.#pricing as StatusEvent['pricing'];
-  }
-
-  /** Emits the statuses of `messageId` from its seven folded columns, starting at `folded[at]`. */
-  emit(messageId: string, folded: unknown[], at: number): void {
-    const rank = toNumber(folded[at]);
-    if (rank !== null) {
-      const ranked = this.#ranked;
-      ranked.messageId = messageId;
-      ranked.status = RANK_STATUSES[rank] ?? 'sent';
-      this.#emit(ranked);
-    }
-    if (toNumber(folded[at + 1]) === 1) {
-      const failed = this.#failed as { messageId: string; errorCode: number | undefined } & StatusEvent;
-      failed.messageId = messageId;
-      const minError = toNumber(folded[at + 2]);
-      failed.errorCode = minError ?? undefined;
-      this.#emit(failed);
-      if (toNumber(folded[at + 3]) === 1 && minError !== OPTED_OUT_ERROR) {
-        failed.errorCode = OPTED_OUT_ERROR;
-        this.#emit(failed);
-      }
-    }
-    if (toNumber(folded[at + 4]) === 1) {
-      const later = (folded[at + 6] ?? null) as string | null;
-      const priced = this.#priced;
-      priced.messageId = messageId;
-      priced.status = later !== null ? 'delivered' : 'sent';
-      this.#pricing.category = (later ?? folded[at + 5] ?? undefined) as string | undefined;
-      this.#emit(priced);
-    }
-  }
-}
-
-/** The fold never reads a status's time, so the synthetic ones share one. */
-const SYNTHETIC_AT = new Date(0);
-
-function status(value: string): StatusEvent {
-  return { kind: 'status', messageId: '', status: value, at: SYNTHETIC_AT };
+/** Reads the rollup columns of `row` (from `at` on) into `summary`; false when the message has none. */
+function readSummary(row: MessageStatusRow, at: number, summary: StatusSummary): boolean {
+  if (row[at + 1] === null || row[at + 1] === undefined) return false; // failed_seen is NOT NULL
+  summary.maxRank = toNumber(row[at]);
+  summary.failedSeen = toNumber(row[at + 1]) === 1 ? 1 : 0;
+  summary.minError = toNumber(row[at + 2]);
+  summary.optOutError = toNumber(row[at + 3]) === 1 ? 1 : 0;
+  summary.billableSeen = toNumber(row[at + 4]) === 1 ? 1 : 0;
+  summary.categorySent = (row[at + 5] ?? null) as string | null;
+  summary.categoryLater = (row[at + 6] ?? null) as string | null;
+  return true;
 }

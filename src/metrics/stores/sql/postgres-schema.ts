@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { ENGAGEMENT_KINDS_SQL } from './engagement-kinds.js';
+import { backfillStatusRollupSql, createStatusRollupSql, statusRollupTableName } from './status-rollup.js';
 
 /** The table (in the store's schema) that records which version each wacloud event table is at. */
 export const POSTGRES_VERSION_TABLE = 'wacloud_schema_version';
@@ -7,7 +8,7 @@ export const POSTGRES_VERSION_TABLE = 'wacloud_schema_version';
 /** One schema step: the statements that bring a table from `version - 1` to `version`. */
 interface PostgresMigration {
   readonly version: number;
-  readonly statements: (table: string, name: string) => string[];
+  readonly statements: (table: string, name: string, schema: string) => string[];
 }
 
 /**
@@ -50,17 +51,31 @@ const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       `CREATE INDEX "${name}_engagement_idx" ON ${table} (at) WHERE kind IN ${ENGAGEMENT_KINDS_SQL}`,
     ],
   },
+  {
+    // Metrics read one rollup row per message instead of folding its statuses.
+    version: 2,
+    statements: (table, name, schema) => {
+      const rollup = `"${schema}"."${statusRollupTableName(name)}"`;
+      return [createStatusRollupSql(rollup, 'postgres'), backfillStatusRollupSql(rollup, table, 'postgres')];
+    },
+  },
 ];
 
 /** The schema version this build of wacloud writes. */
 export const POSTGRES_SCHEMA_VERSION = POSTGRES_MIGRATIONS.length;
 
 /**
- * Brings the event table up to {@link POSTGRES_SCHEMA_VERSION} in one transaction holding an advisory
- * lock on the schema's name, so processes starting at once apply each step exactly once (the others wait,
- * then find the work done). Returns the version the table was at before.
+ * Brings the event table up to {@link POSTGRES_SCHEMA_VERSION} (or `targetVersion`, for tests of later
+ * steps) in one transaction holding an advisory lock on the schema's name, so processes starting at once
+ * apply each step exactly once (the others wait, then find the work done). Returns the version the table
+ * was at before.
  */
-export async function migratePostgres(client: pg.ClientBase, schema: string, name: string): Promise<number> {
+export async function migratePostgres(
+  client: pg.ClientBase,
+  schema: string,
+  name: string,
+  targetVersion: number = POSTGRES_SCHEMA_VERSION,
+): Promise<number> {
   const qualified = `"${schema}"."${name}"`;
   const versions = `"${schema}".${POSTGRES_VERSION_TABLE}`;
   await client.query('BEGIN');
@@ -78,14 +93,14 @@ export async function migratePostgres(client: pg.ClientBase, schema: string, nam
     );
     const current = result.rows[0]?.version ?? 0;
     for (const migration of POSTGRES_MIGRATIONS) {
-      if (migration.version <= current) continue;
-      for (const statement of migration.statements(qualified, name)) await client.query(statement);
+      if (migration.version <= current || migration.version > targetVersion) continue;
+      for (const statement of migration.statements(qualified, name, schema)) await client.query(statement);
     }
-    if (current < POSTGRES_SCHEMA_VERSION) {
+    if (current < targetVersion) {
       await client.query(
         `INSERT INTO ${versions} (table_name, version) VALUES ($1, $2)
          ON CONFLICT (table_name) DO UPDATE SET version = excluded.version, applied_at = now()`,
-        [name, POSTGRES_SCHEMA_VERSION],
+        [name, targetVersion],
       );
     }
     await client.query('COMMIT');

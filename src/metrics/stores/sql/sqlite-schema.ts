@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { ENGAGEMENT_KINDS_SQL } from './engagement-kinds.js';
+import { backfillStatusRollupSql, createStatusRollupSql, statusRollupTableName } from './status-rollup.js';
 
 /** The table that records which schema version each wacloud event table is at. */
 export const SQLITE_VERSION_TABLE = 'wacloud_schema_version';
@@ -46,17 +47,35 @@ const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       `CREATE INDEX "${name}_engagement_idx" ON ${table} (at) WHERE kind IN ${ENGAGEMENT_KINDS_SQL}`,
     ],
   },
+  {
+    // Metrics read one rollup row per message instead of folding its statuses, and a campaign's sends
+    // from an index that holds every column they need, already in send order.
+    version: 2,
+    statements: (table, name) => {
+      const rollup = `"${statusRollupTableName(name)}"`;
+      return [
+        createStatusRollupSql(rollup, 'sqlite'),
+        backfillStatusRollupSql(rollup, table, 'sqlite'),
+        `CREATE INDEX "${name}_outbound_idx" ON ${table}
+          (campaign_id, at, message_id, recipient_id, variant, segment) WHERE kind = 'outbound'`,
+      ];
+    },
+  },
 ];
 
 /** The schema version this build of wacloud writes. */
 export const SQLITE_SCHEMA_VERSION = SQLITE_MIGRATIONS.length;
 
 /**
- * Brings the event table `name` up to {@link SQLITE_SCHEMA_VERSION} in one `BEGIN IMMEDIATE`
- * transaction, so two processes opening the same file at once apply each step exactly once.
- * Returns the version the table was at before.
+ * Brings the event table `name` up to {@link SQLITE_SCHEMA_VERSION} (or `targetVersion`, for tests of
+ * later steps) in one `BEGIN IMMEDIATE` transaction, so two processes opening the same file at once apply
+ * each step exactly once. Returns the version the table was at before.
  */
-export function migrateSqlite(db: BetterSqlite3.Database, name: string): number {
+export function migrateSqlite(
+  db: BetterSqlite3.Database,
+  name: string,
+  targetVersion: number = SQLITE_SCHEMA_VERSION,
+): number {
   const table = `"${name}"`;
   const run = db.transaction(() => {
     db.exec(`CREATE TABLE IF NOT EXISTS ${SQLITE_VERSION_TABLE} (
@@ -69,14 +88,14 @@ export function migrateSqlite(db: BetterSqlite3.Database, name: string): number 
       | undefined;
     const current = row?.version ?? 0;
     for (const migration of SQLITE_MIGRATIONS) {
-      if (migration.version <= current) continue;
+      if (migration.version <= current || migration.version > targetVersion) continue;
       for (const statement of migration.statements(table, name)) db.exec(statement);
     }
-    if (current < SQLITE_SCHEMA_VERSION) {
+    if (current < targetVersion) {
       db.prepare(
         `INSERT INTO ${SQLITE_VERSION_TABLE} (table_name, version, applied_at) VALUES (?, ?, ?)
          ON CONFLICT(table_name) DO UPDATE SET version = excluded.version, applied_at = excluded.applied_at`,
-      ).run(name, SQLITE_SCHEMA_VERSION, Date.now());
+      ).run(name, targetVersion, Date.now());
     }
     return current;
   });

@@ -1,0 +1,171 @@
+import type { StatusSummary } from '../../status-summary.js';
+import { EVENT_COLUMNS, type EventRowValues } from './event-row.js';
+import type { SqlDialect } from './sql-params.js';
+
+/**
+ * The status rollup: one row per message id holding its statuses folded into a {@link StatusSummary}.
+ * Stores keep it up to date as they append (in the same transaction), so computing a campaign's metrics
+ * joins one row per message instead of folding every status again. The fold is order-free and
+ * idempotent, so a store may fold a whole batch, repeats included, and merge it into the stored row.
+ */
+export type StatusRollup = StatusSummary;
+
+/** The rollup table's name for the event table `name`. */
+export function statusRollupTableName(name: string): string {
+  return `${name}_status_rollup`;
+}
+
+/** The rollup's columns after `message_id`, in {@link StatusSummary} field order. */
+export const STATUS_ROLLUP_COLUMNS = [
+  'max_rank',
+  'failed_seen',
+  'min_error',
+  'opt_out_error',
+  'billable_seen',
+  'category_sent',
+  'category_later',
+] as const;
+
+const OPTED_OUT_ERROR = 131050;
+const column = (name: string): number => EVENT_COLUMNS.indexOf(name);
+const KIND = column('kind');
+const MESSAGE_ID = column('message_id');
+const STATUS = column('status');
+const ERROR_CODE = column('error_code');
+const CATEGORY = column('pricing_category');
+const PRICING_TYPE = column('pricing_type');
+const BILLABLE = column('pricing_billable');
+
+const RANKS: Readonly<Record<string, number>> = { sent: 0, delivered: 1, read: 2, played: 2 };
+
+/** The `CREATE TABLE` statement of the rollup table (`table` quoted). */
+export function createStatusRollupSql(table: string, dialect: SqlDialect): string {
+  const text = dialect === 'postgres' ? 'text COLLATE "C"' : 'TEXT';
+  const int = dialect === 'postgres' ? 'integer' : 'INTEGER';
+  return `CREATE TABLE ${table} (
+    message_id ${text} PRIMARY KEY,
+    max_rank ${int},
+    failed_seen ${int} NOT NULL,
+    min_error ${int},
+    opt_out_error ${int} NOT NULL,
+    billable_seen ${int} NOT NULL,
+    category_sent ${text},
+    category_later ${text}
+  )${dialect === 'sqlite' ? ' WITHOUT ROWID' : ''}`;
+}
+
+/**
+ * `INSERT ... SELECT` that builds the rollup from the statuses already in `events` (the schema
+ * migration that adds the rollup runs it once).
+ */
+export function backfillStatusRollupSql(rollup: string, events: string, dialect: SqlDialect): string {
+  const billable = `status IN ('sent', 'delivered', 'read', 'played')
+    AND (pricing_billable = ${dialect === 'postgres' ? 'true' : '1'} OR pricing_type = 'regular')`;
+  const collate = dialect === 'postgres' ? ' COLLATE "C"' : '';
+  return `INSERT INTO ${rollup} (message_id, ${STATUS_ROLLUP_COLUMNS.join(', ')})
+    SELECT message_id,
+      max(CASE status WHEN 'sent' THEN 0 WHEN 'delivered' THEN 1 WHEN 'read' THEN 2 WHEN 'played' THEN 2 END),
+      max(CASE WHEN status = 'failed' THEN 1 ELSE 0 END),
+      min(CASE WHEN status = 'failed' THEN error_code END),
+      max(CASE WHEN status = 'failed' AND error_code = ${OPTED_OUT_ERROR} THEN 1 ELSE 0 END),
+      max(CASE WHEN ${billable} THEN 1 ELSE 0 END),
+      min(CASE WHEN ${billable} AND status = 'sent' THEN pricing_category END${collate}),
+      min(CASE WHEN ${billable} AND status <> 'sent' THEN pricing_category END${collate})
+    FROM ${events} WHERE kind = 'status' AND message_id IS NOT NULL
+    GROUP BY message_id`;
+}
+
+/**
+ * The `ON CONFLICT` clause that merges an incoming rollup row (`excluded`) into the stored one; for
+ * PostgreSQL the `INSERT` must alias its target `AS stored`.
+ */
+export function mergeStatusRollupSql(dialect: SqlDialect): string {
+  // PostgreSQL's GREATEST/LEAST skip nulls; SQLite's multi-argument max/min return null on any null.
+  const greatest = (c: string) =>
+    dialect === 'postgres'
+      ? `GREATEST(stored.${c}, excluded.${c})`
+      : `coalesce(max(${c}, excluded.${c}), ${c}, excluded.${c})`;
+  const least = (c: string) =>
+    dialect === 'postgres'
+      ? `LEAST(stored.${c}, excluded.${c})`
+      : `coalesce(min(${c}, excluded.${c}), ${c}, excluded.${c})`;
+  return `ON CONFLICT (message_id) DO UPDATE SET
+    max_rank = ${greatest('max_rank')},
+    failed_seen = ${greatest('failed_seen')},
+    min_error = ${least('min_error')},
+    opt_out_error = ${greatest('opt_out_error')},
+    billable_seen = ${greatest('billable_seen')},
+    category_sent = ${least('category_sent')},
+    category_later = ${least('category_later')}`;
+}
+
+/** Byte-order minimum of two optional strings (the order of the rollup's "C"/BINARY text columns). */
+function minText(a: string | null, b: string | null): string | null {
+  if (a === null) return b;
+  if (b === null || a === b) return a;
+  return Buffer.compare(Buffer.from(a), Buffer.from(b)) <= 0 ? a : b;
+}
+
+/**
+ * Folds the status rows among `rows` (event rows as {@link EVENT_COLUMNS} orders them, so the fold reads
+ * exactly what the columns hold) into one rollup per message id, in `rollups` (a new map unless given).
+ * Other kinds are skipped.
+ */
+export function foldStatusRollups(
+  rows: readonly EventRowValues[],
+  rollups: Map<string, StatusRollup> = new Map(),
+): Map<string, StatusRollup> {
+  for (const row of rows) {
+    if (row[KIND] !== 'status') continue;
+    const messageId = row[MESSAGE_ID];
+    if (typeof messageId !== 'string') continue;
+    let rollup = rollups.get(messageId);
+    if (rollup === undefined) {
+      rollup = {
+        maxRank: null,
+        failedSeen: 0,
+        minError: null,
+        optOutError: 0,
+        billableSeen: 0,
+        categorySent: null,
+        categoryLater: null,
+      };
+      rollups.set(messageId, rollup);
+    }
+    const status = row[STATUS];
+    if (status === 'failed') {
+      rollup.failedSeen = 1;
+      const code = row[ERROR_CODE];
+      if (typeof code === 'number') {
+        if (rollup.minError === null || code < rollup.minError) rollup.minError = code;
+        if (code === OPTED_OUT_ERROR) rollup.optOutError = 1;
+      }
+      continue;
+    }
+    const rank = typeof status === 'string' ? RANKS[status] : undefined;
+    if (rank === undefined) continue;
+    if (rollup.maxRank === null || rank > rollup.maxRank) rollup.maxRank = rank;
+    const billable = row[BILLABLE];
+    if (billable !== true && billable !== 1 && row[PRICING_TYPE] !== 'regular') continue;
+    rollup.billableSeen = 1;
+    const category = row[CATEGORY];
+    if (typeof category !== 'string') continue;
+    if (rank === 0) rollup.categorySent = minText(rollup.categorySent, category);
+    else rollup.categoryLater = minText(rollup.categoryLater, category);
+  }
+  return rollups;
+}
+
+/** A rollup as values in `message_id` + {@link STATUS_ROLLUP_COLUMNS} order. */
+export function statusRollupValues(messageId: string, rollup: StatusRollup): (string | number | null)[] {
+  return [
+    messageId,
+    rollup.maxRank,
+    rollup.failedSeen,
+    rollup.minError,
+    rollup.optOutError,
+    rollup.billableSeen,
+    rollup.categorySent,
+    rollup.categoryLater,
+  ];
+}
