@@ -48,6 +48,7 @@ export interface PostgresEventStoreOptions {
 const OPTION_KEYS = ['pool', 'connectionString', 'schema', 'tableName', 'batchSize', 'validate'] as const;
 const SCAN_PAGE_SIZE = 2000;
 const FOLD_WORK_MEM = '64MB';
+const QUICK_STATISTICS_TARGET = 10;
 const MAX_WRITE_ATTEMPTS = 5;
 const DEADLOCK_DETECTED = '40P01';
 const SERIALIZATION_FAILURE = '40001';
@@ -281,7 +282,18 @@ export class PostgresEventStore implements EventStore {
     // The statistics views lag by up to a second or so: also count what this store inserted itself.
     const modified = Math.max(Number(stats.modified), this.#insertedSinceAnalyze);
     if (stats.never || modified > 1000 + Math.max(0, Number(stats.reltuples)) / 5) {
-      await client.query(`ANALYZE ${this.#table}`);
+      // A small sample (3,000 rows instead of 30,000) is enough for the fold's plans and reads a tenth of
+      // the pages; autovacuum's own ANALYZE refines the statistics later.
+      await client.query('BEGIN');
+      try {
+        await client.query(`SET LOCAL default_statistics_target = ${QUICK_STATISTICS_TARGET}`);
+        await client.query(`ANALYZE ${this.#table}`);
+        await client.query(`ANALYZE ${this.#rollupTable}`);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw error;
+      }
       this.#insertedSinceAnalyze = 0;
     }
   }

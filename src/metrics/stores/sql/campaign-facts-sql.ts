@@ -6,7 +6,7 @@ import type { OutboundEvent, SendFailedEvent } from '../../stored-event.js';
 import { ENGAGEMENT_KINDS_SQL } from './engagement-kinds.js';
 import { fromEventRow, type StoredEventRow } from './event-row.js';
 import { type SqlDialect, SqlParams } from './sql-params.js';
-import { STATUS_ROLLUP_COLUMNS } from './status-rollup.js';
+import { packedStatusRollupSql, readPackedStatusRollup } from './status-rollup.js';
 
 /** Runs one SELECT and resolves its rows (each store adapts its driver to this). */
 export type SqlSelect = (sql: string, values: unknown[]) => Promise<StoredEventRow[]>;
@@ -29,8 +29,7 @@ export interface CampaignFactsSource {
 
 /**
  * One campaign message joined with its status rollup: message id, recipient id, send time (epoch ms),
- * variant, segment, then the rollup columns in {@link STATUS_ROLLUP_COLUMNS} order (null when no status
- * arrived yet).
+ * variant, segment, then the rollup as {@link packedStatusRollupSql} packs it.
  */
 type MessageStatusRow = unknown[];
 
@@ -101,7 +100,7 @@ export async function loadCampaignFacts(
   // fold's own order (time, then id) so it need not sort them again.
   const messageRows: MessageStatusRow[] = await source.selectArrays(
     `SELECT o.message_id, o.recipient_id, ${atMs('o.at')} AS at, o.variant, o.segment,
-      ${STATUS_ROLLUP_COLUMNS.map((column) => `r.${column}`).join(', ')}
+      ${packedStatusRollupSql('r')}
     FROM ${table} o LEFT JOIN ${source.rollupTable} r ON r.message_id = o.message_id
     WHERE ${messageConditions.join(' AND ')}
     ORDER BY o.at, o.message_id`,
@@ -176,7 +175,7 @@ export async function loadCampaignFacts(
     categoryLater: null,
   };
   for (const row of messageRows) {
-    if (readSummary(row, FOLDED_AT, summary)) builder.addStatusSummary(row[0] as string, summary);
+    if (readPackedStatusRollup(row, FOLDED_AT, summary)) builder.addStatusSummary(row[0] as string, summary);
   }
 
   const engagementRows = await engagement;
@@ -200,21 +199,4 @@ export async function loadCampaignFacts(
       builder.addPriorDelivery(String(row.recipient_key), new Date(Number(row.at)));
   }
   return builder.build();
-}
-
-function toNumber(value: unknown): number | null {
-  return value === null || value === undefined ? null : Number(value);
-}
-
-/** Reads the rollup columns of `row` (from `at` on) into `summary`; false when the message has none. */
-function readSummary(row: MessageStatusRow, at: number, summary: StatusSummary): boolean {
-  if (row[at + 1] === null || row[at + 1] === undefined) return false; // failed_seen is NOT NULL
-  summary.maxRank = toNumber(row[at]);
-  summary.failedSeen = toNumber(row[at + 1]) === 1 ? 1 : 0;
-  summary.minError = toNumber(row[at + 2]);
-  summary.optOutError = toNumber(row[at + 3]) === 1 ? 1 : 0;
-  summary.billableSeen = toNumber(row[at + 4]) === 1 ? 1 : 0;
-  summary.categorySent = (row[at + 5] ?? null) as string | null;
-  summary.categoryLater = (row[at + 6] ?? null) as string | null;
-  return true;
 }
