@@ -1,5 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { StoredEvent } from '../metrics/stored-event.js';
 import type { QueueEventSink } from './collaborators.js';
+import { EventRecordError } from './event-record-error.js';
 
 /** Options of an {@link EventRecorder}. */
 export interface EventRecorderOptions {
@@ -9,21 +11,32 @@ export interface EventRecorderOptions {
   batchSize?: number;
   /** Flush buffered events after this long (default 1,000 ms). */
   flushMs?: number;
-  /** Called when an append fails (the events of that batch are lost). */
-  onError: (error: unknown) => void;
+  /** Tries per batch before giving up on it (default 5). Appends are idempotent, so retrying is safe. */
+  maxAttempts?: number;
+  /** Wait before the first retry, doubled for each further one (default 200 ms). */
+  retryDelayMs?: number;
+  /** Called with an {@link EventRecordError} carrying the batch when every attempt failed. */
+  onError: (error: EventRecordError) => void;
 }
 
-/** Buffers stored events so the send path never waits for a database round trip. */
+/**
+ * Buffers stored events so the send path never waits for a database round trip. A failed append is
+ * retried with doubling delays; a batch that still fails is handed to `onError` rather than dropped.
+ */
 export class EventRecorder {
   private buffer: StoredEvent[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
   private writing: Promise<void> = Promise.resolve();
   private readonly batchSize: number;
   private readonly flushMs: number;
+  private readonly maxAttempts: number;
+  private readonly retryDelayMs: number;
 
   constructor(private readonly options: EventRecorderOptions) {
     this.batchSize = options.batchSize ?? 500;
     this.flushMs = options.flushMs ?? 1000;
+    this.maxAttempts = options.maxAttempts ?? 5;
+    this.retryDelayMs = options.retryDelayMs ?? 200;
   }
 
   /** Buffers one event. */
@@ -39,11 +52,22 @@ export class EventRecorder {
     this.timer = undefined;
     const batch = this.buffer;
     this.buffer = [];
-    if (batch.length > 0) {
-      this.writing = this.writing.then(() =>
-        this.options.sink.append(batch).catch((error: unknown) => this.options.onError(error)),
-      );
-    }
+    if (batch.length > 0) this.writing = this.writing.then(() => this.write(batch));
     return this.writing;
+  }
+
+  private async write(batch: StoredEvent[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.options.sink.append(batch);
+        return;
+      } catch (error) {
+        if (attempt >= this.maxAttempts) {
+          this.options.onError(new EventRecordError(batch, attempt, error));
+          return;
+        }
+        await sleep(this.retryDelayMs * 2 ** (attempt - 1));
+      }
+    }
   }
 }

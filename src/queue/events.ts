@@ -44,6 +44,9 @@ export interface SendQueueEvents {
   progress: (stats: QueueStats) => void;
   /** Nothing queued or in flight. */
   idle: () => void;
-  /** A background write (event store, suppression list) failed. */
+  /**
+   * A background write failed: an `EventRecordError` (with the unwritten `events`) when the event store
+   * refused a batch after its retries, or the error of a suppression-list write.
+   */
   error: (error: unknown) => void;
 }

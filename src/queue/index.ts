@@ -17,6 +17,7 @@ export type {
   CampaignSpec,
 } from './campaign.js';
 export type { QueueEventSink, QueueSuppressionList } from './collaborators.js';
+export { EventRecordError } from './event-record-error.js';
 export type { QueueStats, SendQueueEvents, SendResultEvent } from './events.js';
 export type { SendQueueOptions } from './options.js';
 export type { SendOutcome, SendStatus, SkipReason } from './outcome.js';
