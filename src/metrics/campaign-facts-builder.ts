@@ -252,10 +252,10 @@ export class CampaignFactsBuilder {
   /**
    * Folds a message's statuses given already folded (a {@link StatusSummary}, as the SQL stores keep
    * them): the same facts as adding each of those statuses with {@link CampaignFactsBuilder.addEvent}.
-   * Ignored unless `messageId` is one of the campaign's messages.
+   * Unlike `addEvent`, it may be called between sends, once the message's own send was added; it is
+   * ignored unless `messageId` is one of the campaign's messages added so far.
    */
   addStatusSummary(messageId: string, summary: StatusSummary): void {
-    if (!this.#sealed) this.#seal();
     const message = this.#messages.get(messageId);
     if (!message) return;
     const { maxRank } = summary;

@@ -245,6 +245,11 @@ export class PostgresEventStore implements EventStore {
           select: async (sql, values) => (await client.query<StoredEventRow>(sql, values)).rows,
           selectArrays: async (sql, values) =>
             (await client.query<unknown[]>({ text: sql, values, rowMode: 'array' })).rows,
+          eachArray: async (sql, values, onRow) => {
+            const { rows } = await client.query<unknown[]>({ text: sql, values, rowMode: 'array' });
+            for (const row of rows) onRow(row);
+            return rows.length;
+          },
         },
         query,
       );

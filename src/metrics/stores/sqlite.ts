@@ -164,6 +164,17 @@ export class SqliteEventStore implements EventStore {
             .prepare(sql)
             .raw()
             .all(...values) as unknown[][],
+        eachArray: async (sql, values, onRow) => {
+          let count = 0;
+          for (const row of this.#db
+            .prepare(sql)
+            .raw()
+            .iterate(...values) as IterableIterator<unknown[]>) {
+            onRow(row);
+            count++;
+          }
+          return count;
+        },
       },
       query,
     );

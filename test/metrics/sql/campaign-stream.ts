@@ -17,6 +17,19 @@ export interface CampaignStreamOptions {
   campaignId?: string;
   /** Epoch ms of the first send. */
   startMs?: number;
+  /**
+   * Message ids as Meta writes them (`wamid.HBgL…`, about 60 characters: base64 of a protobuf with the
+   * recipient and a hex id) instead of the short `wamid.<campaign>.<n>` (default). Longer keys make the
+   * stores' indexes bigger, so benchmarks use them.
+   */
+  metaMessageIds?: boolean;
+}
+
+/** A unique, Meta-shaped wamid for message `n` of `campaign` to `recipient`. */
+function metaWamid(kind: string, n: number, recipient: string): string {
+  const hex = `${kind}${n.toString(16)}`.padStart(20, '0').toUpperCase();
+  const digits = recipient.replace(/\D/g, '');
+  return `wamid.${Buffer.from(`\x18\x0b${digits}\x15\x02\x00\x11\x18\x12${hex}\x00`).toString('base64')}`;
 }
 
 const HOUR = 3_600_000;
@@ -63,7 +76,9 @@ export function generateCampaignStream(options: CampaignStreamOptions): StoredEv
       events.push(failed);
       continue;
     }
-    const messageId = `wamid.${campaign}.${i}`;
+    const messageId = options.metaMessageIds
+      ? metaWamid(isOther ? 'B' : 'A', i, recipientId)
+      : `wamid.${campaign}.${i}`;
     events.push({
       kind: 'outbound',
       messageId,
@@ -113,7 +128,7 @@ export function generateCampaignStream(options: CampaignStreamOptions): StoredEv
       const replyAt = sentAt + random() * 90 * HOUR;
       const reply: StoredEvent = {
         kind: 'inbound',
-        messageId: `wamid.in.${i}`,
+        messageId: options.metaMessageIds ? metaWamid('C', i, recipientId) : `wamid.in.${i}`,
         recipientId: recipientId.replace(/\D/g, ''),
         at: at(replyAt),
         messageType: 'text',

@@ -25,6 +25,11 @@ export interface CampaignFactsSource {
   readonly select: SqlSelect;
   /** Like `select`, but rows come back as arrays (cheaper for the one-row-per-message query). */
   readonly selectArrays: SqlSelectArrays;
+  /**
+   * Runs one SELECT and hands each row, as an array, to `onRow` (as the driver reads them, where it can,
+   * so rows need not all be held at once); resolves the number of rows.
+   */
+  readonly eachArray: (sql: string, values: unknown[], onRow: (row: unknown[]) => void) => Promise<number>;
 }
 
 /**
@@ -82,7 +87,7 @@ export async function loadCampaignFacts(
   const atMs = (column: string) =>
     dialect === 'postgres' ? `floor(extract(epoch FROM ${column}) * 1000)::float8` : column;
 
-  // Refused sends first: the fold needs every send before any other event.
+  // Sends first (refused ones, then accepted ones): the fold needs every send before any other event.
   const failedParams = new SqlParams(dialect);
   const failedConditions = [`e.kind = 'send_failed'`, `e.campaign_id = ${failedParams.add(q.campaignId)}`];
   if (Number.isFinite(q.fromMs)) failedConditions.push(`e.at >= ${failedParams.addInstant(q.fromMs)}`);
@@ -92,60 +97,40 @@ export async function loadCampaignFacts(
     failedParams.values,
   );
 
-  const messageParams = new SqlParams(dialect);
-  const messageConditions = [`o.kind = 'outbound'`, `o.campaign_id = ${messageParams.add(q.campaignId)}`];
-  if (Number.isFinite(q.fromMs)) messageConditions.push(`o.at >= ${messageParams.addInstant(q.fromMs)}`);
-  if (Number.isFinite(q.toMs)) messageConditions.push(`o.at < ${messageParams.addInstant(q.toMs)}`);
-  // One row per message: the send joined with its status rollup (kept up to date on append), in the
-  // fold's own order (time, then id) so it need not sort them again.
-  const messageRows: MessageStatusRow[] = await source.selectArrays(
-    `SELECT o.message_id, o.recipient_id, ${atMs('o.at')} AS at, o.variant, o.segment,
-      ${packedStatusRollupSql('r')}
-    FROM ${table} o LEFT JOIN ${source.rollupTable} r ON r.message_id = o.message_id
-    WHERE ${messageConditions.join(' AND ')}
-    ORDER BY o.at, o.message_id`,
-    messageParams.values,
-  );
+  for (const row of failedRows) builder.addSend(fromEventRow(row) as SendFailedEvent);
 
-  // SQLite plans the membership test below as one index probe per send. For a campaign that is a good
-  // share of the table, scanning the (partial) engagement index once is several times faster; for one
-  // that is most of it, skipping the test altogether is faster still (the fold ignores other campaigns'
-  // events). PostgreSQL's planner makes that choice itself from its statistics.
-  let plan: 'probe' | 'scan' | 'all' = 'probe';
-  if (dialect === 'sqlite' && messageRows.length > 0) {
-    const [size] = await source.select(`SELECT max(id) AS n FROM ${table}`, []);
-    const rows = Number(size?.n ?? 0);
-    if (messageRows.length * 4 >= rows) plan = 'all';
-    else if (messageRows.length * 16 >= rows) plan = 'scan';
-  }
-  const probe = (column: string) => (plan === 'scan' ? `+${column}` : column);
   const engagementColumns = ENGAGEMENT_COLUMNS.map((column) => {
     if (column === 'at') return `${atMs('e.at')} AS at`;
     if (column === 'extra' && dialect === 'postgres') return 'e.extra::text AS extra';
     return `e.${column}`;
   }).join(', ');
-  const engagementParams = new SqlParams(dialect);
-  // Sent now, so the database selects the engagement while the sends are folded below.
-  const engagement =
-    plan === 'all'
-      ? source.selectArrays(
-          `SELECT ${engagementColumns} FROM ${table} e WHERE e.kind IN ${ENGAGEMENT_KINDS_SQL}`,
-          [],
-        )
-      : source.selectArrays(
-          `WITH ${sends(engagementParams)}
-          SELECT ${engagementColumns} FROM ${table} e
-          WHERE e.kind IN ${ENGAGEMENT_KINDS_SQL} AND (
-            ${probe('e.message_id')} IN (SELECT message_id FROM sends)
-            OR ${probe('e.context_message_id')} IN (SELECT message_id FROM sends)
-            OR (${probe('e.recipient_key')} IN (SELECT recipient_key FROM sends)
-              AND ${probe('e.at')} >= (SELECT min(at) FROM sends))
-          )`,
-          engagementParams.values,
-        );
-  engagement.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
+  // Only the engagement events that can concern the campaign: by message id, reply context, or
+  // recipient at or after the first send. `all` reads every engagement event instead (the fold ignores
+  // other campaigns'), `scan` makes SQLite scan rather than probe (see below).
+  const selectEngagement = (plan: 'probe' | 'scan' | 'all') => {
+    if (plan === 'all') {
+      return source.selectArrays(
+        `SELECT ${engagementColumns} FROM ${table} e WHERE e.kind IN ${ENGAGEMENT_KINDS_SQL}`,
+        [],
+      );
+    }
+    const probe = (column: string) => (plan === 'scan' ? `+${column}` : column);
+    const params = new SqlParams(dialect);
+    return source.selectArrays(
+      `WITH ${sends(params)}
+      SELECT ${engagementColumns} FROM ${table} e
+      WHERE e.kind IN ${ENGAGEMENT_KINDS_SQL} AND (
+        ${probe('e.message_id')} IN (SELECT message_id FROM sends)
+        OR ${probe('e.context_message_id')} IN (SELECT message_id FROM sends)
+        OR (${probe('e.recipient_key')} IN (SELECT recipient_key FROM sends)
+          AND ${probe('e.at')} >= (SELECT min(at) FROM sends))
+      )`,
+      params.values,
+    );
+  };
 
-  // The builder copies what it keeps out of each event, so one scratch event serves every send.
+  // The builder copies what it keeps out of each event, so one scratch send and one scratch summary
+  // serve every message.
   const outbound: OutboundEvent = {
     kind: 'outbound',
     messageId: '',
@@ -155,16 +140,6 @@ export async function loadCampaignFacts(
     variant: undefined,
     segment: undefined,
   } as unknown as OutboundEvent;
-  for (const row of messageRows) {
-    outbound.messageId = row[0] as string;
-    outbound.recipientId = row[1] as string;
-    outbound.at = new Date(Number(row[2]));
-    (outbound as { variant: unknown }).variant = row[3] ?? undefined;
-    (outbound as { segment: unknown }).segment = row[4] ?? undefined;
-    builder.addSend(outbound);
-  }
-  for (const row of failedRows) builder.addSend(fromEventRow(row) as SendFailedEvent);
-
   const summary: StatusSummary = {
     maxRank: null,
     failedSeen: 0,
@@ -174,8 +149,48 @@ export async function loadCampaignFacts(
     categorySent: null,
     categoryLater: null,
   };
-  for (const row of messageRows) {
-    if (readPackedStatusRollup(row, FOLDED_AT, summary)) builder.addStatusSummary(row[0] as string, summary);
+  const messageParams = new SqlParams(dialect);
+  const messageConditions = [`o.kind = 'outbound'`, `o.campaign_id = ${messageParams.add(q.campaignId)}`];
+  if (Number.isFinite(q.fromMs)) messageConditions.push(`o.at >= ${messageParams.addInstant(q.fromMs)}`);
+  if (Number.isFinite(q.toMs)) messageConditions.push(`o.at < ${messageParams.addInstant(q.toMs)}`);
+  // One row per message: the send joined with its status rollup (kept up to date on append), in the
+  // fold's own order (time, then id) so it need not sort them again; folded as the rows stream in.
+  const messagesFolded = source.eachArray(
+    `SELECT o.message_id, o.recipient_id, ${atMs('o.at')} AS at, o.variant, o.segment,
+      ${packedStatusRollupSql('r')}
+    FROM ${table} o LEFT JOIN ${source.rollupTable} r ON r.message_id = o.message_id
+    WHERE ${messageConditions.join(' AND ')}
+    ORDER BY o.at, o.message_id`,
+    messageParams.values,
+    (row: MessageStatusRow) => {
+      const messageId = row[0] as string;
+      outbound.messageId = messageId;
+      outbound.recipientId = row[1] as string;
+      outbound.at = new Date(Number(row[2]));
+      (outbound as { variant: unknown }).variant = row[3] ?? undefined;
+      (outbound as { segment: unknown }).segment = row[4] ?? undefined;
+      builder.addSend(outbound);
+      if (readPackedStatusRollup(row, FOLDED_AT, summary)) builder.addStatusSummary(messageId, summary);
+    },
+  );
+  // PostgreSQL: queued now, so the server selects the engagement while the sends are folded.
+  let engagement = dialect === 'postgres' ? selectEngagement('probe') : undefined;
+  engagement?.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
+  const messageCount = await messagesFolded;
+
+  // SQLite plans the membership test as one index probe per send. For a campaign that is a good share
+  // of the table, scanning the (partial) engagement index once is several times faster; for one that
+  // is most of it, skipping the test altogether is faster still. PostgreSQL's planner makes that choice
+  // itself from its statistics.
+  if (engagement === undefined) {
+    let plan: 'probe' | 'scan' | 'all' = 'probe';
+    if (messageCount > 0) {
+      const [size] = await source.select(`SELECT max(id) AS n FROM ${table}`, []);
+      const rows = Number(size?.n ?? 0);
+      if (messageCount * 4 >= rows) plan = 'all';
+      else if (messageCount * 16 >= rows) plan = 'scan';
+    }
+    engagement = selectEngagement(plan);
   }
 
   const engagementRows = await engagement;
