@@ -29,12 +29,17 @@ describeSqlStoreBehaviour('sqlite :memory:', async () => new SqliteEventStore({ 
 describeSqlStoreBehaviour('sqlite file', async () => new SqliteEventStore({ filename: tempFile() }));
 
 describe('SqliteEventStore', () => {
-  it('opens a file in WAL mode with synchronous = NORMAL', async () => {
+  it('opens a file in WAL mode with synchronous = NORMAL and a 64 MiB page cache (configurable)', async () => {
     const store = new SqliteEventStore({ filename: tempFile() });
     expect(store.database.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(store.database.pragma('synchronous', { simple: true })).toBe(1);
+    expect(store.database.pragma('cache_size', { simple: true })).toBe(-64 * 1024);
     await store.close();
     expect(store.database.open).toBe(false);
+    const small = new SqliteEventStore({ filename: tempFile(), cacheSizeMiB: 8 });
+    expect(small.database.pragma('cache_size', { simple: true })).toBe(-8 * 1024);
+    await small.close();
+    expect(() => new SqliteEventStore({ filename: tempFile(), cacheSizeMiB: 0 })).toThrow(/cacheSizeMiB/);
   });
 
   it('records its schema version and does not migrate twice; data survives reopening', async () => {

@@ -37,9 +37,17 @@ export interface SqliteEventStoreOptions {
   tableName?: string;
   /** Check appended events against `storedEventSchema` (default `true`; turn off only for trusted bulk loads). */
   validate?: boolean;
+  /**
+   * SQLite page cache of a database the store opens, in MiB (default 64; SQLite's own default is 2).
+   * Message ids arrive in no useful order, so every id index takes random inserts and lookups: a cache
+   * that holds more of those indexes makes appends and metrics markedly faster on big tables. Ignored for
+   * a `database` you pass in (set its `cache_size` yourself).
+   */
+  cacheSizeMiB?: number;
 }
 
-const OPTION_KEYS = ['filename', 'database', 'tableName', 'validate'] as const;
+const OPTION_KEYS = ['filename', 'database', 'tableName', 'validate', 'cacheSizeMiB'] as const;
+const DEFAULT_CACHE_MIB = 64;
 const SCAN_PAGE_SIZE = 1000;
 
 /**
@@ -70,6 +78,10 @@ export class SqliteEventStore implements EventStore {
       throw new ConfigError('SqliteEventStore needs exactly one of `filename` or `database`');
     }
     this.#validate = options.validate ?? true;
+    const cacheSizeMiB = options.cacheSizeMiB ?? DEFAULT_CACHE_MIB;
+    if (!Number.isInteger(cacheSizeMiB) || cacheSizeMiB < 1 || cacheSizeMiB > 65_536) {
+      throw new ConfigError('SqliteEventStore: `cacheSizeMiB` must be an integer from 1 to 65536');
+    }
     this.#table = quoteIdentifier(tableName, 'tableName');
     if (database !== undefined) {
       this.#db = database;
@@ -82,6 +94,7 @@ export class SqliteEventStore implements EventStore {
       this.#ownsDatabase = true;
       this.#db.pragma('journal_mode = WAL');
       this.#db.pragma('synchronous = NORMAL');
+      this.#db.pragma(`cache_size = ${-1024 * cacheSizeMiB}`);
     }
     migrateSqlite(this.#db, tableName);
     const placeholders = EVENT_COLUMNS.map(() => '?').join(', ');
