@@ -22,3 +22,16 @@ export interface StatusSummary {
   /** Lowest pricing category (byte order) among billable `delivered`/`read`/`played` statuses, or null. */
   categoryLater: string | null;
 }
+
+/** The summary of no statuses at all (a fresh value each call, for a fold to fill in). */
+export function emptyStatusSummary(): StatusSummary {
+  return {
+    maxRank: null,
+    failedSeen: 0,
+    minError: null,
+    optOutError: 0,
+    billableSeen: 0,
+    categorySent: null,
+    categoryLater: null,
+  };
+}

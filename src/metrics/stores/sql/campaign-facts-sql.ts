@@ -1,7 +1,7 @@
 import { CampaignFactsBuilder } from '../../campaign-facts-builder.js';
 import type { MetricsQuery } from '../../campaign-metrics.js';
 import type { CampaignFacts } from '../../message-facts.js';
-import type { StatusSummary } from '../../status-summary.js';
+import { emptyStatusSummary } from '../../status-summary.js';
 import type { OutboundEvent, SendFailedEvent } from '../../stored-event.js';
 import { ENGAGEMENT_KINDS_SQL } from './engagement-kinds.js';
 import { fromEventRow, type StoredEventRow } from './event-row.js';
@@ -140,15 +140,7 @@ export async function loadCampaignFacts(
     variant: undefined,
     segment: undefined,
   } as unknown as OutboundEvent;
-  const summary: StatusSummary = {
-    maxRank: null,
-    failedSeen: 0,
-    minError: null,
-    optOutError: 0,
-    billableSeen: 0,
-    categorySent: null,
-    categoryLater: null,
-  };
+  const summary = emptyStatusSummary();
   const messageParams = new SqlParams(dialect);
   const messageConditions = [`o.kind = 'outbound'`, `o.campaign_id = ${messageParams.add(q.campaignId)}`];
   if (Number.isFinite(q.fromMs)) messageConditions.push(`o.at >= ${messageParams.addInstant(q.fromMs)}`);

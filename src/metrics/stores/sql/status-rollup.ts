@@ -1,4 +1,4 @@
-import type { StatusSummary } from '../../status-summary.js';
+import { emptyStatusSummary, type StatusSummary } from '../../status-summary.js';
 import { EVENT_COLUMNS, type EventRowValues } from './event-row.js';
 import type { SqlDialect } from './sql-params.js';
 
@@ -121,15 +121,7 @@ export function foldStatusRollups(
     if (typeof messageId !== 'string') continue;
     let rollup = rollups.get(messageId);
     if (rollup === undefined) {
-      rollup = {
-        maxRank: null,
-        failedSeen: 0,
-        minError: null,
-        optOutError: 0,
-        billableSeen: 0,
-        categorySent: null,
-        categoryLater: null,
-      };
+      rollup = emptyStatusSummary();
       rollups.set(messageId, rollup);
     }
     const status = row[STATUS];
