@@ -17,7 +17,9 @@ const files = readdirSync(here)
 
 let failed = 0;
 for (const file of files) {
-  const result = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(here, file)], { stdio: 'inherit' });
+  const result = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(here, file)], {
+    stdio: 'inherit',
+  });
   if (result.status !== 0) {
     failed++;
     console.error(`bench ${file} exited with ${result.status}`);

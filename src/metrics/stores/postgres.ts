@@ -107,7 +107,7 @@ export class PostgresEventStore implements EventStore {
   readonly #validate: boolean;
   readonly #batchSize: number;
   readonly #insertSql: string;
-  readonly #upsertRollupSql: string;
+  readonly #upsertRollupSql: (parameter: string) => string;
   readonly #rollupTable: string;
   #ready: Promise<void> | undefined;
   #insertedSinceAnalyze = 0;
@@ -148,8 +148,10 @@ export class PostgresEventStore implements EventStore {
       column.startsWith('category_') ? `r->>${i + 1}` : `(r->>${i + 1})::int4`,
     );
     // Sorted by message id, so concurrent appends lock rollup rows in one order and cannot deadlock there.
-    this.#upsertRollupSql = `INSERT INTO ${rollup} AS stored (message_id, ${STATUS_ROLLUP_COLUMNS.join(', ')})
-      SELECT r->>0, ${rollupValues.join(', ')} FROM jsonb_array_elements($1::jsonb) AS r ORDER BY 1
+    this.#upsertRollupSql = (
+      parameter,
+    ) => `INSERT INTO ${rollup} AS stored (message_id, ${STATUS_ROLLUP_COLUMNS.join(', ')})
+      SELECT r->>0, ${rollupValues.join(', ')} FROM jsonb_array_elements(${parameter}::jsonb) AS r ORDER BY 1
       ${mergeStatusRollupSql('postgres')}`;
   }
 
@@ -333,8 +335,8 @@ export class PostgresEventStore implements EventStore {
   }
 
   /**
-   * Inserts in batches and folds the statuses into the status rollup, in one transaction when there are
-   * several batches or any status; returns each event's key and the keys added.
+   * Inserts in batches and folds the statuses into the status rollup, atomically (one statement, or one
+   * transaction when there are several batches); returns each event's key and the keys added.
    */
   async #writeOnce(
     events: StoredEvent[],
@@ -354,9 +356,24 @@ export class PostgresEventStore implements EventStore {
       return JSON.stringify(rows);
     };
     const first = payload(0);
-    // Several batches, or events and their status rollup, go in one transaction (all or nothing);
-    // without `validate`, a bad event found while mapping a later batch rolls the earlier ones back.
-    const inTransaction = batchCount > 1 || rollups.size > 0;
+    const rollupPayload = (): string =>
+      JSON.stringify([...rollups].map(([messageId, rollup]) => statusRollupValues(messageId, rollup)));
+    if (batchCount === 1 && rollups.size > 0) {
+      // One statement stores the events and merges their statuses into the rollup: atomic without a
+      // transaction block, in one round trip (the usual webhook append).
+      const result = await this.#pool.query<{ event_key: string; inserted: number }>(
+        `WITH inserted AS (${this.#insertSql} RETURNING event_key),
+          merged AS (${this.#upsertRollupSql('$2')})
+        ${returnAdded ? 'SELECT event_key FROM inserted' : 'SELECT count(*)::int AS inserted FROM inserted'}`,
+        [first, rollupPayload()],
+      );
+      if (returnAdded) for (const row of result.rows) added.add(row.event_key);
+      this.#insertedSinceAnalyze += returnAdded ? result.rows.length : (result.rows[0]?.inserted ?? 0);
+      return { keys, added };
+    }
+    // Several batches go in one transaction (all or nothing), their status rollup too; without
+    // `validate`, a bad event found while mapping a later batch rolls the earlier ones back.
+    const inTransaction = batchCount > 1;
     const client = await this.#pool.connect();
     try {
       if (inTransaction) await client.query('BEGIN');
@@ -373,10 +390,7 @@ export class PostgresEventStore implements EventStore {
         }
         if (next !== undefined) pending = client.query<{ event_key: string }>(sql, [next]);
       }
-      if (rollups.size > 0) {
-        const values = [...rollups].map(([messageId, rollup]) => statusRollupValues(messageId, rollup));
-        await client.query(this.#upsertRollupSql, [JSON.stringify(values)]);
-      }
+      if (rollups.size > 0) await client.query(this.#upsertRollupSql('$1'), [rollupPayload()]);
       if (inTransaction) await client.query('COMMIT');
     } catch (error) {
       if (inTransaction) await client.query('ROLLBACK').catch(() => {});

@@ -251,12 +251,13 @@ export function describeSqlStoreBehaviour(name: string, makeStore: () => Promise
         chunks.push(events.slice(i, i + size));
         i += size;
       }
-      // Three appends at a time, each chunk possibly followed by a repeat of an earlier one, so one
-      // message's statuses are merged into its rollup row by several appends, some of them racing.
+      // Three appends at a time (`append` and `appendNew`), each chunk possibly followed by a repeat of an
+      // earlier one, so one message's statuses are merged into its rollup row by several appends, some
+      // of them racing.
       for (let i = 0; i < chunks.length; i += 3) {
         const wave = chunks.slice(i, i + 3);
         if (random() < 0.5) wave.push(chunks[Math.floor(random() * (i + 1))] as StoredEvent[]);
-        await Promise.all(wave.map((chunk) => store.append(chunk)));
+        await Promise.all(wave.map((chunk, j) => (j % 2 ? store.appendNew(chunk) : store.append(chunk))));
       }
       for (const query of [
         { campaignId: 'spring' },
