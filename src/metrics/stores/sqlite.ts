@@ -160,9 +160,9 @@ export class SqliteEventStore implements EventStore {
   }
 
   /**
-   * Folds a campaign's events into per-message facts, with the statuses folded and the attributable
-   * events selected in SQL and attribution left to the shared `CampaignFactsBuilder`: the same facts the
-   * memory store computes.
+   * Folds a campaign's events into per-message facts: each send is read with its status rollup (kept up
+   * to date on append), the attributable events are selected in SQL, and attribution is left to the
+   * shared `CampaignFactsBuilder`: the same facts the memory store computes.
    */
   async campaignFacts(query: MetricsQuery): Promise<CampaignFacts> {
     return loadCampaignFacts(
