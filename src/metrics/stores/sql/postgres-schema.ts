@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { ENGAGEMENT_KINDS_SQL } from './engagement-kinds.js';
+import { eventIndexStatements } from './event-indexes.js';
 import { backfillStatusRollupSql, createStatusRollupSql, statusRollupTableName } from './status-rollup.js';
 
 /** The table (in the store's schema) that records which version each wacloud event table is at. */
@@ -43,12 +43,7 @@ const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
         extra jsonb,
         CONSTRAINT "${name}_event_key_key" UNIQUE (event_key)
       )`,
-      `CREATE INDEX "${name}_campaign_at_idx" ON ${table} (campaign_id, at) WHERE campaign_id IS NOT NULL`,
-      `CREATE INDEX "${name}_message_idx" ON ${table} (message_id)`,
-      `CREATE INDEX "${name}_context_idx" ON ${table} (context_message_id) WHERE context_message_id IS NOT NULL`,
-      `CREATE INDEX "${name}_recipient_at_idx" ON ${table} (recipient_key, at)`,
-      `CREATE INDEX "${name}_at_idx" ON ${table} (at, id)`,
-      `CREATE INDEX "${name}_engagement_idx" ON ${table} (at) WHERE kind IN ${ENGAGEMENT_KINDS_SQL}`,
+      ...eventIndexStatements(table, name),
     ],
   },
   {

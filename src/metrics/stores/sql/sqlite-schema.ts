@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { ENGAGEMENT_KINDS_SQL } from './engagement-kinds.js';
+import { eventIndexStatements } from './event-indexes.js';
 import { backfillStatusRollupSql, createStatusRollupSql, statusRollupTableName } from './status-rollup.js';
 
 /** The table that records which schema version each wacloud event table is at. */
@@ -39,12 +39,7 @@ const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
         pricing_billable INTEGER,
         extra TEXT
       )`,
-      `CREATE INDEX "${name}_campaign_at_idx" ON ${table} (campaign_id, at) WHERE campaign_id IS NOT NULL`,
-      `CREATE INDEX "${name}_message_idx" ON ${table} (message_id)`,
-      `CREATE INDEX "${name}_context_idx" ON ${table} (context_message_id) WHERE context_message_id IS NOT NULL`,
-      `CREATE INDEX "${name}_recipient_at_idx" ON ${table} (recipient_key, at)`,
-      `CREATE INDEX "${name}_at_idx" ON ${table} (at, id)`,
-      `CREATE INDEX "${name}_engagement_idx" ON ${table} (at) WHERE kind IN ${ENGAGEMENT_KINDS_SQL}`,
+      ...eventIndexStatements(table, name),
     ],
   },
   {
