@@ -4,6 +4,7 @@ import { ConfigError } from '../../errors/index.js';
 import type { CampaignMetrics, MetricsQuery } from '../campaign-metrics.js';
 import type { EventFilter, EventStore } from '../event-store.js';
 import type { CampaignFacts } from '../message-facts.js';
+import type { StatusSummary } from '../status-summary.js';
 import type { StoredEvent } from '../stored-event.js';
 import { assertStoredEvents } from '../stored-event-schema.js';
 import { loadCampaignFacts } from './sql/campaign-facts-sql.js';
@@ -23,7 +24,6 @@ import {
   foldStatusRollups,
   mergeStatusRollupSql,
   STATUS_ROLLUP_COLUMNS,
-  type StatusRollup,
   statusRollupTableName,
   statusRollupValues,
 } from './sql/status-rollup.js';
@@ -348,7 +348,7 @@ export class PostgresEventStore implements EventStore {
     await this.migrate();
     const sql = returnAdded ? `${this.#insertSql} RETURNING event_key` : this.#insertSql;
     const batchCount = Math.ceil(events.length / this.#batchSize);
-    const rollups = new Map<string, StatusRollup>();
+    const rollups = new Map<string, StatusSummary>();
     const payload = (batch: number): string => {
       const rows = events.slice(batch * this.#batchSize, (batch + 1) * this.#batchSize).map(toEventRow);
       for (const row of rows) keys.push(row[0] as string);

@@ -2,13 +2,12 @@ import { emptyStatusSummary, type StatusSummary } from '../../status-summary.js'
 import { EVENT_COLUMNS, type EventRowValues } from './event-row.js';
 import type { SqlDialect } from './sql-params.js';
 
-/**
- * The status rollup: one row per message id holding its statuses folded into a {@link StatusSummary}.
- * Stores keep it up to date as they append (in the same transaction), so computing a campaign's metrics
- * joins one row per message instead of folding every status again. The fold is order-free and
+/*
+ * The status rollup: one row per message id holding its statuses folded into a StatusSummary. Stores
+ * keep it up to date as they append (in the same transaction or statement), so computing a campaign's
+ * metrics joins one row per message instead of folding every status again. The fold is order-free and
  * idempotent, so a store may fold a whole batch, repeats included, and merge it into the stored row.
  */
-export type StatusRollup = StatusSummary;
 
 /** The rollup table's name for the event table `name`. */
 export function statusRollupTableName(name: string): string {
@@ -113,8 +112,8 @@ function minText(a: string | null, b: string | null): string | null {
  */
 export function foldStatusRollups(
   rows: readonly EventRowValues[],
-  rollups: Map<string, StatusRollup> = new Map(),
-): Map<string, StatusRollup> {
+  rollups: Map<string, StatusSummary> = new Map(),
+): Map<string, StatusSummary> {
   for (const row of rows) {
     if (row[KIND] !== 'status') continue;
     const messageId = row[MESSAGE_ID];
@@ -149,7 +148,7 @@ export function foldStatusRollups(
 }
 
 /** A rollup as values in `message_id` + {@link STATUS_ROLLUP_COLUMNS} order. */
-export function statusRollupValues(messageId: string, rollup: StatusRollup): (string | number | null)[] {
+export function statusRollupValues(messageId: string, rollup: StatusSummary): (string | number | null)[] {
   return [
     messageId,
     rollup.maxRank,
