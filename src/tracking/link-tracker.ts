@@ -132,9 +132,11 @@ function notFound(): Response {
 
 /**
  * Creates a click tracker. Links carry a compact token: base64url JSON payload (url + message, or
- * campaign + recipient) and a truncated HMAC-SHA256 (128 bits), compared in constant time. The handler
- * redirects only to URLs the tracker signed, so it is no open redirect; unsigned or tampered tokens get
- * 404. The payload is signed, not encrypted: prefer `{ messageId }` over putting phone numbers in links.
+ * campaign + recipient, and the issue time) and a truncated HMAC-SHA256 (128 bits), compared in
+ * constant time; only the canonical base64url spelling is accepted. The handler redirects only to URLs
+ * the tracker signed, so it is no open redirect; unsigned, tampered, non-canonical or expired
+ * (`maxAgeMs`) tokens get 404. The payload is signed, not encrypted: prefer `{ messageId }`, or
+ * `recipientIdentity: 'hash'`, over putting phone numbers in links.
  *
  * @example
  * ```ts
