@@ -1,7 +1,8 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ConfigError, ValidationError } from '../errors/index.js';
 import type { EventStore } from '../metrics/event-store.js';
+import { hashRecipientId } from '../metrics/hash-recipients.js';
 import type { ClickEvent } from '../metrics/stored-event.js';
+import { createLinkTokenCodec, type LinkTokenBody, MAX_LINK_TOKEN_LENGTH } from './link-token.js';
 
 /** Who a tracked link was sent to: a message (text bodies), or a campaign + recipient (template URL buttons). */
 export type LinkTarget = { messageId: string } | { campaignId: string; recipientId: string };
@@ -14,8 +15,13 @@ export interface TrackedLink {
   messageId?: string;
   /** The campaign the link was in, when given instead of a message. */
   campaignId?: string;
-  /** The recipient the link was sent to, when given instead of a message. */
+  /**
+   * The recipient the link was sent to, when given instead of a message: the id as given, or its
+   * keyed hash (`h.…`) with `recipientIdentity: 'hash'`.
+   */
   recipientId?: string;
+  /** When the token was made (second precision); absent in tokens made before wacloud recorded it. */
+  issuedAt?: Date;
 }
 
 /** Options of {@link createLinkTracker}. */
@@ -32,30 +38,66 @@ export interface LinkTrackerOptions {
   onError?: (error: unknown) => void;
   /** Which requests are link-preview fetches (recorded as no click). Default: WhatsApp's and Meta's crawlers. */
   isPreviewRequest?: (request: Request) => boolean;
-  /** Clock for click times (default `() => new Date()`). */
+  /** Clock for click times, token issue times and expiry (default `() => new Date()`). */
   now?: () => Date;
+  /**
+   * How long a link works after it was made. Older tokens get the same plain `404` as invalid ones
+   * and record no click. Default: links never expire. Checked against the issued-at time signed
+   * into every token (second precision).
+   */
+  maxAgeMs?: number;
+  /**
+   * Refuse tokens without an issued-at time (made by wacloud versions before it signed one); they
+   * never expire otherwise. Default `false`, so links already sent keep working.
+   */
+  requireIssuedAt?: boolean;
+  /**
+   * What a `{ campaignId, recipientId }` token carries: `'plain'` (default) puts the recipient id in
+   * the token, readable by anyone holding the link; `'hash'` puts its keyed hash
+   * (`hashRecipientId(recipientId, recipientHashKey)`), so a leaked link does not reveal the phone
+   * number. Clicks then carry the hash: metrics attribute them only if the store keeps the same
+   * pseudonyms (`hashRecipients(store, { key: recipientHashKey })`).
+   */
+  recipientIdentity?: 'plain' | 'hash';
+  /** HMAC key for `recipientIdentity: 'hash'` (at least 16 bytes): the key of your `hashRecipients` store. */
+  recipientHashKey?: string | Uint8Array;
 }
 
 /** A click tracker: signs links and serves the redirect. Create one with {@link createLinkTracker}. */
 export interface LinkTracker {
-  /** A tracked URL (`baseUrl/<token>`) for `url`, to put in a text body. Throws `ValidationError` for a non-http(s) url. */
+  /**
+   * A tracked URL (`baseUrl/<token>`) for `url`, to put in a text body. Throws `ValidationError` for a
+   * url the redirect could never serve: not absolute http(s), containing control characters (CR, LF,
+   * NUL, tab...), or so long that the token would exceed the 4096 characters the handler reads.
+   */
   wrap(url: string, target: LinkTarget): string;
   /**
    * Just the token (the path suffix after `baseUrl/`), for a template's dynamic URL button whose URL is
    * `baseUrl/{{1}}`. Use `{ campaignId, recipientId }` there: the message id is not known before sending.
    */
   token(url: string, target: LinkTarget): string;
-  /** Decodes a token if its signature is valid, else `null`. */
+  /** Decodes a token if it is canonical, its signature is valid and it has not expired, else `null`. */
   verify(token: string): TrackedLink | null;
   /** Fetch handler: `GET baseUrl/<token>` → records a click and answers 302 to the signed URL; invalid → 404. */
   handler: (request: Request) => Promise<Response>;
 }
 
-const OPTION_KEYS = new Set(['secret', 'baseUrl', 'store', 'onClick', 'onError', 'isPreviewRequest', 'now']);
+const OPTION_KEYS = new Set([
+  'secret',
+  'baseUrl',
+  'store',
+  'onClick',
+  'onError',
+  'isPreviewRequest',
+  'now',
+  'maxAgeMs',
+  'requireIssuedAt',
+  'recipientIdentity',
+  'recipientHashKey',
+]);
 const MIN_SECRET_BYTES = 16;
-const SIGNATURE_BYTES = 16;
-const MAX_TOKEN_LENGTH = 4096;
-const DOMAIN = 'wacloud-link-v1:';
+// C0 controls (CR, LF, NUL, tab...), DEL and C1 controls: no header, log line or browser takes them raw.
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
 const PREVIEW_AGENTS = /whatsapp\/|facebookexternalhit|facebot|facebookcatalog/i;
 
 function isHttpUrl(value: string): boolean {
@@ -67,6 +109,22 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
+function byteLength(key: unknown): number {
+  return typeof key === 'string' ? Buffer.byteLength(key) : key instanceof Uint8Array ? key.byteLength : -1;
+}
+
+/** Why the redirect could never serve `url`, or `undefined` when it can. */
+function unservableUrlProblem(url: unknown): string | undefined {
+  if (typeof url !== 'string') return 'must be an absolute http(s) URL';
+  const control = CONTROL_CHARACTER.exec(url);
+  if (control) {
+    const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+    return `contains a control character (U+${code}) at index ${control.index}; CR, LF, NUL and other control characters cannot be redirected to`;
+  }
+  if (!isHttpUrl(url)) return 'must be an absolute http(s) URL';
+  return undefined;
+}
+
 /** Not found, with no hint about why: an invalid token never redirects anywhere. */
 function notFound(): Response {
   return new Response('Not found', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } });
@@ -74,9 +132,11 @@ function notFound(): Response {
 
 /**
  * Creates a click tracker. Links carry a compact token: base64url JSON payload (url + message, or
- * campaign + recipient) and a truncated HMAC-SHA256 (128 bits), compared in constant time. The handler
- * redirects only to URLs the tracker signed, so it is no open redirect; unsigned or tampered tokens get
- * 404. The payload is signed, not encrypted: prefer `{ messageId }` over putting phone numbers in links.
+ * campaign + recipient, and the issue time) and a truncated HMAC-SHA256 (128 bits), compared in
+ * constant time; only the canonical base64url spelling is accepted. The handler redirects only to URLs
+ * the tracker signed, so it is no open redirect; unsigned, tampered, non-canonical or expired
+ * (`maxAgeMs`) tokens get 404. The payload is signed, not encrypted: prefer `{ messageId }`, or
+ * `recipientIdentity: 'hash'`, over putting phone numbers in links.
  *
  * @example
  * ```ts
@@ -89,18 +149,34 @@ export function createLinkTracker(options: LinkTrackerOptions): LinkTracker {
   for (const key of Object.keys(options)) {
     if (!OPTION_KEYS.has(key)) throw new ConfigError(`createLinkTracker: unknown option "${key}"`);
   }
-  const { secret, store, onClick, onError } = options;
-  const secretBytes =
-    typeof secret === 'string'
-      ? Buffer.byteLength(secret)
-      : secret instanceof Uint8Array
-        ? secret.byteLength
-        : -1;
-  if (secretBytes < MIN_SECRET_BYTES) {
+  const { secret, store, onClick, onError, maxAgeMs, requireIssuedAt = false } = options;
+  if (byteLength(secret) < MIN_SECRET_BYTES) {
     throw new ConfigError(`createLinkTracker: secret must be at least ${MIN_SECRET_BYTES} bytes`);
   }
   if (typeof options.baseUrl !== 'string' || !isHttpUrl(options.baseUrl)) {
     throw new ConfigError('createLinkTracker: baseUrl must be an http(s) URL');
+  }
+  if (
+    maxAgeMs !== undefined &&
+    !(typeof maxAgeMs === 'number' && Number.isFinite(maxAgeMs) && maxAgeMs > 0)
+  ) {
+    throw new ConfigError('createLinkTracker: maxAgeMs must be a positive finite number of milliseconds');
+  }
+  if (typeof requireIssuedAt !== 'boolean') {
+    throw new ConfigError('createLinkTracker: requireIssuedAt must be a boolean');
+  }
+  const recipientIdentity = options.recipientIdentity ?? 'plain';
+  if (recipientIdentity !== 'plain' && recipientIdentity !== 'hash') {
+    throw new ConfigError(`createLinkTracker: recipientIdentity must be 'plain' or 'hash'`);
+  }
+  const { recipientHashKey } = options;
+  if (recipientIdentity === 'hash' && byteLength(recipientHashKey) < MIN_SECRET_BYTES) {
+    throw new ConfigError(
+      `createLinkTracker: recipientIdentity 'hash' needs a recipientHashKey of at least ${MIN_SECRET_BYTES} bytes`,
+    );
+  }
+  if (recipientIdentity === 'plain' && recipientHashKey !== undefined) {
+    throw new ConfigError(`createLinkTracker: recipientHashKey is only used with recipientIdentity: 'hash'`);
   }
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const basePath = new URL(baseUrl).pathname.replace(/\/+$/, '');
@@ -108,53 +184,50 @@ export function createLinkTracker(options: LinkTrackerOptions): LinkTracker {
     options.isPreviewRequest ??
     ((request: Request) => PREVIEW_AGENTS.test(request.headers.get('user-agent') ?? ''));
   const now = options.now ?? (() => new Date());
+  const codec = createLinkTokenCodec(secret);
+  const recipientFor = (recipientId: string): string =>
+    recipientIdentity === 'hash'
+      ? hashRecipientId(recipientId, recipientHashKey as string | Uint8Array)
+      : recipientId;
 
-  const sign = (payload: string): Buffer =>
-    createHmac('sha256', secret).update(DOMAIN).update(payload).digest().subarray(0, SIGNATURE_BYTES);
+  const invalid = (path: string, message: string): ValidationError =>
+    new ValidationError([{ path, message }], 'tracked link');
 
   const token = (url: string, target: LinkTarget): string => {
-    if (typeof url !== 'string' || !isHttpUrl(url)) {
-      throw new ValidationError(
-        [{ path: 'url', message: 'must be an absolute http(s) URL' }],
-        'tracked link',
-      );
-    }
-    let body: Record<string, string>;
+    const problem = unservableUrlProblem(url);
+    if (problem) throw invalid('url', problem);
+    const issuedAt = Math.floor(now().getTime() / 1000);
+    let body: LinkTokenBody;
     if ('messageId' in target && typeof target.messageId === 'string' && target.messageId) {
-      body = { u: url, m: target.messageId };
+      body = { u: url, m: target.messageId, t: issuedAt };
     } else if ('campaignId' in target && target.campaignId && target.recipientId) {
-      body = { u: url, c: target.campaignId, r: target.recipientId };
+      body = { u: url, c: target.campaignId, r: recipientFor(target.recipientId), t: issuedAt };
     } else {
-      throw new ValidationError(
-        [{ path: 'target', message: 'needs { messageId } or { campaignId, recipientId }' }],
-        'tracked link',
+      throw invalid('target', 'needs { messageId } or { campaignId, recipientId }');
+    }
+    const value = codec.encode(body);
+    if (value.length > MAX_LINK_TOKEN_LENGTH) {
+      throw invalid(
+        'url',
+        `is too long: its token would be ${value.length} characters, over the ${MAX_LINK_TOKEN_LENGTH} the redirect handler reads`,
       );
     }
-    const payload = Buffer.from(JSON.stringify(body)).toString('base64url');
-    return `${payload}.${sign(payload).toString('base64url')}`;
+    return value;
   };
 
   const verify = (value: string): TrackedLink | null => {
-    if (typeof value !== 'string' || value.length > MAX_TOKEN_LENGTH) return null;
-    const dot = value.indexOf('.');
-    if (dot <= 0 || dot !== value.lastIndexOf('.')) return null;
-    const payload = value.slice(0, dot);
-    const given = Buffer.from(value.slice(dot + 1), 'base64url');
-    const expected = sign(payload);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
-    let body: unknown;
-    try {
-      body = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-    } catch {
+    const body = codec.decode(value);
+    if (!body || unservableUrlProblem(body.u)) return null;
+    if (body.t === undefined) {
+      if (requireIssuedAt) return null;
+    } else if (maxAgeMs !== undefined && now().getTime() - body.t * 1000 > maxAgeMs) {
       return null;
     }
-    if (typeof body !== 'object' || body === null) return null;
-    const { u, m, c, r } = body as Record<string, unknown>;
-    if (typeof u !== 'string' || !isHttpUrl(u)) return null;
-    const link: TrackedLink = { url: u };
-    if (typeof m === 'string') link.messageId = m;
-    if (typeof c === 'string') link.campaignId = c;
-    if (typeof r === 'string') link.recipientId = r;
+    const link: TrackedLink = { url: body.u };
+    if (body.m !== undefined) link.messageId = body.m;
+    if (body.c !== undefined) link.campaignId = body.c;
+    if (body.r !== undefined) link.recipientId = body.r;
+    if (body.t !== undefined) link.issuedAt = new Date(body.t * 1000);
     return link;
   };
 
@@ -166,6 +239,8 @@ export function createLinkTracker(options: LinkTrackerOptions): LinkTracker {
     const rest = path.startsWith(`${basePath}/`)
       ? path.slice(basePath.length + 1)
       : path.slice(path.lastIndexOf('/') + 1);
+    // Longer than any token: not worth decoding.
+    if (rest.length > 3 * MAX_LINK_TOKEN_LENGTH) return notFound();
     let tokenValue: string;
     try {
       tokenValue = decodeURIComponent(rest);
@@ -186,9 +261,14 @@ export function createLinkTracker(options: LinkTrackerOptions): LinkTracker {
         onError?.(error);
       }
     }
+    // The serialized URL is ASCII (percent-encoded, punycode host): every server can write it as a header.
     return new Response(null, {
       status: 302,
-      headers: { location: link.url, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' },
+      headers: {
+        location: new URL(link.url).href,
+        'cache-control': 'no-store',
+        'referrer-policy': 'no-referrer',
+      },
     });
   };
 

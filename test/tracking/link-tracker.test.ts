@@ -1,5 +1,8 @@
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, ValidationError } from '../../src/errors/index.js';
+import { computeCampaignMetrics } from '../../src/metrics/compute-campaign-metrics.js';
+import { hashRecipientId, hashRecipients } from '../../src/metrics/hash-recipients.js';
 import type { StoredEvent } from '../../src/metrics/stored-event.js';
 import { MemoryEventStore } from '../../src/metrics/stores/memory.js';
 import { createLinkTracker } from '../../src/tracking/link-tracker.js';
@@ -37,7 +40,8 @@ describe('createLinkTracker', () => {
     expect(link).not.toContain(target);
     const response = await tracker.handler(new Request(link));
     expect(response.status).toBe(302);
-    expect(response.headers.get('location')).toBe(target);
+    // The Location header is the URL's ASCII serialization (ü percent-encoded); the click keeps it as given.
+    expect(response.headers.get('location')).toBe('https://shop.example/sale?utm_source=wa&x=%C3%BC');
     expect(await clicks(store)).toEqual([
       {
         kind: 'click',
@@ -59,6 +63,7 @@ describe('createLinkTracker', () => {
       url: 'https://shop.example/a',
       campaignId: 'spring',
       recipientId: '16505551234',
+      issuedAt: CLICK_AT,
     });
     const response = await tracker.handler(new Request(`https://t.example.com/c/${token}`));
     expect(response.status).toBe(302);
@@ -140,6 +145,245 @@ describe('createLinkTracker', () => {
     expect(() => createLinkTracker({ secret: SECRET, baseUrl: 'ftp://t.example.com' })).toThrow(ConfigError);
     expect(() =>
       createLinkTracker({ secret: SECRET, baseUrl: 'https://t.example.com', redirect: 1 } as never),
+    ).toThrow(ConfigError);
+  });
+});
+
+/** A token as a tracker before issued-at times made it: payload without `t`, same signature scheme. */
+function legacyToken(body: Record<string, string>, secret = SECRET): string {
+  const payload = Buffer.from(JSON.stringify(body)).toString('base64url');
+  const mac = createHmac('sha256', secret).update('wacloud-link-v1:').update(payload).digest();
+  return `${payload}.${mac.subarray(0, 16).toString('base64url')}`;
+}
+
+function issue(error: unknown): string {
+  expect(error).toBeInstanceOf(ValidationError);
+  const first = (error as ValidationError).issues[0];
+  return `${first?.path}: ${first?.message}`;
+}
+
+function thrown(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
+describe('createLinkTracker: URLs it could never serve are refused at wrap', () => {
+  it('refuses CR, LF, NUL and other control characters, naming the problem', () => {
+    const { tracker } = setup();
+    for (const url of [
+      'https://shop.example/a\r\nSet-Cookie: x=1',
+      'https://shop.example/a\nb',
+      'https://shop.example/a\u0000b',
+      'https://shop.example/\tb',
+      'https://shop.example/a\u007f',
+      'https://shop.example/a\u0085',
+    ]) {
+      expect(issue(thrown(() => tracker.wrap(url, { messageId: 'm' })))).toMatch(/^url: .*control character/);
+      expect(() => tracker.token(url, { campaignId: 'c', recipientId: '1' })).toThrow(ValidationError);
+    }
+  });
+
+  it('refuses non-http(s) schemes', () => {
+    const { tracker } = setup();
+    for (const url of [
+      'javascript:alert(1)',
+      'data:text/html,x',
+      'file:///etc/passwd',
+      'mailto:a@b.example',
+    ]) {
+      expect(issue(thrown(() => tracker.wrap(url, { messageId: 'm' })))).toMatch(/^url: .*http\(s\)/);
+    }
+  });
+
+  it('refuses a URL whose token would be longer than the redirect handler accepts, and serves one just under', async () => {
+    const { tracker } = setup();
+    const long = `https://shop.example/?q=${'a'.repeat(3_200)}`;
+    expect(issue(thrown(() => tracker.wrap(long, { messageId: 'm' })))).toMatch(/^url: .*4096/);
+    const fits = `https://shop.example/?q=${'a'.repeat(2_900)}`;
+    const response = await tracker.handler(new Request(tracker.wrap(fits, { messageId: 'm' })));
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')).toBe(fits);
+  });
+
+  it('serves URLs with characters a Location header cannot carry raw, percent-encoded', async () => {
+    const { store, tracker } = setup();
+    const target = 'https://shop.example/€/ürün?q=日本';
+    const response = await tracker.handler(new Request(tracker.wrap(target, { messageId: 'm' })));
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')).toBe(new URL(target).href);
+    expect(await clicks(store)).toMatchObject([{ url: target }]);
+  });
+});
+
+describe('createLinkTracker: maxAgeMs', () => {
+  const HOUR = 3_600_000;
+
+  function clocked(options: { maxAgeMs?: number; requireIssuedAt?: boolean } = {}) {
+    let nowMs = CLICK_AT.getTime();
+    const store = new MemoryEventStore();
+    const tracker = createLinkTracker({
+      secret: SECRET,
+      baseUrl: 'https://t.example.com/c',
+      store,
+      now: () => new Date(nowMs),
+      ...options,
+    });
+    return { tracker, store, advance: (ms: number) => (nowMs += ms) };
+  }
+
+  it('refuses a token older than maxAgeMs with a plain 404 and records no click', async () => {
+    const { tracker, store, advance } = clocked({ maxAgeMs: 24 * HOUR });
+    const link = tracker.wrap('https://shop.example/a', { messageId: 'm' });
+    advance(23 * HOUR);
+    expect((await tracker.handler(new Request(link))).status).toBe(302);
+    expect(tracker.verify(link.slice(link.lastIndexOf('/') + 1))?.issuedAt).toEqual(CLICK_AT);
+    advance(2 * HOUR);
+    const expired = await tracker.handler(new Request(link));
+    expect(expired.status).toBe(404);
+    expect(expired.headers.get('location')).toBeNull();
+    expect(tracker.verify(link.slice(link.lastIndexOf('/') + 1))).toBeNull();
+    expect(await clicks(store)).toHaveLength(1);
+  });
+
+  it('puts the issued-at inside the signature: changing it breaks the token', () => {
+    const { tracker } = clocked({ maxAgeMs: HOUR });
+    const token = tracker.token('https://shop.example/a', { messageId: 'm' });
+    const [payload, signature] = token.split('.') as [string, string];
+    const body = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    expect(typeof body.t).toBe('number');
+    const later = Buffer.from(JSON.stringify({ ...body, t: body.t + 10_000 })).toString('base64url');
+    expect(tracker.verify(`${later}.${signature}`)).toBeNull();
+  });
+
+  it('keeps old tokens without an issued-at working, unless requireIssuedAt refuses them', async () => {
+    const old = legacyToken({ u: 'https://shop.example/a', m: 'm' });
+    const lenient = clocked({ maxAgeMs: HOUR });
+    lenient.advance(1_000 * HOUR);
+    expect(lenient.tracker.verify(old)).toEqual({ url: 'https://shop.example/a', messageId: 'm' });
+    const strict = clocked({ maxAgeMs: HOUR, requireIssuedAt: true });
+    expect(strict.tracker.verify(old)).toBeNull();
+    const response = await strict.tracker.handler(new Request(`https://t.example.com/c/${old}`));
+    expect(response.status).toBe(404);
+  });
+
+  it('refuses a maxAgeMs that is not a positive number', () => {
+    expect(() =>
+      createLinkTracker({ secret: SECRET, baseUrl: 'https://t.example.com', maxAgeMs: 1 }),
+    ).not.toThrow();
+    for (const maxAgeMs of [0, -1, Number.NaN, Number.POSITIVE_INFINITY, '1h']) {
+      expect(() =>
+        createLinkTracker({ secret: SECRET, baseUrl: 'https://t.example.com', maxAgeMs } as never),
+      ).toThrow(ConfigError);
+    }
+  });
+});
+
+describe('createLinkTracker: canonical tokens only', () => {
+  it('refuses padded, standard-alphabet and non-zero-trailing-bit encodings of a valid token', async () => {
+    const { store, tracker } = setup();
+    let token = '';
+    for (let i = 0; !/[-_]/.test(token.split('.')[1] ?? ''); i++) {
+      token = tracker.token('https://shop.example/a', { messageId: `m${i}` });
+    }
+    const [payload, signature] = token.split('.') as [string, string];
+    expect(tracker.verify(token)).not.toBeNull();
+    const last = signature.at(-1) as string;
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    // 16 bytes = 22 characters; the last one carries 2 bits of data and 4 zero bits.
+    const sameBits = alphabet[alphabet.indexOf(last) + 1] as string;
+    expect(Buffer.from(`${signature.slice(0, -1)}${sameBits}`, 'base64url')).toEqual(
+      Buffer.from(signature, 'base64url'),
+    );
+    const variants = [
+      `${payload}.${signature}==`,
+      `${payload}.${signature.replaceAll('-', '+').replaceAll('_', '/')}`,
+      `${payload}.${signature.slice(0, -1)}${sameBits}`,
+      `${payload}=.${signature}`,
+      `${payload}.${signature.slice(0, 11)} ${signature.slice(11)}`,
+    ];
+    for (const variant of variants) {
+      expect(tracker.verify(variant)).toBeNull();
+      const response = await tracker.handler(
+        new Request(`https://t.example.com/c/${encodeURIComponent(variant)}`),
+      );
+      expect(response.status).toBe(404);
+    }
+    expect(await clicks(store)).toEqual([]);
+  });
+});
+
+describe('createLinkTracker: recipientIdentity "hash"', () => {
+  const KEY = 'recipient-hash-key-0123456789';
+  const PHONE = '16505551234';
+
+  it('keeps the phone number out of the token and records the keyed hash on the click', async () => {
+    const store = hashRecipients(new MemoryEventStore(), { key: KEY });
+    const tracker = createLinkTracker({
+      secret: SECRET,
+      baseUrl: 'https://t.example.com/c',
+      store,
+      now: () => CLICK_AT,
+      recipientIdentity: 'hash',
+      recipientHashKey: KEY,
+    });
+    const token = tracker.token('https://shop.example/a', { campaignId: 'spring', recipientId: `+${PHONE}` });
+    const decoded = Buffer.from(token.split('.')[0] as string, 'base64url').toString('utf8');
+    expect(decoded).not.toContain(PHONE);
+    expect(tracker.verify(token)?.recipientId).toBe(hashRecipientId(PHONE, KEY));
+
+    await store.append([
+      {
+        kind: 'outbound',
+        messageId: 'wamid.1',
+        recipientId: PHONE,
+        at: new Date(CLICK_AT.getTime() - 60_000),
+        campaignId: 'spring',
+      },
+      {
+        kind: 'status',
+        messageId: 'wamid.1',
+        status: 'delivered',
+        at: new Date(CLICK_AT.getTime() - 30_000),
+      },
+    ]);
+    expect((await tracker.handler(new Request(`https://t.example.com/c/${token}`))).status).toBe(302);
+    const stored: StoredEvent[] = [];
+    for await (const event of store.scan({ kinds: ['click'] })) stored.push(event);
+    expect(stored).toMatchObject([
+      { kind: 'click', campaignId: 'spring', recipientId: hashRecipientId(PHONE, KEY) },
+    ]);
+    const metrics = await computeCampaignMetrics(store, { campaignId: 'spring' });
+    expect(metrics.clicked).toBe(1);
+  });
+
+  it('needs a recipientHashKey of at least 16 bytes', () => {
+    const valid = {
+      secret: SECRET,
+      baseUrl: 'https://t.example.com',
+      recipientIdentity: 'hash',
+      recipientHashKey: KEY,
+    };
+    expect(() => createLinkTracker(valid as never)).not.toThrow();
+    for (const recipientHashKey of [undefined, 'short']) {
+      expect(() =>
+        createLinkTracker({
+          secret: SECRET,
+          baseUrl: 'https://t.example.com',
+          recipientIdentity: 'hash',
+          recipientHashKey,
+        } as never),
+      ).toThrow(ConfigError);
+    }
+    expect(() =>
+      createLinkTracker({
+        secret: SECRET,
+        baseUrl: 'https://t.example.com',
+        recipientIdentity: 'x',
+      } as never),
     ).toThrow(ConfigError);
   });
 });
