@@ -35,6 +35,22 @@ const PROJECT: Record<string, string> = {
     '  onEvent: (event) => console.log("WACLOUD_EVENT app", event.type),',
     '});',
   ].join('\n'),
+  // The two ways docs/webhooks.md gives for platforms that freeze work after the response.
+  'app/webhook-after/route.ts': [
+    "import { after } from 'next/server';",
+    "import { createNextRouteHandlers } from 'wacloud/next';",
+    'export const { GET, POST } = createNextRouteHandlers({',
+    '  waitUntil: after,',
+    '  onEvent: (event) => console.log("WACLOUD_EVENT after", event.type),',
+    '});',
+  ].join('\n'),
+  'app/webhook-await/route.ts': [
+    "import { createNextRouteHandlers } from 'wacloud/next';",
+    'export const { GET, POST } = createNextRouteHandlers({',
+    '  awaitProcessing: true,',
+    '  onEvent: (event) => console.log("WACLOUD_EVENT await", event.type),',
+    '});',
+  ].join('\n'),
   'pages/api/webhook.ts': [
     "import { createNextPagesHandler } from 'wacloud/next';",
     'export const config = { api: { bodyParser: false } };',
@@ -156,6 +172,8 @@ function largePayload(): { text: string; statuses: number } {
 
 describe.each([
   { router: 'app', name: 'App Router (app/webhook/route.ts)', path: '/webhook' },
+  { router: 'after', name: "App Router with waitUntil: after (from 'next/server')", path: '/webhook-after' },
+  { router: 'await', name: 'App Router with awaitProcessing: true', path: '/webhook-await' },
   { router: 'pages', name: 'Pages Router (pages/api/webhook.ts)', path: '/api/webhook' },
 ])('wacloud/next in a real Next.js $name', ({ router, path }) => {
   it("answers Meta's verification GET, and 403 for a wrong verify token", async () => {
