@@ -161,7 +161,7 @@ function printed(router: string, type: string): number {
 
 /** A valid payload of about 1.5 MB (Next has no body limit on these routes; Meta's maximum is 3 MB). */
 function largePayload(): { text: string; statuses: number } {
-  const statuses = Array.from({ length: 6_000 }, (_, i) => ({
+  const statuses = Array.from({ length: 12_000 }, (_, i) => ({
     id: `wamid.HBgLMTY1MDU1NTEyMzQVAgARGBI${String(i).padStart(8, '0')}`,
     status: 'delivered',
     timestamp: '1749416390',
@@ -200,6 +200,7 @@ describe.each([
   it('accepts a signed 1.5 MB payload', async () => {
     const big = largePayload();
     const before = printed(router, 'status');
+    expect(big.text.length).toBeGreaterThan(1_400_000);
     expect((await post(path, big.text)).status).toBe(200);
     await vi.waitFor(() => expect(printed(router, 'status')).toBe(before + big.statuses), {
       timeout: 30_000,
