@@ -7,21 +7,25 @@
  */
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { createExpressWebhookHandler } from '../src/webhooks/frameworks/express.js'; // 'wacloud/express'
+import { captureRawBody, createExpressWebhookHandler } from '../src/webhooks/frameworks/express.js'; // 'wacloud/express'
 import { signWebhookPayload } from '../src/webhooks/index.js';
 
 const selfTest = !process.argv.includes('--serve');
 const appSecret = process.env.WHATSAPP_APP_SECRET ?? (selfTest ? 'example-secret' : undefined);
 const verifyToken = process.env.WHATSAPP_VERIFY_TOKEN ?? (selfTest ? 'example-token' : undefined);
 
-// The five lines that matter:
+// The lines that matter:
 const app = express();
+// For an app that parses JSON globally: keep the raw bytes for the signature check (req.rawBody) and
+// raise the 100 KB default to Meta's 3 MB maximum, or large webhooks get a 413. Without a global JSON
+// parser, leave this line out: the handler then reads the body itself.
+app.use(express.json({ limit: '3mb', verify: captureRawBody }));
 const webhook = createExpressWebhookHandler({ appSecret, verifyToken });
 webhook.processor.on('status', (e) =>
   console.log(`status ${e.status} for ${e.messageId} (to ${e.recipientId})`),
 );
 webhook.processor.on('message.text', (e) => console.log(`text from ${e.from}: ${e.message.text.body}`));
-app.use('/webhook', webhook); // mount before express.json(), or see docs/webhooks.md
+app.use('/webhook', webhook); // see docs/webhooks.md, "The raw body problem"
 
 webhook.processor.on('error', (error) => console.error('webhook listener failed:', error));
 

@@ -1,9 +1,10 @@
 /**
  * Next.js App Router webhook route: save as `app/api/whatsapp/route.ts` (import from 'wacloud/next')
- * and set WHATSAPP_APP_SECRET and WHATSAPP_VERIFY_TOKEN in the environment.
+ * and set WHATSAPP_APP_SECRET and WHATSAPP_VERIFY_TOKEN in the environment, at build time too:
+ * `next build` evaluates the route module.
  *
  * On Vercel, background work is frozen after the response: pass `waitUntil: after` (from
- * 'next/server') or `awaitProcessing: true`.
+ * 'next/server') or `awaitProcessing: true`. For the Pages Router, see docs/webhooks.md.
  *
  * Run `npx tsx examples/next-app-route.ts` to exercise the route with real `Request` objects.
  */
@@ -11,20 +12,24 @@
 import { createNextRouteHandlers } from '../src/webhooks/frameworks/next.js'; // 'wacloud/next'
 import { signWebhookPayload } from '../src/webhooks/index.js';
 
-const appSecret = process.env.WHATSAPP_APP_SECRET ?? 'example-secret';
-const verifyToken = process.env.WHATSAPP_VERIFY_TOKEN ?? 'example-token';
+const tryOut = import.meta.url === `file://${process.argv[1]}`;
+if (tryOut) {
+  // Only for the local try-out below; in the app both come from the environment.
+  process.env.WHATSAPP_APP_SECRET ??= 'example-secret';
+  process.env.WHATSAPP_VERIFY_TOKEN ??= 'example-token';
+}
 
 // The route file itself:
 const route = createNextRouteHandlers({
-  appSecret,
-  verifyToken,
-  onEvent: (event) => console.log('webhook event:', event.type),
+  onEvent: (event) => console.log('webhook event:', event.type), // appSecret / verifyToken from env
 });
 route.processor.on('user_preferences', (e) => console.log(`${e.waId} chose ${e.value} for ${e.category}`));
 export const { GET, POST } = route;
 
 // What Next.js does with it, for a local try-out:
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (tryOut) {
+  const appSecret = process.env.WHATSAPP_APP_SECRET as string;
+  const verifyToken = process.env.WHATSAPP_VERIFY_TOKEN as string;
   const verify = await GET(
     new Request(
       `http://localhost/api/whatsapp?hub.mode=subscribe&hub.verify_token=${encodeURIComponent(verifyToken)}&hub.challenge=12345`,
