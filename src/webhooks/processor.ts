@@ -191,20 +191,34 @@ export class WebhookProcessor {
     }
   }
 
+  /** Hands a failure to the `error` listeners, else `onError`, else `console.error`; never throws. */
   #report(error: Error, event?: WebhookEvent): void {
-    if (this.#emitter.listenerCount('error') > 0) {
-      for (const listener of this.#emitter.listeners('error')) {
-        try {
-          listener(error, event);
-        } catch {
-          // An error listener that throws has nowhere left to report to.
-        }
-      }
+    const listeners = this.#emitter.listeners('error');
+    if (listeners.length > 0) {
+      for (const listener of listeners) callErrorHandler(() => listener(error, event), error);
     } else if (this.#onError !== undefined) {
-      this.#onError(error, event);
+      const onError = this.#onError;
+      callErrorHandler(() => onError(error, event), error);
     } else {
       console.error('[wacloud] webhook processing failed:', error);
     }
+  }
+}
+
+/**
+ * Calls a user error handler. One that throws or rejects has nowhere left to report to: both errors go
+ * to `console.error` instead of escaping (a throw would drop the rest of the batch, a rejection would be
+ * unhandled and could end the process).
+ */
+function callErrorHandler(call: () => unknown, original: Error): void {
+  const lastResort = (failure: unknown): void => {
+    console.error('[wacloud] webhook error handler failed:', failure, 'while reporting:', original);
+  };
+  try {
+    const result = call();
+    if (isPromiseLike(result)) Promise.resolve(result).then(undefined, lastResort);
+  } catch (failure) {
+    lastResort(failure);
   }
 }
 

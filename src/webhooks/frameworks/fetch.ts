@@ -139,7 +139,14 @@ export function createWebhookHandler(options: WebhookHandlerOptions = {}): Webho
       );
     pending.add(settled);
     void settled.finally(() => pending.delete(settled));
-    options.waitUntil?.(settled);
+    if (options.waitUntil !== undefined) {
+      try {
+        options.waitUntil(settled);
+      } catch (error) {
+        // Processing goes on regardless; the platform hook failing must not turn the answer into a 500.
+        console.error('[wacloud] waitUntil threw:', error);
+      }
+    }
     return text(200, 'OK');
   }
 
