@@ -1,6 +1,18 @@
 /** U+FFFD REPLACEMENT CHARACTER: what a character no store can hold becomes. */
 const REPLACEMENT = '\uFFFD';
 
+/**
+ * True when `text` holds a NUL or any UTF-16 surrogate (paired or not); a string without one needs no
+ * fixing. A plain loop: on the short ASCII strings events are made of, it beats a regex several times.
+ */
+function hasSuspectCode(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0 || (code >= 0xd800 && code <= 0xdfff)) return true;
+  }
+  return false;
+}
+
 /** A string with the ES2024 well-formedness methods (Node ≥ 20; not in this project's `lib`). */
 type WellFormedString = string & { isWellFormed(): boolean; toWellFormed(): string };
 
@@ -10,6 +22,7 @@ type WellFormedString = string & { isWellFormed(): boolean; toWellFormed(): stri
  * it, SQLite silently rewrites it) becomes U+FFFD. Any other string is returned unchanged (same value).
  */
 export function toStorableText(text: string): string {
+  if (!hasSuspectCode(text)) return text;
   const wellFormed = text as WellFormedString;
   const hasNul = text.includes('\0');
   if (!hasNul && wellFormed.isWellFormed()) return text;
@@ -20,17 +33,66 @@ export function toStorableText(text: string): string {
 /**
  * `value` with {@link toStorableText} applied to every string in it, object keys included, walking
  * plain objects and arrays (a `Date` or any other object is kept as is). Returns `value` itself when
- * nothing needed fixing, so the usual clean event costs no copy.
+ * nothing needed fixing, so the usual clean event costs one read-only walk and no copy.
  */
 export function toStorableValue<T>(value: T): T {
+  return needsFixing(value) ? fixed(value) : value;
+}
+
+/** Field names of stored events: known clean, so the walk skips scanning them. */
+const CLEAN_KEYS: ReadonlySet<string> = new Set([
+  'kind',
+  'messageId',
+  'recipientId',
+  'at',
+  'status',
+  'campaignId',
+  'variant',
+  'segment',
+  'templateName',
+  'phoneNumberId',
+  'metadata',
+  'errorCode',
+  'pricing',
+  'category',
+  'type',
+  'billable',
+  'contextMessageId',
+  'messageType',
+  'text',
+  'buttonPayload',
+  'url',
+  'source',
+  'value',
+  'currency',
+  'idempotencyKey',
+]);
+
+/** The read-only walk: true when some string (or key) in `value` holds a NUL or a surrogate. */
+function needsFixing(value: unknown): boolean {
+  if (typeof value === 'string') return hasSuspectCode(value);
+  if (typeof value !== 'object' || value === null || value instanceof Date) return false;
+  if (Array.isArray(value)) {
+    for (const item of value) if (needsFixing(item)) return true;
+    return false;
+  }
+  if (!isPlainObject(value)) return false;
+  for (const key in value) {
+    if (needsFixing(value[key]) || (!CLEAN_KEYS.has(key) && hasSuspectCode(key))) return true;
+  }
+  return false;
+}
+
+/** A copy of `value` with every string fixed; unchanged parts are shared, not copied. */
+function fixed<T>(value: T): T {
   if (typeof value === 'string') return toStorableText(value) as T;
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
     value.forEach((item, i) => {
-      const fixed = toStorableValue(item);
-      if (fixed !== item) {
+      const fixedItem = fixed(item);
+      if (fixedItem !== item) {
         copy ??= value.slice();
-        copy[i] = fixed;
+        copy[i] = fixedItem;
       }
     });
     return (copy ?? value) as T;
@@ -40,13 +102,13 @@ export function toStorableValue<T>(value: T): T {
   for (const key of Object.keys(value)) {
     const item = value[key];
     const fixedKey = toStorableText(key);
-    const fixed = toStorableValue(item);
-    if (fixed === item && fixedKey === key) continue;
+    const fixedItem = fixed(item);
+    if (fixedItem === item && fixedKey === key) continue;
     copy ??= { ...value };
     if (fixedKey !== key) delete copy[key];
     // Defined, not assigned: a key named `__proto__` must stay an own property.
     Object.defineProperty(copy, fixedKey, {
-      value: fixed,
+      value: fixedItem,
       enumerable: true,
       writable: true,
       configurable: true,
