@@ -1,16 +1,12 @@
 /** U+FFFD REPLACEMENT CHARACTER: what a character no store can hold becomes. */
 const REPLACEMENT = '\uFFFD';
 
-/**
- * True when `text` holds a NUL or any UTF-16 surrogate (paired or not); a string without one needs no
- * fixing. A plain loop: on the short ASCII strings events are made of, it beats a regex several times.
- */
+/** A NUL or any UTF-16 surrogate (paired or not): a string without one needs no fixing. */
+const SUSPECT = /[\0\uD800-\uDFFF]/;
+
+/** True when `text` holds a NUL or any UTF-16 surrogate (the regex engine scans faster than a loop). */
 function hasSuspectCode(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code === 0 || (code >= 0xd800 && code <= 0xdfff)) return true;
-  }
-  return false;
+  return SUSPECT.test(text);
 }
 
 /** A string with the ES2024 well-formedness methods (Node ≥ 20; not in this project's `lib`). */
