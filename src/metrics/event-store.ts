@@ -34,6 +34,9 @@ export interface EventFilter {
  * - `append` is idempotent: an event whose {@link eventKey} is already stored is ignored, so a status
  *   delivered twice by Meta is stored once.
  * - `scan` yields events in ascending `at`, ties in append order.
+ * - Text is stored the same everywhere: in every string of an event (ids, text, metadata keys and
+ *   values), a NUL character or a lone UTF-16 surrogate, which PostgreSQL refuses and SQLite rewrites,
+ *   is stored as U+FFFD. `appendNew` still returns the events as they were passed in.
  */
 export interface EventStore {
   /** Stores the events, skipping any whose {@link eventKey} is already stored (or repeats in the batch). */

@@ -1,5 +1,11 @@
 import type { SystemErrorWebhookEvent, UserPreferencesWebhookEvent, WebhookEvent } from './events.js';
-import { describeIssues, isRecord, unixSecondsToDate, unknownEvent } from './parse-helpers.js';
+import {
+  describeIssues,
+  isRecord,
+  parseElementSafely,
+  unixSecondsToDate,
+  unknownEvent,
+} from './parse-helpers.js';
 import { parseMessage } from './parse-message.js';
 import { parseStatus } from './parse-status.js';
 import { userPreferenceSchema, webhookErrorSchema } from './schemas.js';
@@ -22,12 +28,24 @@ export function parseMessagesValue(value: unknown, businessAccountId: string, ou
   }
   if (statuses !== undefined) {
     if (Array.isArray(statuses)) {
-      for (const s of statuses) out.push(parseStatus(s, phoneNumberId, businessAccountId));
+      for (const s of statuses) {
+        out.push(
+          parseElementSafely('messages', s, businessAccountId, (e) =>
+            parseStatus(e, phoneNumberId, businessAccountId),
+          ),
+        );
+      }
     } else out.push(unknownEvent('messages', statuses, 'value.statuses is not an array', businessAccountId));
   }
   if (messages !== undefined) {
     if (Array.isArray(messages)) {
-      for (const m of messages) out.push(parseMessage(m, value.contacts, phoneNumberId, businessAccountId));
+      for (const m of messages) {
+        out.push(
+          parseElementSafely('messages', m, businessAccountId, (e) =>
+            parseMessage(e, value.contacts, phoneNumberId, businessAccountId),
+          ),
+        );
+      }
     } else out.push(unknownEvent('messages', messages, 'value.messages is not an array', businessAccountId));
   }
   if (errors !== undefined) parseSystemErrors(errors, phoneNumberId, businessAccountId, out);

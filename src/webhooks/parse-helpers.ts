@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { UnknownWebhookEvent } from './events.js';
+import type { UnknownWebhookEvent, WebhookEvent } from './events.js';
 
 /** A plain JSON object (not null, not an array). */
 export function isRecord(value: unknown): value is Record<string, unknown> {
@@ -56,4 +56,21 @@ export function unknownEvent(
   const event: UnknownWebhookEvent = { type: 'unknown', field, value, reason, raw: value };
   if (businessAccountId !== undefined) event.businessAccountId = businessAccountId;
   return event;
+}
+
+/**
+ * Parses one array element with `parse`, turning a thrown error (a parser bug met on hostile input)
+ * into an `unknown` event for that element alone, so its neighbours are still parsed.
+ */
+export function parseElementSafely(
+  field: string,
+  element: unknown,
+  businessAccountId: string,
+  parse: (element: unknown) => WebhookEvent,
+): WebhookEvent {
+  try {
+    return parse(element);
+  } catch (error) {
+    return unknownEvent(field, element, `parser error: ${String(error)}`, businessAccountId);
+  }
 }

@@ -32,7 +32,7 @@ export function parseMessage(
 }
 
 function isCommonMessage(m: Record<string, unknown>): boolean {
-  const check = typeof m.type === 'string' ? COMMON_PAYLOADS[m.type] : undefined;
+  const check = typeof m.type === 'string' ? ownValue(COMMON_PAYLOADS, m.type) : undefined;
   const context = m.context;
   const fromUserId = m.from_user_id;
   return (
@@ -108,10 +108,18 @@ function validateMessage(element: unknown): string | undefined {
   const base = messageBaseSchema.safeParse(element);
   if (!base.success) return describeIssues(base.error);
   const type = base.data.type;
-  const schema = messagePayloadSchemas[type];
+  const schema = ownValue(messagePayloadSchemas, type);
   if (schema === undefined) return undefined;
   const payload = schema.safeParse((element as Record<string, unknown>)[type]);
   return payload.success ? undefined : describeIssues(payload.error, type);
+}
+
+/**
+ * `table[key]` when `key` is the table's own property: a message `type` such as `__proto__`,
+ * `constructor` or `toString` must not find `Object.prototype`'s members.
+ */
+function ownValue<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
 }
 
 function buildMessageEvent(

@@ -7,6 +7,7 @@ import { DedupeWindow, dedupeKeyOf } from './dedupe-window.js';
 import type { WebhookEvent } from './events.js';
 import { parseWebhook } from './parse.js';
 import type { WebhookProcessorEventName, WebhookProcessorEvents } from './processor-events.js';
+import { isDataRefusal } from './store-refusal.js';
 import { toStoredEvents } from './to-stored-events.js';
 
 /** Options of {@link WebhookProcessor}. */
@@ -109,8 +110,10 @@ export class WebhookProcessor {
   /**
    * Drops repeats, persists the new events to the store (if any), then emits them. Resolves with the
    * new events once every listener has been called (async listeners keep running; see {@link idle}).
-   * Rejects only when the store fails; the events are then neither emitted nor remembered, so a
-   * redelivery by Meta is processed again.
+   * When the store refuses the batch, each event is appended alone: an event still refused is reported
+   * on `error` (with the event) and skipped, and the others are stored and emitted. Rejects only when
+   * the store refuses every event, not all for their data; they are then neither emitted nor
+   * remembered, so a redelivery by Meta is processed again.
    */
   async process(events: readonly WebhookEvent[]): Promise<WebhookEvent[]> {
     const keys: string[] = [];
@@ -130,10 +133,7 @@ export class WebhookProcessor {
       try {
         fresh = await this.#persist(this.#store, fresh);
       } catch (error) {
-        for (const key of keys) this.#window.delete(key);
-        const failure = toError(error, 'Event store failed while processing a webhook');
-        this.#report(failure);
-        throw failure;
+        fresh = await this.#persistOneByOne(this.#store, fresh, keys, error);
       }
     }
     for (const event of fresh) this.#emitEvent(event);
@@ -143,6 +143,41 @@ export class WebhookProcessor {
   /** Resolves when every async listener started so far has settled. */
   async idle(): Promise<void> {
     while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
+  }
+
+  /**
+   * After a failed batch append: appends each event alone, so one event the store refuses cannot take
+   * its neighbours down. Each refused event is reported (with the event) and forgotten by the dedupe
+   * window, so a redelivery tries it again. When every event fails, and not all for their data (see
+   * {@link isDataRefusal}), the store itself is failing: the batch error is reported and thrown.
+   */
+  async #persistOneByOne(
+    store: EventStore,
+    events: WebhookEvent[],
+    keys: string[],
+    batchError: unknown,
+  ): Promise<WebhookEvent[]> {
+    const kept: WebhookEvent[] = [];
+    const refused: Array<{ event: WebhookEvent; error: unknown }> = [];
+    for (const event of events) {
+      try {
+        kept.push(...(await this.#persist(store, [event])));
+      } catch (error) {
+        refused.push({ event, error });
+      }
+    }
+    if (refused.length === events.length && !refused.every(({ error }) => isDataRefusal(error))) {
+      for (const key of keys) this.#window.delete(key);
+      const failure = toError(batchError, 'Event store failed while processing a webhook');
+      this.#report(failure);
+      throw failure;
+    }
+    for (const { event, error } of refused) {
+      const key = dedupeKeyOf(event);
+      if (key !== undefined) this.#window.delete(key);
+      this.#report(toError(error, 'Event store refused one event of a webhook batch'), event);
+    }
+    return kept;
   }
 
   async #persist(store: EventStore, events: WebhookEvent[]): Promise<WebhookEvent[]> {
@@ -191,20 +226,34 @@ export class WebhookProcessor {
     }
   }
 
+  /** Hands a failure to the `error` listeners, else `onError`, else `console.error`; never throws. */
   #report(error: Error, event?: WebhookEvent): void {
-    if (this.#emitter.listenerCount('error') > 0) {
-      for (const listener of this.#emitter.listeners('error')) {
-        try {
-          listener(error, event);
-        } catch {
-          // An error listener that throws has nowhere left to report to.
-        }
-      }
+    const listeners = this.#emitter.listeners('error');
+    if (listeners.length > 0) {
+      for (const listener of listeners) callErrorHandler(() => listener(error, event), error);
     } else if (this.#onError !== undefined) {
-      this.#onError(error, event);
+      const onError = this.#onError;
+      callErrorHandler(() => onError(error, event), error);
     } else {
       console.error('[wacloud] webhook processing failed:', error);
     }
+  }
+}
+
+/**
+ * Calls a user error handler. One that throws or rejects has nowhere left to report to: both errors go
+ * to `console.error` instead of escaping (a throw would drop the rest of the batch, a rejection would be
+ * unhandled and could end the process).
+ */
+function callErrorHandler(call: () => unknown, original: Error): void {
+  const lastResort = (failure: unknown): void => {
+    console.error('[wacloud] webhook error handler failed:', failure, 'while reporting:', original);
+  };
+  try {
+    const result = call();
+    if (isPromiseLike(result)) Promise.resolve(result).then(undefined, lastResort);
+  } catch (failure) {
+    lastResort(failure);
   }
 }
 

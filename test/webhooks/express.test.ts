@@ -1,9 +1,12 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import express from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { captureRawBody, createExpressWebhookHandler } from '../../src/webhooks/frameworks/express.js';
 import type { WebhookEvent } from '../../src/webhooks/index.js';
 import { signWebhookPayload } from '../../src/webhooks/index.js';
+import { rawHttp } from '../helpers/raw-http.js';
 import { fixtureText } from './helpers.js';
 
 const appSecret = 'express-secret';
@@ -91,5 +94,26 @@ describe('wacloud/express', () => {
     small.use('/webhook', createExpressWebhookHandler({ appSecret, verifyToken, maxBodyBytes: 100 }));
     const big = await postSigned(small, JSON.stringify({ pad: 'x'.repeat(1000) }));
     expect(big.status).toBe(413);
+  });
+
+  it('a malformed Host header gets no 500 and no stack trace', async () => {
+    const { app } = setup();
+    const server: Server = createServer(app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      for (const host of ['a<b>', 'x:99999', '[::1', 'a b']) {
+        const exchange = await rawHttp(port, [
+          `GET /webhook?hub.mode=subscribe&hub.verify_token=${verifyToken}&hub.challenge=7 HTTP/1.1\r\n` +
+            `Host: ${host}\r\nConnection: close\r\n\r\n`,
+        ]);
+        expect(exchange.status).toBe(200);
+        expect(exchange.response.endsWith('\r\n\r\n7')).toBe(true);
+        expect(exchange.response).not.toMatch(/ at |TypeError/);
+      }
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });

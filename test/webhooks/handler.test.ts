@@ -211,6 +211,30 @@ describe('createWebhookHandler: POST', () => {
     expect(pulled).toBeLessThan(10);
   });
 
+  it('408 when the body stalls past bodyTimeoutMs, and the stream is cancelled', async () => {
+    const handler = createWebhookHandler({
+      appSecret: APP_SECRET,
+      verifyToken: VERIFY_TOKEN,
+      bodyTimeoutMs: 50,
+    });
+    let cancelled = false;
+    const stalled = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"object"'));
+      },
+      cancel() {
+        cancelled = true;
+      },
+    });
+    const response = await handler(
+      new Request(URL_BASE, { method: 'POST', body: stalled, duplex: 'half' } as RequestInit & {
+        duplex: 'half';
+      }),
+    );
+    expect(response.status).toBe(408);
+    expect(cancelled).toBe(true);
+  });
+
   it('persists to the store and drops a redelivery', async () => {
     const store = fakeStore();
     const seen = vi.fn();

@@ -3,6 +3,7 @@ import { CampaignFactsBuilder } from '../campaign-facts-builder.js';
 import type { CampaignMetrics, MetricsQuery } from '../campaign-metrics.js';
 import type { EventFilter, EventStore } from '../event-store.js';
 import { normalizeRecipientId } from '../recipient-id.js';
+import { toStorableValue } from '../storable-text.js';
 import type { StoredEvent, StoredEventKind } from '../stored-event.js';
 import { assertStoredEvents } from '../stored-event-schema.js';
 import { summarizeMessageFacts } from '../summarize.js';
@@ -43,8 +44,9 @@ function push<K>(index: Map<K, Row[]>, key: K, row: Row): void {
 /**
  * The default {@link EventStore}: everything in process memory, indexed by campaign, message and
  * recipient. Idempotent (events are keyed with `eventKey`), scans in time order, and computes metrics
- * with an in-memory push-down (`aggregate`). Events are kept by reference: do not mutate them after
- * appending. Data is lost when the process exits: use the SQLite or PostgreSQL store to keep it.
+ * with an in-memory push-down (`aggregate`). Events are kept by reference (copied only when a string
+ * needs U+FFFD, see `EventStore`): do not mutate them after appending. Data is lost when the process
+ * exits: use the SQLite or PostgreSQL store to keep it.
  */
 export class MemoryEventStore implements EventStore {
   readonly #validate: boolean;
@@ -84,14 +86,15 @@ export class MemoryEventStore implements EventStore {
   #store(events: StoredEvent[], added: StoredEvent[] | undefined): void {
     if (this.#validate) assertStoredEvents(events);
     const rows = this.#rows;
-    for (const event of events) {
+    for (const input of events) {
+      const event = toStorableValue(input);
       if (!this.#keys.add(event)) continue;
       const row: Row = { event, seq: this.#seq++, atMs: event.at.getTime() };
       const last = rows[rows.length - 1];
       if (last && last.atMs > row.atMs) this.#sorted = false;
       rows.push(row);
       this.#index(row);
-      added?.push(event);
+      added?.push(input);
     }
   }
 

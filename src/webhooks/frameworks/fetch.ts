@@ -3,7 +3,13 @@ import type { EventStore } from '../../metrics/event-store.js';
 import type { WebhookEvent } from '../events.js';
 import { parseWebhook } from '../parse.js';
 import { WebhookProcessor } from '../processor.js';
-import { BODY_TOO_LARGE, DEFAULT_MAX_BODY_BYTES, readBodyWithLimit } from '../read-body.js';
+import {
+  BODY_TIMED_OUT,
+  BODY_TOO_LARGE,
+  DEFAULT_BODY_TIMEOUT_MS,
+  DEFAULT_MAX_BODY_BYTES,
+  readBodyWithLimit,
+} from '../read-body.js';
 import { verifyWebhookSignature } from '../signature.js';
 import { verificationChallenge } from '../verify-challenge.js';
 
@@ -21,6 +27,11 @@ export interface WebhookHandlerOptions {
   processor?: WebhookProcessor;
   /** Largest accepted body in bytes; larger ones get 413 (default 3 MB, Meta's maximum). */
   maxBodyBytes?: number;
+  /**
+   * How long reading the request body may take, in milliseconds; a slower body gets 408 (default
+   * 10,000). Guards against slow-loris clients, which Node would otherwise wait on for 300 s.
+   */
+  bodyTimeoutMs?: number;
   /** Size of the in-memory dedupe window (default 10,000 keys). */
   dedupeWindowSize?: number;
   /**
@@ -50,11 +61,15 @@ const OPTION_KEYS = new Set<string>([
   'store',
   'processor',
   'maxBodyBytes',
+  'bodyTimeoutMs',
   'dedupeWindowSize',
   'awaitProcessing',
   'waitUntil',
   'onError',
 ]);
+
+/** The longest delay `setTimeout` honours (a longer one fires at once). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const SIGNATURE_HELP =
   'The signature covers the exact raw bytes Meta sent: make sure no JSON body parser or re-serialization ' +
@@ -63,7 +78,7 @@ const SIGNATURE_HELP =
 /**
  * Creates a webhook endpoint for the Fetch API (Next.js App Router, Hono, Bun, Deno, Node 18+):
  * - `GET`: answers Meta's verification challenge (200 + `hub.challenge`, or 403);
- * - `POST`: reads the raw body (413 past `maxBodyBytes`), checks `X-Hub-Signature-256` (401), parses the
+ * - `POST`: reads the raw body (413 past `maxBodyBytes`, 408 past `bodyTimeoutMs`), checks `X-Hub-Signature-256` (401), parses the
  *   envelope (400), answers 200 at once and processes the events after: dedupe, store, listeners.
  *
  * A throwing listener is reported on the processor's `error` event and never turns into a 5xx that
@@ -84,6 +99,10 @@ export function createWebhookHandler(options: WebhookHandlerOptions = {}): Webho
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes <= 0) {
     throw new ConfigError('maxBodyBytes must be a positive integer');
   }
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
+  if (!Number.isInteger(bodyTimeoutMs) || bodyTimeoutMs <= 0 || bodyTimeoutMs > MAX_TIMER_MS) {
+    throw new ConfigError(`bodyTimeoutMs must be a positive integer of at most ${MAX_TIMER_MS}`);
+  }
   const processor = options.processor ?? createProcessor(options);
   if (options.processor !== undefined) {
     for (const key of ['store', 'dedupeWindowSize', 'onError'] as const) {
@@ -99,12 +118,15 @@ export function createWebhookHandler(options: WebhookHandlerOptions = {}): Webho
   async function handlePost(request: Request): Promise<Response> {
     let body: Awaited<ReturnType<typeof readBodyWithLimit>>;
     try {
-      body = await readBodyWithLimit(request, maxBodyBytes);
+      body = await readBodyWithLimit(request, maxBodyBytes, bodyTimeoutMs);
     } catch {
       return text(400, 'Could not read the webhook request body (connection aborted?)');
     }
     if (body === BODY_TOO_LARGE) {
       return text(413, `Webhook body is larger than ${maxBodyBytes} bytes`);
+    }
+    if (body === BODY_TIMED_OUT) {
+      return text(408, `Webhook body was not received within ${bodyTimeoutMs} ms`);
     }
     const signature = request.headers.get('x-hub-signature-256');
     if (signature === null) {
@@ -139,7 +161,14 @@ export function createWebhookHandler(options: WebhookHandlerOptions = {}): Webho
       );
     pending.add(settled);
     void settled.finally(() => pending.delete(settled));
-    options.waitUntil?.(settled);
+    if (options.waitUntil !== undefined) {
+      try {
+        options.waitUntil(settled);
+      } catch (error) {
+        // Processing goes on regardless; the platform hook failing must not turn the answer into a 500.
+        console.error('[wacloud] waitUntil threw:', error);
+      }
+    }
     return text(200, 'OK');
   }
 

@@ -1,5 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { DEFAULT_MAX_BODY_BYTES } from '../read-body.js';
+import {
+  BODY_TIMED_OUT,
+  BODY_TOO_LARGE,
+  DEFAULT_BODY_TIMEOUT_MS,
+  DEFAULT_MAX_BODY_BYTES,
+} from '../read-body.js';
 import { createWebhookHandler, type WebhookHandler, type WebhookHandlerOptions } from './fetch.js';
 
 /** A Node request as Express or the Next.js Pages Router hands it over: maybe with a parsed `body`. */
@@ -35,45 +40,110 @@ const PARSED_BODY_HELP =
   "(captureRawBody from 'wacloud/express'). With the Next.js Pages Router, export " +
   'config = { api: { bodyParser: false } } from the route.';
 
-/** Wraps the Fetch handler for Node `(req, res)`: takes the raw body from wherever it still is. */
+/**
+ * The origin every request URL is built on. Only the path and query matter to the webhook, and the
+ * `Host` header is attacker-controlled: `Host: a b` or `x:99999` must not make URL parsing throw.
+ */
+const FIXED_ORIGIN = 'http://localhost';
+
+/**
+ * Wraps the Fetch handler for Node `(req, res)`: takes the raw body from wherever it still is. The
+ * returned promise never rejects: a method other than GET/POST gets 405, a malformed request (a
+ * request target that is not a URL, unreadable headers) 400, a body slower than `bodyTimeoutMs` 408, a
+ * body over `maxBodyBytes` 413, and an unexpected failure a plain 500 without details.
+ */
 export function createNodeWebhookHandler(options: WebhookHandlerOptions = {}): NodeWebhookHandler {
   const handler = createWebhookHandler(options);
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const timeoutMs = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
+
+  const handle = async (req: NodeWebhookRequest, res: ServerResponse): Promise<void> => {
+    if (req.method !== 'GET' && req.method !== 'POST') {
+      sendText(res, 405, 'Method not allowed', { allow: 'GET, POST' });
+      return;
+    }
+    const request = requestHead(req);
+    if (request === undefined) {
+      sendText(res, 400, 'Malformed webhook request (request target or headers)');
+      return;
+    }
+    const init: RequestInit = { method: req.method, headers: request.headers };
+    if (req.method === 'POST') {
+      const raw = rawBodyOf(req);
+      if (raw === PARSED) {
+        sendText(res, 500, PARSED_BODY_HELP);
+        return;
+      }
+      const body = raw ?? (await readNodeBody(req, limit, timeoutMs));
+      if (body === BODY_TOO_LARGE) {
+        sendText(res, 413, `Webhook body is larger than ${limit} bytes`, { connection: 'close' });
+        return;
+      }
+      if (body === BODY_TIMED_OUT) {
+        sendText(res, 408, `Webhook body was not received within ${timeoutMs} ms`, { connection: 'close' });
+        return;
+      }
+      // The bytes are final now; a stale Content-Length (e.g. from a decoded body) must not mislead.
+      request.headers.delete('content-length');
+      request.headers.delete('transfer-encoding');
+      init.body = body;
+    }
+    await send(res, await handler(new Request(request.url, init)));
+  };
 
   const nodeHandler = async (req: NodeWebhookRequest, res: ServerResponse): Promise<void> => {
-    const url = `http://${req.headers.host ?? 'localhost'}${req.originalUrl ?? req.url ?? '/'}`;
+    try {
+      await handle(req, res);
+    } catch (error) {
+      answerFailure(req, res, error);
+    }
+  };
+
+  return Object.assign(nodeHandler, { processor: handler.processor, drain: () => handler.drain() });
+}
+
+/** The URL (on {@link FIXED_ORIGIN}) and headers of a Node request, or `undefined` when malformed. */
+function requestHead(req: NodeWebhookRequest): { url: URL; headers: Headers } | undefined {
+  const target = req.originalUrl ?? req.url ?? '/';
+  try {
+    // Origin-form (`/webhook?x`) is the norm; absolute-form (`http://host/webhook`) keeps its path only.
+    const absolute = target.startsWith('/') ? undefined : new URL(target);
+    const path = absolute === undefined ? target : `${absolute.pathname}${absolute.search}`;
+    const url = new URL(`${FIXED_ORIGIN}${path}`);
     const headers = new Headers();
     for (const [name, value] of Object.entries(req.headers)) {
       if (value === undefined) continue;
       headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     }
-    let body: Uint8Array | undefined;
-    if (req.method === 'POST') {
-      const raw = rawBodyOf(req);
-      if (raw === PARSED) {
-        await send(
-          res,
-          new Response(PARSED_BODY_HELP, { status: 500, headers: { 'content-type': 'text/plain' } }),
-        );
-        return;
-      }
-      body = raw ?? (await readNodeBody(req, limit));
-      if (body === undefined) {
-        res.setHeader('connection', 'close');
-        await send(res, new Response(`Webhook body is larger than ${limit} bytes`, { status: 413 }));
-        return;
-      }
-      // The bytes are final now; a stale Content-Length (e.g. from a decoded body) must not mislead.
-      headers.delete('content-length');
-      headers.delete('transfer-encoding');
-    }
-    const init: RequestInit = { method: req.method ?? 'GET', headers };
-    if (body !== undefined) init.body = body;
-    await send(res, await handler(new Request(url, init)));
-  };
-
-  return Object.assign(nodeHandler, { processor: handler.processor, drain: () => handler.drain() });
+    return { url, headers };
+  } catch {
+    return undefined;
+  }
 }
+
+/**
+ * The last resort of the Node handler: the client gone mid-body needs no answer; anything else gets a
+ * plain 500 (no stack, no message: it may hold details of the app) and is logged.
+ */
+function answerFailure(req: IncomingMessage, res: ServerResponse, error: unknown): void {
+  if (error instanceof RequestAbortedError) {
+    req.destroy();
+    return;
+  }
+  console.error('[wacloud] webhook request failed:', error);
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  try {
+    sendText(res, 500, 'Internal error while handling the webhook', { connection: 'close' });
+  } catch {
+    res.destroy();
+  }
+}
+
+/** The client closed or broke the connection before its body was read. */
+class RequestAbortedError extends Error {}
 
 const PARSED = Symbol('parsed body');
 
@@ -91,19 +161,30 @@ function rawBodyOf(req: NodeWebhookRequest): Uint8Array | typeof PARSED | undefi
   return undefined;
 }
 
-/** Reads the request stream, stopping at `limit` bytes (returns `undefined` when the body is larger). */
-function readNodeBody(req: IncomingMessage, limit: number): Promise<Uint8Array | undefined> {
+/**
+ * Reads the request stream, stopping at `limit` bytes (`BODY_TOO_LARGE`) or after `timeoutMs`
+ * (`BODY_TIMED_OUT`). Rejects with {@link RequestAbortedError} when the client goes away.
+ */
+function readNodeBody(
+  req: IncomingMessage,
+  limit: number,
+  timeoutMs: number,
+): Promise<Uint8Array | typeof BODY_TOO_LARGE | typeof BODY_TIMED_OUT> {
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) return Promise.resolve(undefined);
+  if (Number.isFinite(declared) && declared > limit) return Promise.resolve(BODY_TOO_LARGE);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let total = 0;
+    const stop = (result: typeof BODY_TOO_LARGE | typeof BODY_TIMED_OUT): void => {
+      cleanup();
+      req.pause();
+      resolve(result);
+    };
+    const timer = setTimeout(() => stop(BODY_TIMED_OUT), timeoutMs);
     const onData = (chunk: Buffer): void => {
       total += chunk.length;
       if (total > limit) {
-        cleanup();
-        req.pause();
-        resolve(undefined);
+        stop(BODY_TOO_LARGE);
         return;
       }
       chunks.push(chunk);
@@ -114,11 +195,12 @@ function readNodeBody(req: IncomingMessage, limit: number): Promise<Uint8Array |
     };
     const onError = (error: Error): void => {
       cleanup();
-      reject(error);
+      reject(new RequestAbortedError(error.message, { cause: error }));
     };
     // A client that disconnects mid-body may close the stream without 'end' or 'error'.
     const onClose = (): void => onError(new Error('Webhook request closed before its body was read'));
     const cleanup = (): void => {
+      clearTimeout(timer);
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('error', onError);
@@ -129,6 +211,19 @@ function readNodeBody(req: IncomingMessage, limit: number): Promise<Uint8Array |
     req.on('error', onError);
     req.on('close', onClose);
   });
+}
+
+/** Answers with a plain-text body (and `headers`). */
+function sendText(
+  res: ServerResponse,
+  status: number,
+  body: string,
+  headers: Record<string, string> = {},
+): void {
+  res.statusCode = status;
+  res.setHeader('content-type', 'text/plain; charset=utf-8');
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  res.end(body);
 }
 
 async function send(res: ServerResponse, response: Response): Promise<void> {

@@ -1,6 +1,7 @@
 import { ValidationError } from '../../../errors/index.js';
 import { eventKey } from '../../event-key.js';
 import { normalizeRecipientId } from '../../recipient-id.js';
+import { toStorableValue } from '../../storable-text.js';
 import type { StoredEvent } from '../../stored-event.js';
 
 /** The SQL type family of a typed column; each dialect maps it to its own type. */
@@ -99,10 +100,12 @@ function pricingColumns(pricing: unknown): { values: EventRowValues; exact: bool
 
 /**
  * Splits an event into column values. A field whose value does not fit its typed column (or any field
- * without one) is kept in the JSON `extra` column, so reading the row back gives the same event.
+ * without one) is kept in the JSON `extra` column, so reading the row back gives the same event
+ * (with its strings made storable by {@link toStorableValue}: NUL and lone surrogates become U+FFFD).
  * Throws {@link ValidationError} when `at` is not a valid Date.
  */
-export function toEventRow(event: StoredEvent): EventRowValues {
+export function toEventRow(input: StoredEvent): EventRowValues {
+  const event = toStorableValue(input);
   const at = event.at;
   if (!(at instanceof Date) || Number.isNaN(at.getTime())) {
     throw new ValidationError(
