@@ -38,7 +38,7 @@ describe('record options accept non-plain objects such as process.env', () => {
   });
 
   it('a metrics rateCard may be a class instance, and bad prices are still rejected', () => {
-    expect(resolveMetricsQuery({ campaignId: 'c', rateCard: new Prices() }).rateCard).toEqual({
+    expect(resolveMetricsQuery({ campaignId: 'c', rateCard: new Prices() as never }).rateCard).toEqual({
       marketing: 0.0613,
       utility: 0.008,
     });
