@@ -17,7 +17,6 @@ const HOSTILE_SEGMENTS = [
 ];
 
 /** Control characters a terminal acts on (C0 but line feed, DEL, C1). */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the test looks for exactly these
 const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
 
 describe('csvCell (OWASP CSV injection)', () => {
