@@ -245,6 +245,8 @@ export async function runSendCommand(argv: string[], io: CliIo): Promise<ExitCod
     });
     const onAbort = () => handle.cancel();
     io.signal?.addEventListener('abort', onAbort, { once: true });
+    // Ctrl-C may have come while the CSV was being counted, before the listener existed.
+    if (io.signal?.aborted) onAbort();
     let final: Awaited<typeof handle.done>;
     try {
       final = await handle.done;
