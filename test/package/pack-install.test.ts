@@ -176,5 +176,6 @@ export async function use(): Promise<number> {
       expect(`${run.stdout}${run.stderr}`).toBe('');
       expect(run.status).toBe(0);
     },
+    180_000,
   );
 });
