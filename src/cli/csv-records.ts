@@ -22,7 +22,12 @@ function describeCsvError(error: CsvError): string {
   }
 }
 
+/** What csv-parse's `trim` removes around a field. */
+const TRIMMED = /^[ \t\f\r\n]+|[ \t\f\r\n]+$/g;
+
 function parseRecord(text: string): { fields: string[] } | { error: string } | undefined {
+  // Without a quote a record is just its commas (RFC 4180); csv-parse is for the quoted ones.
+  if (!text.includes('"')) return { fields: text.split(',').map((field) => field.replace(TRIMMED, '')) };
   try {
     const [fields] = parse(text, { trim: true, relax_column_count: true }) as string[][];
     return fields ? { fields } : undefined;

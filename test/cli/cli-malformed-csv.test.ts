@@ -38,6 +38,16 @@ describe('readCsvRecords', () => {
     ]);
   });
 
+  it('reads quoted and unquoted records alike, trimming spaces around fields as csv-parse does', async () => {
+    const got = await records(box, 'phone,name\n +1555 , Ann\t\n"+1556" , "Bob"\n,\n');
+    expect(got.map((r) => ('fields' in r ? r.fields : r.error))).toEqual([
+      ['phone', 'name'],
+      ['+1555', 'Ann'],
+      ['+1556', 'Bob'],
+      ['', ''],
+    ]);
+  });
+
   it('handles a BOM, CRLF line ends, escaped quotes and blank lines', async () => {
     const got = await records(box, '\uFEFFphone,name\r\n\r\n+1555,"say ""hi"""\r\n');
     expect(got).toEqual([

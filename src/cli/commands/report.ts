@@ -144,7 +144,7 @@ export async function runReportCommand(argv: string[], io: CliIo, now: () => Dat
   }
   if (values.out) {
     await writeFile(resolve(cwd, values.out), output);
-    io.stderr.write(`Wrote ${values.out}\n`);
+    io.stderr.write(`Wrote ${printable(values.out)}\n`);
   } else {
     io.stdout.write(output);
   }
