@@ -51,7 +51,7 @@ const app = join(scratch, 'app');
 const tsc = join(REPO_ROOT, 'node_modules/typescript/bin/tsc');
 
 function sh(command: string, args: string[], cwd: string) {
-  const env = { ...process.env, NODE_OPTIONS: '' };
+  const env = { ...process.env, NODE_OPTIONS: '', npm_config_update_notifier: 'false' };
   return spawnSync(command, args, { cwd, env, encoding: 'utf8' });
 }
 
@@ -65,7 +65,11 @@ function link(name: string) {
 
 beforeAll(async () => {
   await ensureBuilt();
-  const pack = sh('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', scratch], REPO_ROOT);
+  const pack = sh(
+    'npm',
+    ['pack', '--offline', '--ignore-scripts', '--json', '--pack-destination', scratch],
+    REPO_ROOT,
+  );
   if (pack.status !== 0) throw new Error(`npm pack failed: ${pack.stderr}`);
   const [{ filename }] = JSON.parse(pack.stdout) as [{ filename: string }];
   const target = join(app, 'node_modules/wacloud');
