@@ -1,4 +1,6 @@
 import type { CampaignMetrics } from '../metrics/index.js';
+import { csvCell } from './csv-cell.js';
+import { printable } from './printable.js';
 
 /** The columns of `wacloud report` tables and CSV, in order. */
 export const METRIC_COLUMNS: ReadonlyArray<{ key: keyof CampaignMetrics; header: string; rate: boolean }> = [
@@ -56,8 +58,8 @@ export function metricsTable(
   const columns = only ? only.flatMap((key) => METRIC_COLUMNS.filter((c) => c.key === key)) : METRIC_COLUMNS;
   const header = [groupHeader, ...columns.map((c) => c.header)];
   const rows = metricRows(metrics).map((r) => [
-    r.label,
-    ...columns.map((c) => cell(r.metrics[c.key], c.rate, false)),
+    printable(r.label),
+    ...columns.map((c) => printable(cell(r.metrics[c.key], c.rate, false))),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
@@ -65,16 +67,12 @@ export function metricsTable(
   return `${[line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n')}\n`;
 }
 
-function csvField(value: string): string {
-  return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-
-/** RFC 4180 CSV with a header row; rates as fractions, empty for null. */
+/** RFC 4180 CSV with a header row; rates as fractions, empty for null; formula-like text neutralised. */
 export function metricsCsv(metrics: CampaignMetrics, groupHeader = 'variant'): string {
   const header = [groupHeader, ...METRIC_COLUMNS.map((c) => c.header)];
   const rows = metricRows(metrics).map((r) => [
     r.label,
     ...METRIC_COLUMNS.map((c) => cell(r.metrics[c.key], c.rate, true)),
   ]);
-  return `${[header, ...rows].map((r) => r.map(csvField).join(',')).join('\r\n')}\r\n`;
+  return `${[header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
 }

@@ -1,6 +1,5 @@
-import { createReadStream } from 'node:fs';
-import { parse } from 'csv-parse';
 import { UsageError } from './cli-io.js';
+import { readCsvRecords } from './csv-records.js';
 
 /** One usable row of a recipients CSV. */
 export interface RecipientRow {
@@ -59,40 +58,41 @@ function checkHeader(
 }
 
 /**
- * Streams a recipients CSV (header row first) with csv-parse, yielding usable rows one at a time so
- * memory stays flat for large files. Rows with a bad phone number, missing required values or the
- * wrong number of fields are reported through `onBadRow` with their line number and skipped.
+ * Streams a recipients CSV (header row first), yielding usable rows one at a time so memory stays
+ * flat for large files. Rows that are malformed CSV, have a bad phone number, missing required values
+ * or the wrong number of fields are reported through `onBadRow` with their line number and skipped.
  * Throws `UsageError` when the header itself is unusable.
  */
 export async function* readRecipientsCsv(
   path: string,
   options: ReadRecipientsOptions,
 ): AsyncGenerator<RecipientRow> {
-  const parser = createReadStream(path).pipe(
-    parse({ bom: true, trim: true, skip_empty_lines: true, relax_column_count: true, info: true }),
-  );
   let header: string[] | undefined;
   let phone = '';
   const required = options.requiredColumns ?? [];
-  for await (const { record, info } of parser as AsyncIterable<{
-    record: string[];
-    info: { lines: number };
-  }>) {
+  for await (const record of readCsvRecords(path)) {
+    const { line } = record;
     if (!header) {
-      header = record.map((h) => h.trim());
+      if ('error' in record)
+        throw new UsageError(`the CSV header (line ${line}) is unusable: ${record.error}`);
+      header = record.fields.map((h) => h.trim());
       const checked = checkHeader(header, options.phoneColumn, required);
       if ('error' in checked) throw new UsageError(checked.error);
       phone = checked.phone;
       continue;
     }
-    const line = info.lines;
-    if (record.length !== header.length) {
-      options.onBadRow({ line, reason: `expected ${header.length} fields, found ${record.length}` });
+    if ('error' in record) {
+      options.onBadRow({ line, reason: record.error });
+      continue;
+    }
+    const fields = record.fields;
+    if (fields.length !== header.length) {
+      options.onBadRow({ line, reason: `expected ${header.length} fields, found ${fields.length}` });
       continue;
     }
     const columns: Record<string, string> = {};
     header.forEach((name, i) => {
-      columns[name] = record[i] ?? '';
+      columns[name] = fields[i] ?? '';
     });
     const to = normalizePhone(columns[phone] ?? '');
     if (!to) {

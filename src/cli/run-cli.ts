@@ -5,6 +5,7 @@ import { runReportCommand } from './commands/report.js';
 import { runSendCommand } from './commands/send.js';
 import { runSimulateCliCommand } from './commands/simulate.js';
 import { runTemplatesCommand } from './commands/templates.js';
+import { printable } from './printable.js';
 import { MAIN_HELP } from './usage.js';
 
 type Command = (argv: string[], io: CliIo) => Promise<ExitCodeValue>;
@@ -49,14 +50,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<ExitCodeValue> 
   }
   const command = COMMANDS[name];
   if (!command) {
-    io.stderr.write(`wacloud: unknown command "${name}"\n\n${MAIN_HELP}`);
+    io.stderr.write(`wacloud: unknown command "${printable(name)}"\n\n${MAIN_HELP}`);
     return ExitCode.usage;
   }
   const secrets = secretsOf(io.env, argv);
   try {
     return await command(rest, io);
   } catch (error) {
-    const message = redact(error instanceof Error ? error.message : String(error), secrets);
+    const message = printable(redact(error instanceof Error ? error.message : String(error), secrets), {
+      multiline: true,
+    });
     if (error instanceof UsageError || isArgError(error) || error instanceof ConfigError) {
       io.stderr.write(`wacloud ${name}: ${message}\nRun "wacloud ${name} --help" for usage.\n`);
       return ExitCode.usage;

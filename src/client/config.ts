@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { z } from 'zod';
 import { ConfigError } from '../errors/index.js';
+import { objectRecord } from '../schemas/object-record.js';
 import type { Logger } from './logger.js';
 
 /** Options of {@link WhatsAppClient}. Every field falls back to an environment variable or a default. */
@@ -118,7 +119,7 @@ const optionsSchema = z.strictObject({
       { message: 'must have debug, info, warn and error methods' },
     )
     .optional(),
-  env: z.record(z.string(), z.string().optional()).optional(),
+  env: objectRecord(z.string().optional()).optional(),
   retryBaseDelayMs: z.number().nonnegative().optional(),
   retryMaxDelayMs: z.number().nonnegative().optional(),
   random: fn<() => number>('a function returning a number in [0, 1)').optional(),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors/index.js';
+import { objectRecord } from '../schemas/object-record.js';
 import { DEFAULT_OPT_OUT_PAYLOADS } from '../tracking/opt-out-keywords.js';
 import type { MetricsGroupBy, MetricsQuery, RateCard } from './campaign-metrics.js';
 
@@ -12,7 +13,7 @@ const metricsQuerySchema = z.strictObject({
   to: z.date().optional(),
   groupBy: z.enum(['variant', 'segment', 'day']).optional(),
   attributionWindowMs: z.number().nonnegative().optional(),
-  rateCard: z.record(z.string(), z.number().finite().nonnegative()).optional(),
+  rateCard: objectRecord(z.number().finite().nonnegative()).optional(),
   timeZone: z
     .string()
     .refine(

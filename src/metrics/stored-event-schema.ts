@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ValidationError, type ValidationIssue } from '../errors/index.js';
+import { objectRecord } from '../schemas/object-record.js';
 import type { StoredEvent } from './stored-event.js';
 
 const id = z.string().min(1);
@@ -27,7 +28,7 @@ export const storedEventSchema = z.discriminatedUnion('kind', [
     segment: optionalLabel,
     templateName: optionalLabel,
     phoneNumberId: optionalLabel,
-    metadata: z.record(z.string(), z.unknown()).optional(),
+    metadata: objectRecord(z.unknown()).optional(),
   }),
   z.object({
     kind: z.literal('send_failed'),

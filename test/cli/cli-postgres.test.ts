@@ -1,28 +1,18 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../../src/simulator/index.js';
-import { portReachable } from '../helpers/port-reachable.js';
+import { postgresRequired, TEST_DATABASE_URL } from '../helpers/test-services.js';
 import { CliSandbox } from './cli-harness.js';
 
-const URL_BASE = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const URL_BASE = TEST_DATABASE_URL;
+const up = await postgresRequired();
 
-function reachable(): Promise<boolean> {
-  const { hostname, port } = new URL(URL_BASE);
-  return portReachable(hostname, Number(port || 5432));
-}
-
-const up = await reachable();
-if (!up && process.env.CI !== 'true') {
-  console.warn(`[cli-postgres] SKIPPED: PostgreSQL is not reachable at ${new URL(URL_BASE).host}`);
-}
-
-describe.skipIf(!up && process.env.CI !== 'true')('wacloud with --store postgres://', () => {
+describe.skipIf(!up)('wacloud with --store postgres://', () => {
   const schema = `wacloud_cli_test_${process.pid}_${Date.now()}`;
   let sim: Simulator;
   let box: CliSandbox;
 
   beforeAll(async () => {
-    if (!up) throw new Error(`PostgreSQL is required in CI (${new URL(URL_BASE).host})`);
     sim = await startSimulator({ port: 0, behaviour: { messagesPerSecond: 1000, pairLimit: false } });
     box = new CliSandbox({
       WHATSAPP_ACCESS_TOKEN: 'test-token',
@@ -34,7 +24,6 @@ describe.skipIf(!up && process.env.CI !== 'true')('wacloud with --store postgres
   afterAll(async () => {
     await sim?.close();
     box?.cleanup();
-    if (!up) return;
     const client = new pg.Client({ connectionString: URL_BASE });
     await client.connect();
     await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);

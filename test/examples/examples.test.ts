@@ -2,10 +2,14 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { portReachable } from '../helpers/port-reachable.js';
+import {
+  postgresRequired,
+  redisRequired,
+  TEST_DATABASE_URL,
+  TEST_REDIS_URL,
+} from '../helpers/test-services.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const inCi = process.env.CI === 'true';
 
 /** What each example must print; scripts not listed only need to exit 0 and print something. */
 const EXPECTED: Record<string, RegExp[]> = {
@@ -38,15 +42,11 @@ const EXPECTED: Record<string, RegExp[]> = {
   'bullmq-worker.ts': [/sent \d+, failed 0/],
 };
 
-/** Which local server a script needs (it is skipped outside CI when the server is down). */
-const NEEDS: Record<string, { name: string; port: number }> = {
-  'metrics-postgres.ts': { name: 'PostgreSQL', port: 5432 },
-  'bullmq-worker.ts': { name: 'Redis', port: 6379 },
+/** Which local server a script needs (test/helpers/test-services.ts: skipped outside CI when down, fails in CI). */
+const NEEDS: Record<string, () => Promise<boolean>> = {
+  'metrics-postgres.ts': postgresRequired,
+  'bullmq-worker.ts': redisRequired,
 };
-
-function reachable(port: number): Promise<boolean> {
-  return portReachable('127.0.0.1', port);
-}
 
 function runExample(file: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -55,6 +55,9 @@ function runExample(file: string): Promise<{ code: number | null; stdout: string
       env: {
         ...process.env,
         CI_EXAMPLE: '1',
+        // The examples read the usual production names; point them at the test services only.
+        DATABASE_URL: TEST_DATABASE_URL,
+        REDIS_URL: TEST_REDIS_URL,
         WHATSAPP_BASE_URL: '',
         WHATSAPP_ACCESS_TOKEN: '',
         NODE_OPTIONS: '',
@@ -95,11 +98,7 @@ describe('examples/', () => {
       timeout: 120_000,
     }, async (ctx) => {
       const need = NEEDS[file];
-      if (need && !(await reachable(need.port))) {
-        if (inCi) throw new Error(`${file} needs ${need.name} on 127.0.0.1:${need.port}, which is down`);
-        console.warn(`[examples] SKIPPED ${file}: ${need.name} is not running on 127.0.0.1:${need.port}`);
-        ctx.skip();
-      }
+      if (need && !(await need())) ctx.skip();
       const { code, stdout, stderr } = await runExample(file);
       if (code !== 0) console.error(`${file} failed (exit ${code}):\n${stdout}\n${stderr}`);
       expect(code).toBe(0);

@@ -6,12 +6,13 @@ import type { StoredEvent } from '../../src/metrics/stored-event.js';
 import { PostgresEventStore } from '../../src/metrics/stores/postgres.js';
 import { EVENT_COLUMNS, toEventRow } from '../../src/metrics/stores/sql/event-row.js';
 import { migratePostgres } from '../../src/metrics/stores/sql/postgres-schema.js';
+import { serviceRequired, TEST_DATABASE_URL } from '../helpers/test-services.js';
 import { generateCampaignStream } from './sql/campaign-stream.js';
 import { referenceFacts } from './sql/reference-facts.js';
 import { describeSqlStoreBehaviour } from './sql/sql-store-behaviour.js';
 import { describeEventStoreConformance } from './store-conformance.js';
 
-const connectionString = process.env.WACLOUD_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const connectionString = TEST_DATABASE_URL;
 const runId = `${process.pid}_${randomBytes(3).toString('hex')}`;
 const schema = `wacloud_test_${runId}`;
 
@@ -22,12 +23,8 @@ async function serverAvailable(): Promise<boolean> {
     await client.query('SELECT 1');
     return true;
   } catch (error) {
-    if (process.env.CI === 'true')
-      throw new Error(`PostgreSQL is required in CI: ${(error as Error).message}`);
-    console.warn(
-      `\n⚠ PostgreSQL (WACLOUD_TEST_DATABASE_URL, default 127.0.0.1:5432 database test) is unreachable: skipping the PostgresEventStore tests.\n`,
-    );
-    return false;
+    const why = `is unreachable at WACLOUD_TEST_DATABASE_URL (default 127.0.0.1:5432 database test): ${(error as Error).message}`;
+    return serviceRequired('PostgreSQL', false, why);
   } finally {
     await client.end().catch(() => {});
   }

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BullMQAdapter } from '../../src/queue/adapters/bullmq/index.js';
 import { type RetryInfo, SendQueue } from '../../src/queue/index.js';
+import { TEST_REDIS } from '../helpers/test-services.js';
 import {
   type FakeCloudApi,
   graphError,
@@ -15,7 +16,7 @@ import { deleteKeys, redisAvailable } from './helpers/redis-available.js';
 
 const available = await redisAvailable();
 const run = randomUUID().slice(0, 8);
-const connection = { host: '127.0.0.1', port: 6379 };
+const connection = TEST_REDIS;
 const workerScript = fileURLToPath(new URL('./helpers/bullmq-worker.ts', import.meta.url));
 const children: ChildProcess[] = [];
 const servers: FakeCloudApi[] = [];

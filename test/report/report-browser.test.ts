@@ -5,23 +5,12 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderCampaignReport } from '../../src/report/index.js';
+import { chromiumRequired } from '../helpers/test-services.js';
 import { sampleReportInput } from './sample-report-input.js';
 
-function findChromium(): string | undefined {
-  for (const name of ['chromium', 'chromium-browser', 'google-chrome']) {
-    const found = spawnSync('which', [name], { encoding: 'utf8' });
-    if (found.status === 0 && found.stdout.trim()) return found.stdout.trim();
-  }
-  return undefined;
-}
+const chromium = chromiumRequired();
 
-const chromium = findChromium();
-const inCi = process.env.CI === 'true';
-if (!chromium && !inCi) {
-  console.warn('[report-browser] SKIPPED: no chromium on PATH (apt-get install -y chromium to run it)');
-}
-
-describe.skipIf(!chromium && !inCi)('the HTML report in headless Chromium', () => {
+describe.skipIf(!chromium)('the HTML report in headless Chromium', () => {
   const dir = mkdtempSync(join(tmpdir(), 'wacloud-report-'));
   const file = join(dir, 'report.html');
   writeFileSync(file, renderCampaignReport(sampleReportInput()));

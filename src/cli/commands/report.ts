@@ -15,6 +15,7 @@ import { renderCampaignReport } from '../../report/render-campaign-report.js';
 import { type CliIo, ExitCode, type ExitCodeValue, UsageError } from '../cli-io.js';
 import { metricsCsv, metricsTable } from '../metrics-formats.js';
 import { openStore, STORE_HELP } from '../open-store.js';
+import { printable, printableJson } from '../printable.js';
 
 /** Help of `wacloud report`. */
 export const REPORT_HELP = `Usage: wacloud report --campaign ID --store SPEC [options]
@@ -70,7 +71,8 @@ function verdictLine(c: { variantA: string; variantB: string; result: VariantCom
   } else {
     verdict = `${r.b.rate > r.a.rate ? c.variantB : c.variantA} wins`;
   }
-  return `A/B ${r.metric}: ${c.variantA} ${pct(r.a.rate)} vs ${c.variantB} ${pct(r.b.rate)}, lift ${lift}, p ${p} → ${verdict}\n`;
+  const [a, b] = [printable(c.variantA), printable(c.variantB)];
+  return `A/B ${r.metric}: ${a} ${pct(r.a.rate)} vs ${b} ${pct(r.b.rate)}, lift ${lift}, p ${p} → ${printable(verdict)}\n`;
 }
 
 /** `wacloud report`: metrics of one campaign as a table, JSON, CSV or a self-contained HTML page. */
@@ -116,11 +118,13 @@ export async function runReportCommand(argv: string[], io: CliIo, now: () => Dat
       ...(rateCard ? { rateCard } : {}),
     });
     if (metrics.sent === 0 && metrics.rejected === 0) {
-      io.stderr.write(`No sends recorded for campaign "${values.campaign}" in ${opened.label}.\n`);
+      io.stderr.write(
+        `No sends recorded for campaign "${printable(values.campaign)}" in ${printable(opened.label)}.\n`,
+      );
     }
     const comparison = groupBy === 'variant' ? firstTwo(metrics, metric) : undefined;
     if (format === 'json') {
-      output = `${JSON.stringify({ campaignId: values.campaign, metrics, comparison: comparison ?? null }, null, 2)}\n`;
+      output = `${printableJson({ campaignId: values.campaign, metrics, comparison: comparison ?? null }, 2)}\n`;
     } else if (format === 'csv') {
       output = metricsCsv(metrics, groupBy);
     } else if (format === 'html') {
@@ -133,14 +137,14 @@ export async function runReportCommand(argv: string[], io: CliIo, now: () => Dat
         currency: values.currency,
       });
     } else {
-      output = `Campaign ${values.campaign}\n\n${metricsTable(metrics, groupBy)}${comparison ? `\n${verdictLine(comparison)}` : ''}`;
+      output = `Campaign ${printable(values.campaign)}\n\n${metricsTable(metrics, groupBy)}${comparison ? `\n${verdictLine(comparison)}` : ''}`;
     }
   } finally {
     await opened.close();
   }
   if (values.out) {
     await writeFile(resolve(cwd, values.out), output);
-    io.stderr.write(`Wrote ${values.out}\n`);
+    io.stderr.write(`Wrote ${printable(values.out)}\n`);
   } else {
     io.stdout.write(output);
   }

@@ -16,6 +16,7 @@ import { type CliIo, ExitCode, type ExitCodeValue, UsageError } from '../cli-io.
 import { countLines } from '../count-lines.js';
 import { CREDENTIAL_HELP, CREDENTIAL_OPTIONS, clientOptionsFrom } from '../credentials.js';
 import { type OpenedStore, openStore, STORE_HELP } from '../open-store.js';
+import { printable, printableJson } from '../printable.js';
 import { ProgressBar } from '../progress-bar.js';
 import { type BadRow, type RecipientRow, readRecipientsCsv } from '../recipients-csv.js';
 
@@ -182,7 +183,7 @@ export async function runSendCommand(argv: string[], io: CliIo): Promise<ExitCod
   const badRows: BadRow[] = [];
   const onBadRow = (row: BadRow) => {
     badRows.push(row);
-    io.stderr.write(`line ${row.line}: skipped: ${row.reason}\n`);
+    io.stderr.write(`line ${row.line}: skipped: ${printable(row.reason)}\n`);
   };
   const readOptions = {
     requiredColumns,
@@ -210,7 +211,7 @@ export async function runSendCommand(argv: string[], io: CliIo): Promise<ExitCod
       }
     }
     io.stderr.write(
-      `Campaign ${campaignId}: ${describeTemplates(plan)} at ${mps} msg/s, store ${opened.label}\n`,
+      `Campaign ${printable(campaignId)}: ${printable(describeTemplates(plan))} at ${mps} msg/s, store ${printable(opened.label)}\n`,
     );
     if (skipSet.size > 0) io.stderr.write(`Resuming: ${skipSet.size} recipients already sent are skipped.\n`);
     const total = Math.max(0, (await countLines(csvPath)) - 1 - skipSet.size);
@@ -239,11 +240,13 @@ export async function runSendCommand(argv: string[], io: CliIo): Promise<ExitCod
       const where = line === undefined ? outcome.recipientId : `line ${line}`;
       const what = outcome.status === 'unknown' ? 'no answer (may have been sent)' : 'failed';
       io.stderr.write(
-        `${io.stderr.isTTY ? '\r\x1b[K' : ''}${where}: ${what}: ${describeError(outcome.error)}\n`,
+        `${io.stderr.isTTY ? '\r\x1b[K' : ''}${printable(where)}: ${what}: ${printable(describeError(outcome.error))}\n`,
       );
     });
     const onAbort = () => handle.cancel();
     io.signal?.addEventListener('abort', onAbort, { once: true });
+    // Ctrl-C may have come while the CSV was being counted, before the listener existed.
+    if (io.signal?.aborted) onAbort();
     let final: Awaited<typeof handle.done>;
     try {
       final = await handle.done;
@@ -253,7 +256,7 @@ export async function runSendCommand(argv: string[], io: CliIo): Promise<ExitCod
     }
     bar.finish({ done: done(), total, detail: detail() });
     io.stdout.write(
-      `Campaign ${campaignId}: sent ${final.sent}, failed ${final.failed}, unknown ${final.unknown}, skipped ${final.skipped}, already sent ${resumed}, bad rows ${badRows.length}\n`,
+      `Campaign ${printable(campaignId)}: sent ${final.sent}, failed ${final.failed}, unknown ${final.unknown}, skipped ${final.skipped}, already sent ${resumed}, bad rows ${badRows.length}\n`,
     );
     if (!opened.persistent) {
       io.stderr.write(
@@ -290,8 +293,8 @@ async function dryRun(
     first ??= message;
   }
   io.stdout.write(
-    `Dry run of campaign ${campaignId}: ${valid} messages would be sent, ${badRows.length} bad rows; nothing was sent.\n`,
+    `Dry run of campaign ${printable(campaignId)}: ${valid} messages would be sent, ${badRows.length} bad rows; nothing was sent.\n`,
   );
-  if (first) io.stdout.write(`First message:\n${JSON.stringify(first, null, 2)}\n`);
+  if (first) io.stdout.write(`First message:\n${printableJson(first, 2)}\n`);
   return badRows.length > 0 ? ExitCode.partialFailure : ExitCode.ok;
 }

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { WhatsAppClient } from '../../client/index.js';
 import { type CliIo, ExitCode, type ExitCodeValue, UsageError } from '../cli-io.js';
 import { CREDENTIAL_HELP, CREDENTIAL_OPTIONS, clientOptionsFrom } from '../credentials.js';
+import { printable, printableJson } from '../printable.js';
 
 /** Help of `wacloud templates`. */
 export const TEMPLATES_HELP = `Usage: wacloud templates list [options]
@@ -38,8 +39,11 @@ export async function runTemplatesCommand(argv: string[], io: CliIo): Promise<Ex
   const client = new WhatsAppClient(clientOptionsFrom(values, io.env, { businessAccountId: true }));
   const rows: string[][] = [];
   for await (const t of client.templates.list(values.status ? { status: values.status } : {})) {
-    if (values.json) io.stdout.write(`${JSON.stringify(t)}\n`);
-    else rows.push([t.name, String(t.language ?? ''), String(t.status ?? ''), String(t.category ?? '')]);
+    if (values.json) io.stdout.write(`${printableJson(t)}\n`);
+    else {
+      const cells = [t.name, t.language ?? '', t.status ?? '', t.category ?? ''];
+      rows.push(cells.map((c) => printable(String(c))));
+    }
   }
   if (!values.json) {
     const header = ['name', 'language', 'status', 'category'];

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { objectRecord } from '../../schemas/object-record.js';
 
 /** Error text for a missing or wrongly typed value. */
 function typeError(expected: string) {
@@ -86,7 +87,7 @@ export function arrayOf<T extends z.ZodType>(item: T, min = 0, noun = 'items') {
 
 /** Any JSON object (contents not checked). */
 export function anyObject() {
-  return z.record(z.string(), z.unknown(), { error: typeError('an object') });
+  return objectRecord(z.unknown(), { error: typeError('an object') });
 }
 
 /** Reports the second and later occurrences of a repeated value, at `path`. */

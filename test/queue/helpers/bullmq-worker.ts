@@ -4,6 +4,7 @@
  */
 import { BullMQAdapter } from '../../../src/queue/adapters/bullmq/index.js';
 import { SendQueue } from '../../../src/queue/index.js';
+import { TEST_REDIS } from '../../helpers/test-services.js';
 import { httpQueueClient } from './http-client.js';
 
 const env = process.env;
@@ -14,7 +15,7 @@ const queue = new SendQueue({
   retry: { baseDelayMs: 5, maxDelayMs: 20, pairBackoffUnitMs: 5, longDelayMs: 20 },
   ...(env.CONCURRENCY ? { concurrency: Number(env.CONCURRENCY) } : {}),
   adapter: new BullMQAdapter({
-    connection: { host: '127.0.0.1', port: 6379 },
+    connection: TEST_REDIS,
     queueName: env.QUEUE as string,
     keyPrefix: env.KEY_PREFIX as string,
     lockDurationMs: Number(env.LOCK_MS ?? 30_000),

@@ -1,13 +1,13 @@
 import { Redis } from 'ioredis';
+import { serviceRequired, TEST_REDIS, TEST_REDIS_URL } from '../../helpers/test-services.js';
 
 /**
- * Whether Redis answers on 127.0.0.1:6379. Outside CI a missing server skips the suite with a
- * visible message; with CI=true the tests run (and fail) anyway.
+ * Whether Redis answers at `WACLOUD_TEST_REDIS_URL` (default 127.0.0.1:6379). Outside CI a missing
+ * server skips the suite with a visible message; with CI=true it fails (test/helpers/test-services.ts).
  */
 export async function redisAvailable(): Promise<boolean> {
   const redis = new Redis({
-    host: '127.0.0.1',
-    port: 6379,
+    ...TEST_REDIS,
     lazyConnect: true,
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
@@ -17,9 +17,7 @@ export async function redisAvailable(): Promise<boolean> {
     await redis.ping();
     return true;
   } catch {
-    if (process.env.CI === 'true') return true;
-    console.warn('[test/queue] Redis is not running on 127.0.0.1:6379: BullMQ tests skipped');
-    return false;
+    return serviceRequired('Redis', false, `is not running at ${TEST_REDIS_URL} (WACLOUD_TEST_REDIS_URL)`);
   } finally {
     redis.disconnect();
   }
@@ -27,7 +25,7 @@ export async function redisAvailable(): Promise<boolean> {
 
 /** Deletes every key matching `pattern`. */
 export async function deleteKeys(pattern: string): Promise<void> {
-  const redis = new Redis({ host: '127.0.0.1', port: 6379 });
+  const redis = new Redis(TEST_REDIS);
   try {
     let cursor = '0';
     do {

@@ -1,0 +1,39 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/run-cli.js';
+import { type Simulator, startSimulator } from '../../src/simulator/index.js';
+import { CliSandbox } from './cli-harness.js';
+
+describe('wacloud send and Ctrl-C', () => {
+  let sim: Simulator;
+  const box = new CliSandbox();
+
+  beforeAll(async () => {
+    sim = await startSimulator({ port: 0, behaviour: { messagesPerSecond: 1000, pairLimit: false } });
+  });
+
+  afterAll(async () => {
+    await sim.close();
+    box.cleanup();
+  });
+
+  it('an interrupt that came before sending started (while the CSV was counted) still stops the run', async () => {
+    const rows = Array.from({ length: 20 }, (_, i) => `+1650555${2000 + i}`);
+    box.write('r.csv', `phone\n${rows.join('\n')}\n`);
+    let stdout = '';
+    const code = await runCli(['send', '--template', 'hello_world', '--to', 'r.csv', '--mps', '5'], {
+      stdout: { write: (t: string) => (stdout += t) },
+      stderr: { write: () => true },
+      env: {
+        WHATSAPP_ACCESS_TOKEN: 'test-token',
+        WHATSAPP_PHONE_NUMBER_ID: sim.phoneNumberId,
+        WHATSAPP_BASE_URL: sim.url,
+      },
+      cwd: box.dir,
+      signal: AbortSignal.abort(),
+    });
+    expect(code).toBe(1);
+    const sent = Number(/sent (\d+),/.exec(stdout)?.[1]);
+    expect(sent).toBeLessThan(rows.length);
+    expect(sim.messages.length).toBe(sent);
+  });
+});
