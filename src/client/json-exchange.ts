@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { createGraphApiError, TimeoutError, WhatsAppError } from '../errors/index.js';
 import { toNetworkError } from './network-error.js';
-import { parseRetryAfter } from './retry.js';
+import { parseRetryAfter } from './retry-after.js';
 
 /** One request/response exchange with a JSON answer, as the transport hands it to undici. */
 export interface JsonExchangeInit {

@@ -4,7 +4,8 @@ import type { ResolvedClientConfig } from './config.js';
 import { runJsonExchange } from './json-exchange.js';
 import type { Logger } from './logger.js';
 import { toNetworkError } from './network-error.js';
-import { type BackoffOptions, parseRetryAfter, retryDelayMs, shouldRetry, sleep } from './retry.js';
+import { type BackoffOptions, retryDelayMs, shouldRetry, sleep } from './retry.js';
+import { parseRetryAfter } from './retry-after.js';
 import { SDK_VERSION } from './version.js';
 
 /** Per-call options accepted by every client method. */

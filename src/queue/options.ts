@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_MAX_RETRY_AFTER_MS, MAX_TIMER_MS } from '../client/retry-after.js';
 import { ConfigError } from '../errors/index.js';
 import type { QueueAdapter } from './adapter.js';
 import type { QueueEventSink, QueueSuppressionList } from './collaborators.js';
@@ -23,8 +24,16 @@ export interface SendQueueOptions {
   maxAttempts?: number;
   /** Most requests in flight at once (default `max(16, messagesPerSecond / 2)`). */
   concurrency?: number;
-  /** Backoff tuning (milliseconds): `baseDelayMs`, `maxDelayMs`, `pairBackoffUnitMs`, `longDelayMs`. */
-  retry?: Partial<Pick<RetrySettings, 'baseDelayMs' | 'maxDelayMs' | 'pairBackoffUnitMs' | 'longDelayMs'>>;
+  /**
+   * Backoff tuning (milliseconds): `baseDelayMs`, `maxDelayMs`, `pairBackoffUnitMs`, `longDelayMs`, and
+   * `maxRetryAfterMs`, the longest `Retry-After` honoured (default one hour; a longer one is cut to it).
+   */
+  retry?: Partial<
+    Pick<
+      RetrySettings,
+      'baseDelayMs' | 'maxDelayMs' | 'pairBackoffUnitMs' | 'longDelayMs' | 'maxRetryAfterMs'
+    >
+  >;
   /** How many idempotency keys the queue remembers in memory (default 10,000; oldest forgotten first). */
   idempotencyCacheSize?: number;
   /** Event-store batching: flush after this many events (default 500) ... */
@@ -75,6 +84,7 @@ const schema = z.strictObject({
       maxDelayMs: ms.optional(),
       pairBackoffUnitMs: ms.optional(),
       longDelayMs: ms.optional(),
+      maxRetryAfterMs: ms.max(MAX_TIMER_MS).optional(),
     })
     .optional(),
   idempotencyCacheSize: z.number().int().positive().optional(),
@@ -114,6 +124,7 @@ export function resolveSendQueueOptions(options: SendQueueOptions): ResolvedSend
       maxDelayMs: options.retry?.maxDelayMs ?? 60_000,
       pairBackoffUnitMs: options.retry?.pairBackoffUnitMs ?? 1000,
       longDelayMs: options.retry?.longDelayMs ?? 60_000,
+      maxRetryAfterMs: options.retry?.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS,
       random: options.random ?? Math.random,
     },
     idempotencyCacheSize: options.idempotencyCacheSize ?? 10_000,

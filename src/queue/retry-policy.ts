@@ -1,3 +1,4 @@
+import { capRetryAfter, DEFAULT_MAX_RETRY_AFTER_MS } from '../client/retry-after.js';
 import { type BackoffScope, GraphApiError, NetworkError } from '../errors/index.js';
 
 /** Tunable delays of the retry policy (all in milliseconds). */
@@ -12,6 +13,11 @@ export interface RetrySettings {
   pairBackoffUnitMs: number;
   /** Wait after 4, 80007 and 131057 when Meta sends no Retry-After (default 60,000). */
   longDelayMs: number;
+  /**
+   * Longest server-given wait (`Retry-After`) honoured; a longer one is cut to this (default
+   * 3,600,000: one hour). Optional here so hand-made settings keep working.
+   */
+  maxRetryAfterMs?: number;
   /** Source of randomness for jitter, in [0, 1). */
   random: () => number;
 }
@@ -50,7 +56,7 @@ export function equalJitterDelay(attempt: number, settings: RetrySettings): numb
 
 /**
  * The queue's error policy, by Graph error code (never by HTTP status):
- * - 130429 / 80007 / 4: the whole number pauses (Retry-After, else jittered exponential backoff;
+ * - 130429 / 80007 / 4: the whole number pauses (Retry-After, at most `maxRetryAfterMs`, else jittered exponential backoff;
  *   4 and 80007 wait at least `longDelayMs`).
  * - 131056: only this recipient waits `pairBackoffUnitMs × 4^X`.
  * - 131057: the number waits about a minute.
@@ -71,19 +77,23 @@ export function decideRetry(error: unknown, context: AttemptContext, settings: R
   if (!(error instanceof GraphApiError)) return { action: 'fail', suppressRecipient: false };
   const code = error.code;
   if (code === OPTED_OUT) return { action: 'fail', suppressRecipient: true };
+  const retryAfterMs = capRetryAfter(
+    error.retryAfterMs,
+    settings.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS,
+  );
   let decision: RetryDecision;
   if (NUMBER_WIDE.has(code)) {
     const floor = code === 130429 ? 0 : settings.longDelayMs;
     decision = {
       action: 'retry',
       scope: 'number',
-      delayMs: error.retryAfterMs ?? Math.max(floor, equalJitterDelay(context.attempt, settings)),
+      delayMs: retryAfterMs ?? Math.max(floor, equalJitterDelay(context.attempt, settings)),
     };
   } else if (code === PAIR_RATE) {
     const delayMs = Math.min(MAX_PAIR_BACKOFF_MS, settings.pairBackoffUnitMs * 4 ** context.pairRateHits);
     decision = { action: 'retry', scope: 'recipient', delayMs };
   } else if (code === MAINTENANCE) {
-    decision = { action: 'retry', scope: 'number', delayMs: error.retryAfterMs ?? settings.longDelayMs };
+    decision = { action: 'retry', scope: 'number', delayMs: retryAfterMs ?? settings.longDelayMs };
   } else if (error.retryable && (error.info.scope === undefined || error.info.scope === 'request')) {
     decision = { action: 'retry', scope: 'request', delayMs: fullJitterDelay(context.attempt, settings) };
   } else {

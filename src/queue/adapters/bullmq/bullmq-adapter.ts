@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type ConnectionOptions, DelayedError, type Job, Queue, QueueEvents, Worker } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
+import { timerMs } from '../../../client/retry-after.js';
 import { ConfigError, NetworkError, WhatsAppError } from '../../../errors/index.js';
 import type { QueueAdapter, QueueCounts, QueueRuntime, SendJob } from '../../adapter.js';
 import type { SendOutcome } from '../../outcome.js';
@@ -263,7 +264,7 @@ export class BullMQAdapter implements QueueAdapter {
       for (;;) {
         const v = await limits.dispatch(member, job.recipientId, markerKey);
         if (v.kind !== 'wait') return v;
-        await sleep(v.ms);
+        await sleep(timerMs(v.ms));
       }
     });
     this.dispatching = verdict.then(

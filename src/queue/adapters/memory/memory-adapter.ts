@@ -1,4 +1,5 @@
 import PQueue from 'p-queue';
+import { timerMs } from '../../../client/retry-after.js';
 import { ConfigError } from '../../../errors/index.js';
 import type { AttemptResult, QueueAdapter, QueueCounts, QueueRuntime, SendJob } from '../../adapter.js';
 import type { SendOutcome } from '../../outcome.js';
@@ -131,14 +132,11 @@ export class MemoryQueueAdapter implements QueueAdapter {
     if (this.wakeTimer && this.wakeAt <= at) return;
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
     this.wakeAt = at;
-    this.wakeTimer = setTimeout(
-      () => {
-        this.wakeTimer = undefined;
-        this.wakeAt = Number.POSITIVE_INFINITY;
-        this.pump();
-      },
-      Math.max(0, Math.ceil(ms)),
-    );
+    this.wakeTimer = setTimeout(() => {
+      this.wakeTimer = undefined;
+      this.wakeAt = Number.POSITIVE_INFINITY;
+      this.pump();
+    }, timerMs(ms));
   }
 
   private peek(): { entry: Entry; fromRetries: boolean } | undefined {
@@ -228,7 +226,7 @@ export class MemoryQueueAdapter implements QueueAdapter {
       this.parked.delete(timer);
       this.retries.push(entry);
       this.pump();
-    }, Math.ceil(ms));
+    }, timerMs(ms));
     this.parked.set(timer, entry);
   }
 
