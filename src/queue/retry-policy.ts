@@ -1,5 +1,5 @@
 import { capRetryAfter, DEFAULT_MAX_RETRY_AFTER_MS } from '../client/retry-after.js';
-import { type BackoffScope, GraphApiError, NetworkError } from '../errors/index.js';
+import { type BackoffScope, GraphApiError, InvalidResponseError, NetworkError } from '../errors/index.js';
 
 /** Tunable delays of the retry policy (all in milliseconds). */
 export interface RetrySettings {
@@ -62,7 +62,8 @@ export function equalJitterDelay(attempt: number, settings: RetrySettings): numb
  * - 131057: the number waits about a minute.
  * - network errors before the request was written, 5xx, 1, 2, 131000, 131016 and other retryable
  *   codes: capped exponential backoff with full jitter.
- * - a network error after the request may have reached Meta: `unknown`, never re-sent.
+ * - a network error after the request may have reached Meta, or a 2xx answer that cannot be read
+ *   (`InvalidResponseError`: not JSON, too large): `unknown`, never re-sent.
  * - anything else (and any retry past `maxAttempts`): `failed`; 131050 also suppresses the recipient.
  */
 export function decideRetry(error: unknown, context: AttemptContext, settings: RetrySettings): RetryDecision {
@@ -74,6 +75,8 @@ export function decideRetry(error: unknown, context: AttemptContext, settings: R
       settings,
     );
   }
+  // A 2xx the client could not read (not JSON, too large): Meta may have accepted the message.
+  if (error instanceof InvalidResponseError && error.accepted) return { action: 'unknown' };
   if (!(error instanceof GraphApiError)) return { action: 'fail', suppressRecipient: false };
   const code = error.code;
   if (code === OPTED_OUT) return { action: 'fail', suppressRecipient: true };
