@@ -1,7 +1,13 @@
 import { z } from 'zod';
+import type { Logger } from '../client/logger.js';
 import { DEFAULT_MAX_RETRY_AFTER_MS, MAX_TIMER_MS } from '../client/retry-after.js';
 import { ConfigError } from '../errors/index.js';
 import type { QueueAdapter } from './adapter.js';
+import {
+  type BackgroundErrorHandler,
+  backgroundErrorReporter,
+  backgroundLogger,
+} from './background-errors.js';
 import type { QueueEventSink, QueueSuppressionList } from './collaborators.js';
 import type { RetrySettings } from './retry-policy.js';
 import type { QueueClient } from './send-client.js';
@@ -44,6 +50,15 @@ export interface SendQueueOptions {
   random?: () => number;
   /** Clock in milliseconds (default `Date.now`); injectable for tests. */
   now?: () => number;
+  /**
+   * Receives errors that happen in the background, away from any `enqueue()` caller: an
+   * `EventRecordError` (events the store refused after its retries, with the events), a failed
+   * suppression write, an adapter's worker error. Default: log them with `logger.error`. A handler
+   * that throws is logged, never rethrown. `error` listeners, if any, get them too.
+   */
+  onError?: BackgroundErrorHandler;
+  /** Where background errors are logged by default (default: the client's `logger`, else `console`). */
+  logger?: Logger;
 }
 
 /** {@link SendQueueOptions} with every default applied. */
@@ -60,6 +75,8 @@ export interface ResolvedSendQueueOptions {
   storeBatchSize: number;
   storeFlushMs: number;
   now: () => number;
+  /** Background errors, per the `onError`/`logger` policy. */
+  reportError: BackgroundErrorHandler;
 }
 
 const fn = z.custom<(...args: never[]) => unknown>(
@@ -92,6 +109,16 @@ const schema = z.strictObject({
   storeFlushMs: ms.optional(),
   random: fn.optional(),
   now: fn.optional(),
+  onError: fn.optional(),
+  logger: z
+    .custom<Logger>(
+      (v) =>
+        typeof v === 'object' &&
+        v !== null &&
+        (['debug', 'info', 'warn', 'error'] as const).every((m) => typeof (v as Logger)[m] === 'function'),
+      'expected a logger with debug, info, warn and error methods',
+    )
+    .optional(),
 });
 
 /** Validates `SendQueue` options (unknown keys rejected) and applies the defaults. */
@@ -131,5 +158,6 @@ export function resolveSendQueueOptions(options: SendQueueOptions): ResolvedSend
     storeBatchSize: options.storeBatchSize ?? 500,
     storeFlushMs: options.storeFlushMs ?? 1000,
     now: options.now ?? Date.now,
+    reportError: backgroundErrorReporter(options.onError, backgroundLogger(options.logger, client)),
   };
 }

@@ -36,7 +36,10 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
     this.runtime = new PolicyRuntime(this.settings, {
       onRetry: (info) => this.emit('retry', info),
       onIdle: () => this.emit('idle'),
-      onError: (error) => this.emit('error', error),
+      onError: (error) => {
+        this.settings.reportError(error);
+        if (this.listenerCount('error') > 0) this.emit('error', error);
+      },
     });
     this.adapter = this.settings.adapter ?? new MemoryQueueAdapter();
     this.adapter.attach(this.runtime);

@@ -17,6 +17,11 @@ interface Entry {
 export interface MemoryQueueAdapterOptions {
   /** Pacer slack in milliseconds (see `ThroughputLimiter`); default 20. */
   burstToleranceMs?: number;
+  /**
+   * Receives the adapter's background errors (a suppression check that threw, a send task that
+   * failed unexpectedly). Default: the owning `SendQueue`'s `onError` policy.
+   */
+  onError?: (error: unknown) => void;
 }
 
 /**
@@ -181,7 +186,10 @@ export class MemoryQueueAdapter implements QueueAdapter {
           this.checking++;
           void verdict.then(
             (outcome) => this.afterCheck(entry, outcome),
-            () => this.afterCheck(entry, undefined),
+            (error: unknown) => {
+              this.reportError(error);
+              this.afterCheck(entry, undefined);
+            },
           );
           continue;
         }
@@ -233,7 +241,7 @@ export class MemoryQueueAdapter implements QueueAdapter {
   private start(entry: Entry): void {
     const runtime = this.requireRuntime();
     this.running++;
-    void this.pool!.add(async () => {
+    this.pool!.add(async () => {
       let result: AttemptResult;
       try {
         result = await runtime.attempt(entry.job);
@@ -243,7 +251,7 @@ export class MemoryQueueAdapter implements QueueAdapter {
       }
       this.afterAttempt(entry, result);
       this.pump();
-    });
+    }).catch((error: unknown) => this.reportError(error));
   }
 
   private afterAttempt(entry: Entry, result: AttemptResult): void {
@@ -274,6 +282,19 @@ export class MemoryQueueAdapter implements QueueAdapter {
     } else {
       this.pair!.unreserve(entry.job.recipientId);
       this.park(entry, result.delayMs);
+    }
+  }
+
+  private reportError(error: unknown): void {
+    const handler = this.options.onError;
+    if (!handler) {
+      this.requireRuntime().reportError(error);
+      return;
+    }
+    try {
+      handler(error);
+    } catch (thrown) {
+      this.requireRuntime().reportError(thrown);
     }
   }
 
