@@ -40,6 +40,20 @@ export interface WhatsAppClientOptions {
    * waited for: the error is thrown instead.
    */
   retryMaxDelayMs?: number;
+  /**
+   * Largest Graph JSON answer read, in bytes (default 4 MiB). A longer body aborts the request with
+   * `ResponseTooLargeError`, so a misbehaving server cannot grow the process without bound.
+   */
+  maxResponseBytes?: number;
+  /** Largest media download, in bytes (default 100 MiB, Meta's largest media); past it the body errors. */
+  maxMediaBytes?: number;
+  /**
+   * Extra hosts `media.download(url)` may send the access token to (https only), besides the Graph
+   * origin and Meta's media hosts (`*.fbsbx.com`, e.g. `lookaside.fbsbx.com`, and `*.whatsapp.net`).
+   * `'*.example.com'` matches its subdomains; `'*'` trusts every https host (not recommended). A URL on
+   * any other host is refused with `ValidationError` before a request is made.
+   */
+  allowedMediaHosts?: readonly string[];
   /** Random source in [0, 1) for backoff jitter (default `Math.random`); inject for tests. */
   random?: () => number;
   /** How to wait between retries (default: a timer that honours the signal); inject for tests. */
@@ -72,6 +86,12 @@ export interface ResolvedClientConfig {
   readonly retryBaseDelayMs: number;
   /** Backoff cap in milliseconds. */
   readonly retryMaxDelayMs: number;
+  /** Largest Graph JSON answer, in bytes. */
+  readonly maxResponseBytes: number;
+  /** Largest media download, in bytes. */
+  readonly maxMediaBytes: number;
+  /** Extra trusted media hosts (lower case; `*.x` wildcards, `*` for any). */
+  readonly allowedMediaHosts: readonly string[];
   /** Jitter source. */
   readonly random: () => number;
   /** Retry wait. */
@@ -86,6 +106,10 @@ export const DEFAULT_API_VERSION = 'v23.0';
 export const DEFAULT_TIMEOUT_MS = 30_000;
 /** Default number of retries for requests that are safe to retry. */
 export const DEFAULT_MAX_RETRIES = 2;
+/** Default cap of a Graph JSON answer: 4 MiB. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+/** Default cap of a media download: 100 MiB (Meta refuses larger media). */
+export const DEFAULT_MAX_MEDIA_BYTES = 100 * 1024 * 1024;
 
 const graphId = z
   .string()
@@ -122,6 +146,11 @@ const optionsSchema = z.strictObject({
   env: objectRecord(z.string().optional()).optional(),
   retryBaseDelayMs: z.number().nonnegative().optional(),
   retryMaxDelayMs: z.number().nonnegative().optional(),
+  maxResponseBytes: z.number().int().positive().optional(),
+  maxMediaBytes: z.number().int().positive().optional(),
+  allowedMediaHosts: z
+    .array(z.string().regex(/^(\*|(\*\.)?[a-z0-9.-]+)$/i, 'must be host names, `*.domain` or `*`'))
+    .optional(),
   random: fn<() => number>('a function returning a number in [0, 1)').optional(),
   sleep: fn<(ms: number, signal?: AbortSignal) => Promise<void>>('a function').optional(),
 });
@@ -174,6 +203,9 @@ export function resolveClientConfig(options: WhatsAppClientOptions = {}): Resolv
     logger: o.logger,
     retryBaseDelayMs,
     retryMaxDelayMs: Math.max(o.retryMaxDelayMs ?? 30_000, retryBaseDelayMs),
+    maxResponseBytes: o.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    maxMediaBytes: o.maxMediaBytes ?? DEFAULT_MAX_MEDIA_BYTES,
+    allowedMediaHosts: (o.allowedMediaHosts ?? []).map((host) => host.toLowerCase()),
     random: o.random ?? Math.random,
     sleep: o.sleep,
   };

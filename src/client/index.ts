@@ -1,6 +1,8 @@
 export {
   DEFAULT_API_VERSION,
   DEFAULT_BASE_URL,
+  DEFAULT_MAX_MEDIA_BYTES,
+  DEFAULT_MAX_RESPONSE_BYTES,
   DEFAULT_MAX_RETRIES,
   DEFAULT_TIMEOUT_MS,
   type WhatsAppClientOptions,
@@ -44,11 +46,17 @@ export type {
 } from './resources/templates.js';
 export {
   type BackoffOptions,
-  parseRetryAfter,
   retryDelayMs,
   shouldRetry,
   TRANSIENT_GRAPH_CODES,
 } from './retry.js';
+export {
+  capRetryAfter,
+  DEFAULT_MAX_RETRY_AFTER_MS,
+  MAX_TIMER_MS,
+  parseRetryAfter,
+  timerMs,
+} from './retry-after.js';
 export type { CallOptions, StreamedResponse } from './transport.js';
 export { USER_AGENT } from './transport.js';
 export { SDK_VERSION } from './version.js';

@@ -1,7 +1,12 @@
 import type { Dispatcher } from 'undici';
-import { createGraphApiError, TimeoutError, WhatsAppError } from '../errors/index.js';
+import {
+  createGraphApiError,
+  InvalidResponseError,
+  ResponseTooLargeError,
+  TimeoutError,
+} from '../errors/index.js';
 import { toNetworkError } from './network-error.js';
-import { parseRetryAfter } from './retry.js';
+import { parseRetryAfter } from './retry-after.js';
 
 /** One request/response exchange with a JSON answer, as the transport hands it to undici. */
 export interface JsonExchangeInit {
@@ -13,6 +18,8 @@ export interface JsonExchangeInit {
   request: { method: string; path: string };
   /** Attempt deadline in milliseconds. */
   timeoutMs: number;
+  /** Largest body read; past it the request is aborted with `ResponseTooLargeError`. */
+  maxResponseBytes: number;
   /** Caller's abort signal. */
   signal: AbortSignal | undefined;
   /** Removes secrets from an error response body before it becomes an error. */
@@ -32,7 +39,9 @@ export interface JsonExchangeResult {
  * (leaner than `undici.request`, which builds a stream per response), and knows exactly whether
  * the request started to be written: undici calls `onRequestStart` right before writing on a
  * connected socket, so a failure before it cannot have reached the server.
- * Rejects with `GraphApiError` (non-2xx), `TimeoutError` (deadline or caller abort) or `NetworkError`.
+ * Rejects with `GraphApiError` (non-2xx), `InvalidResponseError` (a 2xx that is not JSON),
+ * `ResponseTooLargeError` (body over `maxResponseBytes`), `TimeoutError` (deadline or caller abort)
+ * or `NetworkError`.
  */
 export function runJsonExchange(init: JsonExchangeInit): Promise<JsonExchangeResult> {
   return new Promise((resolve, reject) => {
@@ -59,6 +68,7 @@ class JsonExchangeHandler implements Dispatcher.DispatchHandler {
   #status = 0;
   #retryAfter: string | undefined;
   #chunks: Buffer[] = [];
+  #received = 0;
   #timer: ReturnType<typeof setTimeout>;
   #onAbort: (() => void) | undefined;
 
@@ -88,18 +98,29 @@ class JsonExchangeHandler implements Dispatcher.DispatchHandler {
   }
 
   onResponseStart(
-    _controller: Dispatcher.DispatchController,
+    controller: Dispatcher.DispatchController,
     statusCode: number,
     headers: Record<string, string | string[] | undefined>,
   ): void {
     this.#status = statusCode;
+    const length = Number(headers['content-length']);
+    if (length > this.#init.maxResponseBytes) {
+      this.#tooLarge(controller);
+      return;
+    }
     if (statusCode >= 400) {
       const value = headers['retry-after'];
       this.#retryAfter = Array.isArray(value) ? value[0] : value;
     }
   }
 
-  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.#settled) return;
+    this.#received += chunk.length;
+    if (this.#received > this.#init.maxResponseBytes) {
+      this.#tooLarge(controller);
+      return;
+    }
     this.#chunks.push(chunk);
   }
 
@@ -121,8 +142,9 @@ class JsonExchangeHandler implements Dispatcher.DispatchHandler {
       if (parsed) this.#resolve({ status, body });
       else
         this.#reject(
-          new WhatsAppError(
+          new InvalidResponseError(
             `Graph API answered HTTP ${status} with a body that is not JSON (${this.#init.request.method} ${this.#init.request.path}).`,
+            { status, request: this.#init.request },
           ),
         );
       return;
@@ -150,6 +172,19 @@ class JsonExchangeHandler implements Dispatcher.DispatchHandler {
     this.#finish();
     const { method, path } = this.#init.request;
     this.#reject(toNetworkError(error, this.#started, `${method} ${path}`));
+  }
+
+  #tooLarge(controller: Dispatcher.DispatchController): void {
+    if (this.#settled) return;
+    this.#finish();
+    this.#chunks = [];
+    const error = new ResponseTooLargeError({
+      status: this.#status,
+      limitBytes: this.#init.maxResponseBytes,
+      request: this.#init.request,
+    });
+    this.#reject(error);
+    controller.abort(error);
   }
 
   #cancel(reason: 'timeout' | 'abort'): void {

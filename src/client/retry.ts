@@ -1,4 +1,5 @@
 import { GraphApiError, NetworkError } from '../errors/index.js';
+import { timerMs } from './retry-after.js';
 
 /** Graph codes the client retries on idempotent calls: unknown/temporary server-side failures. */
 export const TRANSIENT_GRAPH_CODES: ReadonlySet<number> = new Set([1, 2, 131000, 131016]);
@@ -41,19 +42,7 @@ export function retryDelayMs(error: unknown, attempt: number, options: BackoffOp
   return Math.floor(options.random() * ceiling);
 }
 
-/**
- * Parses an HTTP `Retry-After` value (delta seconds or an HTTP date) into milliseconds from `now`.
- * Returns `undefined` for a missing or unparsable value.
- */
-export function parseRetryAfter(value: string | undefined, now: number = Date.now()): number | undefined {
-  if (!value) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  const at = Date.parse(trimmed);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
-
-/** Waits `ms` milliseconds; rejects with the signal's reason if it aborts first. */
+/** Waits `ms` milliseconds (capped at 2^31 − 1, Node's longest timer); rejects with the signal's reason if it aborts first. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
@@ -67,7 +56,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
       resolve();
-    }, ms);
+    }, timerMs(ms));
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -1,10 +1,13 @@
 import { Agent, type Dispatcher } from 'undici';
 import { createGraphApiError, REDACTED, redact, TimeoutError, ValidationError } from '../errors/index.js';
+import { limitResponseBytes } from './byte-limit.js';
 import type { ResolvedClientConfig } from './config.js';
 import { runJsonExchange } from './json-exchange.js';
 import type { Logger } from './logger.js';
+import { isTrustedMediaUrl } from './media-hosts.js';
 import { toNetworkError } from './network-error.js';
-import { type BackoffOptions, parseRetryAfter, retryDelayMs, shouldRetry, sleep } from './retry.js';
+import { type BackoffOptions, retryDelayMs, shouldRetry, sleep } from './retry.js';
+import { parseRetryAfter } from './retry-after.js';
 import { SDK_VERSION } from './version.js';
 
 /** Per-call options accepted by every client method. */
@@ -55,7 +58,10 @@ export class Transport {
   /** Path prefix with the version, e.g. `/v23.0`. */
   readonly versionPath: string;
   #dispatcher: Dispatcher;
+  #mediaDispatcher: Dispatcher;
   #ownsDispatcher: boolean;
+  #maxResponseBytes: number;
+  #allowedMediaHosts: readonly string[];
   #token: string;
   #getHeaders: Record<string, string>;
   #jsonHeaders: Record<string, string>;
@@ -76,6 +82,9 @@ export class Transport {
         keepAliveTimeout: 30_000,
         connect: { timeout: Math.min(config.timeoutMs, 10_000) },
       });
+    this.#mediaDispatcher = this.#dispatcher.compose(limitResponseBytes(config.maxMediaBytes));
+    this.#maxResponseBytes = config.maxResponseBytes;
+    this.#allowedMediaHosts = config.allowedMediaHosts;
     this.#token = config.accessToken;
     const authorization = `Bearer ${config.accessToken}`;
     this.#getHeaders = { authorization, 'user-agent': USER_AGENT, accept: 'application/json' };
@@ -127,6 +136,7 @@ export class Transport {
           options,
           request: described,
           timeoutMs,
+          maxResponseBytes: this.#maxResponseBytes,
           signal: request.signal,
           scrub: this.#scrub,
         });
@@ -141,17 +151,27 @@ export class Transport {
   }
 
   /**
-   * GETs a binary resource (media download) with the Bearer header and streams the body.
-   * Only the configured Graph origin or an `https:` URL is accepted, so the token never travels
-   * in clear text to a foreign host. `access_token` in the URL is removed; the header is sent instead.
+   * GETs a binary resource (media download) with the Bearer header and streams the body (at most
+   * `maxMediaBytes`; past it the body errors with `ResponseTooLargeError`). The token is sent only to
+   * the configured Graph origin, Meta's media hosts (`*.fbsbx.com`, `*.whatsapp.net`) and the
+   * `allowedMediaHosts`, over https: any other URL rejects with `ValidationError` before a request.
+   * `access_token` in the URL is dropped (the header is sent instead); the caller's URL is not changed.
    */
-  stream(url: URL, call: CallOptions = {}): Promise<StreamedResponse> {
-    if (url.origin !== this.origin && url.protocol !== 'https:') {
+  async stream(target: URL, call: CallOptions = {}): Promise<StreamedResponse> {
+    if (!isTrustedMediaUrl(target, this.origin, this.#allowedMediaHosts)) {
       throw new ValidationError(
-        [{ path: 'url', message: 'must be https (or on the configured Graph origin)', code: 'insecure_url' }],
+        [
+          {
+            path: 'url',
+            message:
+              'is not on the Graph origin or a Meta media host over https (add its host to allowedMediaHosts to trust it)',
+            code: 'untrusted_host',
+          },
+        ],
         'media URL',
       );
     }
+    const url = new URL(target.href);
     url.searchParams.delete('access_token');
     const path = `${url.pathname}${url.search}`;
     const timeoutMs = call.timeoutMs ?? this.#timeoutMs;
@@ -159,7 +179,7 @@ export class Transport {
       const started = this.#logger ? this.#logStart('GET', `${url.origin}${path}`) : 0;
       let response: Dispatcher.ResponseData;
       try {
-        response = await this.#dispatcher.request({
+        response = await this.#mediaDispatcher.request({
           origin: url.origin,
           path,
           method: 'GET',

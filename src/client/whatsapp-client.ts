@@ -1,5 +1,6 @@
 import { ConfigError } from '../errors/index.js';
 import { resolveClientConfig, type WhatsAppClientOptions } from './config.js';
+import type { Logger } from './logger.js';
 import { MediaResource } from './resources/media.js';
 import { MessagesResource } from './resources/messages.js';
 import { PhoneNumbersResource } from './resources/phone-numbers.js';
@@ -33,6 +34,8 @@ export class WhatsAppClient {
   readonly apiVersion: string;
   /** The Graph origin in use, e.g. `https://graph.facebook.com`. */
   readonly baseUrl: string;
+  /** The configured logger (a `SendQueue` on this client logs its background errors there). */
+  readonly logger: Logger | undefined;
   #phoneNumberId: string | undefined;
   #transport: Transport;
 
@@ -43,6 +46,7 @@ export class WhatsAppClient {
     this.#phoneNumberId = config.phoneNumberId;
     this.businessAccountId = config.businessAccountId;
     this.apiVersion = config.apiVersion;
+    this.logger = config.logger;
     this.baseUrl = `${config.origin}${config.versionPath.slice(0, -(config.apiVersion.length + 1))}`;
     this.messages = new MessagesResource(this.#transport, config.phoneNumberId);
     this.media = new MediaResource(this.#transport, config.phoneNumberId);

@@ -17,6 +17,7 @@ export {
   TemplateError,
 } from './graph-api-error.js';
 export { REDACTED, redact, redactHeaders } from './redact.js';
+export { InvalidResponseError, ResponseTooLargeError } from './response-errors.js';
 export {
   ConfigError,
   NetworkError,

@@ -76,6 +76,8 @@ export interface QueueRuntime {
   settle(job: SendJob, outcome: SendOutcome): void;
   /** Reports that the adapter has nothing queued or in flight. */
   idle(): void;
+  /** Reports a background error of the adapter (the queue's `onError` policy: handler, else log). */
+  reportError(error: unknown): void;
 }
 
 /** Live counts of an adapter. */

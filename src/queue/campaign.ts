@@ -1,4 +1,6 @@
 import { EventEmitter } from 'eventemitter3';
+import { ValidationError, type WhatsAppError } from '../errors/index.js';
+import { normalizeRecipientId } from '../metrics/recipient-id.js';
 import type { EnqueueOptions } from './adapter.js';
 import type { SendOutcome } from './outcome.js';
 import { asWhatsAppError, defined } from './policy-runtime.js';
@@ -84,7 +86,10 @@ export interface CampaignHandle extends EventEmitter<CampaignEvents> {
   progress(): CampaignProgress;
   /** Stops reading recipients; messages already queued still finish. */
   cancel(): void;
-  /** Resolves with the final progress; rejects only when pre-flight fails or the source throws. */
+  /**
+   * Resolves with the final progress once every recipient read has exactly one outcome; rejects only
+   * when pre-flight fails or the source throws, and then only after the sends already queued finished.
+   */
   readonly done: Promise<CampaignProgress>;
 }
 
@@ -98,12 +103,16 @@ export interface CampaignQueue {
   flushStore(): Promise<void>;
   /** Current time. */
   now(): number;
+  /** Stores a `send_failed` event for a message that never reached the queue (its build failed). */
+  recordUnsent(outcome: SendOutcome, options: EnqueueOptions): void;
 }
+
+const KEY_FIELDS = ['to', 'phone', 'wa_id', 'recipient', 'id'] as const;
 
 function defaultKey(recipient: unknown): string | undefined {
   if (typeof recipient === 'string') return recipient;
   if (recipient && typeof recipient === 'object') {
-    for (const field of ['to', 'phone', 'wa_id', 'recipient', 'id']) {
+    for (const field of KEY_FIELDS) {
       const value = (recipient as Record<string, unknown>)[field];
       if (typeof value === 'string' || typeof value === 'number') return String(value);
     }
@@ -158,36 +167,45 @@ class Campaign<R> extends EventEmitter<CampaignEvents> implements CampaignHandle
 
   private async run(): Promise<CampaignProgress> {
     const maxPending = this.spec.maxPending ?? 1000;
-    for await (const recipient of this.spec.recipients) {
-      if (this.cancelled) break;
-      while (this.pending >= maxPending) await new Promise<void>((resolve) => (this.wakeReader = resolve));
-      const index = this.read++;
-      this.startedAt ??= this.queue.now();
-      await this.queueOne(recipient, index);
+    let failure: { error: unknown } | undefined;
+    try {
+      for await (const recipient of this.spec.recipients) {
+        if (this.cancelled) break;
+        while (this.pending >= maxPending) await new Promise<void>((resolve) => (this.wakeReader = resolve));
+        const index = this.read++;
+        this.startedAt ??= this.queue.now();
+        await this.queueOne(recipient, index);
+      }
+    } catch (error) {
+      failure = { error };
     }
     this.finished = true;
+    // Even when the source or pre-flight failed, settle only once every queued send has its outcome.
     while (this.pending > 0) await new Promise<void>((resolve) => (this.wakeReader = resolve));
     await this.queue.flushStore();
+    if (failure) throw failure.error;
     return this.progress();
   }
 
   private async queueOne(recipient: R, index: number): Promise<void> {
     const spec = this.spec;
+    let key: string | undefined;
+    let variant: string | undefined;
     let message: OutgoingMessageLike;
     let options: EnqueueOptions;
     try {
-      const key = spec.recipientKey ? spec.recipientKey(recipient) : defaultKey(recipient);
-      const variant =
+      key = spec.recipientKey ? spec.recipientKey(recipient) : defaultKey(recipient);
+      variant =
         spec.variants && key !== undefined ? assignVariant(key, spec.variants, this.campaignId) : undefined;
       message = await spec.build(recipient, { campaignId: this.campaignId, variant, index });
+      const recipientId = recipientIdOf(message);
       const variantOf =
-        variant ??
-        (spec.variants ? assignVariant(recipientIdOf(message), spec.variants, this.campaignId) : undefined);
+        variant ?? (spec.variants ? assignVariant(recipientId, spec.variants, this.campaignId) : undefined);
       options = {
         campaignId: this.campaignId,
         idempotencyKey: spec.idempotencyKey
           ? spec.idempotencyKey(recipient, message)
-          : `${this.campaignId}:${recipientIdOf(message)}`,
+          : `${this.campaignId}:${recipientId}`,
         ...defined({
           variant: variantOf,
           segment: spec.segment?.(recipient),
@@ -195,12 +213,7 @@ class Campaign<R> extends EventEmitter<CampaignEvents> implements CampaignHandle
         }),
       };
     } catch (error) {
-      this.record({
-        status: 'failed',
-        error: asWhatsAppError(error),
-        attempts: 0,
-        recipientId: defaultKey(recipient) ?? '',
-      });
+      this.unsent(recipient, index, key, variant, asWhatsAppError(error));
       return;
     }
     // Pre-flight errors reject `done` before any message of the campaign is sent.
@@ -220,9 +233,44 @@ class Campaign<R> extends EventEmitter<CampaignEvents> implements CampaignHandle
           status: 'failed',
           error: asWhatsAppError(error),
           attempts: 0,
-          recipientId: defaultKey(recipient) ?? '',
+          recipientId: recipientIdOfFailed(recipient, key, index),
         }),
     );
+  }
+
+  /**
+   * A recipient whose message could not be built (or named no recipient): one `failed` outcome,
+   * stored as a `send_failed` event under the recipient's id. A recipient without an id
+   * (`recipientKey`, or a `to`/`phone`/`wa_id`/`recipient`/`id` field) cannot be stored; its outcome
+   * carries a `ValidationError` naming its position instead.
+   */
+  private unsent(
+    recipient: R,
+    index: number,
+    key: string | undefined,
+    variant: string | undefined,
+    error: WhatsAppError,
+  ): void {
+    const raw = key ?? (typeof recipient === 'string' ? recipient : undefined);
+    if (raw === undefined || raw.trim() === '') {
+      const problem = new ValidationError(
+        [
+          {
+            path: `recipients[${index}]`,
+            message: `has no ${KEY_FIELDS.join(', ')} field (or recipientKey) to identify it, and its message failed: ${error.message}`,
+            code: 'no_recipient_id',
+          },
+        ],
+        'campaign recipient',
+      );
+      Object.defineProperty(problem, 'cause', { value: error, enumerable: false });
+      this.record({ status: 'failed', error: problem, attempts: 0, recipientId: `recipients[${index}]` });
+      return;
+    }
+    const recipientId = normalizeRecipientId(raw.trim());
+    const outcome: SendOutcome = { status: 'failed', error, attempts: 0, recipientId };
+    this.queue.recordUnsent(outcome, { campaignId: this.campaignId, ...defined({ variant }) });
+    this.record(outcome);
   }
 
   private settle(outcome: SendOutcome): void {
@@ -238,6 +286,11 @@ class Campaign<R> extends EventEmitter<CampaignEvents> implements CampaignHandle
     this.emit('outcome', outcome);
     this.emit('progress', this.progress());
   }
+}
+
+function recipientIdOfFailed<R>(recipient: R, key: string | undefined, index: number): string {
+  const raw = key ?? (typeof recipient === 'string' ? recipient : undefined);
+  return raw === undefined || raw.trim() === '' ? `recipients[${index}]` : normalizeRecipientId(raw.trim());
 }
 
 /** Starts a campaign on a queue (what `SendQueue.sendCampaign` calls). */

@@ -46,7 +46,8 @@ export interface SendQueueEvents {
   idle: () => void;
   /**
    * A background write failed: an `EventRecordError` (with the unwritten `events`) when the event store
-   * refused a batch after its retries, or the error of a suppression-list write.
+   * refused a batch after its retries, the error of a suppression-list write, or an adapter's worker
+   * error. The `onError` option gets it too (by default it is logged), so nothing vanishes unheard.
    */
   error: (error: unknown) => void;
 }

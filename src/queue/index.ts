@@ -8,6 +8,7 @@ export type {
   SendJob,
 } from './adapter.js';
 export { MemoryQueueAdapter, type MemoryQueueAdapterOptions } from './adapters/memory/index.js';
+export type { BackgroundErrorHandler } from './background-errors.js';
 export type {
   CampaignBuildContext,
   CampaignEvents,

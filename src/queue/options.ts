@@ -1,6 +1,13 @@
 import { z } from 'zod';
+import type { Logger } from '../client/logger.js';
+import { DEFAULT_MAX_RETRY_AFTER_MS, MAX_TIMER_MS } from '../client/retry-after.js';
 import { ConfigError } from '../errors/index.js';
 import type { QueueAdapter } from './adapter.js';
+import {
+  type BackgroundErrorHandler,
+  backgroundErrorReporter,
+  backgroundLogger,
+} from './background-errors.js';
 import type { QueueEventSink, QueueSuppressionList } from './collaborators.js';
 import type { RetrySettings } from './retry-policy.js';
 import type { QueueClient } from './send-client.js';
@@ -23,8 +30,16 @@ export interface SendQueueOptions {
   maxAttempts?: number;
   /** Most requests in flight at once (default `max(16, messagesPerSecond / 2)`). */
   concurrency?: number;
-  /** Backoff tuning (milliseconds): `baseDelayMs`, `maxDelayMs`, `pairBackoffUnitMs`, `longDelayMs`. */
-  retry?: Partial<Pick<RetrySettings, 'baseDelayMs' | 'maxDelayMs' | 'pairBackoffUnitMs' | 'longDelayMs'>>;
+  /**
+   * Backoff tuning (milliseconds): `baseDelayMs`, `maxDelayMs`, `pairBackoffUnitMs`, `longDelayMs`, and
+   * `maxRetryAfterMs`, the longest `Retry-After` honoured (default one hour; a longer one is cut to it).
+   */
+  retry?: Partial<
+    Pick<
+      RetrySettings,
+      'baseDelayMs' | 'maxDelayMs' | 'pairBackoffUnitMs' | 'longDelayMs' | 'maxRetryAfterMs'
+    >
+  >;
   /** How many idempotency keys the queue remembers in memory (default 10,000; oldest forgotten first). */
   idempotencyCacheSize?: number;
   /** Event-store batching: flush after this many events (default 500) ... */
@@ -35,6 +50,15 @@ export interface SendQueueOptions {
   random?: () => number;
   /** Clock in milliseconds (default `Date.now`); injectable for tests. */
   now?: () => number;
+  /**
+   * Receives errors that happen in the background, away from any `enqueue()` caller: an
+   * `EventRecordError` (events the store refused after its retries, with the events), a failed
+   * suppression write, an adapter's worker error. Default: log them with `logger.error`. A handler
+   * that throws is logged, never rethrown. `error` listeners, if any, get them too.
+   */
+  onError?: BackgroundErrorHandler;
+  /** Where background errors are logged by default (default: the client's `logger`, else `console`). */
+  logger?: Logger;
 }
 
 /** {@link SendQueueOptions} with every default applied. */
@@ -51,6 +75,8 @@ export interface ResolvedSendQueueOptions {
   storeBatchSize: number;
   storeFlushMs: number;
   now: () => number;
+  /** Background errors, per the `onError`/`logger` policy. */
+  reportError: BackgroundErrorHandler;
 }
 
 const fn = z.custom<(...args: never[]) => unknown>(
@@ -75,6 +101,7 @@ const schema = z.strictObject({
       maxDelayMs: ms.optional(),
       pairBackoffUnitMs: ms.optional(),
       longDelayMs: ms.optional(),
+      maxRetryAfterMs: ms.max(MAX_TIMER_MS).optional(),
     })
     .optional(),
   idempotencyCacheSize: z.number().int().positive().optional(),
@@ -82,6 +109,16 @@ const schema = z.strictObject({
   storeFlushMs: ms.optional(),
   random: fn.optional(),
   now: fn.optional(),
+  onError: fn.optional(),
+  logger: z
+    .custom<Logger>(
+      (v) =>
+        typeof v === 'object' &&
+        v !== null &&
+        (['debug', 'info', 'warn', 'error'] as const).every((m) => typeof (v as Logger)[m] === 'function'),
+      'expected a logger with debug, info, warn and error methods',
+    )
+    .optional(),
 });
 
 /** Validates `SendQueue` options (unknown keys rejected) and applies the defaults. */
@@ -114,11 +151,13 @@ export function resolveSendQueueOptions(options: SendQueueOptions): ResolvedSend
       maxDelayMs: options.retry?.maxDelayMs ?? 60_000,
       pairBackoffUnitMs: options.retry?.pairBackoffUnitMs ?? 1000,
       longDelayMs: options.retry?.longDelayMs ?? 60_000,
+      maxRetryAfterMs: options.retry?.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS,
       random: options.random ?? Math.random,
     },
     idempotencyCacheSize: options.idempotencyCacheSize ?? 10_000,
     storeBatchSize: options.storeBatchSize ?? 500,
     storeFlushMs: options.storeFlushMs ?? 1000,
     now: options.now ?? Date.now,
+    reportError: backgroundErrorReporter(options.onError, backgroundLogger(options.logger, client)),
   };
 }

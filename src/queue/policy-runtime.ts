@@ -119,6 +119,10 @@ export class PolicyRuntime implements QueueRuntime {
     this.hooks.onIdle();
   }
 
+  reportError(error: unknown): void {
+    this.hooks.onError(error);
+  }
+
   /** Writes buffered store events. */
   flush(): Promise<void> {
     return this.recorder?.flush() ?? Promise.resolve();

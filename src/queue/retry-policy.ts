@@ -1,4 +1,5 @@
-import { type BackoffScope, GraphApiError, NetworkError } from '../errors/index.js';
+import { capRetryAfter, DEFAULT_MAX_RETRY_AFTER_MS } from '../client/retry-after.js';
+import { type BackoffScope, GraphApiError, InvalidResponseError, NetworkError } from '../errors/index.js';
 
 /** Tunable delays of the retry policy (all in milliseconds). */
 export interface RetrySettings {
@@ -12,6 +13,11 @@ export interface RetrySettings {
   pairBackoffUnitMs: number;
   /** Wait after 4, 80007 and 131057 when Meta sends no Retry-After (default 60,000). */
   longDelayMs: number;
+  /**
+   * Longest server-given wait (`Retry-After`) honoured; a longer one is cut to this (default
+   * 3,600,000: one hour). Optional here so hand-made settings keep working.
+   */
+  maxRetryAfterMs?: number;
   /** Source of randomness for jitter, in [0, 1). */
   random: () => number;
 }
@@ -50,13 +56,14 @@ export function equalJitterDelay(attempt: number, settings: RetrySettings): numb
 
 /**
  * The queue's error policy, by Graph error code (never by HTTP status):
- * - 130429 / 80007 / 4: the whole number pauses (Retry-After, else jittered exponential backoff;
+ * - 130429 / 80007 / 4: the whole number pauses (Retry-After, at most `maxRetryAfterMs`, else jittered exponential backoff;
  *   4 and 80007 wait at least `longDelayMs`).
  * - 131056: only this recipient waits `pairBackoffUnitMs × 4^X`.
  * - 131057: the number waits about a minute.
  * - network errors before the request was written, 5xx, 1, 2, 131000, 131016 and other retryable
  *   codes: capped exponential backoff with full jitter.
- * - a network error after the request may have reached Meta: `unknown`, never re-sent.
+ * - a network error after the request may have reached Meta, or a 2xx answer that cannot be read
+ *   (`InvalidResponseError`: not JSON, too large): `unknown`, never re-sent.
  * - anything else (and any retry past `maxAttempts`): `failed`; 131050 also suppresses the recipient.
  */
 export function decideRetry(error: unknown, context: AttemptContext, settings: RetrySettings): RetryDecision {
@@ -68,22 +75,28 @@ export function decideRetry(error: unknown, context: AttemptContext, settings: R
       settings,
     );
   }
+  // A 2xx the client could not read (not JSON, too large): Meta may have accepted the message.
+  if (error instanceof InvalidResponseError && error.accepted) return { action: 'unknown' };
   if (!(error instanceof GraphApiError)) return { action: 'fail', suppressRecipient: false };
   const code = error.code;
   if (code === OPTED_OUT) return { action: 'fail', suppressRecipient: true };
+  const retryAfterMs = capRetryAfter(
+    error.retryAfterMs,
+    settings.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS,
+  );
   let decision: RetryDecision;
   if (NUMBER_WIDE.has(code)) {
     const floor = code === 130429 ? 0 : settings.longDelayMs;
     decision = {
       action: 'retry',
       scope: 'number',
-      delayMs: error.retryAfterMs ?? Math.max(floor, equalJitterDelay(context.attempt, settings)),
+      delayMs: retryAfterMs ?? Math.max(floor, equalJitterDelay(context.attempt, settings)),
     };
   } else if (code === PAIR_RATE) {
     const delayMs = Math.min(MAX_PAIR_BACKOFF_MS, settings.pairBackoffUnitMs * 4 ** context.pairRateHits);
     decision = { action: 'retry', scope: 'recipient', delayMs };
   } else if (code === MAINTENANCE) {
-    decision = { action: 'retry', scope: 'number', delayMs: error.retryAfterMs ?? settings.longDelayMs };
+    decision = { action: 'retry', scope: 'number', delayMs: retryAfterMs ?? settings.longDelayMs };
   } else if (error.retryable && (error.info.scope === undefined || error.info.scope === 'request')) {
     decision = { action: 'retry', scope: 'request', delayMs: fullJitterDelay(context.attempt, settings) };
   } else {

@@ -1,3 +1,5 @@
+import type { Logger } from '../client/logger.js';
+
 /**
  * An outgoing message as the queue sees it: the Cloud API body without `messaging_product`,
  * addressed with `to` (phone number) or `recipient` (business-scoped user ID). Only the fields the
@@ -47,6 +49,8 @@ export interface TemplateLike {
 export interface QueueClient {
   /** The sending phone number id: rate limits are kept per number. */
   readonly phoneNumberId: string;
+  /** The client's logger, if any: the queue logs its background errors there by default. */
+  readonly logger?: Logger | undefined;
   /** Message sending. */
   messages: {
     send(

@@ -2,6 +2,7 @@ import { EventEmitter } from 'eventemitter3';
 import type { EnqueueOptions, QueueAdapter, SendJob } from './adapter.js';
 import { MemoryQueueAdapter } from './adapters/memory/memory-adapter.js';
 import { type CampaignHandle, type CampaignSpec, startCampaign } from './campaign.js';
+import { checkEnqueueArguments } from './enqueue-arguments.js';
 import type { QueueStats, SendQueueEvents } from './events.js';
 import { IdempotencyKeys } from './idempotency-keys.js';
 import { type ResolvedSendQueueOptions, resolveSendQueueOptions, type SendQueueOptions } from './options.js';
@@ -36,7 +37,10 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
     this.runtime = new PolicyRuntime(this.settings, {
       onRetry: (info) => this.emit('retry', info),
       onIdle: () => this.emit('idle'),
-      onError: (error) => this.emit('error', error),
+      onError: (error) => {
+        this.settings.reportError(error);
+        if (this.listenerCount('error') > 0) this.emit('error', error);
+      },
     });
     this.adapter = this.settings.adapter ?? new MemoryQueueAdapter();
     this.adapter.attach(this.runtime);
@@ -54,12 +58,14 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
 
   /**
    * Queues one message; resolves with its {@link SendOutcome} and never rejects once queued.
-   * Rejects with `ValidationError` only when the message names no recipient (`to` or `recipient`).
+   * Rejects with `ValidationError` (naming the field) only when the message is not an object or names
+   * no recipient (`to` or `recipient`), or `options` is not an object or has an unknown key.
    * `message` is the Cloud API body without `messaging_product`, passed to the client as it is.
    */
   enqueue<M extends OutgoingMessageLike>(message: M, options: EnqueueOptions = {}): Promise<SendOutcome> {
     let recipientId: string;
     try {
+      checkEnqueueArguments(message, options);
       recipientId = recipientIdOf(message);
     } catch (error) {
       return Promise.reject(error);
@@ -99,6 +105,11 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
         enqueue: (message, options) => this.enqueue(message, options),
         flushStore: () => this.runtime.flush(),
         now: () => this.settings.now(),
+        recordUnsent: (outcome, options) =>
+          this.runtime.settle(
+            { id: '', message: {}, recipientId: outcome.recipientId, options, attempts: 0, pairRateHits: 0 },
+            outcome,
+          ),
       },
       spec,
     );

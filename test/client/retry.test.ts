@@ -61,7 +61,7 @@ describe('retryDelayMs', () => {
 
   it('parses Retry-After seconds and HTTP dates', () => {
     expect(parseRetryAfter('3')).toBe(3000);
-    expect(parseRetryAfter('0.5')).toBe(500);
+    expect(parseRetryAfter('0.5')).toBeUndefined(); // not delta-seconds (RFC 9110)
     expect(
       parseRetryAfter('Wed, 21 Oct 2015 07:28:05 GMT', Date.parse('Wed, 21 Oct 2015 07:28:00 GMT')),
     ).toBe(5000);
@@ -77,6 +77,18 @@ describe('client retry policy', () => {
     pool.intercept({ path: PHONE_PATH, method: 'GET' }).reply(200, { id: PHONE_ID });
     await expect(client.phoneNumbers.get(['id'])).resolves.toEqual({ id: PHONE_ID });
     expect(sleeps).toEqual([250, 500]);
+    await agent.close();
+  });
+
+  it('ignores a Retry-After that is not delta-seconds or IMF-fixdate and backs off instead', async () => {
+    const { pool, client, agent, sleeps } = mockClient();
+    pool
+      .intercept({ path: PHONE_PATH, method: 'GET' })
+      .reply(503, graphError(2), { headers: { 'retry-after': '-5' } });
+    pool.intercept({ path: PHONE_PATH, method: 'GET' }).reply(200, { id: PHONE_ID });
+    await expect(client.phoneNumbers.get(['id'])).resolves.toEqual({ id: PHONE_ID });
+    // The computed backoff (random 0.5 × 500 ms), not 0 from reading "-5" as a date.
+    expect(sleeps).toEqual([250]);
     await agent.close();
   });
 

@@ -1,3 +1,4 @@
+import { parseRetryAfter } from '../../../src/client/index.js';
 import { createGraphApiError, NetworkError } from '../../../src/errors/index.js';
 import type { OutgoingMessageLike, QueueClient, SendResultLike } from '../../../src/queue/index.js';
 
@@ -22,11 +23,11 @@ export function httpQueueClient(baseUrl: string, phoneNumberId = '10654035224292
           messages?: Array<{ id: string }>;
         };
         if (!response.ok) {
-          const retryAfter = response.headers.get('retry-after');
+          const retryAfterMs = parseRetryAfter(response.headers.get('retry-after') ?? undefined);
           throw createGraphApiError({
             status: response.status,
             body,
-            ...(retryAfter ? { retryAfterMs: Number(retryAfter) * 1000 } : {}),
+            ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
           });
         }
         return { messageId: body.messages?.[0]?.id ?? '', input: body.contacts?.[0]?.input ?? '' };

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type ConnectionOptions, DelayedError, type Job, Queue, QueueEvents, Worker } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
+import { timerMs } from '../../../client/retry-after.js';
 import { ConfigError, NetworkError, WhatsAppError } from '../../../errors/index.js';
 import type { QueueAdapter, QueueCounts, QueueRuntime, SendJob } from '../../adapter.js';
 import type { SendOutcome } from '../../outcome.js';
@@ -30,6 +31,11 @@ export interface BullMQAdapterOptions {
   leaseMs?: number;
   /** Pacer slack in ms (default 20). */
   burstToleranceMs?: number;
+  /**
+   * Receives BullMQ's background errors (worker, queue and queue-events connections, Redis). Default:
+   * the owning `SendQueue`'s `onError` policy (its handler, else its logger).
+   */
+  onError?: (error: unknown) => void;
 }
 
 const KNOWN = new Set([
@@ -43,6 +49,7 @@ const KNOWN = new Set([
   'retentionMs',
   'leaseMs',
   'burstToleranceMs',
+  'onError',
 ]);
 
 const SENT = 'sent:';
@@ -84,6 +91,9 @@ export class BullMQAdapter implements QueueAdapter {
       if (!KNOWN.has(key)) throw new ConfigError(`Unknown BullMQAdapter option: ${key}`);
     }
     if (!options.connection) throw new ConfigError('BullMQAdapter needs a Redis connection');
+    if (options.onError !== undefined && typeof options.onError !== 'function') {
+      throw new ConfigError('BullMQAdapter option onError must be a function');
+    }
     this.options = options;
   }
 
@@ -101,6 +111,7 @@ export class BullMQAdapter implements QueueAdapter {
       this.options.connection instanceof Redis
         ? this.options.connection.duplicate()
         : new Redis(connection as RedisOptions);
+    this.redis.on('error', this.reportError);
     this.limits = new RedisLimits(this.redis, this.keyPrefix, runtime.phoneNumberId, {
       limit: runtime.messagesPerSecond,
       pairIntervalMs: runtime.perRecipientIntervalMs,
@@ -109,6 +120,7 @@ export class BullMQAdapter implements QueueAdapter {
       retentionMs: this.retentionMs,
     });
     this.queue = new Queue(this.queueName, { connection, prefix });
+    this.queue.on('error', this.reportError);
     if (this.options.worker !== false) {
       this.worker = new Worker(this.queueName, (job, token) => this.process(job, token), {
         connection,
@@ -118,7 +130,7 @@ export class BullMQAdapter implements QueueAdapter {
         stalledInterval: this.options.stalledIntervalMs ?? 30_000,
         maxStalledCount: 10,
       });
-      this.worker.on('error', () => undefined);
+      this.worker.on('error', this.reportError);
     }
     this.ready = this.queue.waitUntilReady().then(() => undefined);
   }
@@ -216,6 +228,7 @@ export class BullMQAdapter implements QueueAdapter {
       prefix: this.options.prefix ?? 'bull',
     });
     this.events = events;
+    events.on('error', this.reportError);
     events.on('completed', ({ jobId, returnvalue }) => this.resolveJob(jobId, parseOutcome(returnvalue)));
     events.on('failed', ({ jobId, failedReason }) => this.resolveFailed(jobId, failedReason));
     await events.waitUntilReady();
@@ -243,6 +256,20 @@ export class BullMQAdapter implements QueueAdapter {
     return { ...connection, maxRetriesPerRequest: null };
   }
 
+  // An arrow property: handed to BullMQ's emitters as is.
+  private readonly reportError = (error: unknown): void => {
+    const handler = this.options.onError;
+    if (!handler) {
+      this.runtime?.reportError(error);
+      return;
+    }
+    try {
+      handler(error);
+    } catch (thrown) {
+      this.runtime?.reportError(thrown);
+    }
+  };
+
   private requireRuntime(): QueueRuntime {
     if (!this.runtime) throw new ConfigError('BullMQAdapter is not attached to a SendQueue');
     return this.runtime;
@@ -263,7 +290,7 @@ export class BullMQAdapter implements QueueAdapter {
       for (;;) {
         const v = await limits.dispatch(member, job.recipientId, markerKey);
         if (v.kind !== 'wait') return v;
-        await sleep(v.ms);
+        await sleep(timerMs(v.ms));
       }
     });
     this.dispatching = verdict.then(

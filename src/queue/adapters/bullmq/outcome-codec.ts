@@ -2,7 +2,9 @@ import {
   createGraphApiError,
   GraphApiError,
   type GraphErrorBody,
+  InvalidResponseError,
   NetworkError,
+  ResponseTooLargeError,
   TimeoutError,
   WhatsAppError,
 } from '../../../errors/index.js';
@@ -17,6 +19,10 @@ export interface EncodedOutcome extends Omit<SendOutcome, 'error'> {
     raw?: GraphErrorBody;
     retryAfterMs?: number;
     requestMayHaveReachedServer?: boolean;
+    /** HTTP status of an `InvalidResponseError`. */
+    responseStatus?: number;
+    /** Limit of a `ResponseTooLargeError`. */
+    limitBytes?: number;
   };
 }
 
@@ -31,6 +37,8 @@ export function encodeOutcome(outcome: SendOutcome): EncodedOutcome {
     if (error.retryAfterMs !== undefined) encoded.retryAfterMs = error.retryAfterMs;
   }
   if (error instanceof NetworkError) encoded.requestMayHaveReachedServer = error.requestMayHaveReachedServer;
+  if (error instanceof InvalidResponseError) encoded.responseStatus = error.status;
+  if (error instanceof ResponseTooLargeError) encoded.limitBytes = error.limitBytes;
   return { ...rest, error: encoded };
 }
 
@@ -45,6 +53,11 @@ export function decodeOutcome(encoded: EncodedOutcome): SendOutcome {
       body: { error: error.raw },
       ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
     });
+  } else if (error.responseStatus !== undefined) {
+    decoded =
+      error.limitBytes === undefined
+        ? new InvalidResponseError(error.message, { status: error.responseStatus })
+        : new ResponseTooLargeError({ status: error.responseStatus, limitBytes: error.limitBytes });
   } else if (error.requestMayHaveReachedServer !== undefined) {
     const Class = error.name === 'TimeoutError' ? TimeoutError : NetworkError;
     decoded = new Class(error.message, { requestMayHaveReachedServer: error.requestMayHaveReachedServer });

@@ -1,4 +1,5 @@
 import PQueue from 'p-queue';
+import { timerMs } from '../../../client/retry-after.js';
 import { ConfigError } from '../../../errors/index.js';
 import type { AttemptResult, QueueAdapter, QueueCounts, QueueRuntime, SendJob } from '../../adapter.js';
 import type { SendOutcome } from '../../outcome.js';
@@ -16,6 +17,11 @@ interface Entry {
 export interface MemoryQueueAdapterOptions {
   /** Pacer slack in milliseconds (see `ThroughputLimiter`); default 20. */
   burstToleranceMs?: number;
+  /**
+   * Receives the adapter's background errors (a suppression check that threw, a send task that
+   * failed unexpectedly). Default: the owning `SendQueue`'s `onError` policy.
+   */
+  onError?: (error: unknown) => void;
 }
 
 /**
@@ -131,14 +137,11 @@ export class MemoryQueueAdapter implements QueueAdapter {
     if (this.wakeTimer && this.wakeAt <= at) return;
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
     this.wakeAt = at;
-    this.wakeTimer = setTimeout(
-      () => {
-        this.wakeTimer = undefined;
-        this.wakeAt = Number.POSITIVE_INFINITY;
-        this.pump();
-      },
-      Math.max(0, Math.ceil(ms)),
-    );
+    this.wakeTimer = setTimeout(() => {
+      this.wakeTimer = undefined;
+      this.wakeAt = Number.POSITIVE_INFINITY;
+      this.pump();
+    }, timerMs(ms));
   }
 
   private peek(): { entry: Entry; fromRetries: boolean } | undefined {
@@ -183,7 +186,10 @@ export class MemoryQueueAdapter implements QueueAdapter {
           this.checking++;
           void verdict.then(
             (outcome) => this.afterCheck(entry, outcome),
-            () => this.afterCheck(entry, undefined),
+            (error: unknown) => {
+              this.reportError(error);
+              this.afterCheck(entry, undefined);
+            },
           );
           continue;
         }
@@ -228,14 +234,14 @@ export class MemoryQueueAdapter implements QueueAdapter {
       this.parked.delete(timer);
       this.retries.push(entry);
       this.pump();
-    }, Math.ceil(ms));
+    }, timerMs(ms));
     this.parked.set(timer, entry);
   }
 
   private start(entry: Entry): void {
     const runtime = this.requireRuntime();
     this.running++;
-    void this.pool!.add(async () => {
+    this.pool!.add(async () => {
       let result: AttemptResult;
       try {
         result = await runtime.attempt(entry.job);
@@ -245,7 +251,7 @@ export class MemoryQueueAdapter implements QueueAdapter {
       }
       this.afterAttempt(entry, result);
       this.pump();
-    });
+    }).catch((error: unknown) => this.reportError(error));
   }
 
   private afterAttempt(entry: Entry, result: AttemptResult): void {
@@ -276,6 +282,19 @@ export class MemoryQueueAdapter implements QueueAdapter {
     } else {
       this.pair!.unreserve(entry.job.recipientId);
       this.park(entry, result.delayMs);
+    }
+  }
+
+  private reportError(error: unknown): void {
+    const handler = this.options.onError;
+    if (!handler) {
+      this.requireRuntime().reportError(error);
+      return;
+    }
+    try {
+      handler(error);
+    } catch (thrown) {
+      this.requireRuntime().reportError(thrown);
     }
   }
 
