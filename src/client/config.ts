@@ -2,6 +2,7 @@ import type { Dispatcher } from 'undici';
 import { z } from 'zod';
 import { ConfigError } from '../errors/index.js';
 import type { Logger } from './logger.js';
+import type { WabaReadLimitOptions } from './waba-read-budget.js';
 
 /** Options of {@link WhatsAppClient}. Every field falls back to an environment variable or a default. */
 export interface WhatsAppClientOptions {
@@ -43,6 +44,8 @@ export interface WhatsAppClientOptions {
   random?: () => number;
   /** How to wait between retries (default: a timer that honours the signal); inject for tests. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Hourly budget of WhatsApp Business Account reads spent by `insights` (default 200/h, throw when spent). */
+  wabaReadLimit?: WabaReadLimitOptions;
 }
 
 /** The validated, defaulted configuration a client runs with. */
@@ -75,6 +78,8 @@ export interface ResolvedClientConfig {
   readonly random: () => number;
   /** Retry wait. */
   readonly sleep: ((ms: number, signal?: AbortSignal) => Promise<void>) | undefined;
+  /** WABA read budget settings. */
+  readonly wabaReadLimit: WabaReadLimitOptions;
 }
 
 /** Default Graph host (no version). */
@@ -123,6 +128,12 @@ const optionsSchema = z.strictObject({
   retryMaxDelayMs: z.number().nonnegative().optional(),
   random: fn<() => number>('a function returning a number in [0, 1)').optional(),
   sleep: fn<(ms: number, signal?: AbortSignal) => Promise<void>>('a function').optional(),
+  wabaReadLimit: z
+    .strictObject({
+      requestsPerHour: z.number().int().positive().optional(),
+      maxWaitMs: z.number().nonnegative().optional(),
+    })
+    .optional(),
 });
 
 /**
@@ -175,6 +186,7 @@ export function resolveClientConfig(options: WhatsAppClientOptions = {}): Resolv
     retryMaxDelayMs: Math.max(o.retryMaxDelayMs ?? 30_000, retryBaseDelayMs),
     random: o.random ?? Math.random,
     sleep: o.sleep,
+    wabaReadLimit: o.wabaReadLimit ?? {},
   };
 }
 
