@@ -131,7 +131,11 @@ const optionsSchema = z.strictObject({
   wabaReadLimit: z
     .strictObject({
       requestsPerHour: z.number().int().positive().optional(),
-      maxWaitMs: z.number().nonnegative().optional(),
+      maxWaitMs: z
+        .custom<number>((v) => typeof v === 'number' && v >= 0, {
+          message: 'must be a number ≥ 0 (Infinity: always wait)',
+        })
+        .optional(),
     })
     .optional(),
 });

@@ -46,6 +46,9 @@ export class WabaReadBudget {
   readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   readonly #sent = new Map<string, number[]>();
   readonly #blockedUntil = new Map<string, number>();
+  // The end of the last wait served: the clock never reads earlier, so an injected sleep that
+  // returns at once (tests, simulated time) still moves the budget forward.
+  #clockFloor = 0;
 
   constructor(init: WabaReadBudgetInit) {
     this.#limit = init.requestsPerHour ?? DEFAULT_WABA_READS_PER_HOUR;
@@ -56,7 +59,7 @@ export class WabaReadBudget {
 
   /** Reads still allowed for this WABA in the current sliding hour. */
   remaining(businessAccountId: string): number {
-    return Math.max(0, this.#limit - this.#window(businessAccountId, this.#now()).length);
+    return Math.max(0, this.#limit - this.#window(businessAccountId, this.#clock()).length);
   }
 
   /**
@@ -70,7 +73,7 @@ export class WabaReadBudget {
         return await request();
       } catch (error) {
         if (!(error instanceof GraphApiError) || !WABA_RATE_LIMIT_CODES.has(error.code)) throw error;
-        const now = this.#now();
+        const now = this.#clock();
         const waitMs = error.retryAfterMs ?? this.#fallbackWait(businessAccountId, now);
         this.#blockedUntil.set(
           businessAccountId,
@@ -85,7 +88,7 @@ export class WabaReadBudget {
 
   async #acquire(businessAccountId: string, signal: AbortSignal | undefined): Promise<void> {
     for (;;) {
-      const now = this.#now();
+      const now = this.#clock();
       const window = this.#window(businessAccountId, now);
       const blockedMs = Math.max(0, (this.#blockedUntil.get(businessAccountId) ?? 0) - now);
       const fullMs = window.length >= this.#limit ? (window[0] as number) + HOUR_MS - now : 0;
@@ -105,7 +108,12 @@ export class WabaReadBudget {
           requestMayHaveReachedServer: false,
         });
       }
+      this.#clockFloor = Math.max(this.#clockFloor, now + waitMs);
     }
+  }
+
+  #clock(): number {
+    return Math.max(this.#now(), this.#clockFloor);
   }
 
   /** The reads of the last hour (oldest first), pruned in place. */
