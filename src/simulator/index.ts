@@ -5,6 +5,7 @@ export {
   type PairLimitOptions,
   type SimulatorBehaviour,
   type SimulatorBehaviourOptions,
+  type SimulatorInsightsOptions,
   type SimulatorOptions,
   type SimulatorPhoneNumber,
 } from './options.js';
