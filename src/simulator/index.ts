@@ -9,6 +9,7 @@ export {
   type SimulatorOptions,
   type SimulatorPhoneNumber,
 } from './options.js';
+export { SIMULATED_PRICES } from './insights/ledger.js';
 export type { PlannedEvent, PlannedStatus } from './plan.js';
 export { type Simulator, startSimulator } from './start.js';
 export type { QuickReply } from './templates/check-send.js';
