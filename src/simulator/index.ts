@@ -1,4 +1,5 @@
 export { runSimulateCommand, type SimulateCommandIo } from './cli.js';
+export { SIMULATED_PRICES } from './insights/ledger.js';
 export {
   DEFAULT_BEHAVIOUR,
   type LatencyRange,
@@ -9,7 +10,6 @@ export {
   type SimulatorOptions,
   type SimulatorPhoneNumber,
 } from './options.js';
-export { SIMULATED_PRICES } from './insights/ledger.js';
 export type { PlannedEvent, PlannedStatus } from './plan.js';
 export { type Simulator, startSimulator } from './start.js';
 export type { QuickReply } from './templates/check-send.js';
