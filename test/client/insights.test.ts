@@ -403,6 +403,57 @@ describe('insights.messageHistory', () => {
   });
 });
 
+describe('insights.messageHistoryEvents', () => {
+  it('pages the spec example "message_history_events" with status_filter, without the token', async () => {
+    const { pool, client, agent } = mockClient();
+    const path = '/v23.0/1234567890123456/events';
+    const params = new URLSearchParams({
+      status_filter: 'DELIVERED',
+      fields:
+        'cursor,node{id,delivery_status,error_description,occurrence_timestamp,status_timestamp,application}',
+    });
+    const node = (id: string, delivery_status: string, t: number) => ({
+      id,
+      delivery_status,
+      occurrence_timestamp: t,
+      status_timestamp: t + 5,
+      application: { id: '9876543210987654', name: 'WhatsApp Business API Client' },
+    });
+    const seen: Seen[] = [];
+    pool.intercept({ path: `${path}?${params}`, method: 'GET' }).reply(
+      recorder(seen, {
+        data: [
+          { cursor: 'MTAxNTExOTQ1MjAwNzI5NDE=', node: node('2345678901234567', 'SENT', 1640995200) },
+          { cursor: 'MTAxNTExOTQ1MjAwNzI5NDI=', node: node('3456789012345678', 'DELIVERED', 1640995260) },
+        ],
+        paging: {
+          cursors: { after: 'MTAxNTExOTQ1MjAwNzI5NDI=', before: 'MTAxNTExOTQ1MjAwNzI5NDE=' },
+          next: `${ORIGIN}${path}?after=MTAxNTExOTQ1MjAwNzI5NDM&access_token=${TOKEN}`,
+        },
+      }),
+    );
+    pool.intercept({ path: `${path}?after=MTAxNTExOTQ1MjAwNzI5NDM`, method: 'GET' }).reply(
+      recorder(seen, {
+        data: [{ cursor: 'MTAxNTExOTQ1MjAwNzI5NDM=', node: node('4567890123456789', 'READ', 1640995320) }],
+      }),
+    );
+    const edges = await collect(
+      client.insights.messageHistoryEvents('1234567890123456', { status: 'DELIVERED' }),
+    );
+    expect(edges.map((e) => [e.node.delivery_status, e.node.occurrence_timestamp])).toEqual([
+      ['SENT', 1640995200],
+      ['DELIVERED', 1640995260],
+      ['READ', 1640995320],
+    ]);
+    expect(seen.every((s) => !s.path.includes('access_token'))).toBe(true);
+    expect(() => client.insights.messageHistoryEvents('../me')).toThrow(ValidationError);
+    expect(() => client.insights.messageHistoryEvents('1', { status: 'SENT&x' as never })).toThrow(
+      ValidationError,
+    );
+    await agent.close();
+  });
+});
+
 describe('insights.enableTemplateAnalytics', () => {
   it('refuses without { irreversible: true } and otherwise POSTs is_enabled_for_insights=true', async () => {
     const { pool, client, agent } = mockClient();

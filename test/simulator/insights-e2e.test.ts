@@ -232,6 +232,14 @@ describe('wa.insights against the simulator', () => {
       }
       const one = await collect(wa.insights.messageHistory({ messageId: sent[5]!.id }));
       expect(one.map((h) => h.message_id)).toEqual([sent[5]!.id]);
+      // The events edge of a read message: every occurrence, and the status filter.
+      const readEntry = history.find((h) => statuses.get(h.message_id)?.has('read'))!;
+      const occurrences = await collect(wa.insights.messageHistoryEvents(readEntry.id, { limit: 1 }));
+      expect(occurrences.map((e) => e.node.delivery_status).sort()).toEqual(
+        [...statuses.get(readEntry.message_id)!].map((s) => s.toUpperCase()).sort(),
+      );
+      const onlyRead = await collect(wa.insights.messageHistoryEvents(readEntry.id, { status: 'READ' }));
+      expect(onlyRead.map((e) => e.node.delivery_status)).toEqual(['READ']);
     } finally {
       await receiver.close();
     }

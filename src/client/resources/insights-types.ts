@@ -261,3 +261,41 @@ export interface MessageHistoryQuery extends CallOptions {
 /** Fields `messageHistory` asks for by default: the entry and every event field. */
 export const DEFAULT_MESSAGE_HISTORY_FIELDS =
   'id,message_id,events{id,delivery_status,webhook_update_state,timestamp,application,webhook_uri,error_description}';
+
+/** One delivery status occurrence of `/{message-history-id}/events` (spec: `WhatsAppBusinessMessageDeliveryStatusOccurrence`). */
+export interface MessageDeliveryStatusOccurrence {
+  /** Occurrence id. */
+  id: string;
+  /** `SENT`, `DELIVERED`, `READ`, `FAILED`, ... */
+  delivery_status: MessageHistoryStatus;
+  /** When it happened, Unix seconds. */
+  occurrence_timestamp: number;
+  /** When Meta recorded it, Unix seconds. */
+  status_timestamp?: number;
+  /** Why delivery failed, when it did. */
+  error_description?: string;
+  /** The Meta app that processed it. */
+  application?: { id?: string; name?: string };
+}
+
+/** One edge of `/{message-history-id}/events` (spec: `WhatsAppMessageHistoryEventsEdge`). */
+export interface MessageHistoryEventEdge {
+  /** This edge's paging cursor. */
+  cursor?: string;
+  /** The occurrence. */
+  node: MessageDeliveryStatusOccurrence;
+}
+
+/** Query of `insights.messageHistoryEvents`. */
+export interface MessageHistoryEventsQuery extends CallOptions {
+  /** Only occurrences with this status (`status_filter`). */
+  status?: 'SENT' | 'DELIVERED' | 'READ' | 'FAILED' | 'DELETED';
+  /** Fields (default {@link DEFAULT_MESSAGE_HISTORY_EVENT_FIELDS}: every one). */
+  fields?: string;
+  /** Page size, 1 to 100. */
+  limit?: number;
+}
+
+/** Fields `messageHistoryEvents` asks for by default: the cursor and every node field. */
+export const DEFAULT_MESSAGE_HISTORY_EVENT_FIELDS =
+  'cursor,node{id,delivery_status,error_description,occurrence_timestamp,status_timestamp,application}';

@@ -4,8 +4,11 @@ import type { CallOptions, Transport } from '../transport.js';
 import type { WabaReadBudget } from '../waba-read-budget.js';
 import { graphRange } from './analytics-time.js';
 import {
+  DEFAULT_MESSAGE_HISTORY_EVENT_FIELDS,
   DEFAULT_MESSAGE_HISTORY_FIELDS,
   type MessageHistoryEntry,
+  type MessageHistoryEventEdge,
+  type MessageHistoryEventsQuery,
   type MessageHistoryQuery,
   type MessagingAnalyticsDataPoint,
   type MessagingAnalyticsQuery,
@@ -159,6 +162,29 @@ export class InsightsResource {
     if (query.limit !== undefined) params.set('limit', String(checkLimit(query.limit, 100)));
     const path = `${this.#transport.apiPath(this.#phoneNumberId, 'message_history')}?${params}`;
     return this.#pages<MessageHistoryEntry>(undefined, path, callOf(query));
+  }
+
+  /**
+   * `GET /{message-history-id}/events`: every delivery status occurrence of one message history
+   * entry (the `id` of a {@link InsightsResource.messageHistory} entry), as Meta's edges
+   * (`{ cursor, node }`), across every page; `status` filters on one status.
+   */
+  messageHistoryEvents(
+    historyId: string,
+    query: MessageHistoryEventsQuery = {},
+  ): AsyncIterable<MessageHistoryEventEdge> {
+    if (typeof historyId !== 'string' || !DIGITS.test(historyId)) {
+      throw invalid('historyId', 'must be a message history id (digits)');
+    }
+    const params = new URLSearchParams();
+    if (query.status !== undefined) {
+      checkTokens('status', [query.status], true);
+      params.set('status_filter', query.status);
+    }
+    params.set('fields', query.fields ?? DEFAULT_MESSAGE_HISTORY_EVENT_FIELDS);
+    if (query.limit !== undefined) params.set('limit', String(checkLimit(query.limit, 100)));
+    const path = `${this.#transport.apiPath(historyId, 'events')}?${params}`;
+    return this.#pages<MessageHistoryEventEdge>(undefined, path, callOf(query));
   }
 
   /**

@@ -1,7 +1,8 @@
 import type { SimulatorEngine } from '../engine.js';
-import { missingParameterError, SimulatedGraphError } from '../graph-error.js';
+import { missingParameterError, SimulatedGraphError, unknownObjectError } from '../graph-error.js';
 import { messagingDataPoints, pricingDataPoints, templateDataPoints } from '../insights/aggregate.js';
 import { type ExpandedField, parseFieldExpansions } from '../insights/field-expansion.js';
+import type { MessageFacts } from '../insights/ledger.js';
 import { ok, type RequestContext, type RouteResult } from './context.js';
 import { getBusinessAccount } from './phone-routes.js';
 
@@ -216,6 +217,62 @@ function messagingAnalytics(engine: SimulatorEngine, field: ExpandedField): Reco
   };
 }
 
+/** The status events of a message that went out, oldest first. */
+function statusEvents(m: MessageFacts) {
+  return [...m.statuses.entries()]
+    .sort((a, b) => a[1].at - b[1].at)
+    .map(([status, { at, errorCode }], i) => ({
+      id: `${m.historyId}${i + 1}`,
+      status: status.toUpperCase(),
+      seconds: Math.floor(at / 1000),
+      errorCode,
+    }));
+}
+
+/**
+ * `GET /{message-history-id}/events`: the delivery status occurrences of one message as edges
+ * (`{ cursor, node }`), filter `status_filter`, cursor paging.
+ */
+export function getMessageHistoryEvents(
+  engine: SimulatorEngine,
+  ctx: RequestContext,
+  historyId: string,
+): RouteResult {
+  const facts = engine.insights.byHistoryId(historyId);
+  if (!facts) throw unknownObjectError('GET', historyId);
+  const q = ctx.query;
+  const limit = Number(q.get('limit') ?? 25);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw invalid('limit must be from 1 to 100.');
+  const filter = q.get('status_filter');
+  if (filter !== null && !['SENT', 'DELIVERED', 'READ', 'FAILED', 'DELETED'].includes(filter)) {
+    throw invalid('status_filter must be SENT, DELIVERED, READ, FAILED or DELETED.');
+  }
+  const all = statusEvents(facts).filter((e) => filter === null || e.status === filter);
+  const offset = q.get('after') ? decodeCursor(q.get('after') as string) : 0;
+  const page = all.slice(offset, offset + limit);
+  const data = page.map((e, i) => ({
+    cursor: encodeCursor(offset + i + 1),
+    node: {
+      id: e.id,
+      delivery_status: e.status,
+      occurrence_timestamp: e.seconds,
+      status_timestamp: e.seconds,
+      application: { id: '9876543210987654', name: 'WhatsApp Business API Client' },
+      ...(e.errorCode === undefined ? {} : { error_description: `(#${e.errorCode}) message failed` }),
+    },
+  }));
+  const paging: Record<string, unknown> = {
+    cursors: { before: encodeCursor(offset), after: encodeCursor(offset + page.length) },
+  };
+  if (offset + page.length < all.length) {
+    const params = new URLSearchParams(q);
+    params.set('access_token', ctx.token);
+    params.set('after', encodeCursor(offset + page.length));
+    paging.next = `${ctx.baseUrl}/${ctx.version ?? 'v23.0'}/${historyId}/events?${params}`;
+  }
+  return ok({ data, paging });
+}
+
 /**
  * `GET /{phone-number-id}/message_history`: the number's messages, newest last, each with the
  * status events that went out (`events{…}` when asked in `fields`, as Meta's default is
@@ -240,17 +297,15 @@ export function getMessageHistory(
   const data = page.map((m) => {
     const entry: Record<string, unknown> = { id: m.historyId, message_id: m.id };
     if (withEvents) {
-      const events = [...m.statuses.entries()]
-        .sort((a, b) => a[1].at - b[1].at)
-        .map(([status, { at, errorCode }], i) => ({
-          id: `${m.historyId}${i + 1}`,
-          delivery_status: status.toUpperCase(),
-          timestamp: Math.floor(at / 1000),
-          // Webhooks are posted to webhookUrl when one is set; without it nothing was delivered.
-          webhook_update_state: webhookUri ? 'DELIVERED' : 'PENDING',
-          ...(webhookUri ? { webhook_uri: webhookUri } : {}),
-          ...(errorCode === undefined ? {} : { error_description: `(#${errorCode}) message failed` }),
-        }));
+      const events = statusEvents(m).map(({ id, status, seconds, errorCode }) => ({
+        id,
+        delivery_status: status,
+        timestamp: seconds,
+        // Webhooks are posted to webhookUrl when one is set; without it nothing was delivered.
+        webhook_update_state: webhookUri ? 'DELIVERED' : 'PENDING',
+        ...(webhookUri ? { webhook_uri: webhookUri } : {}),
+        ...(errorCode === undefined ? {} : { error_description: `(#${errorCode}) message failed` }),
+      }));
       entry.events = { data: events };
     }
     return entry;

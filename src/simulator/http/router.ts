@@ -4,6 +4,7 @@ import { parseBody, type RequestContext, type RouteResult } from './context.js';
 import {
   getBusinessAccountFields,
   getMessageHistory,
+  getMessageHistoryEvents,
   getTemplateAnalytics,
   postBusinessAccount,
 } from './insights-routes.js';
@@ -78,6 +79,9 @@ export async function route(engine: SimulatorEngine, ctx: RequestContext): Promi
     if (edge === 'message_history' && method === 'GET') {
       if (!engine.phone(id)) throw unknownObjectError(method, id);
       return getMessageHistory(engine, ctx, id);
+    }
+    if (edge === 'events' && method === 'GET' && engine.insights.byHistoryId(id)) {
+      return getMessageHistoryEvents(engine, ctx, id);
     }
     throw unknownObjectError(method, id);
   }

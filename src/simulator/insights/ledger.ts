@@ -48,6 +48,7 @@ export class InsightsLedger {
   /** Whether `is_enabled_for_insights` was set. */
   enabled: boolean;
   readonly #byId = new Map<string, MessageFacts>();
+  readonly #byHistoryId = new Map<string, MessageFacts>();
   readonly #reads: number[] = [];
 
   constructor(enabled: boolean) {
@@ -68,6 +69,12 @@ export class InsightsLedger {
     };
     this.messages.push(entry);
     this.#byId.set(entry.id, entry);
+    this.#byHistoryId.set(entry.historyId, entry);
+  }
+
+  /** The message of a history entry id. */
+  byHistoryId(historyId: string): MessageFacts | undefined {
+    return this.#byHistoryId.get(historyId);
   }
 
   /** Records a status webhook going out (repeats keep the first time). */
