@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ConfigError } from '../errors/index.js';
 import { objectRecord } from '../schemas/object-record.js';
 import type { Logger } from './logger.js';
+import type { WabaReadLimitOptions } from './waba-read-budget.js';
 
 /** Options of {@link WhatsAppClient}. Every field falls back to an environment variable or a default. */
 export interface WhatsAppClientOptions {
@@ -58,6 +59,8 @@ export interface WhatsAppClientOptions {
   random?: () => number;
   /** How to wait between retries (default: a timer that honours the signal); inject for tests. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Hourly budget of WhatsApp Business Account reads spent by `insights` (default 200/h, throw when spent). */
+  wabaReadLimit?: WabaReadLimitOptions;
 }
 
 /** The validated, defaulted configuration a client runs with. */
@@ -96,6 +99,8 @@ export interface ResolvedClientConfig {
   readonly random: () => number;
   /** Retry wait. */
   readonly sleep: ((ms: number, signal?: AbortSignal) => Promise<void>) | undefined;
+  /** WABA read budget settings. */
+  readonly wabaReadLimit: WabaReadLimitOptions;
 }
 
 /** Default Graph host (no version). */
@@ -153,6 +158,16 @@ const optionsSchema = z.strictObject({
     .optional(),
   random: fn<() => number>('a function returning a number in [0, 1)').optional(),
   sleep: fn<(ms: number, signal?: AbortSignal) => Promise<void>>('a function').optional(),
+  wabaReadLimit: z
+    .strictObject({
+      requestsPerHour: z.number().int().positive().optional(),
+      maxWaitMs: z
+        .custom<number>((v) => typeof v === 'number' && v >= 0, {
+          message: 'must be a number ≥ 0 (Infinity: always wait)',
+        })
+        .optional(),
+    })
+    .optional(),
 });
 
 /**
@@ -208,6 +223,7 @@ export function resolveClientConfig(options: WhatsAppClientOptions = {}): Resolv
     allowedMediaHosts: (o.allowedMediaHosts ?? []).map((host) => host.toLowerCase()),
     random: o.random ?? Math.random,
     sleep: o.sleep,
+    wabaReadLimit: o.wabaReadLimit ?? {},
   };
 }
 

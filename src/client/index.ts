@@ -9,6 +9,34 @@ export {
 } from './config.js';
 export type { Logger } from './logger.js';
 export { type GraphPage, nextPagePath } from './pagination.js';
+export { type InsightsResource, TEMPLATE_IDS_PER_REQUEST } from './resources/insights.js';
+export {
+  type AnalyticsProductType,
+  type AnalyticsTime,
+  DEFAULT_MESSAGE_HISTORY_FIELDS,
+  type MessageDeliveryStatusEvent,
+  type MessageHistoryEntry,
+  type MessageHistoryQuery,
+  type MessageHistoryStatus,
+  type MessagingAnalyticsDataPoint,
+  type MessagingAnalyticsQuery,
+  type MessagingGranularity,
+  type PricingAnalyticsDataPoint,
+  type PricingAnalyticsQuery,
+  type PricingCategory,
+  type PricingDimension,
+  type PricingGranularity,
+  type PricingTierRange,
+  type PricingType,
+  TEMPLATE_METRIC_TYPES,
+  type TemplateAnalyticsDataPoint,
+  type TemplateAnalyticsGroup,
+  type TemplateAnalyticsQuery,
+  type TemplateClickMetric,
+  type TemplateCostMetric,
+  type TemplateMetricType,
+  type WebhookUpdateState,
+} from './resources/insights-types.js';
 export type {
   MediaCallOptions,
   MediaDownload,
@@ -36,6 +64,12 @@ export {
   type PhoneNumberInfo,
   type PhoneNumbersResource,
 } from './resources/phone-numbers.js';
+export {
+  messagesToNextTier,
+  parsePricingTier,
+  type TierProgress,
+  tierProgress,
+} from './resources/pricing-tier.js';
 export type {
   MessageTemplate,
   TemplateCreateBody,
@@ -60,4 +94,11 @@ export {
 export type { CallOptions, StreamedResponse } from './transport.js';
 export { USER_AGENT } from './transport.js';
 export { SDK_VERSION } from './version.js';
+export {
+  DEFAULT_WABA_READS_PER_HOUR,
+  WABA_RATE_LIMIT_CODES,
+  WabaReadBudget,
+  type WabaReadBudgetInit,
+  type WabaReadLimitOptions,
+} from './waba-read-budget.js';
 export { WhatsAppClient } from './whatsapp-client.js';

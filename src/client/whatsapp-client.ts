@@ -1,11 +1,14 @@
 import { ConfigError } from '../errors/index.js';
 import { resolveClientConfig, type WhatsAppClientOptions } from './config.js';
 import type { Logger } from './logger.js';
+import { InsightsResource } from './resources/insights.js';
 import { MediaResource } from './resources/media.js';
 import { MessagesResource } from './resources/messages.js';
 import { PhoneNumbersResource } from './resources/phone-numbers.js';
 import { TemplatesResource } from './resources/templates.js';
+import { sleep } from './retry.js';
 import { Transport } from './transport.js';
+import { WabaReadBudget } from './waba-read-budget.js';
 
 /**
  * A client of the WhatsApp Business Cloud API for one phone number (and its WABA).
@@ -28,6 +31,11 @@ export class WhatsAppClient {
   readonly templates: TemplatesResource;
   /** The phone number's quality rating, throughput level and messaging limit. */
   readonly phoneNumbers: PhoneNumbersResource;
+  /**
+   * Meta's analytics (template, pricing, messaging) and the message history, spending this client's
+   * own hourly budget of WABA reads (option `wabaReadLimit`).
+   */
+  readonly insights: InsightsResource;
   /** The WhatsApp Business Account id, when configured. */
   readonly businessAccountId: string | undefined;
   /** The Graph API version in use, e.g. `v23.0`. */
@@ -52,6 +60,11 @@ export class WhatsAppClient {
     this.media = new MediaResource(this.#transport, config.phoneNumberId);
     this.templates = new TemplatesResource(this.#transport, config.businessAccountId);
     this.phoneNumbers = new PhoneNumbersResource(this.#transport, config.phoneNumberId);
+    this.insights = new InsightsResource(
+      this.#transport,
+      new WabaReadBudget({ ...config.wabaReadLimit, sleep: config.sleep ?? sleep }),
+      { businessAccountId: config.businessAccountId, phoneNumberId: config.phoneNumberId },
+    );
   }
 
   /**

@@ -16,6 +16,7 @@ export {
   RecipientError,
   TemplateError,
 } from './graph-api-error.js';
+export { ReadBudgetExhaustedError } from './read-budget-error.js';
 export { REDACTED, redact, redactHeaders } from './redact.js';
 export { InvalidResponseError, ResponseTooLargeError } from './response-errors.js';
 export {

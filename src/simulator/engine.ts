@@ -2,6 +2,7 @@ import { ConfigError } from '../errors/index.js';
 import { clickableUrls, openLoopbackLink, toClickPattern } from './clicks.js';
 import { SimulatedGraphError, unknownObjectError, webhookErrorObject } from './graph-error.js';
 import { inboundMessageId, outboundMessageId } from './ids.js';
+import { InsightsLedger } from './insights/ledger.js';
 import { PairLimiter } from './limits/pair-limiter.js';
 import { ThroughputWindow } from './limits/throughput-window.js';
 import { MediaStore } from './media/media-store.js';
@@ -13,6 +14,7 @@ import { Prng } from './prng.js';
 import { checkTemplateSend } from './templates/check-send.js';
 import { SEED_TEMPLATES } from './templates/seed.js';
 import { TemplateStore } from './templates/store.js';
+import { templateButtons } from './templates/template.js';
 import type {
   InboundInput,
   InboundOptions,
@@ -69,6 +71,8 @@ export class SimulatorEngine {
   };
   /** Timers and requests in progress. */
   readonly work = new PendingWork();
+  /** What was sent and what happened to it, for the analytics endpoints. */
+  readonly insights: InsightsLedger;
 
   private readonly ids: Prng;
   private readonly phones: Map<string, ServedPhoneNumber>;
@@ -84,6 +88,7 @@ export class SimulatorEngine {
 
   constructor(readonly options: ResolvedSimulatorOptions) {
     this.ids = new Prng(options.seed);
+    this.insights = new InsightsLedger(options.insights.enabled);
     this.phones = new Map(options.phoneNumbers.map((p) => [p.id, p]));
     this.templates = new TemplateStore([...SEED_TEMPLATES, ...options.templates], () => this.ids.digits(16));
     const { behaviour } = options;
@@ -202,6 +207,27 @@ export class SimulatorEngine {
       category === 'service' || (category === 'utility' && windowOpen)
         ? { billable: false, pricing_model: 'PMP' as const, type: 'free_customer_service', category }
         : { billable: true, pricing_model: 'PMP' as const, type: 'regular', category };
+    const urlButtons = new Map<string, string>();
+    if (template) {
+      const buttons = templateButtons(template.template).filter(
+        (b) => b.type.toUpperCase() === 'URL' && b.url,
+      );
+      buttons.forEach((button, i) => {
+        const url = template.urls[i];
+        if (url !== undefined) urlButtons.set(url, button.text ?? url);
+      });
+    }
+    this.insights.accept({
+      id,
+      phoneNumberId: phoneId,
+      displayPhoneNumber: phone.displayPhoneNumber,
+      waId: checked.waId,
+      acceptedAt: now,
+      templateId: template?.template.id,
+      category,
+      pricingType: pricing.billable ? 'regular' : 'free_customer_service',
+      urlButtons,
+    });
     for (const event of events) {
       if (event.kind === 'opt_out') {
         const earlier = this.optedOutAt.get(checked.waId) ?? Number.POSITIVE_INFINITY;
@@ -308,6 +334,7 @@ export class SimulatorEngine {
           status.errors = [webhookErrorObject(event.errorCode)];
         }
         this.stats.statuses++;
+        this.insights.status(message.id, event.status, at, event.errorCode);
         this.batcher.add(toWebhookPhone(phone), status);
         return undefined;
       }
@@ -315,6 +342,7 @@ export class SimulatorEngine {
       case 'button': {
         const inboundId = inboundMessageId(message.waId, Prng.derive(this.options.seed, `in|${message.id}`));
         const quoted = event.kind === 'button' || event.quoted;
+        if (event.kind === 'button') this.insights.click(message.id, 'quick_reply_button', event.reply.text);
         this.postInbound(phone, contact, {
           ...(quoted ? { context: { from: phone.displayPhoneNumber, id: message.id } } : {}),
           from: message.waId,
@@ -338,6 +366,7 @@ export class SimulatorEngine {
         );
         return undefined;
       case 'click':
+        this.insights.click(message.id, 'url_button', event.url);
         return openLoopbackLink(event.url).then((opened) => {
           if (opened) this.stats.clicks++;
         });

@@ -1,10 +1,12 @@
 export { runSimulateCommand, type SimulateCommandIo } from './cli.js';
+export { SIMULATED_PRICES } from './insights/ledger.js';
 export {
   DEFAULT_BEHAVIOUR,
   type LatencyRange,
   type PairLimitOptions,
   type SimulatorBehaviour,
   type SimulatorBehaviourOptions,
+  type SimulatorInsightsOptions,
   type SimulatorOptions,
   type SimulatorPhoneNumber,
 } from './options.js';

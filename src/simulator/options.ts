@@ -111,6 +111,19 @@ export interface SimulatorOptions {
   now?: () => number;
   /** Templates added to the built-in seeded ones. */
   templates?: TemplateInput[];
+  /** Meta's analytics endpoints (template, pricing, messaging analytics). */
+  insights?: SimulatorInsightsOptions;
+}
+
+/** Options of the simulated analytics endpoints. */
+export interface SimulatorInsightsOptions {
+  /**
+   * Whether template analytics start enabled (`is_enabled_for_insights`). Default false, as on a new
+   * Meta account: `template_analytics` fails until `POST /{waba-id}?is_enabled_for_insights=true`.
+   */
+  enabled?: boolean;
+  /** WABA analytics reads allowed in a sliding hour before 80007. Default 200, Meta's figure. */
+  readsPerHour?: number;
 }
 
 /** The behaviour used when none is given: a plausible campaign. */
@@ -202,6 +215,9 @@ const optionsSchema = z.strictObject({
   seed: z.number().int().optional(),
   now: z.function().optional(),
   templates: z.array(z.looseObject({ name: z.string(), language: z.string() })).optional(),
+  insights: z
+    .strictObject({ enabled: z.boolean().optional(), readsPerHour: z.number().int().positive().optional() })
+    .optional(),
 });
 
 /** Options with every default filled in. */
@@ -217,6 +233,7 @@ export interface ResolvedSimulatorOptions {
   seed: number;
   now: () => number;
   templates: TemplateInput[];
+  insights: Required<SimulatorInsightsOptions>;
 }
 
 // `{ speed: undefined }` means "default", not "override with undefined".
@@ -270,5 +287,9 @@ export function resolveSimulatorOptions(options: SimulatorOptions = {}): Resolve
     seed: options.seed ?? 42,
     now: options.now ?? Date.now,
     templates: options.templates ?? [],
+    insights: {
+      enabled: options.insights?.enabled ?? false,
+      readsPerHour: options.insights?.readsPerHour ?? 200,
+    },
   };
 }

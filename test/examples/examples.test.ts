@@ -40,6 +40,12 @@ const EXPECTED: Record<string, RegExp[]> = {
   'express-webhook.ts': [/webhook answered 200/],
   'next-app-route.ts': [/POST → 200/],
   'bullmq-worker.ts': [/sent \d+, failed 0/],
+  'meta-insights.ts': [
+    /^template order_update \d{4}-\d{2}-\d{2}: sent \d+, delivered \d+, read \d+, spent \d+\.\d{3}$/m,
+    /^tier US UTILITY: \d+ messages this month, \d+ more to the next tier$/m,
+    /^messaging \d{4}-\d{2}-\d{2}: sent \d+, delivered \d+$/m,
+    /^history wamid\.\S+: SENT/m,
+  ],
 };
 
 /** Which local server a script needs (test/helpers/test-services.ts: skipped outside CI when down, fails in CI). */

@@ -1,8 +1,15 @@
 import type { SimulatorEngine } from '../engine.js';
 import { SimulatedGraphError, unknownObjectError } from '../graph-error.js';
 import { parseBody, type RequestContext, type RouteResult } from './context.js';
+import {
+  getBusinessAccountFields,
+  getMessageHistory,
+  getMessageHistoryEvents,
+  getTemplateAnalytics,
+  postBusinessAccount,
+} from './insights-routes.js';
 import { deleteMedia, getMedia, uploadMedia } from './media-routes.js';
-import { getBusinessAccount, getPhoneNumber } from './phone-routes.js';
+import { getPhoneNumber } from './phone-routes.js';
 import {
   createTemplate,
   deleteTemplates,
@@ -65,6 +72,17 @@ export async function route(engine: SimulatorEngine, ctx: RequestContext): Promi
       if (method === 'POST') return createTemplate(engine, ctx);
       if (method === 'DELETE') return deleteTemplates(engine, ctx);
     }
+    if (edge === 'template_analytics' && method === 'GET') {
+      if (id !== wabaId) throw unknownObjectError(method, id);
+      return getTemplateAnalytics(engine, ctx, id);
+    }
+    if (edge === 'message_history' && method === 'GET') {
+      if (!engine.phone(id)) throw unknownObjectError(method, id);
+      return getMessageHistory(engine, ctx, id);
+    }
+    if (edge === 'events' && method === 'GET' && engine.insights.byHistoryId(id)) {
+      return getMessageHistoryEvents(engine, ctx, id);
+    }
     throw unknownObjectError(method, id);
   }
 
@@ -76,6 +94,7 @@ export async function route(engine: SimulatorEngine, ctx: RequestContext): Promi
   const template = engine.templates.get(id);
   if (template && method === 'GET') return getTemplate(template, ctx);
   if (template && method === 'POST') return editTemplate(engine, template, ctx);
-  if (id === wabaId && method === 'GET') return getBusinessAccount(wabaId);
+  if (id === wabaId && method === 'GET') return getBusinessAccountFields(engine, ctx, wabaId);
+  if (id === wabaId && method === 'POST') return postBusinessAccount(engine, ctx);
   throw unknownObjectError(method, id);
 }
