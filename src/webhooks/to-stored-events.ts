@@ -1,17 +1,49 @@
+import type { OptOutDetectionOptions } from '../metrics/campaign-metrics.js';
 import type { InboundEvent, PreferenceEvent, StatusEvent, StoredEvent } from '../metrics/stored-event.js';
+import { optOutEventFor } from '../tracking/opt-out-detection.js';
 import type { MessageWebhookEvent, StatusWebhookEvent, WebhookEvent } from './events.js';
 
+/** Options of {@link createStoredEventMapper}. */
+export interface ToStoredEventsOptions {
+  /**
+   * Which inbound messages also record an `opt_out` event: STOP keywords and quick-reply payloads
+   * (default: the built-in multilingual keywords and payloads, the same the metrics use).
+   */
+  optOut?: OptOutDetectionOptions;
+}
+
 /**
- * The {@link StoredEvent}s a webhook event is recorded as: `status` → `status`; `message` → `inbound`;
- * `user_preferences` stop → `opt_out` and resume → `opt_in` (source `user_preferences`). Every other
- * event type stores nothing (it returns `[]`).
+ * The {@link StoredEvent}s a webhook event is recorded as: `status` → `status`; `message` → `inbound`,
+ * plus an `opt_out` (source `keyword` or `quick_reply`, naming the message it answers) when it is a
+ * STOP keyword or a STOP button payload; `user_preferences` stop → `opt_out` and resume → `opt_in`
+ * (source `user_preferences`). Every other event type stores nothing (it returns `[]`).
+ * Uses the default STOP keywords and payloads; {@link createStoredEventMapper} configures them.
+ *
+ * @example
+ * ```ts
+ * await store.append(parseWebhook(payload).flatMap(toStoredEvents));
+ * ```
  */
 export function toStoredEvents(event: WebhookEvent): StoredEvent[] {
+  return storedEventsOf(event, {});
+}
+
+/** A {@link toStoredEvents} with its own STOP keywords and payloads (`optOut`). */
+export function createStoredEventMapper(
+  options: ToStoredEventsOptions,
+): (event: WebhookEvent) => StoredEvent[] {
+  return (event) => storedEventsOf(event, options);
+}
+
+function storedEventsOf(event: WebhookEvent, options: ToStoredEventsOptions): StoredEvent[] {
   switch (event.type) {
     case 'status':
       return [statusToStored(event)];
-    case 'message':
-      return [messageToStored(event)];
+    case 'message': {
+      const inbound = messageToStored(event);
+      const optOut = optOutEventFor(inbound, options.optOut);
+      return optOut === undefined ? [inbound] : [inbound, optOut];
+    }
     case 'user_preferences': {
       const kind = event.value === 'stop' ? 'opt_out' : event.value === 'resume' ? 'opt_in' : undefined;
       if (kind === undefined) return [];
