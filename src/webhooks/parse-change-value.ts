@@ -1,5 +1,5 @@
 import type { SystemErrorWebhookEvent, UserPreferencesWebhookEvent, WebhookEvent } from './events.js';
-import { describeIssues, isRecord, unixSecondsToDate, unknownEvent } from './parse-helpers.js';
+import { describeIssues, isRecord, presentId, unixSecondsToDate, unknownEvent } from './parse-helpers.js';
 import { parseMessage } from './parse-message.js';
 import { parseStatus } from './parse-status.js';
 import { userPreferenceSchema, webhookErrorSchema } from './schemas.js';
@@ -90,14 +90,15 @@ export function parseUserPreferencesValue(
     const { data } = result;
     const event: UserPreferencesWebhookEvent = {
       type: 'user_preferences',
-      waId: (data.wa_id ?? data.user_id) as string,
+      waId: (presentId(data.wa_id) ?? data.user_id) as string,
       category: data.category,
       value: data.value,
       timestamp: unixSecondsToDate(data.timestamp) as Date,
       businessAccountId,
       raw: p as Record<string, unknown>,
     };
-    if (data.user_id !== undefined) event.userId = data.user_id;
+    const userId = presentId(data.user_id);
+    if (userId !== undefined) event.userId = userId;
     if (data.detail !== undefined) event.detail = data.detail;
     if (phoneNumberId !== undefined) event.phoneNumberId = phoneNumberId;
     out.push(event);
