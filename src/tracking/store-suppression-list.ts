@@ -77,7 +77,8 @@ export interface SuppressionStatus {
 /**
  * A {@link SuppressionList} backed by an {@link EventStore}: every `isSuppressed` reads the
  * recipient's `opt_out`/`opt_in`/`block` events and 131050 failures and refusals from the store (so it
- * stays right across processes); the latest signal by time wins. `suppress`/`unsuppress` append `opt_out`
+ * stays right across processes), under every id the store links to the person (phone number and
+ * business-scoped user ids, see `EventStore.identityLinks`); the latest signal by time wins. `suppress`/`unsuppress` append `opt_out`
  * (or `block` when the reason is `block`) and `opt_in` events. The webhook handler feeds the store, so a
  * Stop tap, a STOP keyword or button and a 131050 failure suppress the recipient with no further wiring.
  *
@@ -105,10 +106,16 @@ export class StoreSuppressionList implements SuppressionList {
   /** The recipient's latest suppression signal, or `undefined` when none is stored. */
   async status(recipientId: string): Promise<SuppressionStatus | undefined> {
     const key = normalizeRecipientId(recipientId);
-    const refusedAt = this.#refusals.get(key);
+    // One person may be known by a phone number and business-scoped user ids: read the signals of all.
+    const ids = this.#store.identityLinks ? (await this.#store.identityLinks([key])).aliases(key) : [key];
+    let refusedAt: Date | undefined;
+    for (const id of ids) {
+      const at = this.#refusals.get(id);
+      if (at !== undefined && (refusedAt === undefined || at > refusedAt)) refusedAt = at;
+    }
     let latest: SuppressionStatus | undefined =
       refusedAt === undefined ? undefined : { suppressed: true, reason: OPTED_OUT_REASON, at: refusedAt };
-    for await (const event of this.#store.scan({ recipientIds: [recipientId], kinds: SIGNAL_KINDS })) {
+    for await (const event of this.#store.scan({ recipientIds: ids, kinds: SIGNAL_KINDS })) {
       const signal = suppressionSignal(event);
       // Scans come in ascending time; a signal at the same instant as the remembered refusal wins too.
       if (signal && (latest === undefined || event.at.getTime() >= latest.at.getTime())) {
@@ -117,7 +124,9 @@ export class StoreSuppressionList implements SuppressionList {
     }
     // Once the store holds a signal as recent as the remembered refusal, the store alone is enough.
     if (refusedAt !== undefined && latest !== undefined && latest.at.getTime() >= refusedAt.getTime()) {
-      if (latest.reason !== OPTED_OUT_REASON || latest.at !== refusedAt) this.#refusals.delete(key);
+      if (latest.reason !== OPTED_OUT_REASON || latest.at !== refusedAt) {
+        for (const id of ids) this.#refusals.delete(id);
+      }
     }
     return latest;
   }
