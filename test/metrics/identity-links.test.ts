@@ -1,7 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { EventFilter, EventStore } from '../../src/metrics/event-store.js';
 import { IdentityLinks } from '../../src/metrics/identity-links.js';
 import { MemoryEventStore } from '../../src/metrics/stores/memory.js';
+import { PostgresEventStore } from '../../src/metrics/stores/postgres.js';
+import { SqliteEventStore } from '../../src/metrics/stores/sqlite.js';
 import { describeIdentityAttribution } from './identity-attribution.js';
 
 describe('IdentityLinks', () => {
@@ -64,4 +68,57 @@ describeIdentityAttribution('generic scan path', async () => {
     identityLinks: (ids) => store.identityLinks(ids),
   };
   return scanOnly;
+});
+
+const sqliteStores: SqliteEventStore[] = [];
+afterAll(async () => {
+  for (const store of sqliteStores) await store.close();
+});
+describeIdentityAttribution('SQLite', async () => {
+  const store = new SqliteEventStore({ filename: ':memory:' });
+  sqliteStores.push(store);
+  return store;
+});
+
+const connectionString = process.env.WACLOUD_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const schema = `wacloud_identity_${process.pid}_${randomBytes(3).toString('hex')}`;
+const pool = new pg.Pool({ connectionString, max: 4 });
+const pgAvailable = await pool.query('SELECT 1').then(
+  () => true,
+  (error: Error) => {
+    if (process.env.CI === 'true') throw error;
+    console.warn(`\n⚠ PostgreSQL is unreachable (${error.message}): skipping its identity tests.\n`);
+    return false;
+  },
+);
+let tables = 0;
+afterAll(async () => {
+  if (pgAvailable) await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  await pool.end();
+});
+describe.runIf(pgAvailable)('PostgreSQL', () => {
+  describeIdentityAttribution(
+    'PostgreSQL',
+    async () => new PostgresEventStore({ pool, schema, tableName: `events_${++tables}` }),
+  );
+
+  it('two processes linking one person at once leave the group whole', async () => {
+    const tableName = `events_${++tables}`;
+    const a = new PostgresEventStore({ pool, schema, tableName });
+    const b = new PostgresEventStore({ pool, schema, tableName });
+    await a.migrate();
+    const status = (id: string, userId: string) => ({
+      kind: 'status' as const,
+      messageId: `wamid.${userId}`,
+      status: 'read',
+      at: new Date(1),
+      recipientId: id,
+      userId,
+    });
+    await Promise.all([a.append([status('15550001', 'US.1')]), b.append([status('US.1', 'US.2')])]);
+    const links = await a.identityLinks(['US.2']);
+    expect(links.aliases('US.2').sort()).toEqual(['15550001', 'US.1', 'US.2']);
+    const { rows } = await pool.query(`SELECT count(*)::int AS n FROM "${schema}"."${tableName}_identity"`);
+    expect(rows[0].n).toBe(6);
+  });
 });
