@@ -240,6 +240,51 @@ for (const backend of STORES) {
       ]);
     });
 
+    it('a Stop tap by user id only suppresses sends to the user id and, once linked, to the phone number', async () => {
+      const store = backend.open();
+      const { handler, queue, send } = setup(store, SIGNALS[0] as Signal);
+      const phone = '905329990001';
+      const userId = `TR.${randomBytes(6).readUIntBE(0, 6)}`;
+      const first = await send(phone);
+      // Meta reports the phone number and the user id on the status of a send to the number…
+      await post(
+        handler,
+        messagesEnvelope({
+          statuses: [
+            {
+              id: first.messageId,
+              status: 'delivered',
+              timestamp: later(0),
+              recipient_id: phone,
+              recipient_user_id: userId,
+            },
+          ],
+        }),
+      );
+      // …and only the user id when the user taps Stop.
+      const stop = preference({ waId: '', messageId: '' }, 'stop', 10) as {
+        entry: Array<{ changes: Array<{ value: { user_preferences: Array<Record<string, unknown>> } }> }>;
+      };
+      Object.assign(stop.entry[0]!.changes[0]!.value.user_preferences[0]!, { wa_id: '', user_id: userId });
+      await post(handler, stop);
+      const byUserId = () =>
+        queue.enqueue({
+          recipient: userId,
+          type: 'template',
+          template: { name: 'promo', language: { code: 'tr' } },
+        });
+      expect(await byUserId()).toMatchObject({
+        status: 'skipped',
+        reason: 'suppressed',
+        recipientId: userId,
+      });
+      expect(await send(phone)).toMatchObject({ status: 'skipped', reason: 'suppressed' });
+      await post(handler, preference({ waId: phone, messageId: '' }, 'resume', 30));
+      expect((await byUserId()).status).toBe('sent');
+      expect((await send(phone)).status).toBe('sent');
+      await queue.close();
+    });
+
     it('a send refused with 131050 is on record as send_failed only, and that alone suppresses', async () => {
       const store = backend.open();
       const { queue, send } = setup(store, { name: 'refused', refuseFirstSendWith: 131050 });
