@@ -1,5 +1,5 @@
 import { normalizeRecipientId } from './recipient-id.js';
-import type { StoredEvent } from './stored-event.js';
+import type { InboundEvent, PreferenceEvent, StatusEvent, StoredEvent } from './stored-event.js';
 
 const DIGITS = /^\d+$/;
 
@@ -10,19 +10,32 @@ function better(a: string, b: string): string {
   return a <= b ? a : b;
 }
 
+/** Whether the event carries a user id at all (most do not: the hot path of every append). */
+function mayLinkIdentities(event: StoredEvent): event is StatusEvent | InboundEvent | PreferenceEvent {
+  switch (event.kind) {
+    case 'inbound':
+      return (
+        event.userId !== undefined ||
+        event.parentUserId !== undefined ||
+        event.previousUserId !== undefined ||
+        event.previousParentUserId !== undefined
+      );
+    case 'status':
+    case 'opt_out':
+    case 'opt_in':
+      return event.userId !== undefined || event.parentUserId !== undefined;
+    default:
+      return false;
+  }
+}
+
 /**
  * The pairs of ids an event says belong to one person (ids normalised as {@link normalizeRecipientId}):
  * its `recipientId` with its `userId` and `parentUserId`, and on a `user_changed_user_id` message the
  * previous user id (and parent) with the new one.
  */
 export function identityPairs(event: StoredEvent): Array<[string, string]> {
-  if (
-    event.kind !== 'status' &&
-    event.kind !== 'inbound' &&
-    event.kind !== 'opt_out' &&
-    event.kind !== 'opt_in'
-  )
-    return [];
+  if (!mayLinkIdentities(event)) return [];
   const pairs: Array<[string, string]> = [];
   const add = (a: string | undefined, b: string | undefined) => {
     if (a === undefined || b === undefined || a === '' || b === '') return;
@@ -60,6 +73,7 @@ export class IdentityLinks {
 
   /** Learns the pairs of ids one event ties together. */
   learn(event: StoredEvent): void {
+    if (!mayLinkIdentities(event)) return;
     for (const [a, b] of identityPairs(event)) this.link(a, b);
   }
 

@@ -23,10 +23,11 @@ export function createIdentityLinksSql(table: string, dialect: SqlDialect): stri
 
 /** The distinct pairs of ids the events tie together, or `[]` (most events carry no user id). */
 export function identityPairsOf(events: readonly StoredEvent[]): Array<[string, string]> {
-  const seen = new Set<string>();
+  let seen: Set<string> | undefined;
   const pairs: Array<[string, string]> = [];
   for (const event of events) {
     for (const [a, b] of identityPairs(event)) {
+      seen ??= new Set<string>();
       const key = a < b ? `${a}\u001f${b}` : `${b}\u001f${a}`;
       if (!seen.has(key)) {
         seen.add(key);
