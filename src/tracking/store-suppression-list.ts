@@ -115,19 +115,17 @@ export class StoreSuppressionList implements SuppressionList {
     }
     let latest: SuppressionStatus | undefined =
       refusedAt === undefined ? undefined : { suppressed: true, reason: OPTED_OUT_REASON, at: refusedAt };
+    let fromStore = false;
     for await (const event of this.#store.scan({ recipientIds: ids, kinds: SIGNAL_KINDS })) {
       const signal = suppressionSignal(event);
-      // Scans come in ascending time; a signal at the same instant as the remembered refusal wins too.
+      // Scans come in ascending time; a stored signal at the same instant as the remembered refusal wins.
       if (signal && (latest === undefined || event.at.getTime() >= latest.at.getTime())) {
         latest = { ...signal, at: event.at };
+        fromStore = true;
       }
     }
     // Once the store holds a signal as recent as the remembered refusal, the store alone is enough.
-    if (refusedAt !== undefined && latest !== undefined && latest.at.getTime() >= refusedAt.getTime()) {
-      if (latest.reason !== OPTED_OUT_REASON || latest.at !== refusedAt) {
-        for (const id of ids) this.#refusals.delete(id);
-      }
-    }
+    if (refusedAt !== undefined && fromStore) for (const id of ids) this.#refusals.delete(id);
     return latest;
   }
 
