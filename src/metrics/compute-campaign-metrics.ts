@@ -1,6 +1,7 @@
 import { CampaignFactsBuilder } from './campaign-facts-builder.js';
 import type { CampaignMetrics, MetricsQuery } from './campaign-metrics.js';
 import type { EventStore } from './event-store.js';
+import { resolveIdentities } from './identity-links.js';
 import type { CampaignFacts } from './message-facts.js';
 import { resolveMetricsQuery } from './metrics-query.js';
 import type { StoredEventKind } from './stored-event.js';
@@ -29,7 +30,8 @@ function* chunks<T>(items: readonly T[]): Generator<T[]> {
  * and folds them with {@link CampaignFactsBuilder}. Works with any store that implements `scan`.
  */
 export async function collectCampaignFacts(store: EventStore, query: MetricsQuery): Promise<CampaignFacts> {
-  const builder = new CampaignFactsBuilder(query);
+  const links = await store.identityLinks?.();
+  const builder = resolveIdentities(new CampaignFactsBuilder(query), links);
   const q = builder.query;
   const window: { from?: Date; to?: Date } = {};
   if (query.from) window.from = query.from;
@@ -46,7 +48,7 @@ export async function collectCampaignFacts(store: EventStore, query: MetricsQuer
     }
   }
   const messageIds = builder.messageIds();
-  const recipientIds = builder.recipientIds();
+  const recipientIds = links ? links.expand(builder.recipientIds()) : builder.recipientIds();
   for (const ids of chunks(messageIds)) {
     for await (const event of store.scan({ kinds: BY_MESSAGE, messageIds: ids })) builder.addEvent(event);
   }

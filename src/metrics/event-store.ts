@@ -1,4 +1,5 @@
 import type { CampaignMetrics, MetricsQuery } from './campaign-metrics.js';
+import type { IdentityLinks } from './identity-links.js';
 import type { StoredEvent, StoredEventKind } from './stored-event.js';
 
 /**
@@ -50,4 +51,11 @@ export interface EventStore {
    * before (in input order). The webhook handler uses it to deduplicate against the store.
    */
   appendNew?(events: StoredEvent[]): Promise<StoredEvent[]>;
+  /**
+   * Optional: which ids are one person — a phone number and the business-scoped user ids Meta reported
+   * with it, following `user_changed_user_id` — learned from every appended event. Covers at least the
+   * people `recipientIds` name (every person when omitted). Metrics count each person once through it,
+   * and `StoreSuppressionList` reads the signals of every id of the person.
+   */
+  identityLinks?(recipientIds?: readonly string[]): Promise<IdentityLinks>;
 }

@@ -29,6 +29,7 @@ export { collectCampaignFacts, computeCampaignMetrics } from './compute-campaign
 export { eventKey } from './event-key.js';
 export type { EventFilter, EventStore } from './event-store.js';
 export { type HashRecipientsOptions, hashRecipientId, hashRecipients } from './hash-recipients.js';
+export { IdentityLinks, identityPairs } from './identity-links.js';
 export type { CampaignFacts, MessageFacts, RejectionFacts } from './message-facts.js';
 export {
   DEFAULT_ATTRIBUTION_WINDOW_MS,

@@ -7,6 +7,12 @@ const id = z.string().min(1);
 const date = z.date();
 const optionalLabel = z.string().optional();
 
+const identity = {
+  userId: optionalLabel,
+  parentUserId: optionalLabel,
+  username: optionalLabel,
+};
+
 const pricingSchema = z.object({
   category: z.string().optional(),
   type: z.string().optional(),
@@ -48,6 +54,7 @@ export const storedEventSchema = z.discriminatedUnion('kind', [
     recipientId: optionalLabel,
     errorCode: z.number().int().optional(),
     pricing: pricingSchema.optional(),
+    ...identity,
   }),
   z.object({
     kind: z.literal('inbound'),
@@ -58,6 +65,9 @@ export const storedEventSchema = z.discriminatedUnion('kind', [
     messageType: optionalLabel,
     text: optionalLabel,
     buttonPayload: optionalLabel,
+    previousUserId: optionalLabel,
+    previousParentUserId: optionalLabel,
+    ...identity,
   }),
   z.object({
     kind: z.literal('click'),
@@ -73,6 +83,7 @@ export const storedEventSchema = z.discriminatedUnion('kind', [
     at: date,
     source: optionalLabel,
     messageId: optionalLabel,
+    ...identity,
   }),
   z.object({
     kind: z.literal('conversion'),

@@ -15,6 +15,21 @@ export type StoredEvent =
 /** Every `kind` a {@link StoredEvent} can have. */
 export type StoredEventKind = StoredEvent['kind'];
 
+/**
+ * Who a user is besides `recipientId`, as Meta reported it (since 2026): their business-scoped user id
+ * (`US.13491208655302741918`), its parent (`US.ENT.…`) and username. When Meta sends only a user id,
+ * `recipientId` holds the user id; when it sends both, `recipientId` is the phone number and the
+ * store links the two (see `IdentityLinks`).
+ */
+export interface UserIdentityFields {
+  /** The business-scoped user id (`recipient_user_id`, `from_user_id`, `user_id`). */
+  userId?: string;
+  /** The parent business-scoped user id (`parent_user_id`). */
+  parentUserId?: string;
+  /** The user's WhatsApp username. */
+  username?: string;
+}
+
 /** A message the Cloud API accepted (it has a `messageId`). */
 export interface OutboundEvent {
   kind: 'outbound';
@@ -49,7 +64,7 @@ export interface StoredPricing {
 }
 
 /** A status webhook for one of your messages. */
-export interface StatusEvent {
+export interface StatusEvent extends UserIdentityFields {
   kind: 'status';
   messageId: string;
   /** `sent`, `delivered`, `read`, `played`, `failed`, or a status Meta adds later. */
@@ -61,7 +76,7 @@ export interface StatusEvent {
 }
 
 /** A message a user sent you. `recipientId` is who wrote; `messageId` is the reply's own id. */
-export interface InboundEvent {
+export interface InboundEvent extends UserIdentityFields {
   kind: 'inbound';
   messageId: string;
   recipientId: string;
@@ -71,6 +86,10 @@ export interface InboundEvent {
   messageType?: string;
   text?: string;
   buttonPayload?: string;
+  /** On a `user_changed_user_id` system message: the user id the user had before (`userId` is the new one). */
+  previousUserId?: string;
+  /** On a `user_changed_user_id` system message: the parent user id the user had before. */
+  previousParentUserId?: string;
 }
 
 /** A tap on a tracked link. */
@@ -84,7 +103,7 @@ export interface ClickEvent {
 }
 
 /** A recipient opted out, opted back in, or blocked you (blocks come from your app; WhatsApp reports none). */
-export interface PreferenceEvent {
+export interface PreferenceEvent extends UserIdentityFields {
   kind: 'opt_out' | 'opt_in' | 'block';
   recipientId: string;
   at: Date;

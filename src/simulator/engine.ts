@@ -22,6 +22,7 @@ import type {
   SimulatorFault,
   SimulatorStats,
 } from './types.js';
+import { contactIds, type SimulatedIdentity, senderFields, simulatedIdentity } from './user-identity.js';
 import { WebhookDispatcher } from './webhooks/dispatcher.js';
 import {
   inboundEnvelope,
@@ -254,13 +255,14 @@ export class SimulatorEngine {
     if (!phone) throw new ConfigError(`inbound(): the simulator serves no phone number ${phoneId}`);
     const waId = from.replace(/\D/g, '') || from;
     const content = typeof input === 'string' ? { type: 'text', text: { body: input } } : input;
-    const contact = { waId, name: options.name ?? this.contactName(waId) };
+    const identity = this.identity(waId);
+    const contact = { waId, name: options.name ?? this.contactName(waId), ids: contactIds(waId, identity) };
     const id = inboundMessageId(waId, this.ids);
     this.postInbound(phone, contact, {
       ...(options.contextMessageId
         ? { context: { from: phone.displayPhoneNumber, id: options.contextMessageId } }
         : {}),
-      from: waId,
+      ...senderFields(waId, identity),
       id,
       timestamp: String(Math.floor(this.now() / 1000)),
       ...content,
@@ -300,6 +302,10 @@ export class SimulatorEngine {
     return last !== undefined && now - last < DAY_MS;
   }
 
+  private identity(waId: string): SimulatedIdentity {
+    return simulatedIdentity(this.options.seed, waId, this.options.behaviour.userIdOnlyRate);
+  }
+
   private contactName(waId: string): string {
     return Prng.derive(this.options.seed, `name|${waId}`).pick(NAMES);
   }
@@ -313,7 +319,12 @@ export class SimulatorEngine {
   ): Promise<void> | undefined {
     const at = message.acceptedAt.getTime() + event.atMs;
     const seconds = Math.floor(at / 1000);
-    const contact = { waId: message.waId, name: this.contactName(message.waId) };
+    const identity = this.identity(message.waId);
+    const contact = {
+      waId: message.waId,
+      name: this.contactName(message.waId),
+      ids: contactIds(message.waId, identity),
+    };
     switch (event.kind) {
       case 'status': {
         const status: StatusObject = {
@@ -321,6 +332,9 @@ export class SimulatorEngine {
           status: event.status,
           timestamp: String(seconds),
           recipient_id: message.waId,
+          ...(identity.userId === undefined || identity.userId === message.waId
+            ? {}
+            : { recipient_user_id: identity.userId }),
           ...(bizOpaque === undefined ? {} : { biz_opaque_callback_data: bizOpaque }),
         };
         // Pricing rides on `sent` and on one of `delivered`/`read` (whichever is posted).
@@ -345,7 +359,7 @@ export class SimulatorEngine {
         if (event.kind === 'button') this.insights.click(message.id, 'quick_reply_button', event.reply.text);
         this.postInbound(phone, contact, {
           ...(quoted ? { context: { from: phone.displayPhoneNumber, id: message.id } } : {}),
-          from: message.waId,
+          ...senderFields(message.waId, identity),
           id: inboundId,
           timestamp: String(seconds),
           ...(event.kind === 'button'

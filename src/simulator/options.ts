@@ -55,6 +55,12 @@ export interface SimulatorBehaviour {
   clickUrlPattern: RegExp | string | undefined;
   /** Share of read marketing messages after which the user stops marketing (a `user_preferences` webhook; later marketing sends fail with 131050). */
   userPreferencesStopRate: number;
+  /**
+   * Share of users known by their business-scoped user id only (2026): their replies and preference
+   * changes carry an empty `wa_id`/`from` and a `user_id`/`from_user_id`. Above 0, every user has a user
+   * id, and statuses of sends to a phone number carry `recipient_user_id` beside it. Default 0 (no user ids).
+   */
+  userIdOnlyRate: number;
   /** Share of status webhooks posted twice. */
   duplicateRate: number;
   /** Share of messages whose `read` webhook is posted before their `delivered` one. */
@@ -139,6 +145,7 @@ export const DEFAULT_BEHAVIOUR: SimulatorBehaviour = {
   clickRate: 0.1,
   clickUrlPattern: undefined,
   userPreferencesStopRate: 0.002,
+  userIdOnlyRate: 0,
   duplicateRate: 0.01,
   outOfOrderRate: 0.02,
   latencyMs: { sent: [20, 200], delivered: [100, 1500], read: [500, 8000], reply: [1000, 15000] },
@@ -171,6 +178,7 @@ const behaviourSchema = z.strictObject({
   clickRate: rate,
   clickUrlPattern: z.union([z.instanceof(RegExp), z.string()]).optional(),
   userPreferencesStopRate: rate,
+  userIdOnlyRate: rate,
   duplicateRate: rate,
   outOfOrderRate: rate,
   latencyMs: z.strictObject({ sent: range, delivered: range, read: range, reply: range }).partial(),

@@ -17,6 +17,7 @@ export {
 export {
   StoreSuppressionList,
   type StoreSuppressionListOptions,
+  type SuppressionStatus,
   suppressionFromEvents,
   suppressionSignal,
 } from './store-suppression-list.js';

@@ -1,13 +1,18 @@
 import { ConfigError } from '../errors/index.js';
 import type { EventStore } from '../metrics/event-store.js';
+import { normalizeRecipientId } from '../metrics/recipient-id.js';
 import type { StoredEvent } from '../metrics/stored-event.js';
 import { MemorySuppressionList, type SuppressionList } from './suppression.js';
 
 const OPTED_OUT_ERROR = 131050;
 
+/** The reason a 131050 answer (the user stopped marketing messages) suppresses with. */
+export const OPTED_OUT_REASON = 'error_131050';
+
 /**
  * The suppression verdict an event gives, or `undefined` when it says nothing:
- * `opt_out`, `block` and a `failed` status with error 131050 suppress; `opt_in` lifts.
+ * `opt_out`, `block`, a `failed` status and a refused send (`send_failed`) with error 131050 suppress;
+ * `opt_in` lifts.
  */
 export function suppressionSignal(event: StoredEvent): { suppressed: boolean; reason: string } | undefined {
   switch (event.kind) {
@@ -19,8 +24,10 @@ export function suppressionSignal(event: StoredEvent): { suppressed: boolean; re
       return { suppressed: false, reason: event.source ?? 'opt_in' };
     case 'status':
       return event.status === 'failed' && event.errorCode === OPTED_OUT_ERROR
-        ? { suppressed: true, reason: 'error_131050' }
+        ? { suppressed: true, reason: OPTED_OUT_REASON }
         : undefined;
+    case 'send_failed':
+      return event.errorCode === OPTED_OUT_ERROR ? { suppressed: true, reason: OPTED_OUT_REASON } : undefined;
     default:
       return undefined;
   }
@@ -28,7 +35,7 @@ export function suppressionSignal(event: StoredEvent): { suppressed: boolean; re
 
 /**
  * A {@link MemorySuppressionList} built from stored events: for each recipient the latest signal wins
- * (`opt_out`, `block` or a 131050 failure suppress; a later `opt_in` lifts). Events are taken in
+ * (`opt_out`, `block` or a 131050 failure or refusal suppress; a later `opt_in` lifts). Events are taken in
  * ascending `at`, ties in the given order; statuses need their `recipientId`.
  */
 export function suppressionFromEvents(events: Iterable<StoredEvent>): MemorySuppressionList {
@@ -55,17 +62,36 @@ export interface StoreSuppressionListOptions {
 }
 
 const OPTION_KEYS = new Set(['store', 'now']);
+const SIGNAL_KINDS = ['opt_out', 'opt_in', 'block', 'status', 'send_failed'] as const;
+
+/** A suppression verdict and the time of the signal that gave it. */
+export interface SuppressionStatus {
+  /** Whether sends to the recipient are skipped. */
+  suppressed: boolean;
+  /** The signal's source, e.g. `user_preferences`, `keyword`, `quick_reply`, `error_131050`, `block`, `manual`. */
+  reason: string;
+  /** When the signal was recorded. */
+  at: Date;
+}
 
 /**
  * A {@link SuppressionList} backed by an {@link EventStore}: every `isSuppressed` reads the
- * recipient's `opt_out`/`opt_in`/`block` events and 131050 failures from the store (so it stays right
- * across processes), and `suppress`/`unsuppress` append `opt_out` (or `block` when the reason is
- * `block`) and `opt_in` events with source `manual`. The webhook handler feeds the store, so opt-outs
- * reported by Meta suppress the recipient with no further wiring.
+ * recipient's `opt_out`/`opt_in`/`block` events and 131050 failures and refusals from the store (so it
+ * stays right across processes), under every id the store links to the person (phone number and
+ * business-scoped user ids, see `EventStore.identityLinks`); the latest signal by time wins. `suppress`/`unsuppress` append `opt_out`
+ * (or `block` when the reason is `block`) and `opt_in` events. The webhook handler feeds the store, so a
+ * Stop tap, a STOP keyword or button and a 131050 failure suppress the recipient with no further wiring.
+ *
+ * `suppress(id, 'error_131050')` (what the send queue calls when Meta refuses a send with 131050) writes
+ * no `opt_out` event: 131050 means the user had stopped before, not a new opt-out, and the refusal is
+ * already on record as the queue's `send_failed` event (or the webhook's `failed` status). It is
+ * remembered in this instance until then, so the next send is skipped even before the queue's
+ * buffered events reach the store.
  */
 export class StoreSuppressionList implements SuppressionList {
   readonly #store: EventStore;
   readonly #now: () => Date;
+  readonly #refusals = new Map<string, Date>();
 
   /** Wraps a store; unknown option keys throw `ConfigError`. */
   constructor(options: StoreSuppressionListOptions) {
@@ -78,16 +104,28 @@ export class StoreSuppressionList implements SuppressionList {
   }
 
   /** The recipient's latest suppression signal, or `undefined` when none is stored. */
-  async status(recipientId: string): Promise<{ suppressed: boolean; reason: string; at: Date } | undefined> {
-    let latest: { suppressed: boolean; reason: string; at: Date } | undefined;
-    for await (const event of this.#store.scan({
-      recipientIds: [recipientId],
-      kinds: ['opt_out', 'opt_in', 'block', 'status'],
-    })) {
-      const signal = suppressionSignal(event);
-      // Scans come in ascending time, so the last signal seen is the latest.
-      if (signal) latest = { ...signal, at: event.at };
+  async status(recipientId: string): Promise<SuppressionStatus | undefined> {
+    const key = normalizeRecipientId(recipientId);
+    // One person may be known by a phone number and business-scoped user ids: read the signals of all.
+    const ids = this.#store.identityLinks ? (await this.#store.identityLinks([key])).aliases(key) : [key];
+    let refusedAt: Date | undefined;
+    for (const id of ids) {
+      const at = this.#refusals.get(id);
+      if (at !== undefined && (refusedAt === undefined || at > refusedAt)) refusedAt = at;
     }
+    let latest: SuppressionStatus | undefined =
+      refusedAt === undefined ? undefined : { suppressed: true, reason: OPTED_OUT_REASON, at: refusedAt };
+    let fromStore = false;
+    for await (const event of this.#store.scan({ recipientIds: ids, kinds: SIGNAL_KINDS })) {
+      const signal = suppressionSignal(event);
+      // Scans come in ascending time; a stored signal at the same instant as the remembered refusal wins.
+      if (signal && (latest === undefined || event.at.getTime() >= latest.at.getTime())) {
+        latest = { ...signal, at: event.at };
+        fromStore = true;
+      }
+    }
+    // Once the store holds a signal as recent as the remembered refusal, the store alone is enough.
+    if (refusedAt !== undefined && fromStore) for (const id of ids) this.#refusals.delete(id);
     return latest;
   }
 
@@ -96,8 +134,15 @@ export class StoreSuppressionList implements SuppressionList {
     return (await this.status(recipientId))?.suppressed ?? false;
   }
 
-  /** Appends an `opt_out` (or, for reason `block`, a `block`) event for the recipient. */
+  /**
+   * Appends an `opt_out` (or, for reason `block`, a `block`) event for the recipient. Reason
+   * `error_131050` appends nothing (see the class description) and suppresses from now on.
+   */
   async suppress(recipientId: string, reason = 'manual'): Promise<void> {
+    if (reason === OPTED_OUT_REASON) {
+      this.#refusals.set(normalizeRecipientId(recipientId), this.#now());
+      return;
+    }
     await this.#store.append([
       reason === 'block'
         ? { kind: 'block', recipientId, at: this.#now(), source: 'manual' }
@@ -107,6 +152,7 @@ export class StoreSuppressionList implements SuppressionList {
 
   /** Appends an `opt_in` event for the recipient, lifting earlier signals. */
   async unsuppress(recipientId: string): Promise<void> {
+    this.#refusals.delete(normalizeRecipientId(recipientId));
     await this.#store.append([{ kind: 'opt_in', recipientId, at: this.#now(), source: 'manual' }]);
   }
 }

@@ -49,6 +49,10 @@ export interface WebhookContact {
   waId?: string;
   /** BSUID (`user_id`). */
   userId?: string;
+  /** The parent BSUID (`parent_user_id`, e.g. `US.ENT.…`), when Meta sends it. */
+  parentUserId?: string;
+  /** The user's WhatsApp username (`username`), when Meta sends it. */
+  username?: string;
 }
 
 /** A message a user sent you (`value.messages[]`). */

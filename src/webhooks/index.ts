@@ -35,4 +35,4 @@ export type {
   WebhookProcessorEvents,
 } from './processor-events.js';
 export { signWebhookPayload, verifyWebhookSignature } from './signature.js';
-export { toStoredEvents } from './to-stored-events.js';
+export { createStoredEventMapper, type ToStoredEventsOptions, toStoredEvents } from './to-stored-events.js';

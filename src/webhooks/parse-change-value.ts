@@ -3,6 +3,7 @@ import {
   describeIssues,
   isRecord,
   parseElementSafely,
+  presentId,
   unixSecondsToDate,
   unknownEvent,
 } from './parse-helpers.js';
@@ -108,14 +109,15 @@ export function parseUserPreferencesValue(
     const { data } = result;
     const event: UserPreferencesWebhookEvent = {
       type: 'user_preferences',
-      waId: (data.wa_id ?? data.user_id) as string,
+      waId: (presentId(data.wa_id) ?? data.user_id) as string,
       category: data.category,
       value: data.value,
       timestamp: unixSecondsToDate(data.timestamp) as Date,
       businessAccountId,
       raw: p as Record<string, unknown>,
     };
-    if (data.user_id !== undefined) event.userId = data.user_id;
+    const userId = presentId(data.user_id);
+    if (userId !== undefined) event.userId = userId;
     if (data.detail !== undefined) event.detail = data.detail;
     if (phoneNumberId !== undefined) event.phoneNumberId = phoneNumberId;
     out.push(event);

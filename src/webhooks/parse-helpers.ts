@@ -30,6 +30,14 @@ export function isOptionalString(value: unknown): value is string | undefined {
   return value === undefined || typeof value === 'string';
 }
 
+/**
+ * A user id field: the string when it is non-empty, else `undefined`. Since 2026 Meta may send
+ * `wa_id`, `from` or `recipient_id` as `""` for a user known only by their business-scoped user id.
+ */
+export function presentId(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
 /** A non-empty string. */
 export function isNonEmptyString(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0;

@@ -5,6 +5,7 @@ import {
   isNonEmptyString,
   isOptionalString,
   isRecord,
+  presentId,
   unixSecondsToDate,
   unknownEvent,
 } from './parse-helpers.js';
@@ -128,11 +129,12 @@ function buildMessageEvent(
   phoneNumberId: string,
   businessAccountId: string,
 ): MessageWebhookEvent {
-  const fromUserId = m.from_user_id as string | undefined;
+  const fromUserId = presentId(m.from_user_id);
+  const fromPhone = presentId(m.from);
   const event: MessageWebhookEvent = {
     type: 'message',
     message: m as unknown as InboundMessage,
-    from: (m.from ?? fromUserId) as string,
+    from: (fromPhone ?? fromUserId) as string,
     messageId: m.id as string,
     timestamp: unixSecondsToDate(m.timestamp) as Date,
     phoneNumberId,
@@ -140,7 +142,7 @@ function buildMessageEvent(
     raw: m,
   };
   if (fromUserId !== undefined) event.fromUserId = fromUserId;
-  const contact = findContact(contacts, m.from as string | undefined, fromUserId);
+  const contact = findContact(contacts, fromPhone, fromUserId);
   if (contact !== undefined) event.contact = contact;
   const context = m.context as Record<string, unknown> | undefined;
   if (context !== undefined && typeof context.id === 'string') event.contextMessageId = context.id;
@@ -167,8 +169,14 @@ function findContact(contacts: unknown, from?: string, fromUserId?: string): Web
   const contact: WebhookContact = {};
   const profile = match.profile;
   if (isRecord(profile) && typeof profile.name === 'string') contact.name = profile.name;
-  if (typeof match.wa_id === 'string') contact.waId = match.wa_id;
-  if (typeof match.user_id === 'string') contact.userId = match.user_id;
+  const waId = presentId(match.wa_id);
+  if (waId !== undefined) contact.waId = waId;
+  const userId = presentId(match.user_id);
+  if (userId !== undefined) contact.userId = userId;
+  const parentUserId = presentId(match.parent_user_id);
+  if (parentUserId !== undefined) contact.parentUserId = parentUserId;
+  const username = presentId(match.username) ?? (isRecord(profile) ? presentId(profile.username) : undefined);
+  if (username !== undefined) contact.username = username;
   return contact;
 }
 

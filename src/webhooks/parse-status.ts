@@ -10,6 +10,7 @@ import {
   isNonEmptyString,
   isOptionalString,
   isRecord,
+  presentId,
   unixSecondsToDate,
   unknownEvent,
 } from './parse-helpers.js';
@@ -43,6 +44,7 @@ export function parseStatus(
 function isCommonStatus(s: Record<string, unknown>): boolean {
   const recipientUserId = s.recipient_user_id;
   const recipientId = s.recipient_id;
+  // Fast path for the usual shapes; anything else (e.g. `recipient_id: ""`) goes through the schema.
   return (
     isNonEmptyString(s.id) &&
     isNonEmptyString(s.status) &&
@@ -101,13 +103,14 @@ function buildStatusEvent(
     type: 'status',
     status: s.status as string,
     messageId: s.id as string,
-    recipientId: (s.recipient_id ?? s.recipient_user_id) as string,
+    recipientId: (presentId(s.recipient_id) ?? s.recipient_user_id) as string,
     timestamp: unixSecondsToDate(s.timestamp) as Date,
     phoneNumberId,
     businessAccountId,
     raw: s,
   };
-  if (s.recipient_user_id !== undefined) event.recipientUserId = s.recipient_user_id as string;
+  const recipientUserId = presentId(s.recipient_user_id);
+  if (recipientUserId !== undefined) event.recipientUserId = recipientUserId;
   if (s.errors !== undefined) event.errors = s.errors as WebhookErrorDetail[];
   if (s.pricing !== undefined) event.pricing = s.pricing as WebhookPricing;
   if (s.conversation !== undefined) event.conversation = s.conversation as WebhookConversation;

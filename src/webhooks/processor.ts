@@ -1,5 +1,6 @@
 import { EventEmitter } from 'eventemitter3';
 import { ConfigError } from '../errors/index.js';
+import type { OptOutDetectionOptions } from '../metrics/campaign-metrics.js';
 import { eventKey } from '../metrics/event-key.js';
 import type { EventStore } from '../metrics/event-store.js';
 import type { StoredEvent } from '../metrics/stored-event.js';
@@ -8,7 +9,7 @@ import type { WebhookEvent } from './events.js';
 import { parseWebhook } from './parse.js';
 import type { WebhookProcessorEventName, WebhookProcessorEvents } from './processor-events.js';
 import { isDataRefusal } from './store-refusal.js';
-import { toStoredEvents } from './to-stored-events.js';
+import { createStoredEventMapper, toStoredEvents } from './to-stored-events.js';
 
 /** Options of {@link WebhookProcessor}. */
 export interface WebhookProcessorOptions {
@@ -22,13 +23,19 @@ export interface WebhookProcessorOptions {
    * also deduplicates across processes and restarts.
    */
   store?: EventStore;
+  /**
+   * Which inbound messages the store also records as an `opt_out` (so a `StoreSuppressionList` skips the
+   * sender): whole-message STOP keywords and STOP quick-reply payloads. Default: the built-in
+   * multilingual keywords and payloads, the same the metrics count.
+   */
+  optOut?: OptOutDetectionOptions;
   /** Called for every new event, before the emitter listeners. */
   onEvent?: (event: WebhookEvent) => unknown;
   /** Called when a listener fails and no `error` listener is registered (default: `console.error`). */
   onError?: (error: Error, event?: WebhookEvent) => void;
 }
 
-const OPTION_KEYS = new Set(['dedupeWindowSize', 'store', 'onEvent', 'onError']);
+const OPTION_KEYS = new Set(['dedupeWindowSize', 'store', 'optOut', 'onEvent', 'onError']);
 type AnyListener = (...args: never[]) => unknown;
 
 /**
@@ -49,6 +56,7 @@ export class WebhookProcessor {
   readonly #emitter = new EventEmitter<WebhookProcessorEvents>();
   readonly #window: DedupeWindow;
   readonly #store: EventStore | undefined;
+  readonly #toStored: (event: WebhookEvent) => StoredEvent[];
   readonly #onEvent: ((event: WebhookEvent) => unknown) | undefined;
   readonly #onError: ((error: Error, event?: WebhookEvent) => void) | undefined;
   readonly #pending = new Set<Promise<unknown>>();
@@ -64,6 +72,8 @@ export class WebhookProcessor {
     }
     this.#window = new DedupeWindow(size);
     this.#store = options.store;
+    this.#toStored =
+      options.optOut === undefined ? toStoredEvents : createStoredEventMapper({ optOut: options.optOut });
     this.#onEvent = options.onEvent;
     this.#onError = options.onError;
   }
@@ -181,7 +191,7 @@ export class WebhookProcessor {
   }
 
   async #persist(store: EventStore, events: WebhookEvent[]): Promise<WebhookEvent[]> {
-    const storedPerEvent = events.map(toStoredEvents);
+    const storedPerEvent = events.map((event) => this.#toStored(event));
     const all = storedPerEvent.flat();
     if (all.length === 0) return events;
     if (store.appendNew === undefined) {

@@ -39,20 +39,27 @@ export const conversationSchema = z.looseObject({
   origin: z.looseObject({ type: z.string().optional() }).optional(),
 });
 
-/** One element of `value.statuses[]`. A recipient is required: `recipient_id` or `recipient_user_id`. */
+/** A user id that Meta may send as `""` when the user is known only by their business-scoped user id. */
+const blankableId = z.string().optional();
+const present = (id: string | undefined): boolean => id !== undefined && id !== '';
+
+/**
+ * One element of `value.statuses[]`. A recipient is required: `recipient_id` or `recipient_user_id`
+ * (either may be `""` when the other is given).
+ */
 export const statusSchema = z
   .looseObject({
     id: z.string().min(1),
     status: z.string().min(1),
     timestamp: unixSecondsSchema,
-    recipient_id: z.string().min(1).optional(),
-    recipient_user_id: z.string().min(1).optional(),
+    recipient_id: blankableId,
+    recipient_user_id: blankableId,
     errors: z.array(webhookErrorSchema).optional(),
     pricing: pricingSchema.optional(),
     conversation: conversationSchema.optional(),
     biz_opaque_callback_data: z.string().optional(),
   })
-  .refine((s) => s.recipient_id !== undefined || s.recipient_user_id !== undefined, {
+  .refine((s) => present(s.recipient_id) || present(s.recipient_user_id), {
     message: 'recipient_id or recipient_user_id is required',
     path: ['recipient_id'],
   });
@@ -61,7 +68,9 @@ export const statusSchema = z
 export const contactSchema = z.looseObject({
   wa_id: z.string().optional(),
   user_id: z.string().optional(),
-  profile: z.looseObject({ name: z.string().optional() }).optional(),
+  parent_user_id: z.string().optional(),
+  username: z.string().optional(),
+  profile: z.looseObject({ name: z.string().optional(), username: z.string().optional() }).optional(),
 });
 
 /** Fields every element of `value.messages[]` has; a sender is required: `from` or `from_user_id`. */
@@ -70,8 +79,8 @@ export const messageBaseSchema = z
     id: z.string().min(1),
     timestamp: unixSecondsSchema,
     type: z.string().min(1),
-    from: z.string().min(1).optional(),
-    from_user_id: z.string().min(1).optional(),
+    from: blankableId,
+    from_user_id: blankableId,
     context: z
       .looseObject({
         id: z.string().optional(),
@@ -83,7 +92,7 @@ export const messageBaseSchema = z
     referral: z.looseObject({}).optional(),
     errors: z.array(webhookErrorSchema).optional(),
   })
-  .refine((m) => m.from !== undefined || m.from_user_id !== undefined, {
+  .refine((m) => present(m.from) || present(m.from_user_id), {
     message: 'from or from_user_id is required',
     path: ['from'],
   });
@@ -148,14 +157,14 @@ export const messagePayloadSchemas: Readonly<Record<string, z.ZodType>> = {
 /** One element of `value.user_preferences[]`. */
 export const userPreferenceSchema = z
   .looseObject({
-    wa_id: z.string().min(1).optional(),
-    user_id: z.string().min(1).optional(),
+    wa_id: blankableId,
+    user_id: blankableId,
     category: z.string(),
     value: z.string().min(1),
     detail: z.string().optional(),
     timestamp: unixSecondsSchema,
   })
-  .refine((p) => p.wa_id !== undefined || p.user_id !== undefined, {
+  .refine((p) => present(p.wa_id) || present(p.user_id), {
     message: 'wa_id or user_id is required',
     path: ['wa_id'],
   });

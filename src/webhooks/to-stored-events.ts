@@ -1,17 +1,57 @@
-import type { InboundEvent, PreferenceEvent, StatusEvent, StoredEvent } from '../metrics/stored-event.js';
+import type { OptOutDetectionOptions } from '../metrics/campaign-metrics.js';
+import type {
+  InboundEvent,
+  PreferenceEvent,
+  StatusEvent,
+  StoredEvent,
+  UserIdentityFields,
+} from '../metrics/stored-event.js';
+import { optOutEventFor } from '../tracking/opt-out-detection.js';
 import type { MessageWebhookEvent, StatusWebhookEvent, WebhookEvent } from './events.js';
 
+/** Options of {@link createStoredEventMapper}. */
+export interface ToStoredEventsOptions {
+  /**
+   * Which inbound messages also record an `opt_out` event: STOP keywords and quick-reply payloads
+   * (default: the built-in multilingual keywords and payloads, the same the metrics use).
+   */
+  optOut?: OptOutDetectionOptions;
+}
+
 /**
- * The {@link StoredEvent}s a webhook event is recorded as: `status` → `status`; `message` → `inbound`;
- * `user_preferences` stop → `opt_out` and resume → `opt_in` (source `user_preferences`). Every other
- * event type stores nothing (it returns `[]`).
+ * The {@link StoredEvent}s a webhook event is recorded as: `status` → `status`; `message` → `inbound`,
+ * plus an `opt_out` (source `keyword` or `quick_reply`, naming the message it answers) when it is a
+ * STOP keyword or a STOP button payload; `user_preferences` stop → `opt_out` and resume → `opt_in`
+ * (source `user_preferences`). Every other event type stores nothing (it returns `[]`).
+ * Uses the default STOP keywords and payloads; {@link createStoredEventMapper} configures them.
+ *
+ * @example
+ * ```ts
+ * await store.append(parseWebhook(payload).flatMap(toStoredEvents));
+ * ```
  */
 export function toStoredEvents(event: WebhookEvent): StoredEvent[] {
+  return storedEventsOf(event, {});
+}
+
+/** A {@link toStoredEvents} with its own STOP keywords and payloads (`optOut`). */
+export function createStoredEventMapper(
+  options: ToStoredEventsOptions,
+): (event: WebhookEvent) => StoredEvent[] {
+  return (event) => storedEventsOf(event, options);
+}
+
+function storedEventsOf(event: WebhookEvent, options: ToStoredEventsOptions): StoredEvent[] {
   switch (event.type) {
     case 'status':
       return [statusToStored(event)];
-    case 'message':
-      return [messageToStored(event)];
+    case 'message': {
+      const inbound = messageToStored(event);
+      const optOut = optOutEventFor(inbound, options.optOut);
+      if (optOut === undefined) return [inbound];
+      copyIdentity(inbound, optOut);
+      return [inbound, optOut];
+    }
     case 'user_preferences': {
       const kind = event.value === 'stop' ? 'opt_out' : event.value === 'resume' ? 'opt_in' : undefined;
       if (kind === undefined) return [];
@@ -21,6 +61,7 @@ export function toStoredEvents(event: WebhookEvent): StoredEvent[] {
         at: event.timestamp,
         source: 'user_preferences',
       };
+      if (event.userId !== undefined) stored.userId = event.userId;
       return [stored];
     }
     default:
@@ -36,6 +77,7 @@ function statusToStored(event: StatusWebhookEvent): StatusEvent {
     at: event.timestamp,
     recipientId: event.recipientId,
   };
+  if (event.recipientUserId !== undefined) stored.userId = event.recipientUserId;
   const errorCode = event.errors?.[0]?.code;
   if (typeof errorCode === 'number') stored.errorCode = errorCode;
   const pricing = event.pricing;
@@ -58,6 +100,10 @@ function messageToStored(event: MessageWebhookEvent): InboundEvent {
     messageType: message.type,
   };
   if (event.contextMessageId !== undefined) stored.contextMessageId = event.contextMessageId;
+  const userId = event.fromUserId ?? event.contact?.userId;
+  if (userId !== undefined) stored.userId = userId;
+  if (event.contact?.parentUserId !== undefined) stored.parentUserId = event.contact.parentUserId;
+  if (event.contact?.username !== undefined) stored.username = event.contact.username;
   switch (message.type) {
     case 'text':
       stored.text = message.text.body;
@@ -73,6 +119,37 @@ function messageToStored(event: MessageWebhookEvent): InboundEvent {
         stored.buttonPayload = message.interactive.button_reply.id;
       break;
     }
+    case 'system':
+      if (message.system.type === USER_CHANGED_USER_ID) userIdChange(message.system, stored);
+      break;
   }
   return stored;
+}
+
+const USER_CHANGED_USER_ID = 'user_changed_user_id';
+
+/**
+ * A `user_changed_user_id` system message (August 2026): the user's business-scoped id changed from
+ * `previous_user_id` to `user_id` (or the message's `from_user_id`); parents likewise. Stored on the
+ * inbound event so the store can link the old id to the new one.
+ */
+function userIdChange(system: Record<string, unknown>, stored: InboundEvent): void {
+  const newUserId = nonEmpty(system.user_id);
+  if (newUserId !== undefined) stored.userId = newUserId;
+  const newParent = nonEmpty(system.parent_user_id);
+  if (newParent !== undefined) stored.parentUserId = newParent;
+  const previousUserId = nonEmpty(system.previous_user_id);
+  if (previousUserId !== undefined) stored.previousUserId = previousUserId;
+  const previousParent = nonEmpty(system.previous_parent_user_id);
+  if (previousParent !== undefined) stored.previousParentUserId = previousParent;
+}
+
+function nonEmpty(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function copyIdentity(from: UserIdentityFields, to: UserIdentityFields): void {
+  if (from.userId !== undefined) to.userId = from.userId;
+  if (from.parentUserId !== undefined) to.parentUserId = from.parentUserId;
+  if (from.username !== undefined) to.username = from.username;
 }

@@ -62,7 +62,7 @@ describe.runIf(available)('PostgresEventStore (real server)', () => {
       `SELECT version FROM "${schema}".wacloud_schema_version WHERE table_name = $1`,
       [tableName],
     );
-    expect(rows).toEqual([{ version: 2 }]);
+    expect(rows).toEqual([{ version: 3 }]);
     const events: StoredEvent[] = [];
     for await (const event of second.scan({})) events.push(event);
     expect(events).toEqual([{ kind: 'opt_in', recipientId: 'r', at: new Date(1) }]);
@@ -115,7 +115,7 @@ describe.runIf(available)('PostgresEventStore (real server)', () => {
       `SELECT version FROM "${schema}".wacloud_schema_version WHERE table_name = $1`,
       [tableName],
     );
-    expect(rows).toEqual([{ version: 2 }]);
+    expect(rows).toEqual([{ version: 3 }]);
     const rollups = await pool.query(
       `SELECT count(*)::int AS n FROM "${schema}"."${tableName}_status_rollup"`,
     );
@@ -146,8 +146,8 @@ describe.runIf(available)('PostgresEventStore (real server)', () => {
         `SELECT table_name, version FROM "${freshSchema}".wacloud_schema_version ORDER BY table_name`,
       );
       expect(rows).toEqual([
-        { table_name: 'a_events', version: 2 },
-        { table_name: 'b_events', version: 2 },
+        { table_name: 'a_events', version: 3 },
+        { table_name: 'b_events', version: 3 },
       ]);
       const count = await pool.query(`SELECT count(*)::int AS n FROM "${freshSchema}".a_events`);
       expect(count.rows[0].n).toBe(2);

@@ -49,7 +49,7 @@ describe('SqliteEventStore', () => {
     await first.close();
     const second = new SqliteEventStore({ filename });
     const versions = second.database.prepare('SELECT table_name, version FROM wacloud_schema_version').all();
-    expect(versions).toEqual([{ table_name: 'wacloud_events', version: 2 }]);
+    expect(versions).toEqual([{ table_name: 'wacloud_events', version: 3 }]);
     const events = [];
     for await (const event of second.scan({})) events.push(event);
     expect(events).toEqual([{ kind: 'opt_in', recipientId: 'r', at: new Date(1) }]);
@@ -72,7 +72,7 @@ describe('SqliteEventStore', () => {
     v1.close();
     const store = new SqliteEventStore({ filename });
     const versions = store.database.prepare('SELECT version FROM wacloud_schema_version').all();
-    expect(versions).toEqual([{ version: 2 }]);
+    expect(versions).toEqual([{ version: 3 }]);
     const rollups = store.database.prepare('SELECT count(*) AS n FROM wacloud_events_status_rollup').get();
     expect(rollups).toEqual({
       n: new Set(events.flatMap((e) => (e.kind === 'status' ? [e.messageId] : []))).size,

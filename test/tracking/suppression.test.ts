@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors/index.js';
 import type { StoredEvent } from '../../src/metrics/stored-event.js';
 import { MemoryEventStore } from '../../src/metrics/stores/memory.js';
-import { StoreSuppressionList, suppressionFromEvents } from '../../src/tracking/store-suppression-list.js';
+import {
+  StoreSuppressionList,
+  suppressionFromEvents,
+  suppressionSignal,
+} from '../../src/tracking/store-suppression-list.js';
 import { MemorySuppressionList } from '../../src/tracking/suppression.js';
 
 const at = (minutes: number) => new Date(Date.UTC(2026, 0, 1) + minutes * 60_000);
@@ -55,7 +59,36 @@ describe('suppressionFromEvents', () => {
   });
 });
 
+describe('suppressionSignal for 131050', () => {
+  it('a refused send (send_failed 131050) suppresses like a failed status; other codes say nothing', () => {
+    const refused = (errorCode: number): StoredEvent => ({
+      kind: 'send_failed',
+      recipientId: '16505550006',
+      at: at(1),
+      errorCode,
+    });
+    expect(suppressionSignal(refused(131050))).toEqual({ suppressed: true, reason: 'error_131050' });
+    expect(suppressionSignal(refused(131026))).toBeUndefined();
+    expect(suppressionFromEvents([refused(131050)]).isSuppressed('16505550006')).toBe(true);
+  });
+});
+
 describe('StoreSuppressionList', () => {
+  it('suppress(id, "error_131050") writes no opt_out, suppresses at once, and a later opt_in lifts it', async () => {
+    const store = new MemoryEventStore();
+    let minute = 10;
+    const list = new StoreSuppressionList({ store, now: () => at(minute++) });
+    await list.suppress('+1 650 555 0007', 'error_131050');
+    expect(store.size).toBe(0);
+    expect(await list.status('16505550007')).toMatchObject({ suppressed: true, reason: 'error_131050' });
+    await store.append([{ kind: 'opt_in', recipientId: '16505550007', at: at(20), source: 'app' }]);
+    expect(await list.isSuppressed('16505550007')).toBe(false);
+    // An older opt_in does not lift a newer refusal.
+    await list.suppress('16505550008', 'error_131050');
+    await store.append([{ kind: 'opt_in', recipientId: '16505550008', at: at(1), source: 'app' }]);
+    expect(await list.isSuppressed('16505550008')).toBe(true);
+  });
+
   it('reads the store, so signals recorded by the webhook handler suppress', async () => {
     const store = new MemoryEventStore();
     await store.append(SIGNALS);

@@ -204,7 +204,10 @@ describe('WebhookProcessor with a store', () => {
     const store = fakeStore({ withAppendNew: false });
     const processor = new WebhookProcessor({ store });
     await processor.processPayload(fixture('notes/inbound-template-quick-reply.json'));
-    expect(store.events).toMatchObject([{ kind: 'inbound', buttonPayload: 'STOP_PROMO' }]);
+    expect(store.events).toMatchObject([
+      { kind: 'inbound', buttonPayload: 'STOP_PROMO' },
+      { kind: 'opt_out', source: 'quick_reply' },
+    ]);
   });
 
   it('on a store failure: reports, emits nothing, and forgets the keys so a redelivery is processed', async () => {

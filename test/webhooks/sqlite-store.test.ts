@@ -46,7 +46,7 @@ describe('webhook handler with the SQLite event store', () => {
     expect(emitted).toEqual(['status', 'status', 'message', 'user_preferences']);
     const stored: StoredEvent[] = [];
     for await (const event of store.scan({})) stored.push(event);
-    expect(stored.map((e) => e.kind).sort()).toEqual(['inbound', 'opt_out', 'status', 'status']);
+    expect(stored.map((e) => e.kind).sort()).toEqual(['inbound', 'opt_out', 'opt_out', 'status', 'status']);
     expect(stored.find((e) => e.kind === 'inbound')).toMatchObject({ buttonPayload: 'STOP_PROMO' });
   });
 });

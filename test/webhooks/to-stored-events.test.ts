@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseWebhook, toStoredEvents } from '../../src/webhooks/index.js';
+import { createStoredEventMapper, parseWebhook, toStoredEvents } from '../../src/webhooks/index.js';
 import { fixture, managementEnvelope, messagesEnvelope } from './helpers.js';
 
 const stored = (payload: unknown) => parseWebhook(payload).flatMap(toStoredEvents);
@@ -46,12 +46,69 @@ describe('toStoredEvents', () => {
         buttonPayload: 'STOP_PROMO',
         contextMessageId: 'wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBJBM0Y4RUU0RUNFQkFDMjYzQUMA',
       },
+      {
+        kind: 'opt_out',
+        recipientId: '16505551234',
+        source: 'quick_reply',
+        messageId: 'wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBJBM0Y4RUU0RUNFQkFDMjYzQUMA',
+      },
     ]);
+  });
+
+  it('STOP keywords in any script → inbound plus opt_out (source keyword); other text → inbound only', () => {
+    const reply = (body: string) =>
+      stored(
+        messagesEnvelope({
+          messages: [
+            {
+              from: '905321234567',
+              id: `wamid.${body}`,
+              timestamp: '1700000000',
+              type: 'text',
+              text: { body },
+              context: { from: '15550783881', id: 'wamid.sent' },
+            },
+          ],
+        }),
+      );
+    for (const body of ['İptal', 'СТОП', '退订', ' Stop! ']) {
+      expect(reply(body).map((e) => e.kind)).toEqual(['inbound', 'opt_out']);
+      expect(reply(body)[1]).toMatchObject({
+        recipientId: '905321234567',
+        source: 'keyword',
+        messageId: 'wamid.sent',
+        at: new Date(1_700_000_000_000),
+      });
+    }
+    expect(reply("don't stop the offers").map((e) => e.kind)).toEqual(['inbound']);
+  });
+
+  it('createStoredEventMapper: configured keywords and payloads replace the defaults', () => {
+    const mapper = createStoredEventMapper({
+      optOut: { keywords: ['yeter'], quickReplyPayloads: ['NO_MORE'] },
+    });
+    const message = (extra: Record<string, unknown>) =>
+      parseWebhook(
+        messagesEnvelope({ messages: [{ from: '1', id: 'wamid.x', timestamp: '1', ...extra }] }),
+      ).flatMap(mapper);
+    expect(message({ type: 'text', text: { body: 'Yeter!' } }).map((e) => e.kind)).toEqual([
+      'inbound',
+      'opt_out',
+    ]);
+    expect(message({ type: 'text', text: { body: 'stop' } }).map((e) => e.kind)).toEqual(['inbound']);
+    expect(
+      message({
+        type: 'interactive',
+        interactive: { type: 'button_reply', button_reply: { id: 'NO_MORE', title: 'Hayır' } },
+      }),
+    ).toMatchObject([{ kind: 'inbound' }, { kind: 'opt_out', source: 'quick_reply' }]);
   });
 
   it('interactive button reply → buttonPayload is the button id; list reply → title only', () => {
     expect(stored(fixture('spec/interactive-button-reply-message.json'))).toMatchObject([
       { kind: 'inbound', messageType: 'interactive', text: 'Cancel', buttonPayload: 'cancel-button' },
+      // "Cancel" is a built-in STOP keyword, and the metrics' shared rule matches a button's title too.
+      { kind: 'opt_out', source: 'keyword' },
     ]);
     const [list] = stored(fixture('spec/interactive-list-reply-message.json'));
     expect(list).toMatchObject({ messageType: 'interactive', text: 'Priority Mail Express' });

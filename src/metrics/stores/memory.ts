@@ -2,6 +2,7 @@ import { ConfigError } from '../../errors/index.js';
 import { CampaignFactsBuilder } from '../campaign-facts-builder.js';
 import type { CampaignMetrics, MetricsQuery } from '../campaign-metrics.js';
 import type { EventFilter, EventStore } from '../event-store.js';
+import { IdentityLinks, resolveIdentities } from '../identity-links.js';
 import { normalizeRecipientId } from '../recipient-id.js';
 import { toStorableValue } from '../storable-text.js';
 import type { StoredEvent, StoredEventKind } from '../stored-event.js';
@@ -56,6 +57,7 @@ export class MemoryEventStore implements EventStore {
   readonly #byCampaign = new Map<string, Row[]>();
   readonly #byMessage = new Map<string, Row[]>();
   readonly #byRecipient = new Map<string, Row[]>();
+  readonly #identities = new IdentityLinks();
   #seq = 0;
 
   /** Creates an empty store. Unknown option keys throw `ConfigError`. */
@@ -94,6 +96,7 @@ export class MemoryEventStore implements EventStore {
       if (last && last.atMs > row.atMs) this.#sorted = false;
       rows.push(row);
       this.#index(row);
+      this.#identities.learn(event);
       added?.push(input);
     }
   }
@@ -189,6 +192,11 @@ export class MemoryEventStore implements EventStore {
     return out;
   }
 
+  /** The ids known to be one person with each of these (phone numbers and business-scoped user ids). */
+  async identityLinks(_recipientIds?: readonly string[]): Promise<IdentityLinks> {
+    return this.#identities;
+  }
+
   /** Streams the matching events in ascending `at` (ties in append order), from a snapshot taken at the start. */
   async *scan(filter: EventFilter): AsyncIterable<StoredEvent> {
     const rows = this.#select(filter);
@@ -197,7 +205,7 @@ export class MemoryEventStore implements EventStore {
 
   /** Computes a campaign's metrics in memory; equal to the generic `computeCampaignMetrics` result. */
   async aggregate(query: MetricsQuery): Promise<CampaignMetrics> {
-    const builder = new CampaignFactsBuilder(query);
+    const builder = resolveIdentities(new CampaignFactsBuilder(query), this.#identities);
     const q = builder.query;
     const sends = this.#byCampaign.get(q.campaignId) ?? [];
     let messageCount = 0;
@@ -220,7 +228,7 @@ export class MemoryEventStore implements EventStore {
           if (row.event.kind !== 'outbound') builder.addEvent(row.event);
         }
       }
-      for (const recipientId of builder.recipientIds()) {
+      for (const recipientId of this.#identities.expand(builder.recipientIds())) {
         for (const row of this.#byRecipient.get(normalizeRecipientId(recipientId)) ?? []) {
           if (RECIPIENT_KINDS.has(row.event.kind)) builder.addEvent(row.event);
         }
@@ -234,7 +242,7 @@ export class MemoryEventStore implements EventStore {
   }
 
   #addPriorDeliveries(builder: CampaignFactsBuilder): void {
-    for (const recipientId of builder.recipientIds()) {
+    for (const recipientId of this.#identities.expand(builder.recipientIds())) {
       for (const row of this.#byRecipient.get(normalizeRecipientId(recipientId)) ?? []) {
         const send = row.event;
         if (send.kind !== 'outbound') continue;

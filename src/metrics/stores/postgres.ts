@@ -3,7 +3,9 @@ import pg from 'pg';
 import { ConfigError } from '../../errors/index.js';
 import type { CampaignMetrics, MetricsQuery } from '../campaign-metrics.js';
 import type { EventFilter, EventStore } from '../event-store.js';
+import type { IdentityLinks } from '../identity-links.js';
 import type { CampaignFacts } from '../message-facts.js';
+import { normalizeRecipientId } from '../recipient-id.js';
 import type { StatusSummary } from '../status-summary.js';
 import type { StoredEvent } from '../stored-event.js';
 import { assertStoredEvents } from '../stored-event-schema.js';
@@ -17,6 +19,14 @@ import {
   toEventRow,
 } from './sql/event-row.js';
 import { quoteIdentifier } from './sql/identifier.js';
+import {
+  identityLinksFromRows,
+  identityLinksTableName,
+  identityPairsOf,
+  idsToLookUp,
+  missingLinkRows,
+  selectLinksSql,
+} from './sql/identity-links-sql.js';
 import { assertKnownOptions } from './sql/options.js';
 import { migratePostgres } from './sql/postgres-schema.js';
 import { SqlParams } from './sql/sql-params.js';
@@ -109,6 +119,7 @@ export class PostgresEventStore implements EventStore {
   readonly #insertSql: string;
   readonly #upsertRollupSql: (parameter: string) => string;
   readonly #rollupTable: string;
+  readonly #identityTable: string;
   #ready: Promise<void> | undefined;
   #insertedSinceAnalyze = 0;
 
@@ -144,6 +155,7 @@ export class PostgresEventStore implements EventStore {
       SELECT ${columns} FROM jsonb_array_elements($1::jsonb) AS r ON CONFLICT (event_key) DO NOTHING`;
     const rollup = `${quoteIdentifier(schema, 'schema')}.${quoteIdentifier(statusRollupTableName(tableName), 'tableName', 63)}`;
     this.#rollupTable = rollup;
+    this.#identityTable = `${quoteIdentifier(schema, 'schema')}.${quoteIdentifier(identityLinksTableName(tableName), 'tableName', 63)}`;
     const rollupValues = STATUS_ROLLUP_COLUMNS.map((column, i) =>
       column.startsWith('category_') ? `r->>${i + 1}` : `(r->>${i + 1})::int4`,
     );
@@ -172,11 +184,13 @@ export class PostgresEventStore implements EventStore {
   /** Stores the events (in one transaction when they span several batches), ignoring those already stored. */
   async append(events: StoredEvent[]): Promise<void> {
     await this.#write(events, false);
+    await this.#linkIdentities(events);
   }
 
   /** Stores the events like {@link PostgresEventStore.append} and returns those not stored before, in input order. */
   async appendNew(events: StoredEvent[]): Promise<StoredEvent[]> {
     const inserted = await this.#write(events, true);
+    await this.#linkIdentities(events);
     const seen = new Set<string>();
     const fresh: StoredEvent[] = [];
     events.forEach((event, index) => {
@@ -244,6 +258,7 @@ export class PostgresEventStore implements EventStore {
           table: this.#table,
           eventColumns: selectColumns('e'),
           rollupTable: this.#rollupTable,
+          identityTable: this.#identityTable,
           select: async (sql, values) => (await client.query<StoredEventRow>(sql, values)).rows,
           selectArrays: async (sql, values) =>
             (await client.query<unknown[]>({ text: sql, values, rowMode: 'array' })).rows,
@@ -263,6 +278,60 @@ export class PostgresEventStore implements EventStore {
     } finally {
       client.release();
     }
+  }
+
+  /**
+   * Which ids are one person (phone numbers and business-scoped user ids), from the identity table kept
+   * up to date on append: the groups of `recipientIds`, or every group when omitted.
+   */
+  async identityLinks(recipientIds?: readonly string[]): Promise<IdentityLinks> {
+    await this.migrate();
+    if (recipientIds === undefined) {
+      const { rows } = await this.#pool.query<[string, string]>({
+        text: `SELECT id_key, linked_key FROM ${this.#identityTable}`,
+        rowMode: 'array',
+      });
+      return identityLinksFromRows(rows);
+    }
+    return identityLinksFromRows(await this.#selectLinks(this.#pool, recipientIds.map(normalizeRecipientId)));
+  }
+
+  /**
+   * Adds the pairs of ids the events tie together to the identity table, keeping each person's group
+   * whole. Usually one look-up finds them all linked already; otherwise the groups are read again and
+   * completed under a lock, so two processes linking one person at once cannot leave it split. Derived
+   * from every given event (not only new ones), so a retried append also repairs an interrupted link.
+   */
+  async #linkIdentities(events: StoredEvent[]): Promise<void> {
+    const pairs = identityPairsOf(events);
+    if (pairs.length === 0) return;
+    const known = await this.#selectLinks(this.#pool, idsToLookUp(pairs, []));
+    if (missingLinkRows(known, pairs).length === 0) return;
+    const client = await this.#pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`wacloud:identity:${this.#table}`]);
+      const first = await this.#selectLinks(client, idsToLookUp(pairs, []));
+      const missing = missingLinkRows(await this.#selectLinks(client, idsToLookUp(pairs, first)), pairs);
+      if (missing.length > 0) {
+        await client.query(
+          `INSERT INTO ${this.#identityTable} (id_key, linked_key)
+          SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING`,
+          [missing.map(([a]) => a), missing.map(([, b]) => b)],
+        );
+      }
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async #selectLinks(db: pg.Pool | pg.PoolClient, ids: readonly string[]): Promise<[string, string][]> {
+    const { sql, values } = selectLinksSql(this.#identityTable, 'postgres', ids);
+    return (await db.query<[string, string]>({ text: sql, values, rowMode: 'array' })).rows;
   }
 
   /** Ends the pool if the store created it (a `pool` you passed in stays open). */

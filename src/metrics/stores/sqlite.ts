@@ -2,7 +2,9 @@ import Database from 'better-sqlite3';
 import { ConfigError } from '../../errors/index.js';
 import type { CampaignMetrics, MetricsQuery } from '../campaign-metrics.js';
 import type { EventFilter, EventStore } from '../event-store.js';
+import type { IdentityLinks } from '../identity-links.js';
 import type { CampaignFacts } from '../message-facts.js';
+import { normalizeRecipientId } from '../recipient-id.js';
 import type { StoredEvent } from '../stored-event.js';
 import { assertStoredEvents } from '../stored-event-schema.js';
 import { loadCampaignFacts } from './sql/campaign-facts-sql.js';
@@ -15,6 +17,14 @@ import {
   toEventRow,
 } from './sql/event-row.js';
 import { quoteIdentifier } from './sql/identifier.js';
+import {
+  identityLinksFromRows,
+  identityLinksTableName,
+  identityPairsOf,
+  idsToLookUp,
+  missingLinkRows,
+  selectLinksSql,
+} from './sql/identity-links-sql.js';
 import { assertKnownOptions } from './sql/options.js';
 import { SqlParams } from './sql/sql-params.js';
 import { migrateSqlite } from './sql/sqlite-schema.js';
@@ -70,6 +80,8 @@ export class SqliteEventStore implements EventStore {
   readonly #insert: Database.Statement;
   readonly #upsertRollup: Database.Statement;
   readonly #rollupTable: string;
+  readonly #identityTable: string;
+  readonly #insertLink: Database.Statement;
 
   constructor(options: SqliteEventStoreOptions) {
     assertKnownOptions(options, OPTION_KEYS, 'SqliteEventStore');
@@ -108,6 +120,10 @@ export class SqliteEventStore implements EventStore {
       `INSERT INTO ${rollup} (message_id, ${STATUS_ROLLUP_COLUMNS.join(', ')})
        VALUES (${['message_id', ...STATUS_ROLLUP_COLUMNS].map(() => '?').join(', ')})
        ${mergeStatusRollupSql('sqlite')}`,
+    );
+    this.#identityTable = quoteIdentifier(identityLinksTableName(tableName), 'tableName', 63);
+    this.#insertLink = this.#db.prepare(
+      `INSERT INTO ${this.#identityTable} (id_key, linked_key) VALUES (?, ?) ON CONFLICT DO NOTHING`,
     );
   }
 
@@ -152,6 +168,22 @@ export class SqliteEventStore implements EventStore {
   }
 
   /**
+   * Which ids are one person (phone numbers and business-scoped user ids), from the identity table kept
+   * up to date on append: the groups of `recipientIds`, or every group when omitted.
+   */
+  async identityLinks(recipientIds?: readonly string[]): Promise<IdentityLinks> {
+    if (recipientIds === undefined) {
+      return identityLinksFromRows(
+        this.#db.prepare(`SELECT id_key, linked_key FROM ${this.#identityTable}`).raw().all() as [
+          string,
+          string,
+        ][],
+      );
+    }
+    return identityLinksFromRows(this.#selectLinks(recipientIds.map(normalizeRecipientId)));
+  }
+
+  /**
    * Computes a campaign's metrics with the folding pushed down into SQL ({@link SqliteEventStore.campaignFacts}) and
    * the summary shared with the memory store: `computeCampaignMetrics(store, query)` calls this.
    */
@@ -171,6 +203,7 @@ export class SqliteEventStore implements EventStore {
         table: this.#table,
         eventColumns: 'e.*',
         rollupTable: this.#rollupTable,
+        identityTable: this.#identityTable,
         select: async (sql, values) => this.#db.prepare(sql).all(...values) as StoredEventRow[],
         selectArrays: async (sql, values) =>
           this.#db
@@ -206,13 +239,30 @@ export class SqliteEventStore implements EventStore {
     if (this.#validate) assertStoredEvents(events);
     const rows = events.map(toEventRow);
     const rollups = foldStatusRollups(rows);
+    const pairs = identityPairsOf(events);
     return this.#db.transaction(() => {
       const added = rows.map((row) => this.#insert.run(toSqliteValues(row)).changes === 1);
       for (const [messageId, rollup] of rollups) {
         this.#upsertRollup.run(statusRollupValues(messageId, rollup));
       }
+      if (pairs.length > 0) this.#linkIdentities(pairs);
       return added;
     })();
+  }
+
+  /** Adds the pairs to the identity table, keeping each person's group whole (inside the write transaction). */
+  #linkIdentities(pairs: Array<[string, string]>): void {
+    const rows = this.#selectLinks(idsToLookUp(pairs, []));
+    const missing = missingLinkRows(this.#selectLinks(idsToLookUp(pairs, rows)), pairs);
+    for (const [a, b] of missing) this.#insertLink.run(a, b);
+  }
+
+  #selectLinks(ids: readonly string[]): [string, string][] {
+    const { sql, values } = selectLinksSql(this.#identityTable, 'sqlite', ids);
+    return this.#db
+      .prepare(sql)
+      .raw()
+      .all(...values) as [string, string][];
   }
 }
 

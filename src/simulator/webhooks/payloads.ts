@@ -10,6 +10,7 @@ export interface StatusObject {
   status: 'sent' | 'delivered' | 'read' | 'failed';
   timestamp: string;
   recipient_id: string;
+  recipient_user_id?: string;
   biz_opaque_callback_data?: string;
   pricing?: { billable: boolean; pricing_model: 'PMP'; type: string; category: string };
   errors?: Record<string, unknown>[];
@@ -53,6 +54,8 @@ export function statusesEnvelope(
 export interface SimulatedContact {
   waId: string;
   name: string;
+  /** The ids the webhook shows (`wa_id`, `user_id`); default `{ wa_id: waId }`. */
+  ids?: Record<string, string>;
 }
 
 /** `messages` field carrying one inbound message. */
@@ -64,7 +67,7 @@ export function inboundEnvelope(
 ): WebhookEnvelope {
   return envelope(wabaId, 'messages', {
     ...metadata(phone),
-    contacts: [{ profile: { name: contact.name }, wa_id: contact.waId }],
+    contacts: [{ profile: { name: contact.name }, ...(contact.ids ?? { wa_id: contact.waId }) }],
     messages: [message],
   });
 }
@@ -79,10 +82,10 @@ export function userPreferencesEnvelope(
 ): WebhookEnvelope {
   return envelope(wabaId, 'user_preferences', {
     ...metadata(phone),
-    contacts: [{ profile: { name: contact.name }, wa_id: contact.waId }],
+    contacts: [{ profile: { name: contact.name }, ...(contact.ids ?? { wa_id: contact.waId }) }],
     user_preferences: [
       {
-        wa_id: contact.waId,
+        ...(contact.ids ?? { wa_id: contact.waId }),
         detail:
           value === 'stop'
             ? 'User requested to stop marketing messages'

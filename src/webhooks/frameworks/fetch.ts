@@ -1,4 +1,5 @@
 import { ConfigError, WebhookPayloadError } from '../../errors/index.js';
+import type { OptOutDetectionOptions } from '../../metrics/campaign-metrics.js';
 import type { EventStore } from '../../metrics/event-store.js';
 import type { WebhookEvent } from '../events.js';
 import { parseWebhook } from '../parse.js';
@@ -23,6 +24,8 @@ export interface WebhookHandlerOptions {
   onEvent?: (event: WebhookEvent) => unknown;
   /** Persist every new event as StoredEvent(s); also deduplicates against the store when it has `appendNew`. */
   store?: EventStore;
+  /** STOP keywords and quick-reply payloads recorded as `opt_out` in the store (see `WebhookProcessorOptions.optOut`). */
+  optOut?: OptOutDetectionOptions;
   /** Your own processor (with listeners attached). Configure `store`/dedupe/`onError` on it, not here. */
   processor?: WebhookProcessor;
   /** Largest accepted body in bytes; larger ones get 413 (default 3 MB, Meta's maximum). */
@@ -59,6 +62,7 @@ const OPTION_KEYS = new Set<string>([
   'verifyToken',
   'onEvent',
   'store',
+  'optOut',
   'processor',
   'maxBodyBytes',
   'bodyTimeoutMs',
@@ -105,7 +109,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions = {}): Webho
   }
   const processor = options.processor ?? createProcessor(options);
   if (options.processor !== undefined) {
-    for (const key of ['store', 'dedupeWindowSize', 'onError'] as const) {
+    for (const key of ['store', 'optOut', 'dedupeWindowSize', 'onError'] as const) {
       if (options[key] !== undefined) {
         throw new ConfigError(`Option "${key}" cannot be combined with "processor": set it on the processor`);
       }
@@ -200,6 +204,7 @@ function nextMacrotask(): Promise<void> {
 function createProcessor(options: WebhookHandlerOptions): WebhookProcessor {
   const processorOptions: ConstructorParameters<typeof WebhookProcessor>[0] = {};
   if (options.store !== undefined) processorOptions.store = options.store;
+  if (options.optOut !== undefined) processorOptions.optOut = options.optOut;
   if (options.dedupeWindowSize !== undefined) processorOptions.dedupeWindowSize = options.dedupeWindowSize;
   if (options.onError !== undefined) processorOptions.onError = options.onError;
   return new WebhookProcessor(processorOptions);

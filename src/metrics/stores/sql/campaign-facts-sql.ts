@@ -1,10 +1,12 @@
 import { CampaignFactsBuilder } from '../../campaign-facts-builder.js';
 import type { MetricsQuery } from '../../campaign-metrics.js';
+import { resolveIdentities } from '../../identity-links.js';
 import type { CampaignFacts } from '../../message-facts.js';
 import { emptyStatusSummary } from '../../status-summary.js';
 import type { OutboundEvent, SendFailedEvent } from '../../stored-event.js';
 import { ENGAGEMENT_KINDS_SQL } from './engagement-kinds.js';
 import { fromEventRow, type StoredEventRow } from './event-row.js';
+import { campaignIdentityLinks, linkedRecipientsSql } from './identity-links-facts.js';
 import { type SqlDialect, SqlParams } from './sql-params.js';
 import { packedStatusRollupSql, readPackedStatusRollup } from './status-rollup.js';
 
@@ -22,6 +24,8 @@ export interface CampaignFactsSource {
   readonly eventColumns: string;
   /** The quoted status rollup table (see `status-rollup.ts`). */
   readonly rollupTable: string;
+  /** The quoted identity table (see `identity-links-sql.ts`), when the store keeps one. */
+  readonly identityTable?: string;
   readonly select: SqlSelect;
   /** Like `select`, but rows come back as arrays (cheaper for the one-row-per-message query). */
   readonly selectArrays: SqlSelectArrays;
@@ -73,7 +77,9 @@ export async function loadCampaignFacts(
   source: CampaignFactsSource,
   query: MetricsQuery,
 ): Promise<CampaignFacts> {
-  const builder = new CampaignFactsBuilder(query);
+  // Each person counted once under their canonical id, however many ids Meta reported for them.
+  const links = await campaignIdentityLinks(source, query.campaignId);
+  const builder = resolveIdentities(new CampaignFactsBuilder(query), links);
   const q = builder.query;
   const { dialect, table } = source;
 
@@ -123,7 +129,7 @@ export async function loadCampaignFacts(
         ${probe('e.message_id')} IN (SELECT message_id FROM sends)
         OR ${probe('e.context_message_id')} IN (SELECT message_id FROM sends)
         OR (${probe('e.recipient_key')} IN (SELECT recipient_key FROM sends)
-          AND ${probe('e.at')} >= (SELECT min(at) FROM sends))
+          AND ${probe('e.at')} >= (SELECT min(at) FROM sends))${linkedRecipientsSql(source, probe)}
       )`,
       params.values,
     );

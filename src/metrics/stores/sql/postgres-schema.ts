@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { eventIndexStatements } from './event-indexes.js';
+import { createIdentityLinksSql, identityLinksTableName } from './identity-links-sql.js';
 import { backfillStatusRollupSql, createStatusRollupSql, statusRollupTableName } from './status-rollup.js';
 
 /** The table (in the store's schema) that records which version each wacloud event table is at. */
@@ -53,6 +54,14 @@ const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       const rollup = `"${schema}"."${statusRollupTableName(name)}"`;
       return [createStatusRollupSql(rollup, 'postgres'), backfillStatusRollupSql(rollup, table, 'postgres')];
     },
+  },
+  {
+    // Which phone numbers and business-scoped user ids are one person. Events stored before this
+    // version carry no user ids (the webhook handler did not keep them), so there is nothing to backfill.
+    version: 3,
+    statements: (_table, name, schema) => [
+      createIdentityLinksSql(`"${schema}"."${identityLinksTableName(name)}"`, 'postgres'),
+    ],
   },
 ];
 

@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { eventIndexStatements } from './event-indexes.js';
+import { createIdentityLinksSql, identityLinksTableName } from './identity-links-sql.js';
 import { backfillStatusRollupSql, createStatusRollupSql, statusRollupTableName } from './status-rollup.js';
 
 /** The table that records which schema version each wacloud event table is at. */
@@ -55,6 +56,12 @@ const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
           (campaign_id, at, message_id, recipient_id, variant, segment) WHERE kind = 'outbound'`,
       ];
     },
+  },
+  {
+    // Which phone numbers and business-scoped user ids are one person. Events stored before this
+    // version carry no user ids (the webhook handler did not keep them), so there is nothing to backfill.
+    version: 3,
+    statements: (_table, name) => [createIdentityLinksSql(`"${identityLinksTableName(name)}"`, 'sqlite')],
   },
 ];
 
