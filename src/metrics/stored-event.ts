@@ -84,7 +84,9 @@ export interface InboundEvent extends UserIdentityFields {
   /** The message this one answers (`context.id`), which attribution prefers. */
   contextMessageId?: string;
   messageType?: string;
+  /** What the user typed, or the title of the button or list row they tapped. */
   text?: string;
+  /** The id of the button or list row tapped (a template quick reply's payload, an interactive reply's id). */
   buttonPayload?: string;
   /** On a `user_changed_user_id` system message: the user id the user had before (`userId` is the new one). */
   previousUserId?: string;

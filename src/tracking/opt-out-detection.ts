@@ -3,14 +3,15 @@ import type { InboundEvent, PreferenceEvent } from '../metrics/stored-event.js';
 import { DEFAULT_OPT_OUT_PAYLOADS, isOptOutPayload, isOptOutText } from './opt-out-keywords.js';
 
 /**
- * Whether an inbound message asks to stop: a quick-reply payload in `quickReplyPayloads` (default
- * {@link DEFAULT_OPT_OUT_PAYLOADS}) or a whole-message STOP keyword (see {@link isOptOutText}).
- * The rule the metrics use for `optedOut`.
+ * Whether an inbound message asks to stop: a button tap whose payload is in `quickReplyPayloads`
+ * (default {@link DEFAULT_OPT_OUT_PAYLOADS}), or a typed message that is a whole-message STOP keyword
+ * (see {@link isOptOutText}). A button tap is judged by its payload only, never by its title: a
+ * booking flow's "Cancel" button is not an unsubscribe. The rule the metrics use for `optedOut`, and
+ * the one the webhook processor uses to record `opt_out` events (which suppress the sender).
  */
 export function isOptOutInbound(event: InboundEvent, options: OptOutDetectionOptions = {}): boolean {
   if (event.buttonPayload !== undefined) {
-    if (isOptOutPayload(event.buttonPayload, options.quickReplyPayloads ?? DEFAULT_OPT_OUT_PAYLOADS))
-      return true;
+    return isOptOutPayload(event.buttonPayload, options.quickReplyPayloads ?? DEFAULT_OPT_OUT_PAYLOADS);
   }
   if (event.text === undefined) return false;
   return isOptOutText(event.text, options.keywords ? { keywords: options.keywords } : undefined);

@@ -114,9 +114,11 @@ function messageToStored(event: MessageWebhookEvent): InboundEvent {
       break;
     case 'interactive': {
       const reply = message.interactive.button_reply ?? message.interactive.list_reply;
-      if (reply !== undefined) stored.text = reply.title;
-      if (message.interactive.button_reply !== undefined)
-        stored.buttonPayload = message.interactive.button_reply.id;
+      // A tap (reply button or list row) is identified by its id; opt-out detection reads only that.
+      if (reply !== undefined) {
+        stored.text = reply.title;
+        stored.buttonPayload = reply.id;
+      }
       break;
     }
     case 'system':

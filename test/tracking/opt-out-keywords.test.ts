@@ -93,4 +93,13 @@ describe('optOutEventFor', () => {
       ),
     ).toBe(false);
   });
+
+  it('judges a button or list tap by its payload only, never by its title', () => {
+    const tap = { kind: 'inbound' as const, messageId: 'r', recipientId: '1', at };
+    // A booking flow's "Cancel" button is not an unsubscribe, although "cancel" typed is.
+    expect(isOptOutInbound({ ...tap, text: 'Cancel', buttonPayload: 'cancel_booking' })).toBe(false);
+    expect(optOutEventFor({ ...tap, text: 'Cancel', buttonPayload: 'cancel_booking' })).toBeUndefined();
+    expect(isOptOutInbound({ ...tap, text: 'Cancel' })).toBe(true);
+    expect(isOptOutInbound({ ...tap, text: 'Stop promotions', buttonPayload: 'STOP_PROMO' })).toBe(true);
+  });
 });

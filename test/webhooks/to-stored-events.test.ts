@@ -104,15 +104,24 @@ describe('toStoredEvents', () => {
     ).toMatchObject([{ kind: 'inbound' }, { kind: 'opt_out', source: 'quick_reply' }]);
   });
 
-  it('interactive button reply → buttonPayload is the button id; list reply → title only', () => {
-    expect(stored(fixture('spec/interactive-button-reply-message.json'))).toMatchObject([
-      { kind: 'inbound', messageType: 'interactive', text: 'Cancel', buttonPayload: 'cancel-button' },
-      // "Cancel" is a built-in STOP keyword, and the metrics' shared rule matches a button's title too.
-      { kind: 'opt_out', source: 'keyword' },
+  it('interactive button and list replies → buttonPayload is the tapped id; a tap is judged by its id only', () => {
+    // Meta's own example: a "Cancel" button (id cancel-button). "cancel" typed is a STOP keyword; a
+    // button titled Cancel is not an unsubscribe, so no opt_out is recorded and nobody is suppressed.
+    expect(stored(fixture('spec/interactive-button-reply-message.json'))).toEqual([
+      expect.objectContaining({
+        kind: 'inbound',
+        messageType: 'interactive',
+        text: 'Cancel',
+        buttonPayload: 'cancel-button',
+      }),
     ]);
-    const [list] = stored(fixture('spec/interactive-list-reply-message.json'));
-    expect(list).toMatchObject({ messageType: 'interactive', text: 'Priority Mail Express' });
-    expect(list).not.toHaveProperty('buttonPayload');
+    const [list, ...rest] = stored(fixture('spec/interactive-list-reply-message.json'));
+    expect(rest).toEqual([]);
+    expect(list).toMatchObject({
+      messageType: 'interactive',
+      text: 'Priority Mail Express',
+      buttonPayload: 'priority_express',
+    });
   });
 
   it('BSUID-only sender → recipientId is the BSUID', () => {
