@@ -6,16 +6,27 @@ import type { CampaignFacts, MessageFacts, RejectionFacts } from './message-fact
 import { type ResolvedMetricsQuery, resolveMetricsQuery } from './metrics-query.js';
 import { normalizeRecipientId } from './recipient-id.js';
 import type { StatusSummary } from './status-summary.js';
-import type {
-  InboundEvent,
-  OutboundEvent,
-  SendFailedEvent,
-  StatusEvent,
-  StoredEvent,
-} from './stored-event.js';
+import type { OutboundEvent, SendFailedEvent, StatusEvent, StoredEvent } from './stored-event.js';
 
-const OPTED_OUT_ERROR = 131050;
+const ALREADY_OPTED_OUT_ERROR = 131050;
+const LIMITED_BY_META_ERROR = 131049;
 const MICROS = 1_000_000;
+
+/** `opt_out` sources that record the user acting on the message (so they prove it was delivered and read). */
+const USER_ACTION_OPT_OUT_SOURCES: ReadonlySet<string> = new Set([
+  'user_preferences',
+  'keyword',
+  'quick_reply',
+]);
+/** The suppression list's record of a 131050 failure: not a new opt-out, and counted from the failure itself. */
+const ERROR_131050_SOURCE = 'error_131050';
+
+/** An event that names no message, attributed once every message's state is known (see `build`). */
+interface UnlinkedEvent {
+  readonly event: StoredEvent & { recipientId: string };
+  /** Whether the attribution window applies (a campaign-scoped click token has none). */
+  readonly windowed: boolean;
+}
 
 /** How far a message got: sent < delivered < read. */
 type Rank = 0 | 1 | 2;
@@ -31,10 +42,14 @@ class FoldedMessage implements MessageFacts {
   delivered = false;
   read = false;
   failed = false;
+  pending = false;
   errorCode?: number;
+  alreadyOptedOut = false;
+  limitedByMeta = false;
   billable = false;
   pricingCategory?: string;
   clicked = false;
+  clicks = 0;
   replied = false;
   optedOut = false;
   blocked = false;
@@ -44,6 +59,10 @@ class FoldedMessage implements MessageFacts {
   readonly sentAtMs: number;
   rank: Rank = Rank.Sent;
   failedSeen = false;
+  /** A user's action on the message was attributed to it: proof it was delivered and read. */
+  proved = false;
+  optOutSeen = false;
+  convertedSeen = false;
   billableSeen = false;
   categoryRank = -1;
   revenueMicros = 0;
@@ -99,6 +118,8 @@ export class CampaignFactsBuilder {
   readonly #rejections = new Map<string, RejectionFacts>();
   readonly #byRecipient = new Map<string, FoldedMessage | FoldedMessage[]>();
   readonly #conversions = new Set<string>();
+  readonly #clicks = new Set<string>();
+  readonly #unlinked: UnlinkedEvent[] = [];
   readonly #priorDeliveries = new Map<string, number>();
   readonly #optOut: OptOutDetectionOptions;
   #sealed = false;
@@ -155,16 +176,24 @@ export class CampaignFactsBuilder {
    * block inference only.
    */
   addPriorDelivery(recipientId: string, sentAt: Date): void {
-    const key = normalizeRecipientId(recipientId);
+    const key = this.#recipientKey(recipientId);
     const ms = sentAt.getTime();
     const known = this.#priorDeliveries.get(key);
     if (known === undefined || ms < known) this.#priorDeliveries.set(key, ms);
   }
 
+  /**
+   * The key under which recipients are matched: every comparison of recipient ids in the fold goes
+   * through here (the SQL stores match on the same normalisation, stored as `recipient_key`).
+   */
+  #recipientKey(recipientId: string): string {
+    return normalizeRecipientId(recipientId);
+  }
+
   #seal(): void {
     this.#sealed = true;
     for (const message of this.#messages.values()) {
-      const key = normalizeRecipientId(message.recipientId);
+      const key = this.#recipientKey(message.recipientId);
       const known = this.#byRecipient.get(key);
       if (known === undefined) this.#byRecipient.set(key, message);
       else if (Array.isArray(known)) known.push(message);
@@ -173,27 +202,34 @@ export class CampaignFactsBuilder {
     for (const list of this.#byRecipient.values()) if (Array.isArray(list)) sortBySendTime(list);
   }
 
-  /** The campaign's latest message to the recipient sent at or before `atMs` (within the window if `windowed`). */
+  /**
+   * The campaign's latest message to the recipient sent at or before `atMs` that has not failed, if it
+   * was sent within the attribution window (when `windowed`). Runs in `build`, once failures are known.
+   */
   #latestFor(recipientId: string, atMs: number, windowed: boolean): FoldedMessage | undefined {
-    const entry = this.#byRecipient.get(normalizeRecipientId(recipientId));
+    const entry = this.#byRecipient.get(this.#recipientKey(recipientId));
     if (entry === undefined) return undefined;
     let found: FoldedMessage | undefined;
     if (Array.isArray(entry)) {
       for (let i = entry.length - 1; i >= 0; i--) {
         const message = entry[i]!;
-        if (message.sentAtMs <= atMs) {
+        if (message.sentAtMs <= atMs && !message.failed) {
           found = message;
           break;
         }
       }
-    } else if (entry.sentAtMs <= atMs) {
+    } else if (entry.sentAtMs <= atMs && !entry.failed) {
       found = entry;
     }
     if (found && windowed && atMs - found.sentAtMs > this.#query.attributionWindowMs) return undefined;
     return found;
   }
 
-  /** Folds one event into the facts of the message it concerns (events of other messages are ignored). */
+  /**
+   * Folds one event into the facts of the message it concerns (events of other messages are ignored).
+   * An event that names its message is credited now; one that names only its recipient is kept and
+   * attributed in `build`, when it is known which messages failed.
+   */
   addEvent(event: StoredEvent): void {
     if (!this.#sealed) this.#seal();
     switch (event.kind) {
@@ -201,49 +237,77 @@ export class CampaignFactsBuilder {
         this.#addStatus(event);
         return;
       case 'inbound':
-        this.#addInbound(event);
+        if (event.contextMessageId !== undefined)
+          this.#credit(event, this.#messages.get(event.contextMessageId));
+        else this.#unlinked.push({ event, windowed: true });
         return;
       case 'click': {
-        let target: FoldedMessage | undefined;
-        if (event.messageId !== undefined) target = this.#messages.get(event.messageId);
+        const key = eventKey(event);
+        if (this.#clicks.has(key)) return;
+        this.#clicks.add(key);
+        if (event.messageId !== undefined) this.#credit(event, this.#messages.get(event.messageId));
         else if (event.recipientId !== undefined) {
+          // A campaign-scoped click token names the campaign: no window; an unscoped one gets the window.
           if (event.campaignId === this.#query.campaignId) {
-            target = this.#latestFor(event.recipientId, event.at.getTime(), false);
+            this.#unlinked.push({ event: event as UnlinkedEvent['event'], windowed: false });
           } else if (event.campaignId === undefined) {
-            target = this.#latestFor(event.recipientId, event.at.getTime(), true);
+            this.#unlinked.push({ event: event as UnlinkedEvent['event'], windowed: true });
           }
         }
-        if (target) target.clicked = true;
         return;
       }
       case 'opt_out':
-      case 'block': {
-        const target =
-          event.messageId !== undefined
-            ? this.#messages.get(event.messageId)
-            : this.#latestFor(event.recipientId, event.at.getTime(), true);
-        if (!target) return;
-        if (event.kind === 'opt_out') target.optedOut = true;
-        else target.blocked = true;
+      case 'block':
+        if (event.kind === 'opt_out' && event.source === ERROR_131050_SOURCE) return;
+        if (event.messageId !== undefined) this.#credit(event, this.#messages.get(event.messageId));
+        else this.#unlinked.push({ event, windowed: true });
         return;
-      }
       case 'conversion': {
-        let target: FoldedMessage | undefined;
-        if (event.messageId !== undefined) target = this.#messages.get(event.messageId);
+        const key = eventKey(event);
+        if (this.#conversions.has(key)) return;
+        this.#conversions.add(key);
+        if (event.messageId !== undefined) this.#credit(event, this.#messages.get(event.messageId));
         else if (
           event.recipientId !== undefined &&
           (event.campaignId === undefined || event.campaignId === this.#query.campaignId)
         ) {
-          target = this.#latestFor(event.recipientId, event.at.getTime(), true);
+          this.#unlinked.push({ event: event as UnlinkedEvent['event'], windowed: true });
         }
-        if (!target) return;
-        const key = eventKey(event);
-        if (this.#conversions.has(key)) return;
-        this.#conversions.add(key);
-        target.converted = true;
-        if (event.value !== undefined) target.revenueMicros += Math.round(event.value * MICROS);
         return;
       }
+      default:
+        return;
+    }
+  }
+
+  /** Credits an engagement event to the message it is attributed to (nothing when there is none). */
+  #credit(event: StoredEvent, target: FoldedMessage | undefined): void {
+    if (!target) return;
+    switch (event.kind) {
+      case 'click':
+        target.proved = true;
+        target.clicks++;
+        return;
+      case 'inbound':
+        if (isOptOutInbound(event, this.#optOut)) {
+          target.optOutSeen = true;
+          target.proved = true;
+        } else if (event.messageType !== 'system') {
+          target.replied = true;
+          target.proved = true;
+        }
+        return;
+      case 'opt_out':
+        target.optOutSeen = true;
+        if (event.source !== undefined && USER_ACTION_OPT_OUT_SOURCES.has(event.source)) target.proved = true;
+        return;
+      case 'block':
+        target.blocked = true;
+        return;
+      case 'conversion':
+        target.convertedSeen = true;
+        if (event.value !== undefined) target.revenueMicros += Math.round(event.value * MICROS);
+        return;
       default:
         return;
     }
@@ -266,7 +330,6 @@ export class CampaignFactsBuilder {
       if (minError !== null && (message.errorCode === undefined || minError < message.errorCode)) {
         message.errorCode = minError;
       }
-      if (summary.optOutError === 1) message.optedOut = true;
     }
     if (summary.billableSeen === 1) {
       message.billableSeen = true;
@@ -296,7 +359,6 @@ export class CampaignFactsBuilder {
           if (message.errorCode === undefined || event.errorCode < message.errorCode) {
             message.errorCode = event.errorCode;
           }
-          if (event.errorCode === OPTED_OUT_ERROR) message.optedOut = true;
         }
         return;
       default:
@@ -311,28 +373,37 @@ export class CampaignFactsBuilder {
     }
   }
 
-  #addInbound(event: InboundEvent): void {
-    const target =
-      event.contextMessageId !== undefined
-        ? this.#messages.get(event.contextMessageId)
-        : this.#latestFor(event.recipientId, event.at.getTime(), true);
-    if (!target) return;
-    if (isOptOutInbound(event, this.#optOut)) target.optedOut = true;
-    else if (event.messageType !== 'system') target.replied = true;
-  }
-
-  /** Finishes the fold: the campaign's messages (in order of sending) and refused sends. */
+  /**
+   * Finishes the fold: the campaign's messages (in order of sending) and refused sends. First each
+   * message's state from its statuses and the actions that name it; then the events that name only their
+   * recipient go to the latest message not failed (a user's action proves delivery and read, so it never
+   * moves a message out of `failed`); then the counts that need a delivered message.
+   */
   build(): CampaignFacts {
     if (!this.#sealed) this.#seal();
     const q = this.#query;
     const messages = [...this.#messages.values()];
     for (const m of messages) {
-      m.delivered = m.rank >= Rank.Delivered;
-      m.read = m.rank >= Rank.Read;
+      m.delivered = m.rank >= Rank.Delivered || m.proved;
       m.failed = m.failedSeen && !m.delivered;
+    }
+    for (const { event, windowed } of this.#unlinked) {
+      this.#credit(event, this.#latestFor(event.recipientId, event.at.getTime(), windowed));
+    }
+    for (const m of messages) {
+      m.delivered = m.rank >= Rank.Delivered || m.proved;
+      m.read = m.rank >= Rank.Read || m.proved;
+      m.pending = !m.delivered && !m.failed;
+      m.alreadyOptedOut = m.failed && m.errorCode === ALREADY_OPTED_OUT_ERROR;
+      m.limitedByMeta = m.failed && m.errorCode === LIMITED_BY_META_ERROR;
+      m.clicked = m.clicks > 0;
+      // Every rate over delivered counts only delivered messages (an app-recorded opt-out or a
+      // conversion proves nothing about delivery).
+      m.optedOut = m.optOutSeen && m.delivered;
+      m.converted = m.convertedSeen && m.delivered;
+      m.revenue = m.converted ? m.revenueMicros / MICROS : 0;
       m.billable = m.billableSeen && !m.failed;
       if (!m.billable) m.pricingCategory = undefined;
-      m.revenue = m.revenueMicros / MICROS;
     }
     if (q.blockInferenceAfterMs !== undefined) this.#inferBlocks(messages, q.blockInferenceAfterMs, q.nowMs);
     sortBySendTime(messages);
@@ -341,8 +412,8 @@ export class CampaignFactsBuilder {
 
   #inferBlocks(messages: FoldedMessage[], afterMs: number, nowMs: number): void {
     for (const m of messages) {
-      if (m.rank !== Rank.Sent || m.failedSeen || nowMs - m.sentAtMs < afterMs) continue;
-      const key = normalizeRecipientId(m.recipientId);
+      if (!m.pending || nowMs - m.sentAtMs < afterMs) continue;
+      const key = this.#recipientKey(m.recipientId);
       const prior = this.#priorDeliveries.get(key);
       let deliveredBefore = prior !== undefined && prior < m.sentAtMs;
       if (!deliveredBefore) {

@@ -16,6 +16,9 @@ export function metricsFrom(c: {
   clicked: number;
   replied: number;
   optedOut: number;
+  clicks?: number;
+  alreadyOptedOut?: number;
+  limitedByMeta?: number;
   converted?: number;
   revenue?: number;
   cost?: number | null;
@@ -31,9 +34,13 @@ export function metricsFrom(c: {
     delivered: c.delivered,
     read: c.read,
     failed: c.failed,
+    pending: c.sent - c.delivered - c.failed,
     clicked: c.clicked,
+    clicks: c.clicks ?? c.clicked,
     replied: c.replied,
     optedOut: c.optedOut,
+    alreadyOptedOut: c.alreadyOptedOut ?? 0,
+    limitedByMeta: c.limitedByMeta ?? 0,
     blocked: 0,
     converted,
     deliveryRate: rate(c.delivered, c.sent),
@@ -41,7 +48,7 @@ export function metricsFrom(c: {
     clickThroughRate: rate(c.clicked, c.delivered),
     replyRate: rate(c.replied, c.delivered),
     optOutRate: rate(c.optedOut, c.delivered),
-    blockRate: rate(0, c.delivered),
+    blockRate: rate(0, c.sent),
     failureRate: rate(c.failed, c.sent),
     conversionRate: rate(converted, c.delivered),
     revenue,
