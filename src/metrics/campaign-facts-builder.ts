@@ -52,6 +52,7 @@ class FoldedMessage implements MessageFacts {
   clicks = 0;
   replied = false;
   optedOut = false;
+  optedOutAt?: Date;
   blocked = false;
   converted = false;
   revenue = 0;
@@ -62,6 +63,8 @@ class FoldedMessage implements MessageFacts {
   /** A user's action on the message was attributed to it: proof it was delivered and read. */
   proved = false;
   optOutSeen = false;
+  /** When the earliest new opt-out signal credited to it came (epoch ms). */
+  optOutAtMs = Number.POSITIVE_INFINITY;
   convertedSeen = false;
   billableSeen = false;
   categoryRank = -1;
@@ -89,6 +92,13 @@ function priceMessage(message: FoldedMessage, pricingRank: 0 | 1, category: stri
     message.pricingCategory = category;
     message.categoryRank = pricingRank;
   }
+}
+
+/** Records a new opt-out signal credited to `message`, keeping the earliest time (order-free). */
+function noteOptOut(message: FoldedMessage, at: Date): void {
+  message.optOutSeen = true;
+  const ms = at.getTime();
+  if (ms < message.optOutAtMs) message.optOutAtMs = ms;
 }
 
 function bySendTime(a: FoldedMessage, b: FoldedMessage): number {
@@ -290,7 +300,7 @@ export class CampaignFactsBuilder {
         return;
       case 'inbound':
         if (isOptOutInbound(event, this.#optOut)) {
-          target.optOutSeen = true;
+          noteOptOut(target, event.at);
           target.proved = true;
         } else if (event.messageType !== 'system') {
           target.replied = true;
@@ -298,7 +308,7 @@ export class CampaignFactsBuilder {
         }
         return;
       case 'opt_out':
-        target.optOutSeen = true;
+        noteOptOut(target, event.at);
         if (event.source !== undefined && USER_ACTION_OPT_OUT_SOURCES.has(event.source)) target.proved = true;
         return;
       case 'block':
@@ -400,6 +410,7 @@ export class CampaignFactsBuilder {
       // Every rate over delivered counts only delivered messages (an app-recorded opt-out or a
       // conversion proves nothing about delivery).
       m.optedOut = m.optOutSeen && m.delivered;
+      if (m.optedOut) m.optedOutAt = new Date(m.optOutAtMs);
       m.converted = m.convertedSeen && m.delivered;
       m.revenue = m.converted ? m.revenueMicros / MICROS : 0;
       m.billable = m.billableSeen && !m.failed;

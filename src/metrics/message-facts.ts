@@ -40,6 +40,8 @@ export interface MessageFacts {
   replied: boolean;
   /** Delivered, and at least one new opt-out signal is attributed to it (131050 is not one). */
   optedOut: boolean;
+  /** When `optedOut`: the time of the earliest new opt-out signal credited to it (what the report charts). */
+  optedOutAt?: Date;
   /** At least one block (or, if enabled, an inferred block) is attributed to it. */
   blocked: boolean;
   /** Delivered, and at least one conversion is attributed to it. */

@@ -8,6 +8,7 @@ import type { StoredEvent } from '../../src/metrics/stored-event.js';
 import { MemoryEventStore } from '../../src/metrics/stores/memory.js';
 import { PostgresEventStore } from '../../src/metrics/stores/postgres.js';
 import { SqliteEventStore } from '../../src/metrics/stores/sqlite.js';
+import { optOutsOverTime } from '../../src/report/opt-outs-over-time.js';
 import { mulberry32 } from './generate-campaign.js';
 import { brokenInvariants } from './metric-invariants.js';
 import { naiveCampaignMetrics } from './naive-metrics.js';
@@ -49,6 +50,18 @@ async function appendInBatches(
     await store.append(events.slice(i, i + size));
     i += size;
   }
+}
+
+/** The report's opt-outs chart must plot exactly the `optedOut` messages (same attribution). */
+async function chartProblems(
+  store: EventStore,
+  query: MetricsQuery,
+  metrics: CampaignMetrics,
+): Promise<string[]> {
+  const charted = (await optOutsOverTime(store, query)).reduce((sum, b) => sum + b.count, 0);
+  return charted === metrics.optedOut
+    ? []
+    : [`opt-outs chart adds up to ${charted}, optedOut is ${metrics.optedOut}`];
 }
 
 /** What is wrong with `actual` for case `c` (empty when nothing is). */
@@ -96,8 +109,10 @@ async function memoryProblems(c: RandomCase): Promise<string[]> {
   const store = new MemoryEventStore();
   await appendInBatches(store, c.events, mulberry32(c.index + 1));
   const query = c.query as MetricsQuery;
+  const metrics = await computeCampaignMetrics(store, query);
   return [
-    ...problems(c, await computeCampaignMetrics(store, query)),
+    ...problems(c, metrics),
+    ...(await chartProblems(store, query, metrics)),
     ...problems(c, await computeCampaignMetrics(scanOnly(store), query)).map((p) => `scan path: ${p}`),
     ...(await factProblems(store, query)),
   ];
@@ -176,7 +191,9 @@ async function checkSharedStore(store: EventStore, seed: number, count: number):
     i += size;
   }
   for (const c of cases) {
-    const found = problems(c, await computeCampaignMetrics(store, c.query as MetricsQuery));
+    const query = c.query as MetricsQuery;
+    const metrics = await computeCampaignMetrics(store, query);
+    const found = [...problems(c, metrics), ...(await chartProblems(store, query, metrics))];
     if (found.length > 0) expect.fail(report(c, found));
   }
 }
