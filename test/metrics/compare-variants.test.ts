@@ -69,6 +69,16 @@ describe('compareVariants', () => {
     expect([r.a.rate, r.b.rate]).toEqual([0.1, 0.2]);
   });
 
+  it('puts blockRate over sent, as the metrics do (inferred blocks are undelivered)', () => {
+    const r = compareVariants(
+      metrics({ sent: 100, delivered: 10, blocked: 20 }),
+      metrics({ sent: 50, delivered: 10, blocked: 20 }),
+      'blockRate',
+    );
+    expect(r.a).toEqual({ successes: 20, trials: 100, rate: 0.2 });
+    expect(r.b.rate).toBe(0.4);
+  });
+
   it('is not significant and warns below the minimum sample', () => {
     const r = compareVariants(
       metrics({ delivered: 20, read: 2 }),
