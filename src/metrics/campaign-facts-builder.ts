@@ -400,6 +400,8 @@ export class CampaignFactsBuilder {
     for (const { event, windowed } of this.#unlinked) {
       this.#credit(event, this.#latestFor(event.recipientId, event.at.getTime(), windowed));
     }
+    // Credited once: a second build() must not count these clicks and conversions again.
+    this.#unlinked.length = 0;
     for (const m of messages) {
       m.delivered = m.rank >= Rank.Delivered || m.proved;
       m.read = m.rank >= Rank.Read || m.proved;

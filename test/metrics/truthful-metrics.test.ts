@@ -4,6 +4,7 @@
  * and two answers for the same 131050 fact.
  */
 import { describe, expect, it } from 'vitest';
+import { CampaignFactsBuilder } from '../../src/metrics/campaign-facts-builder.js';
 import { computeCampaignMetrics } from '../../src/metrics/compute-campaign-metrics.js';
 import type { StoredEvent } from '../../src/metrics/stored-event.js';
 import { MemoryEventStore } from '../../src/metrics/stores/memory.js';
@@ -127,5 +128,17 @@ describe('invariants on the issue examples', () => {
       { kind: 'conversion', at: at(6), messageId: 'm1', value: 5 },
     ]);
     expect(m).toMatchObject({ delivered: 1, pending: 1, optedOut: 0, converted: 1, revenue: 5 });
+  });
+});
+
+describe('CampaignFactsBuilder', () => {
+  it('gives the same facts when build() is called twice (recipient-only clicks are credited once)', () => {
+    const builder = new CampaignFactsBuilder({ campaignId: 'c' });
+    builder.addSend(send('m1', '1') as Extract<StoredEvent, { kind: 'outbound' }>);
+    builder.addEvent({ kind: 'click', at: at(5), recipientId: '1', campaignId: 'c' });
+    builder.addEvent({ kind: 'conversion', at: at(6), recipientId: '1', value: 2.5 });
+    const first = structuredClone(builder.build());
+    expect(first.messages[0]).toMatchObject({ clicks: 1, delivered: true, converted: true, revenue: 2.5 });
+    expect(builder.build()).toEqual(first);
   });
 });
