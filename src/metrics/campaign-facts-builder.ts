@@ -23,7 +23,9 @@ const ERROR_131050_SOURCE = 'error_131050';
 
 /** An event that names no message, attributed once every message's state is known (see `build`). */
 interface UnlinkedEvent {
-  readonly event: StoredEvent & { recipientId: string };
+  readonly event: StoredEvent;
+  /** The recipient's matching key (see `#recipientKey`). */
+  readonly key: string;
   /** Whether the attribution window applies (a campaign-scoped click token has none). */
   readonly windowed: boolean;
 }
@@ -216,8 +218,8 @@ export class CampaignFactsBuilder {
    * The campaign's latest message to the recipient sent at or before `atMs` that has not failed, if it
    * was sent within the attribution window (when `windowed`). Runs in `build`, once failures are known.
    */
-  #latestFor(recipientId: string, atMs: number, windowed: boolean): FoldedMessage | undefined {
-    const entry = this.#byRecipient.get(this.#recipientKey(recipientId));
+  #latestFor(key: string, atMs: number, windowed: boolean): FoldedMessage | undefined {
+    const entry = this.#byRecipient.get(key);
     if (entry === undefined) return undefined;
     let found: FoldedMessage | undefined;
     if (Array.isArray(entry)) {
@@ -236,6 +238,25 @@ export class CampaignFactsBuilder {
   }
 
   /**
+   * Keeps an event that names only its recipient for `build`, when the campaign sent that recipient
+   * anything and (for counted kinds, given `seen`) it is not a repeat.
+   */
+  #keepUnlinked(event: StoredEvent, recipientId: string, windowed: boolean, seen?: Set<string>): void {
+    const key = this.#recipientKey(recipientId);
+    if (!this.#byRecipient.has(key)) return;
+    if (seen && this.#repeated(seen, event)) return;
+    this.#unlinked.push({ event, key, windowed });
+  }
+
+  /** Whether an identical event was seen before (counted events only: clicks and conversions). */
+  #repeated(seen: Set<string>, event: StoredEvent): boolean {
+    const key = eventKey(event);
+    if (seen.has(key)) return true;
+    seen.add(key);
+    return false;
+  }
+
+  /**
    * Folds one event into the facts of the message it concerns (events of other messages are ignored).
    * An event that names its message is credited now; one that names only its recipient is kept and
    * attributed in `build`, when it is known which messages failed.
@@ -249,20 +270,18 @@ export class CampaignFactsBuilder {
       case 'inbound':
         if (event.contextMessageId !== undefined)
           this.#credit(event, this.#messages.get(event.contextMessageId));
-        else this.#unlinked.push({ event, windowed: true });
+        else this.#keepUnlinked(event, event.recipientId, true);
         return;
       case 'click': {
-        const key = eventKey(event);
-        if (this.#clicks.has(key)) return;
-        this.#clicks.add(key);
-        if (event.messageId !== undefined) this.#credit(event, this.#messages.get(event.messageId));
-        else if (event.recipientId !== undefined) {
+        if (event.messageId !== undefined) {
+          const target = this.#messages.get(event.messageId);
+          if (target && !this.#repeated(this.#clicks, event)) this.#credit(event, target);
+        } else if (
+          event.recipientId !== undefined &&
+          (event.campaignId === undefined || event.campaignId === this.#query.campaignId)
+        ) {
           // A campaign-scoped click token names the campaign: no window; an unscoped one gets the window.
-          if (event.campaignId === this.#query.campaignId) {
-            this.#unlinked.push({ event: event as UnlinkedEvent['event'], windowed: false });
-          } else if (event.campaignId === undefined) {
-            this.#unlinked.push({ event: event as UnlinkedEvent['event'], windowed: true });
-          }
+          this.#keepUnlinked(event, event.recipientId, event.campaignId === undefined, this.#clicks);
         }
         return;
       }
@@ -270,18 +289,17 @@ export class CampaignFactsBuilder {
       case 'block':
         if (event.kind === 'opt_out' && event.source === ERROR_131050_SOURCE) return;
         if (event.messageId !== undefined) this.#credit(event, this.#messages.get(event.messageId));
-        else this.#unlinked.push({ event, windowed: true });
+        else this.#keepUnlinked(event, event.recipientId, true);
         return;
       case 'conversion': {
-        const key = eventKey(event);
-        if (this.#conversions.has(key)) return;
-        this.#conversions.add(key);
-        if (event.messageId !== undefined) this.#credit(event, this.#messages.get(event.messageId));
-        else if (
+        if (event.messageId !== undefined) {
+          const target = this.#messages.get(event.messageId);
+          if (target && !this.#repeated(this.#conversions, event)) this.#credit(event, target);
+        } else if (
           event.recipientId !== undefined &&
           (event.campaignId === undefined || event.campaignId === this.#query.campaignId)
         ) {
-          this.#unlinked.push({ event: event as UnlinkedEvent['event'], windowed: true });
+          this.#keepUnlinked(event, event.recipientId, true, this.#conversions);
         }
         return;
       }
@@ -397,8 +415,8 @@ export class CampaignFactsBuilder {
       m.delivered = m.rank >= Rank.Delivered || m.proved;
       m.failed = m.failedSeen && !m.delivered;
     }
-    for (const { event, windowed } of this.#unlinked) {
-      this.#credit(event, this.#latestFor(event.recipientId, event.at.getTime(), windowed));
+    for (const { event, key, windowed } of this.#unlinked) {
+      this.#credit(event, this.#latestFor(key, event.at.getTime(), windowed));
     }
     // Credited once: a second build() must not count these clicks and conversions again.
     this.#unlinked.length = 0;
