@@ -96,6 +96,21 @@ function priceMessage(message: FoldedMessage, pricingRank: 0 | 1, category: stri
   }
 }
 
+/** How many of `events` are distinct (by {@link eventKey}); keys are built only for events sharing a time. */
+function distinctCount(events: readonly StoredEvent[]): number {
+  if (events.length === 1) return 1;
+  let count = 0;
+  for (let i = 0; i < events.length; i++) {
+    const ms = events[i]!.at.getTime();
+    let repeat = false;
+    for (let j = 0; j < i && !repeat; j++) {
+      repeat = events[j]!.at.getTime() === ms && eventKey(events[j]!) === eventKey(events[i]!);
+    }
+    if (!repeat) count++;
+  }
+  return count;
+}
+
 /** Records a new opt-out signal credited to `message`, keeping the earliest time (order-free). */
 function noteOptOut(message: FoldedMessage, at: Date): void {
   message.optOutSeen = true;
@@ -130,8 +145,9 @@ export class CampaignFactsBuilder {
   readonly #rejections = new Map<string, RejectionFacts>();
   readonly #byRecipient = new Map<string, FoldedMessage | FoldedMessage[]>();
   readonly #conversions = new Set<string>();
-  readonly #clicks = new Set<string>();
   readonly #unlinked: UnlinkedEvent[] = [];
+  /** The clicks credited to each message, repeats included (counted without them in `build`). */
+  readonly #clickEvents = new Map<FoldedMessage, StoredEvent[]>();
   readonly #priorDeliveries = new Map<string, number>();
   readonly #optOut: OptOutDetectionOptions;
   #sealed = false;
@@ -237,23 +253,11 @@ export class CampaignFactsBuilder {
     return found;
   }
 
-  /**
-   * Keeps an event that names only its recipient for `build`, when the campaign sent that recipient
-   * anything and (for counted kinds, given `seen`) it is not a repeat.
-   */
-  #keepUnlinked(event: StoredEvent, recipientId: string, windowed: boolean, seen?: Set<string>): void {
+  /** Keeps an event that names only its recipient for `build`, when the campaign sent that recipient anything. */
+  #keepUnlinked(event: StoredEvent, recipientId: string, windowed: boolean): void {
     const key = this.#recipientKey(recipientId);
     if (!this.#byRecipient.has(key)) return;
-    if (seen && this.#repeated(seen, event)) return;
     this.#unlinked.push({ event, key, windowed });
-  }
-
-  /** Whether an identical event was seen before (counted events only: clicks and conversions). */
-  #repeated(seen: Set<string>, event: StoredEvent): boolean {
-    const key = eventKey(event);
-    if (seen.has(key)) return true;
-    seen.add(key);
-    return false;
   }
 
   /**
@@ -275,13 +279,13 @@ export class CampaignFactsBuilder {
       case 'click': {
         if (event.messageId !== undefined) {
           const target = this.#messages.get(event.messageId);
-          if (target && !this.#repeated(this.#clicks, event)) this.#credit(event, target);
+          if (target) this.#credit(event, target);
         } else if (
           event.recipientId !== undefined &&
           (event.campaignId === undefined || event.campaignId === this.#query.campaignId)
         ) {
           // A campaign-scoped click token names the campaign: no window; an unscoped one gets the window.
-          this.#keepUnlinked(event, event.recipientId, event.campaignId === undefined, this.#clicks);
+          this.#keepUnlinked(event, event.recipientId, event.campaignId === undefined);
         }
         return;
       }
@@ -294,12 +298,12 @@ export class CampaignFactsBuilder {
       case 'conversion': {
         if (event.messageId !== undefined) {
           const target = this.#messages.get(event.messageId);
-          if (target && !this.#repeated(this.#conversions, event)) this.#credit(event, target);
+          if (target) this.#credit(event, target);
         } else if (
           event.recipientId !== undefined &&
           (event.campaignId === undefined || event.campaignId === this.#query.campaignId)
         ) {
-          this.#keepUnlinked(event, event.recipientId, true, this.#conversions);
+          this.#keepUnlinked(event, event.recipientId, true);
         }
         return;
       }
@@ -312,10 +316,14 @@ export class CampaignFactsBuilder {
   #credit(event: StoredEvent, target: FoldedMessage | undefined): void {
     if (!target) return;
     switch (event.kind) {
-      case 'click':
+      case 'click': {
+        // Repeats are dropped in `build` (a repeat is credited to the same message, at the same time).
         target.proved = true;
-        target.clicks++;
+        const list = this.#clickEvents.get(target);
+        if (list === undefined) this.#clickEvents.set(target, [event]);
+        else list.push(event);
         return;
+      }
       case 'inbound':
         if (isOptOutInbound(event, this.#optOut)) {
           noteOptOut(target, event.at);
@@ -332,10 +340,14 @@ export class CampaignFactsBuilder {
       case 'block':
         target.blocked = true;
         return;
-      case 'conversion':
+      case 'conversion': {
+        const key = eventKey(event);
+        if (this.#conversions.has(key)) return;
+        this.#conversions.add(key);
         target.convertedSeen = true;
         if (event.value !== undefined) target.revenueMicros += Math.round(event.value * MICROS);
         return;
+      }
       default:
         return;
     }
@@ -426,6 +438,8 @@ export class CampaignFactsBuilder {
       m.pending = !m.delivered && !m.failed;
       m.alreadyOptedOut = m.failed && m.errorCode === ALREADY_OPTED_OUT_ERROR;
       m.limitedByMeta = m.failed && m.errorCode === LIMITED_BY_META_ERROR;
+      const clickEvents = this.#clickEvents.get(m);
+      m.clicks = clickEvents === undefined ? 0 : distinctCount(clickEvents);
       m.clicked = m.clicks > 0;
       // Every rate over delivered counts only delivered messages (an app-recorded opt-out or a
       // conversion proves nothing about delivery).
