@@ -1,7 +1,8 @@
 /**
  * Memory event store figures on a 250,000-message campaign (~1.2 M events with repeats and disorder):
  * ingest rate, `computeCampaignMetrics` time (push-down and generic scan path), and the floor — the same
- * computation hand-rolled as two plain loops over the stored events (sends, then everything else).
+ * computation hand-rolled as plain loops over the stored events (sends, everything else, then the events
+ * that name only their recipient).
  * Prints one JSON line per figure; `ratio` is memory / floor (goal ≤ 2).
  */
 import {
@@ -49,13 +50,19 @@ function canonical(id: string): string {
   return digits ? id : id.replace(/[^0-9]/g, '');
 }
 
-/** The floor: the campaign metrics (no groups) hand-rolled over a plain array. */
+const USER_SOURCES = new Set(['user_preferences', 'keyword', 'quick_reply']);
+
+/**
+ * The floor: the campaign metrics (no groups) hand-rolled over a plain array. Events that name their
+ * message are credited in the main loop; those that name only a recipient are kept and credited after
+ * it, to the latest message not failed (statuses and named user actions decide which failed).
+ */
 function handRolled(events: readonly StoredEvent[]) {
   const index = new Map<string, number>();
   const sentAt: number[] = [];
   const ids: string[] = [];
   const byRecipient = new Map<string, number[]>();
-  const rejected = new Set<string>();
+  const rejected = new Map<string, number | undefined>();
   for (const e of events) {
     if (e.kind === 'outbound' && e.campaignId === CAMPAIGN && !index.has(e.messageId)) {
       index.set(e.messageId, ids.length);
@@ -66,7 +73,7 @@ function handRolled(events: readonly StoredEvent[]) {
       if (list) list.push(ids.length - 1);
       else byRecipient.set(key, [ids.length - 1]);
     } else if (e.kind === 'send_failed' && e.campaignId === CAMPAIGN) {
-      rejected.add(e.idempotencyKey ?? `${e.recipientId}|${e.at.getTime()}|${e.errorCode}`);
+      rejected.set(e.idempotencyKey ?? `${e.recipientId}|${e.at.getTime()}|${e.errorCode}`, e.errorCode);
     }
   }
   for (const list of byRecipient.values())
@@ -74,21 +81,59 @@ function handRolled(events: readonly StoredEvent[]) {
   const n = ids.length;
   const rank = new Uint8Array(n);
   const failed = new Uint8Array(n);
+  const proved = new Uint8Array(n);
   const code = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
   const billable = new Uint8Array(n);
   const category: (string | undefined)[] = new Array(n);
   const categoryRank = new Int8Array(n).fill(-1);
-  const flags = new Uint8Array(n); // 1 click, 2 reply, 4 opt-out, 8 block, 16 conversion
+  const flags = new Uint8Array(n); // 2 reply, 4 opt-out, 8 block, 16 conversion
+  const clicks = new Uint32Array(n);
   const micros = new Float64Array(n);
   const conversions = new Set<string>();
+  const clickKeys = new Set<string>();
+  const unlinked: Array<{ e: StoredEvent; recipient: string; windowed: boolean }> = [];
+  const isFailed = (m: number) => failed[m] === 1 && rank[m]! < 1 && proved[m] === 0;
   const latest = (recipient: string, at: number, windowed: boolean): number => {
     const list = byRecipient.get(canonical(recipient));
     if (!list) return -1;
     for (let i = list.length - 1; i >= 0; i--) {
       const m = list[i]!;
-      if (sentAt[m]! <= at) return windowed && at - sentAt[m]! > WINDOW_MS ? -1 : m;
+      if (sentAt[m]! <= at && !isFailed(m)) return windowed && at - sentAt[m]! > WINDOW_MS ? -1 : m;
     }
     return -1;
+  };
+  const credit = (e: StoredEvent, m: number): void => {
+    if (m < 0) return;
+    switch (e.kind) {
+      case 'click':
+        clicks[m]!++;
+        proved[m] = 1;
+        return;
+      case 'inbound': {
+        const stop =
+          (e.buttonPayload !== undefined && STOP_PAYLOADS.has(e.buttonPayload.trim().toUpperCase())) ||
+          (e.text !== undefined && isOptOutText(e.text));
+        if (stop) {
+          flags[m]! |= 4;
+          proved[m] = 1;
+        } else if (e.messageType !== 'system') {
+          flags[m]! |= 2;
+          proved[m] = 1;
+        }
+        return;
+      }
+      case 'opt_out':
+        flags[m]! |= 4;
+        if (e.source !== undefined && USER_SOURCES.has(e.source)) proved[m] = 1;
+        return;
+      case 'block':
+        flags[m]! |= 8;
+        return;
+      case 'conversion':
+        flags[m]! |= 16;
+        if (e.value !== undefined) micros[m]! += Math.round(e.value * 1e6);
+        return;
+    }
   };
   for (const e of events) {
     switch (e.kind) {
@@ -98,10 +143,7 @@ function handRolled(events: readonly StoredEvent[]) {
         const s = e.status;
         if (s === 'failed') {
           failed[m] = 1;
-          if (e.errorCode !== undefined) {
-            if (e.errorCode < code[m]!) code[m] = e.errorCode;
-            if (e.errorCode === 131050) flags[m]! |= 4;
-          }
+          if (e.errorCode !== undefined && e.errorCode < code[m]!) code[m] = e.errorCode;
           break;
         }
         const r = s === 'sent' ? 0 : s === 'delivered' ? 1 : s === 'read' || s === 'played' ? 2 : -1;
@@ -121,74 +163,80 @@ function handRolled(events: readonly StoredEvent[]) {
         }
         break;
       }
-      case 'inbound': {
-        const m =
-          e.contextMessageId !== undefined
-            ? (index.get(e.contextMessageId) ?? -1)
-            : latest(e.recipientId, e.at.getTime(), true);
-        if (m < 0) break;
-        const stop =
-          (e.buttonPayload !== undefined && STOP_PAYLOADS.has(e.buttonPayload.trim().toUpperCase())) ||
-          (e.text !== undefined && isOptOutText(e.text));
-        if (stop) flags[m]! |= 4;
-        else if (e.messageType !== 'system') flags[m]! |= 2;
+      case 'inbound':
+        if (e.contextMessageId !== undefined) credit(e, index.get(e.contextMessageId) ?? -1);
+        else unlinked.push({ e, recipient: e.recipientId, windowed: true });
         break;
-      }
       case 'click': {
-        let m = -1;
-        if (e.messageId !== undefined) m = index.get(e.messageId) ?? -1;
+        const key = `${e.at.getTime()}|${e.messageId}|${e.recipientId}|${e.campaignId}|${e.url}`;
+        if (clickKeys.has(key)) break;
+        clickKeys.add(key);
+        if (e.messageId !== undefined) credit(e, index.get(e.messageId) ?? -1);
         else if (e.recipientId !== undefined && e.campaignId === CAMPAIGN)
-          m = latest(e.recipientId, e.at.getTime(), false);
+          unlinked.push({ e, recipient: e.recipientId, windowed: false });
         else if (e.recipientId !== undefined && e.campaignId === undefined)
-          m = latest(e.recipientId, e.at.getTime(), true);
-        if (m >= 0) flags[m]! |= 1;
+          unlinked.push({ e, recipient: e.recipientId, windowed: true });
         break;
       }
       case 'opt_out':
-      case 'block': {
-        const m =
-          e.messageId !== undefined
-            ? (index.get(e.messageId) ?? -1)
-            : latest(e.recipientId, e.at.getTime(), true);
-        if (m >= 0) flags[m]! |= e.kind === 'opt_out' ? 4 : 8;
+      case 'block':
+        if (e.kind === 'opt_out' && e.source === 'error_131050') break;
+        if (e.messageId !== undefined) credit(e, index.get(e.messageId) ?? -1);
+        else unlinked.push({ e, recipient: e.recipientId, windowed: true });
         break;
-      }
       case 'conversion': {
-        let m = -1;
-        if (e.messageId !== undefined) m = index.get(e.messageId) ?? -1;
-        else if (e.recipientId !== undefined && (e.campaignId === undefined || e.campaignId === CAMPAIGN)) {
-          m = latest(e.recipientId, e.at.getTime(), true);
-        }
-        if (m < 0) break;
         const key = `${e.at.getTime()}|${e.messageId}|${e.recipientId}|${e.campaignId}|${e.value}|${e.currency}`;
         if (conversions.has(key)) break;
         conversions.add(key);
-        flags[m]! |= 16;
-        if (e.value !== undefined) micros[m]! += Math.round(e.value * 1e6);
+        if (e.messageId !== undefined) credit(e, index.get(e.messageId) ?? -1);
+        else if (e.recipientId !== undefined && (e.campaignId === undefined || e.campaignId === CAMPAIGN))
+          unlinked.push({ e, recipient: e.recipientId, windowed: true });
         break;
       }
     }
   }
+  // Which messages failed is fixed before the unlinked events are credited (they never go to one).
+  const failedBefore = new Uint8Array(n);
+  for (let m = 0; m < n; m++) failedBefore[m] = isFailed(m) ? 1 : 0;
+  for (const { e, recipient, windowed } of unlinked) credit(e, latest(recipient, e.at.getTime(), windowed));
   let delivered = 0;
   let read = 0;
   let failedCount = 0;
+  let pending = 0;
+  let clicked = 0;
+  let clickCount = 0;
   let revenueMicros = 0;
+  let alreadyOptedOut = 0;
+  let limitedByMeta = 0;
+  for (const c of rejected.values()) {
+    if (c === 131050) alreadyOptedOut++;
+    else if (c === 131049) limitedByMeta++;
+  }
   const counts = [0, 0, 0, 0, 0];
   const perCategory = new Map<string, number>();
   const failures = new Map<number | null, number>();
   for (let m = 0; m < n; m++) {
-    const isDelivered = rank[m]! >= 1;
-    const isFailed = failed[m] === 1 && !isDelivered;
+    const isDelivered = rank[m]! >= 1 || proved[m] === 1;
+    const messageFailed = failedBefore[m] === 1;
     if (isDelivered) delivered++;
-    if (rank[m] === 2) read++;
-    if (isFailed) {
+    if (rank[m] === 2 || proved[m] === 1) read++;
+    if (messageFailed) {
       failedCount++;
       const c = code[m] === Number.POSITIVE_INFINITY ? null : code[m]!;
       failures.set(c, (failures.get(c) ?? 0) + 1);
+      if (c === 131050) alreadyOptedOut++;
+      else if (c === 131049) limitedByMeta++;
+    } else if (!isDelivered) pending++;
+    if (clicks[m]! > 0) clicked++;
+    clickCount += clicks[m]!;
+    if (flags[m]! & 2) counts[1]!++;
+    if (flags[m]! & 4 && isDelivered) counts[2]!++;
+    if (flags[m]! & 8) counts[3]!++;
+    if (flags[m]! & 16 && isDelivered) {
+      counts[4]!++;
+      revenueMicros += micros[m]!;
     }
-    for (let bit = 0; bit < 5; bit++) if (flags[m]! & (1 << bit)) counts[bit]!++;
-    revenueMicros += micros[m]!;
-    if (billable[m] && !isFailed) {
+    if (billable[m] && !messageFailed) {
       const cat = category[m] ?? '';
       perCategory.set(cat, (perCategory.get(cat) ?? 0) + 1);
     }
@@ -201,9 +249,13 @@ function handRolled(events: readonly StoredEvent[]) {
     delivered,
     read,
     failed: failedCount,
-    clicked: counts[0],
+    pending,
+    clicked,
+    clicks: clickCount,
     replied: counts[1],
     optedOut: counts[2],
+    alreadyOptedOut,
+    limitedByMeta,
     blocked: counts[3],
     converted: counts[4],
     revenue: revenueMicros / 1e6,
@@ -259,9 +311,13 @@ const same =
   m.delivered === f.delivered &&
   m.read === f.read &&
   m.failed === f.failed &&
+  m.pending === f.pending &&
   m.clicked === f.clicked &&
+  m.clicks === f.clicks &&
   m.replied === f.replied &&
   m.optedOut === f.optedOut &&
+  m.alreadyOptedOut === f.alreadyOptedOut &&
+  m.limitedByMeta === f.limitedByMeta &&
   m.blocked === f.blocked &&
   m.converted === f.converted &&
   m.revenue === f.revenue &&

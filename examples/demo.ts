@@ -192,6 +192,12 @@ const comparison = compareVariants(a.metrics, b.metrics, 'replyRate');
 
 console.log(`\nCampaign ${CAMPAIGN}\n`);
 console.log(metricsTable(metrics, 'variant', COMPACT_COLUMNS));
+console.log(
+  `Of ${metrics.sent} sent: ${metrics.delivered} delivered, ${metrics.failed} failed, ${metrics.pending} pending (no delivery or failure reported yet); ${metrics.rejected} more rejected by the API.`,
+);
+console.log(
+  `Already opted out (131050, not new opt-outs): ${metrics.alreadyOptedOut}; limited by Meta (131049): ${metrics.limitedByMeta}; new opt-outs: ${metrics.optedOut}.`,
+);
 const formatP = (p: number | null) => (p === null ? '—' : p < 0.0001 ? '< 0.0001' : `= ${p.toFixed(4)}`);
 const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(2)}%`);
 const verdict = comparison.significant
@@ -223,7 +229,7 @@ await writeFile(
     campaignId: CAMPAIGN,
     metrics,
     comparison: { variantA: a.key, variantB: b.key, result: comparison },
-    optOutsOverTime: await optOutsOverTime(store, CAMPAIGN),
+    optOutsOverTime: await optOutsOverTime(store, { campaignId: CAMPAIGN }),
     generatedAt: new Date(),
   }),
 );

@@ -20,6 +20,11 @@ export const METRIC_COLUMNS: ReadonlyArray<{ key: keyof CampaignMetrics; header:
   { key: 'failureRate', header: 'failure_rate', rate: true },
   { key: 'cost', header: 'cost', rate: false },
   { key: 'revenue', header: 'revenue', rate: false },
+  // Where the rest of the sends went (sent = delivered + failed + pending), and the total clicks.
+  { key: 'pending', header: 'pending', rate: false },
+  { key: 'alreadyOptedOut', header: 'already_opted_out', rate: false },
+  { key: 'limitedByMeta', header: 'limited_by_meta', rate: false },
+  { key: 'clicks', header: 'clicks', rate: false },
 ];
 
 /** The rows of a report: the whole campaign, then each group (variant, segment or day). */

@@ -6,16 +6,29 @@ import type { CampaignFacts, MessageFacts, RejectionFacts } from './message-fact
 import { type ResolvedMetricsQuery, resolveMetricsQuery } from './metrics-query.js';
 import { normalizeRecipientId } from './recipient-id.js';
 import type { StatusSummary } from './status-summary.js';
-import type {
-  InboundEvent,
-  OutboundEvent,
-  SendFailedEvent,
-  StatusEvent,
-  StoredEvent,
-} from './stored-event.js';
+import type { OutboundEvent, SendFailedEvent, StatusEvent, StoredEvent } from './stored-event.js';
 
-const OPTED_OUT_ERROR = 131050;
+const ALREADY_OPTED_OUT_ERROR = 131050;
+const LIMITED_BY_META_ERROR = 131049;
 const MICROS = 1_000_000;
+
+/** `opt_out` sources that record the user acting on the message (so they prove it was delivered and read). */
+const USER_ACTION_OPT_OUT_SOURCES: ReadonlySet<string> = new Set([
+  'user_preferences',
+  'keyword',
+  'quick_reply',
+]);
+/** The suppression list's record of a 131050 failure: not a new opt-out, and counted from the failure itself. */
+const ERROR_131050_SOURCE = 'error_131050';
+
+/** An event that names no message, attributed once every message's state is known (see `build`). */
+interface UnlinkedEvent {
+  readonly event: StoredEvent;
+  /** The recipient's matching key (see `#recipientKey`). */
+  readonly key: string;
+  /** Whether the attribution window applies (a campaign-scoped click token has none). */
+  readonly windowed: boolean;
+}
 
 /** How far a message got: sent < delivered < read. */
 type Rank = 0 | 1 | 2;
@@ -31,12 +44,17 @@ class FoldedMessage implements MessageFacts {
   delivered = false;
   read = false;
   failed = false;
+  pending = false;
   errorCode?: number;
+  alreadyOptedOut = false;
+  limitedByMeta = false;
   billable = false;
   pricingCategory?: string;
   clicked = false;
+  clicks = 0;
   replied = false;
   optedOut = false;
+  optedOutAt?: Date;
   blocked = false;
   converted = false;
   revenue = 0;
@@ -44,6 +62,12 @@ class FoldedMessage implements MessageFacts {
   readonly sentAtMs: number;
   rank: Rank = Rank.Sent;
   failedSeen = false;
+  /** A user's action on the message was attributed to it: proof it was delivered and read. */
+  proved = false;
+  optOutSeen = false;
+  /** When the earliest new opt-out signal credited to it came (epoch ms). */
+  optOutAtMs = Number.POSITIVE_INFINITY;
+  convertedSeen = false;
   billableSeen = false;
   categoryRank = -1;
   revenueMicros = 0;
@@ -70,6 +94,28 @@ function priceMessage(message: FoldedMessage, pricingRank: 0 | 1, category: stri
     message.pricingCategory = category;
     message.categoryRank = pricingRank;
   }
+}
+
+/** How many of `events` are distinct (by {@link eventKey}); keys are built only for events sharing a time. */
+function distinctCount(events: readonly StoredEvent[]): number {
+  if (events.length === 1) return 1;
+  let count = 0;
+  for (let i = 0; i < events.length; i++) {
+    const ms = events[i]!.at.getTime();
+    let repeat = false;
+    for (let j = 0; j < i && !repeat; j++) {
+      repeat = events[j]!.at.getTime() === ms && eventKey(events[j]!) === eventKey(events[i]!);
+    }
+    if (!repeat) count++;
+  }
+  return count;
+}
+
+/** Records a new opt-out signal credited to `message`, keeping the earliest time (order-free). */
+function noteOptOut(message: FoldedMessage, at: Date): void {
+  message.optOutSeen = true;
+  const ms = at.getTime();
+  if (ms < message.optOutAtMs) message.optOutAtMs = ms;
 }
 
 function bySendTime(a: FoldedMessage, b: FoldedMessage): number {
@@ -99,6 +145,9 @@ export class CampaignFactsBuilder {
   readonly #rejections = new Map<string, RejectionFacts>();
   readonly #byRecipient = new Map<string, FoldedMessage | FoldedMessage[]>();
   readonly #conversions = new Set<string>();
+  readonly #unlinked: UnlinkedEvent[] = [];
+  /** The clicks credited to each message, repeats included (counted without them in `build`). */
+  readonly #clickEvents = new Map<FoldedMessage, StoredEvent[]>();
   readonly #priorDeliveries = new Map<string, number>();
   readonly #optOut: OptOutDetectionOptions;
   #sealed = false;
@@ -155,16 +204,24 @@ export class CampaignFactsBuilder {
    * block inference only.
    */
   addPriorDelivery(recipientId: string, sentAt: Date): void {
-    const key = normalizeRecipientId(recipientId);
+    const key = this.#recipientKey(recipientId);
     const ms = sentAt.getTime();
     const known = this.#priorDeliveries.get(key);
     if (known === undefined || ms < known) this.#priorDeliveries.set(key, ms);
   }
 
+  /**
+   * The key under which recipients are matched: every comparison of recipient ids in the fold goes
+   * through here (the SQL stores match on the same normalisation, stored as `recipient_key`).
+   */
+  #recipientKey(recipientId: string): string {
+    return normalizeRecipientId(recipientId);
+  }
+
   #seal(): void {
     this.#sealed = true;
     for (const message of this.#messages.values()) {
-      const key = normalizeRecipientId(message.recipientId);
+      const key = this.#recipientKey(message.recipientId);
       const known = this.#byRecipient.get(key);
       if (known === undefined) this.#byRecipient.set(key, message);
       else if (Array.isArray(known)) known.push(message);
@@ -173,27 +230,41 @@ export class CampaignFactsBuilder {
     for (const list of this.#byRecipient.values()) if (Array.isArray(list)) sortBySendTime(list);
   }
 
-  /** The campaign's latest message to the recipient sent at or before `atMs` (within the window if `windowed`). */
-  #latestFor(recipientId: string, atMs: number, windowed: boolean): FoldedMessage | undefined {
-    const entry = this.#byRecipient.get(normalizeRecipientId(recipientId));
+  /**
+   * The campaign's latest message to the recipient sent at or before `atMs` that has not failed, if it
+   * was sent within the attribution window (when `windowed`). Runs in `build`, once failures are known.
+   */
+  #latestFor(key: string, atMs: number, windowed: boolean): FoldedMessage | undefined {
+    const entry = this.#byRecipient.get(key);
     if (entry === undefined) return undefined;
     let found: FoldedMessage | undefined;
     if (Array.isArray(entry)) {
       for (let i = entry.length - 1; i >= 0; i--) {
         const message = entry[i]!;
-        if (message.sentAtMs <= atMs) {
+        if (message.sentAtMs <= atMs && !message.failed) {
           found = message;
           break;
         }
       }
-    } else if (entry.sentAtMs <= atMs) {
+    } else if (entry.sentAtMs <= atMs && !entry.failed) {
       found = entry;
     }
     if (found && windowed && atMs - found.sentAtMs > this.#query.attributionWindowMs) return undefined;
     return found;
   }
 
-  /** Folds one event into the facts of the message it concerns (events of other messages are ignored). */
+  /** Keeps an event that names only its recipient for `build`, when the campaign sent that recipient anything. */
+  #keepUnlinked(event: StoredEvent, recipientId: string, windowed: boolean): void {
+    const key = this.#recipientKey(recipientId);
+    if (!this.#byRecipient.has(key)) return;
+    this.#unlinked.push({ event, key, windowed });
+  }
+
+  /**
+   * Folds one event into the facts of the message it concerns (events of other messages are ignored).
+   * An event that names its message is credited now; one that names only its recipient is kept and
+   * attributed in `build`, when it is known which messages failed.
+   */
   addEvent(event: StoredEvent): void {
     if (!this.#sealed) this.#seal();
     switch (event.kind) {
@@ -201,46 +272,79 @@ export class CampaignFactsBuilder {
         this.#addStatus(event);
         return;
       case 'inbound':
-        this.#addInbound(event);
+        if (event.contextMessageId !== undefined)
+          this.#credit(event, this.#messages.get(event.contextMessageId));
+        else this.#keepUnlinked(event, event.recipientId, true);
         return;
       case 'click': {
-        let target: FoldedMessage | undefined;
-        if (event.messageId !== undefined) target = this.#messages.get(event.messageId);
-        else if (event.recipientId !== undefined) {
-          if (event.campaignId === this.#query.campaignId) {
-            target = this.#latestFor(event.recipientId, event.at.getTime(), false);
-          } else if (event.campaignId === undefined) {
-            target = this.#latestFor(event.recipientId, event.at.getTime(), true);
-          }
-        }
-        if (target) target.clicked = true;
-        return;
-      }
-      case 'opt_out':
-      case 'block': {
-        const target =
-          event.messageId !== undefined
-            ? this.#messages.get(event.messageId)
-            : this.#latestFor(event.recipientId, event.at.getTime(), true);
-        if (!target) return;
-        if (event.kind === 'opt_out') target.optedOut = true;
-        else target.blocked = true;
-        return;
-      }
-      case 'conversion': {
-        let target: FoldedMessage | undefined;
-        if (event.messageId !== undefined) target = this.#messages.get(event.messageId);
-        else if (
+        if (event.messageId !== undefined) {
+          const target = this.#messages.get(event.messageId);
+          if (target) this.#credit(event, target);
+        } else if (
           event.recipientId !== undefined &&
           (event.campaignId === undefined || event.campaignId === this.#query.campaignId)
         ) {
-          target = this.#latestFor(event.recipientId, event.at.getTime(), true);
+          // A campaign-scoped click token names the campaign: no window; an unscoped one gets the window.
+          this.#keepUnlinked(event, event.recipientId, event.campaignId === undefined);
         }
-        if (!target) return;
+        return;
+      }
+      case 'opt_out':
+      case 'block':
+        if (event.kind === 'opt_out' && event.source === ERROR_131050_SOURCE) return;
+        if (event.messageId !== undefined) this.#credit(event, this.#messages.get(event.messageId));
+        else this.#keepUnlinked(event, event.recipientId, true);
+        return;
+      case 'conversion': {
+        if (event.messageId !== undefined) {
+          const target = this.#messages.get(event.messageId);
+          if (target) this.#credit(event, target);
+        } else if (
+          event.recipientId !== undefined &&
+          (event.campaignId === undefined || event.campaignId === this.#query.campaignId)
+        ) {
+          this.#keepUnlinked(event, event.recipientId, true);
+        }
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  /** Credits an engagement event to the message it is attributed to (nothing when there is none). */
+  #credit(event: StoredEvent, target: FoldedMessage | undefined): void {
+    if (!target) return;
+    switch (event.kind) {
+      case 'click': {
+        // Repeats are dropped in `build` (a repeat is credited to the same message, at the same time).
+        target.proved = true;
+        const list = this.#clickEvents.get(target);
+        if (list === undefined) this.#clickEvents.set(target, [event]);
+        else list.push(event);
+        return;
+      }
+      case 'inbound':
+        if (isOptOutInbound(event, this.#optOut)) {
+          noteOptOut(target, event.at);
+          target.proved = true;
+        } else if (event.messageType !== 'system') {
+          target.replied = true;
+          target.proved = true;
+        }
+        return;
+      case 'opt_out':
+        noteOptOut(target, event.at);
+        if (event.source !== undefined && USER_ACTION_OPT_OUT_SOURCES.has(event.source)) target.proved = true;
+        return;
+      case 'block':
+        target.blocked = true;
+        return;
+      case 'conversion': {
         const key = eventKey(event);
         if (this.#conversions.has(key)) return;
         this.#conversions.add(key);
-        target.converted = true;
+        target.convertedSeen = true;
         if (event.value !== undefined) target.revenueMicros += Math.round(event.value * MICROS);
         return;
       }
@@ -266,7 +370,6 @@ export class CampaignFactsBuilder {
       if (minError !== null && (message.errorCode === undefined || minError < message.errorCode)) {
         message.errorCode = minError;
       }
-      if (summary.optOutError === 1) message.optedOut = true;
     }
     if (summary.billableSeen === 1) {
       message.billableSeen = true;
@@ -296,7 +399,6 @@ export class CampaignFactsBuilder {
           if (message.errorCode === undefined || event.errorCode < message.errorCode) {
             message.errorCode = event.errorCode;
           }
-          if (event.errorCode === OPTED_OUT_ERROR) message.optedOut = true;
         }
         return;
       default:
@@ -311,28 +413,42 @@ export class CampaignFactsBuilder {
     }
   }
 
-  #addInbound(event: InboundEvent): void {
-    const target =
-      event.contextMessageId !== undefined
-        ? this.#messages.get(event.contextMessageId)
-        : this.#latestFor(event.recipientId, event.at.getTime(), true);
-    if (!target) return;
-    if (isOptOutInbound(event, this.#optOut)) target.optedOut = true;
-    else if (event.messageType !== 'system') target.replied = true;
-  }
-
-  /** Finishes the fold: the campaign's messages (in order of sending) and refused sends. */
+  /**
+   * Finishes the fold: the campaign's messages (in order of sending) and refused sends. First each
+   * message's state from its statuses and the actions that name it; then the events that name only their
+   * recipient go to the latest message not failed (a user's action proves delivery and read, so it never
+   * moves a message out of `failed`); then the counts that need a delivered message.
+   */
   build(): CampaignFacts {
     if (!this.#sealed) this.#seal();
     const q = this.#query;
     const messages = [...this.#messages.values()];
     for (const m of messages) {
-      m.delivered = m.rank >= Rank.Delivered;
-      m.read = m.rank >= Rank.Read;
+      m.delivered = m.rank >= Rank.Delivered || m.proved;
       m.failed = m.failedSeen && !m.delivered;
+    }
+    for (const { event, key, windowed } of this.#unlinked) {
+      this.#credit(event, this.#latestFor(key, event.at.getTime(), windowed));
+    }
+    // Credited once: a second build() must not count these clicks and conversions again.
+    this.#unlinked.length = 0;
+    for (const m of messages) {
+      m.delivered = m.rank >= Rank.Delivered || m.proved;
+      m.read = m.rank >= Rank.Read || m.proved;
+      m.pending = !m.delivered && !m.failed;
+      m.alreadyOptedOut = m.failed && m.errorCode === ALREADY_OPTED_OUT_ERROR;
+      m.limitedByMeta = m.failed && m.errorCode === LIMITED_BY_META_ERROR;
+      const clickEvents = this.#clickEvents.get(m);
+      m.clicks = clickEvents === undefined ? 0 : distinctCount(clickEvents);
+      m.clicked = m.clicks > 0;
+      // Every rate over delivered counts only delivered messages (an app-recorded opt-out or a
+      // conversion proves nothing about delivery).
+      m.optedOut = m.optOutSeen && m.delivered;
+      if (m.optedOut) m.optedOutAt = new Date(m.optOutAtMs);
+      m.converted = m.convertedSeen && m.delivered;
+      m.revenue = m.converted ? m.revenueMicros / MICROS : 0;
       m.billable = m.billableSeen && !m.failed;
       if (!m.billable) m.pricingCategory = undefined;
-      m.revenue = m.revenueMicros / MICROS;
     }
     if (q.blockInferenceAfterMs !== undefined) this.#inferBlocks(messages, q.blockInferenceAfterMs, q.nowMs);
     sortBySendTime(messages);
@@ -341,8 +457,8 @@ export class CampaignFactsBuilder {
 
   #inferBlocks(messages: FoldedMessage[], afterMs: number, nowMs: number): void {
     for (const m of messages) {
-      if (m.rank !== Rank.Sent || m.failedSeen || nowMs - m.sentAtMs < afterMs) continue;
-      const key = normalizeRecipientId(m.recipientId);
+      if (!m.pending || nowMs - m.sentAtMs < afterMs) continue;
+      const key = this.#recipientKey(m.recipientId);
       const prior = this.#priorDeliveries.get(key);
       let deliveredBefore = prior !== undefined && prior < m.sentAtMs;
       if (!deliveredBefore) {

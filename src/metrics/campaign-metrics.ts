@@ -4,7 +4,7 @@ export type RateCard = Readonly<Record<string, number>>;
 /** How {@link CampaignMetrics} can be broken down into `groups`. */
 export type MetricsGroupBy = 'variant' | 'segment' | 'day';
 
-/** Which signals count as opt-outs, besides `opt_out` events and error 131050. */
+/** Which inbound replies count as opt-outs, besides `opt_out` events. */
 export interface OptOutDetectionOptions {
   /**
    * Whole-message STOP keywords (normalised for case, whitespace and punctuation). Replaces the
@@ -64,21 +64,32 @@ export interface CampaignMetrics {
   sent: number;
   /** Sends the API refused (no messageId); in no other count or denominator. */
   rejected: number;
-  /** Messages delivered (or read, which implies delivered). */
+  /** Messages delivered (a delivered/read status, or a user's action on the message proves it). */
   delivered: number;
-  /** Messages read. */
+  /** Messages read (a read status, or a user's action on the message proves it). */
   read: number;
   /** Messages failed and never delivered. */
   failed: number;
+  /** Messages neither delivered nor failed yet: `sent = delivered + failed + pending`. */
+  pending: number;
   /** Messages with at least one attributed tracked-link click. */
   clicked: number;
+  /** All attributed tracked-link clicks (a message clicked 3 times adds 3). */
+  clicks: number;
   /** Messages with at least one attributed reply (opt-out messages excluded). */
   replied: number;
-  /** Messages with at least one attributed opt-out signal. */
+  /** Delivered messages after which the user opted out (a new opt-out: error 131050 is not one). */
   optedOut: number;
+  /**
+   * Sends refused or messages failed with 131050 (the user had stopped marketing before): also counted
+   * in `rejected` / `failed`, never in `optedOut`.
+   */
+  alreadyOptedOut: number;
+  /** Sends refused or messages failed with 131049 (Meta's per-user marketing limit); also in `rejected` / `failed`. */
+  limitedByMeta: number;
   /** Messages with at least one attributed block. */
   blocked: number;
-  /** Messages with at least one attributed conversion. */
+  /** Delivered messages with at least one attributed conversion. */
   converted: number;
   /** delivered / sent. */
   deliveryRate: number | null;
@@ -90,13 +101,13 @@ export interface CampaignMetrics {
   replyRate: number | null;
   /** optedOut / delivered. */
   optOutRate: number | null;
-  /** blocked / delivered. */
+  /** blocked / sent (inferred blocks are undelivered by construction). */
   blockRate: number | null;
   /** failed / sent. */
   failureRate: number | null;
   /** converted / delivered. */
   conversionRate: number | null;
-  /** Sum of attributed conversion values. */
+  /** Sum of the conversion values attributed to converted messages. */
   revenue: number;
   /** revenue / delivered. */
   revenuePerRecipient: number | null;

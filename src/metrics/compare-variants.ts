@@ -33,7 +33,7 @@ export const RATE_DEFINITIONS: Readonly<Record<RateMetric, { successes: CountKey
     clickThroughRate: { successes: 'clicked', trials: 'delivered' },
     replyRate: { successes: 'replied', trials: 'delivered' },
     optOutRate: { successes: 'optedOut', trials: 'delivered' },
-    blockRate: { successes: 'blocked', trials: 'delivered' },
+    blockRate: { successes: 'blocked', trials: 'sent' },
     failureRate: { successes: 'failed', trials: 'sent' },
     conversionRate: { successes: 'converted', trials: 'delivered' },
   });

@@ -14,29 +14,39 @@ export interface MessageFacts {
   variant?: string;
   /** Audience segment of the send, if any. */
   segment?: string;
-  /** Delivered (a `delivered`, `read` or `played` status arrived). */
+  /** Delivered: a `delivered`, `read` or `played` status arrived, or a user's action proves it. */
   delivered: boolean;
-  /** Read (a `read` or `played` status arrived). */
+  /** Read: a `read` or `played` status arrived, or a user's action proves it. */
   read: boolean;
-  /** Failed: a `failed` status arrived and no delivery did. */
+  /** Failed: a `failed` status arrived and nothing shows a delivery. */
   failed: boolean;
+  /** Neither delivered nor failed (yet): `sent = delivered + failed + pending`. */
+  pending: boolean;
   /** The lowest error code among the message's `failed` statuses. */
   errorCode?: number;
+  /** Failed with 131050: the user had stopped marketing messages before this one. */
+  alreadyOptedOut: boolean;
+  /** Failed with 131049: Meta's per-user marketing message limit. */
+  limitedByMeta: boolean;
   /** A status priced it as billable (`pricing.billable` or `pricing.type: 'regular'`) and it did not fail. */
   billable: boolean;
   /** The pricing category of a billable message (from a delivered/read pricing when there is one). */
   pricingCategory?: string;
   /** At least one tracked-link click is attributed to it. */
   clicked: boolean;
+  /** How many distinct tracked-link clicks are attributed to it. */
+  clicks: number;
   /** At least one reply (other than an opt-out) is attributed to it. */
   replied: boolean;
-  /** At least one opt-out signal is attributed to it. */
+  /** Delivered, and at least one new opt-out signal is attributed to it (131050 is not one). */
   optedOut: boolean;
+  /** When `optedOut`: the time of the earliest new opt-out signal credited to it (what the report charts). */
+  optedOutAt?: Date;
   /** At least one block (or, if enabled, an inferred block) is attributed to it. */
   blocked: boolean;
-  /** At least one conversion is attributed to it. */
+  /** Delivered, and at least one conversion is attributed to it. */
   converted: boolean;
-  /** Sum of the attributed conversion values, exact to 1e-6. */
+  /** Sum of the attributed conversion values of a converted message (else 0), exact to 1e-6. */
   revenue: number;
 }
 

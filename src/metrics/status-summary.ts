@@ -13,7 +13,10 @@ export interface StatusSummary {
   failedSeen: 0 | 1;
   /** Lowest error code among `failed` statuses, or null. */
   minError: number | null;
-  /** 1 when a `failed` status carried 131050 (the user stopped marketing messages). */
+  /**
+   * 1 when a `failed` status carried 131050 (the user stopped marketing messages). Kept in the stored
+   * rollup; the metrics read `minError` instead (131050 counts in `alreadyOptedOut`, not as an opt-out).
+   */
   optOutError: 0 | 1;
   /** 1 when a `sent`/`delivered`/`read`/`played` status carried billable pricing. */
   billableSeen: 0 | 1;

@@ -3,6 +3,8 @@ import type { CampaignMetrics, FailureCount, MetricsGroupBy, RateCard } from './
 import type { CampaignFacts, MessageFacts, RejectionFacts } from './message-facts.js';
 
 const MICROS = 1_000_000;
+const ALREADY_OPTED_OUT_ERROR = 131050;
+const LIMITED_BY_META_ERROR = 131049;
 const NO_GROUP = '(none)';
 const QUARTER_HOUR_MS = 15 * 60 * 1000;
 
@@ -22,9 +24,13 @@ class Tally {
   delivered = 0;
   read = 0;
   failed = 0;
+  pending = 0;
   clicked = 0;
+  clicks = 0;
   replied = 0;
   optedOut = 0;
+  alreadyOptedOut = 0;
+  limitedByMeta = 0;
   blocked = 0;
   converted = 0;
   revenueMicros = 0;
@@ -40,7 +46,11 @@ class Tally {
       const code = m.errorCode ?? null;
       this.failuresByCode.set(code, (this.failuresByCode.get(code) ?? 0) + 1);
     }
+    if (m.pending) this.pending++;
+    if (m.alreadyOptedOut) this.alreadyOptedOut++;
+    if (m.limitedByMeta) this.limitedByMeta++;
     if (m.clicked) this.clicked++;
+    this.clicks += m.clicks;
     if (m.replied) this.replied++;
     if (m.optedOut) this.optedOut++;
     if (m.blocked) this.blocked++;
@@ -50,6 +60,12 @@ class Tally {
       const category = m.pricingCategory ?? '';
       this.billableByCategory.set(category, (this.billableByCategory.get(category) ?? 0) + 1);
     }
+  }
+
+  addRejection(r: RejectionFacts): void {
+    this.rejected++;
+    if (r.errorCode === ALREADY_OPTED_OUT_ERROR) this.alreadyOptedOut++;
+    else if (r.errorCode === LIMITED_BY_META_ERROR) this.limitedByMeta++;
   }
 }
 
@@ -85,9 +101,13 @@ function toMetrics(t: Tally, rateCard: RateCard | undefined): CampaignMetrics {
     delivered: t.delivered,
     read: t.read,
     failed: t.failed,
+    pending: t.pending,
     clicked: t.clicked,
+    clicks: t.clicks,
     replied: t.replied,
     optedOut: t.optedOut,
+    alreadyOptedOut: t.alreadyOptedOut,
+    limitedByMeta: t.limitedByMeta,
     blocked: t.blocked,
     converted: t.converted,
     deliveryRate: rate(t.delivered, t.sent),
@@ -95,7 +115,7 @@ function toMetrics(t: Tally, rateCard: RateCard | undefined): CampaignMetrics {
     clickThroughRate: rate(t.clicked, t.delivered),
     replyRate: rate(t.replied, t.delivered),
     optOutRate: rate(t.optedOut, t.delivered),
-    blockRate: rate(t.blocked, t.delivered),
+    blockRate: rate(t.blocked, t.sent),
     failureRate: rate(t.failed, t.sent),
     conversionRate: rate(t.converted, t.delivered),
     revenue,
@@ -158,8 +178,8 @@ export function summarizeMessageFacts(facts: CampaignFacts, options: SummarizeOp
     if (keyOf) groupFor(keyOf(message, message.sentAt)).addMessage(message);
   }
   for (const rejection of facts.rejections as readonly RejectionFacts[]) {
-    total.rejected++;
-    if (keyOf) groupFor(keyOf(rejection, rejection.at)).rejected++;
+    total.addRejection(rejection);
+    if (keyOf) groupFor(keyOf(rejection, rejection.at)).addRejection(rejection);
   }
   const metrics = toMetrics(total, options.rateCard);
   if (keyOf) {

@@ -79,7 +79,8 @@ describe('report formats', () => {
     const rows = metricsCsv(total).split('\r\n');
     expect(rows[1]?.startsWith('total,20,0,17,10,3,4,1,1,0.850000,')).toBe(true);
     expect(rows[3]?.startsWith('"B, ""bold""",10,')).toBe(true);
-    expect(rows[1]).toMatch(/,,0$/); // cost null → empty; revenue 0
+    expect(rows[0]?.endsWith(',cost,revenue,pending,already_opted_out,limited_by_meta,clicks')).toBe(true);
+    expect(rows[1]).toMatch(/,,0,0,0,0,\d+$/); // cost null → empty; revenue 0; then pending, 131050, 131049, clicks
   });
 });
 

@@ -17,6 +17,8 @@ const EXPECTED: Record<string, RegExp[]> = {
     /Queue done: 1200 accepted/,
     /^total\s+1200\s+\d+\.\d%/m,
     /A\/B on reply rate: A [\d.]+% vs B [\d.]+%/,
+    /Of 1200 sent: \d+ delivered, \d+ failed, \d+ pending/,
+    /Already opted out \(131050, not new opt-outs\): \d+; limited by Meta \(131049\): \d+; new opt-outs: \d+/,
     /HTML report: reports\/demo-report\.html/,
   ],
   'send-messages.ts': [
@@ -110,6 +112,8 @@ describe('examples/', () => {
       expect(code).toBe(0);
       expect(stdout.trim().length).toBeGreaterThan(0);
       for (const pattern of EXPECTED[file] ?? []) expect(stdout).toMatch(pattern);
+      const split = /Of (\d+) sent: (\d+) delivered, (\d+) failed, (\d+) pending/.exec(stdout);
+      if (split) expect(Number(split[2]) + Number(split[3]) + Number(split[4])).toBe(Number(split[1]));
       expect(`${stdout}${stderr}`).not.toMatch(/EAA[A-Za-z0-9]{20,}/);
     });
   }

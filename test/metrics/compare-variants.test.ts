@@ -12,9 +12,13 @@ function metrics(counts: Partial<CampaignMetrics>): CampaignMetrics {
     delivered: 0,
     read: 0,
     failed: 0,
+    pending: 0,
     clicked: 0,
+    clicks: 0,
     replied: 0,
     optedOut: 0,
+    alreadyOptedOut: 0,
+    limitedByMeta: 0,
     blocked: 0,
     converted: 0,
     deliveryRate: null,
@@ -63,6 +67,16 @@ describe('compareVariants', () => {
       'failureRate',
     );
     expect([r.a.rate, r.b.rate]).toEqual([0.1, 0.2]);
+  });
+
+  it('puts blockRate over sent, as the metrics do (inferred blocks are undelivered)', () => {
+    const r = compareVariants(
+      metrics({ sent: 100, delivered: 10, blocked: 20 }),
+      metrics({ sent: 50, delivered: 10, blocked: 20 }),
+      'blockRate',
+    );
+    expect(r.a).toEqual({ successes: 20, trials: 100, rate: 0.2 });
+    expect(r.b.rate).toBe(0.4);
   });
 
   it('is not significant and warns below the minimum sample', () => {

@@ -286,7 +286,7 @@ describe('attribution', () => {
 });
 
 describe('opt-outs and blocks', () => {
-  it('counts user_preferences stop, 131050, STOP quick replies and STOP keywords, not sentences', async () => {
+  it('counts user_preferences stop, STOP quick replies and STOP keywords, not sentences; 131050 as already opted out', async () => {
     const store = await storeOf([
       base('a', '1', 0),
       base('b', '2', 0),
@@ -307,12 +307,12 @@ describe('opt-outs and blocks', () => {
       { kind: 'inbound', messageId: 'r5', recipientId: '5', at: at(2), text: 'please do not stop' },
     ]);
     const m = await computeCampaignMetrics(store, { campaignId: 'c' });
-    expect(m).toMatchObject({ optedOut: 4, replied: 1 });
+    expect(m).toMatchObject({ optedOut: 3, alreadyOptedOut: 1, failed: 1, replied: 1 });
     const custom = await computeCampaignMetrics(store, {
       campaignId: 'c',
       optOut: { keywords: ['please do not stop'], quickReplyPayloads: [] },
     });
-    expect(custom).toMatchObject({ optedOut: 3, replied: 2 });
+    expect(custom).toMatchObject({ optedOut: 2, alreadyOptedOut: 1, replied: 2 });
   });
 
   it('infers blocks only when asked: no delivery after afterMs though an earlier message was delivered', async () => {

@@ -87,13 +87,18 @@ describe("Meta's webhook examples, end to end", () => {
     expect(m).toMatchObject({
       sent: 5,
       rejected: 0,
-      delivered: 1,
-      read: 1,
+      // The delivered+read message, and two whose delivery the user's own action proves: the colour
+      // question (a reply, unlinked, within 72 h of that send) and the STOP_PROMO quick reply.
+      delivered: 3,
+      read: 3,
       failed: 2,
-      replied: 1, // the colour question, unlinked, within 72 h of a send to the same number
-      optedOut: 2, // 131050 and the STOP_PROMO quick reply; the user_preferences stop is months after any send
+      pending: 0,
+      replied: 1,
+      optedOut: 1, // the STOP_PROMO quick reply; the user_preferences stop is months after any send
+      alreadyOptedOut: 1, // 131050: stopped before this campaign, never a new opt-out
+      limitedByMeta: 0,
       clicked: 0,
-      deliveryRate: 0.2,
+      deliveryRate: 0.6,
       readRate: 1,
       failureRate: 0.4,
       cost: 0.0613,

@@ -1,7 +1,8 @@
 /**
- * A second, deliberately naive implementation of the campaign metrics, written from docs/metrics.md
- * without the production code (no CampaignFactsBuilder, eventKey or summarize), to cross-check it.
- * Quadratic in places; for test-sized streams only.
+ * A second, deliberately naive implementation of the campaign metrics, written from the definitions in
+ * docs/metrics.md and DESIGN.md ("Event store and metrics") without the production code (no
+ * CampaignFactsBuilder, eventKey or summarize), to cross-check it. Quadratic in places; for test-sized
+ * streams only.
  */
 
 import type { StoredEvent } from '../../src/metrics/stored-event.js';
@@ -15,12 +16,20 @@ export interface NaiveQuery {
   attributionWindowMs?: number;
   rateCard?: Record<string, number>;
   groupBy?: 'variant' | 'segment';
+  blockInference?: { afterMs: number };
+  now?: Date;
 }
 
 type Outbound = Extract<StoredEvent, { kind: 'outbound' }>;
+type Status = Extract<StoredEvent, { kind: 'status' }>;
 
-function canon(id: string): string {
-  return /^[+\d\s().-]+$/.test(id) ? id.replace(/[^0-9]/g, '') : id;
+/**
+ * "Phone numbers match in any common format". The one place the naive version compares recipients, so
+ * identity linking (user id -> phone) can be added here later.
+ */
+function samePerson(a: string, b: string): boolean {
+  const canon = (id: string) => (/^[+\d\s().-]+$/.test(id) ? id.replace(/[^0-9]/g, '') : id);
+  return canon(a) === canon(b);
 }
 
 function ratio(n: number, d: number): number | null {
@@ -28,11 +37,13 @@ function ratio(n: number, d: number): number | null {
 }
 
 const STOP_PAYLOADS = ['STOP', 'STOP_PROMO', 'STOP_PROMOTIONS', 'UNSUBSCRIBE', 'OPT_OUT'];
+/** `opt_out` sources that are the user acting (a Stop tap, a STOP keyword or quick reply). */
+const USER_SOURCES = ['user_preferences', 'keyword', 'quick_reply'];
 
 /** Campaign metrics recomputed the slow, obvious way (failuresByCode without titles). */
 export function naiveCampaignMetrics(all: StoredEvent[], query: NaiveQuery): Record<string, unknown> {
   const window = query.attributionWindowMs ?? 72 * 3600 * 1000;
-  // Drop exact repeats (the generator repeats events verbatim).
+  // Drop exact repeats (the generators repeat events verbatim).
   const seen = new Set<string>();
   const events = all.filter((e) => {
     const json = JSON.stringify(e);
@@ -57,15 +68,61 @@ export function naiveCampaignMetrics(all: StoredEvent[], query: NaiveQuery): Rec
     }
   }
   const refused = events.filter(
-    (e) => e.kind === 'send_failed' && e.campaignId === query.campaignId && inRange(e.at),
+    (e): e is Extract<StoredEvent, { kind: 'send_failed' }> =>
+      e.kind === 'send_failed' && e.campaignId === query.campaignId && inRange(e.at),
+  );
+  const statusIndex = new Map<string, Status[]>();
+  for (const e of events)
+    if (e.kind === 'status') statusIndex.set(e.messageId, [...(statusIndex.get(e.messageId) ?? []), e]);
+  const statusesOf = (messageId: string) => statusIndex.get(messageId) ?? [];
+  const hasStatus = (messageId: string, ...names: string[]) =>
+    statusesOf(messageId).some((s) => names.includes(s.status));
+
+  const isStop = (e: Extract<StoredEvent, { kind: 'inbound' }>) =>
+    (e.buttonPayload !== undefined && STOP_PAYLOADS.includes(e.buttonPayload.trim().toUpperCase())) ||
+    (e.text !== undefined && isOptOutText(e.text));
+  /** An event that is a user's action on the message it is attributed to (proof of delivery and read). */
+  const isUserAction = (e: StoredEvent) =>
+    e.kind === 'click' ||
+    (e.kind === 'inbound' && (isStop(e) || e.messageType !== 'system')) ||
+    (e.kind === 'opt_out' && e.source !== undefined && USER_SOURCES.includes(e.source));
+
+  // 1. Which message each event names, when it names one (of this campaign).
+  const namedMessage = (e: StoredEvent): string | undefined => {
+    if (e.kind === 'inbound') return e.contextMessageId;
+    if (e.kind === 'click' || e.kind === 'opt_out' || e.kind === 'block' || e.kind === 'conversion')
+      return e.messageId;
+    return undefined;
+  };
+  const countable = events.filter(
+    (e) =>
+      e.kind === 'click' ||
+      e.kind === 'inbound' ||
+      e.kind === 'block' ||
+      e.kind === 'conversion' ||
+      (e.kind === 'opt_out' && e.source !== 'error_131050'),
   );
 
-  const latestMessage = (recipient: string, at: Date, windowed: boolean): Outbound | undefined => {
+  // 2. "Failed" for attribution: a failed status, and neither a delivery status nor a user's action
+  // that names the message.
+  const proved = new Set<string>();
+  for (const e of countable) {
+    const named = namedMessage(e);
+    if (named !== undefined && isUserAction(e)) proved.add(named);
+  }
+  const provedByName = (messageId: string) => proved.has(messageId);
+  const failedBeforeWindow = (m: Outbound) =>
+    hasStatus(m.messageId, 'failed') &&
+    !hasStatus(m.messageId, 'delivered', 'read', 'played') &&
+    !provedByName(m.messageId);
+
+  // 3. Who gets each event.
+  const latestNotFailed = (recipient: string, at: Date, windowed: boolean): Outbound | undefined => {
     let best: Outbound | undefined;
     for (const m of messages) {
-      if (canon(m.recipientId) !== canon(recipient)) continue;
+      if (!samePerson(m.recipientId, recipient)) continue;
       if (m.at.getTime() > at.getTime()) continue;
-      if (windowed && at.getTime() - m.at.getTime() > window) continue;
+      if (failedBeforeWindow(m)) continue;
       if (
         !best ||
         m.at.getTime() > best.at.getTime() ||
@@ -74,113 +131,120 @@ export function naiveCampaignMetrics(all: StoredEvent[], query: NaiveQuery): Rec
         best = m;
       }
     }
+    if (best && windowed && at.getTime() - best.at.getTime() > window) return undefined;
     return best;
   };
+  const attributedTo = (e: StoredEvent): string | undefined => {
+    const named = namedMessage(e);
+    if (named !== undefined) return ids.has(named) ? named : undefined;
+    switch (e.kind) {
+      case 'click':
+        if (e.recipientId === undefined) return undefined;
+        if (e.campaignId === query.campaignId) return latestNotFailed(e.recipientId, e.at, false)?.messageId;
+        if (e.campaignId === undefined) return latestNotFailed(e.recipientId, e.at, true)?.messageId;
+        return undefined;
+      case 'conversion':
+        if (e.recipientId === undefined) return undefined;
+        if (e.campaignId !== undefined && e.campaignId !== query.campaignId) return undefined;
+        return latestNotFailed(e.recipientId, e.at, true)?.messageId;
+      case 'inbound':
+      case 'opt_out':
+      case 'block':
+        return latestNotFailed(e.recipientId, e.at, true)?.messageId;
+      default:
+        return undefined;
+    }
+  };
+  const credited = new Map<string, StoredEvent[]>();
+  for (const e of countable) {
+    const id = attributedTo(e);
+    if (id === undefined) continue;
+    credited.set(id, [...(credited.get(id) ?? []), e]);
+  }
 
+  // 4. Each message's final state.
   interface State {
     m: Outbound;
     delivered: boolean;
     read: boolean;
     failed: boolean;
+    pending: boolean;
     code: number | null;
     billable: boolean;
     category: string | undefined;
-    clicked: boolean;
+    clicks: number;
     replied: boolean;
     optedOut: boolean;
     blocked: boolean;
     converted: boolean;
     micros: number;
   }
-  const states = new Map<string, State>();
-  for (const m of messages) {
-    const statuses = events.filter((e) => e.kind === 'status' && e.messageId === m.messageId);
-    const has = (...names: string[]) => statuses.some((s) => s.kind === 'status' && names.includes(s.status));
-    const read = has('read', 'played');
-    const delivered = read || has('delivered');
-    const failedStatuses = statuses.filter((s) => s.kind === 'status' && s.status === 'failed');
-    const failed = failedStatuses.length > 0 && !delivered;
-    const codes = failedStatuses
-      .map((s) => (s.kind === 'status' ? s.errorCode : undefined))
-      .filter((c) => c !== undefined);
+  const states: State[] = messages.map((m) => {
+    const mine = credited.get(m.messageId) ?? [];
+    const actedOn = mine.some(isUserAction);
+    const statuses = statusesOf(m.messageId);
+    const read = actedOn || hasStatus(m.messageId, 'read', 'played');
+    const delivered = read || hasStatus(m.messageId, 'delivered');
+    const failed = hasStatus(m.messageId, 'failed') && !delivered;
+    const codes = statuses
+      .filter((s) => s.status === 'failed' && s.errorCode !== undefined)
+      .map((s) => s.errorCode as number);
     const priced = statuses.filter(
       (s) =>
-        s.kind === 'status' &&
         ['sent', 'delivered', 'read', 'played'].includes(s.status) &&
         s.pricing &&
         (s.pricing.billable === true || s.pricing.type === 'regular'),
     );
     // The category of a delivered/read pricing wins over a sent one; among equals, the alphabetically first.
     const categories = priced
-      .filter((s) => s.kind === 'status' && s.pricing?.category !== undefined)
-      .map((s) =>
-        s.kind === 'status' ? { late: s.status !== 'sent', category: s.pricing!.category! } : null,
-      )
-      .filter((x) => x !== null);
+      .filter((s) => s.pricing?.category !== undefined)
+      .map((s) => ({ late: s.status !== 'sent', category: s.pricing!.category! }));
     const late = categories.filter((c) => c.late);
     const pool = (late.length ? late : categories).map((c) => c.category).sort();
-    states.set(m.messageId, {
+    const optOutSignal = mine.some((e) => e.kind === 'opt_out' || (e.kind === 'inbound' && isStop(e)));
+    const conversions = mine.filter((e) => e.kind === 'conversion');
+    const converted = delivered && conversions.length > 0;
+    return {
       m,
       delivered,
       read,
       failed,
+      pending: !delivered && !failed,
       code: codes.length ? Math.min(...codes) : null,
       billable: priced.length > 0 && !failed,
       category: pool[0],
-      clicked: false,
-      replied: false,
-      optedOut: codes.includes(131050),
-      blocked: false,
-      converted: false,
-      micros: 0,
-    });
-  }
-  const named = (id: string | undefined) => (id === undefined ? undefined : states.get(id));
-  const viaRecipient = (recipient: string | undefined, at: Date, windowed: boolean) => {
-    if (recipient === undefined) return undefined;
-    const m = latestMessage(recipient, at, windowed);
-    return m ? states.get(m.messageId) : undefined;
-  };
-  for (const e of events) {
-    if (e.kind === 'click') {
-      const s =
-        e.messageId !== undefined
-          ? named(e.messageId)
-          : e.campaignId === query.campaignId
-            ? viaRecipient(e.recipientId, e.at, false)
-            : e.campaignId === undefined
-              ? viaRecipient(e.recipientId, e.at, true)
-              : undefined;
-      if (s) s.clicked = true;
-    } else if (e.kind === 'inbound') {
-      const s =
-        e.contextMessageId !== undefined
-          ? named(e.contextMessageId)
-          : viaRecipient(e.recipientId, e.at, true);
-      if (!s) continue;
-      const stop =
-        (e.buttonPayload !== undefined && STOP_PAYLOADS.includes(e.buttonPayload.trim().toUpperCase())) ||
-        (e.text !== undefined && isOptOutText(e.text));
-      if (stop) s.optedOut = true;
-      else if (e.messageType !== 'system') s.replied = true;
-    } else if (e.kind === 'opt_out' || e.kind === 'block') {
-      const s = e.messageId !== undefined ? named(e.messageId) : viaRecipient(e.recipientId, e.at, true);
-      if (s && e.kind === 'opt_out') s.optedOut = true;
-      if (s && e.kind === 'block') s.blocked = true;
-    } else if (e.kind === 'conversion') {
-      const s =
-        e.messageId !== undefined
-          ? named(e.messageId)
-          : e.campaignId === undefined || e.campaignId === query.campaignId
-            ? viaRecipient(e.recipientId, e.at, true)
-            : undefined;
-      if (!s) continue;
-      s.converted = true;
-      s.micros += Math.round((e.value ?? 0) * 1e6);
+      clicks: mine.filter((e) => e.kind === 'click').length,
+      replied: mine.some((e) => e.kind === 'inbound' && !isStop(e) && e.messageType !== 'system'),
+      optedOut: delivered && optOutSignal,
+      blocked: mine.some((e) => e.kind === 'block'),
+      converted,
+      micros: converted
+        ? conversions.reduce(
+            (sum, e) => sum + Math.round(((e.kind === 'conversion' && e.value) || 0) * 1e6),
+            0,
+          )
+        : 0,
+    };
+  });
+
+  // 5. Optional block inference: a message still pending `afterMs` after its send, when an earlier
+  // message (of any campaign) to the same recipient had a delivered/read/played status.
+  if (query.blockInference) {
+    const now = (query.now ?? new Date()).getTime();
+    for (const s of states) {
+      if (!s.pending || now - s.m.at.getTime() < query.blockInference.afterMs) continue;
+      const earlierDelivered = events.some(
+        (e) =>
+          e.kind === 'outbound' &&
+          samePerson(e.recipientId, s.m.recipientId) &&
+          e.at.getTime() < s.m.at.getTime() &&
+          hasStatus(e.messageId, 'delivered', 'read', 'played'),
+      );
+      if (earlierDelivered) s.blocked = true;
     }
   }
 
-  const summarize = (list: State[], rejected: number) => {
+  const summarize = (list: State[], refusedHere: typeof refused) => {
     const count = (f: (s: State) => boolean) => list.filter(f).length;
     const sent = list.length;
     const delivered = count((s) => s.delivered);
@@ -196,15 +260,21 @@ export function naiveCampaignMetrics(all: StoredEvent[], query: NaiveQuery): Rec
     }
     const failures = new Map<number | null, number>();
     for (const s of list) if (s.failed) failures.set(s.code, (failures.get(s.code) ?? 0) + 1);
+    const withCode = (code: number) =>
+      refusedHere.filter((r) => r.errorCode === code).length + count((s) => s.failed && s.code === code);
     return {
       sent,
-      rejected,
+      rejected: refusedHere.length,
       delivered,
       read: count((s) => s.read),
       failed: count((s) => s.failed),
-      clicked: count((s) => s.clicked),
+      pending: count((s) => s.pending),
+      clicked: count((s) => s.clicks > 0),
+      clicks: list.reduce((sum, s) => sum + s.clicks, 0),
       replied: count((s) => s.replied),
       optedOut: count((s) => s.optedOut),
+      alreadyOptedOut: withCode(131050),
+      limitedByMeta: withCode(131049),
       blocked: count((s) => s.blocked),
       converted: count((s) => s.converted),
       deliveryRate: ratio(delivered, sent),
@@ -213,7 +283,7 @@ export function naiveCampaignMetrics(all: StoredEvent[], query: NaiveQuery): Rec
         delivered,
       ),
       clickThroughRate: ratio(
-        count((s) => s.clicked),
+        count((s) => s.clicks > 0),
         delivered,
       ),
       replyRate: ratio(
@@ -226,7 +296,7 @@ export function naiveCampaignMetrics(all: StoredEvent[], query: NaiveQuery): Rec
       ),
       blockRate: ratio(
         count((s) => s.blocked),
-        delivered,
+        sent,
       ),
       failureRate: ratio(
         count((s) => s.failed),
@@ -245,18 +315,17 @@ export function naiveCampaignMetrics(all: StoredEvent[], query: NaiveQuery): Rec
         .map(([code, n]) => ({ code, count: n })),
     };
   };
-  const all_ = [...states.values()];
-  const result: Record<string, unknown> = summarize(all_, refused.length);
+  const result: Record<string, unknown> = summarize(states, refused);
   if (query.groupBy) {
     const field = query.groupBy;
     const keys = new Set<string>();
-    for (const s of all_) keys.add(s.m[field] ?? '(none)');
-    for (const r of refused) if (r.kind === 'send_failed') keys.add(r[field] ?? '(none)');
+    for (const s of states) keys.add(s.m[field] ?? '(none)');
+    for (const r of refused) keys.add(r[field] ?? '(none)');
     result.groups = [...keys].sort().map((key) => ({
       key,
       metrics: summarize(
-        all_.filter((s) => (s.m[field] ?? '(none)') === key),
-        refused.filter((r) => r.kind === 'send_failed' && (r[field] ?? '(none)') === key).length,
+        states.filter((s) => (s.m[field] ?? '(none)') === key),
+        refused.filter((r) => (r[field] ?? '(none)') === key),
       ),
     }));
   }

@@ -34,6 +34,19 @@ describe('renderCampaignReport', () => {
     expect(page).toContain('2026-05-02');
   });
 
+  it('shows where every send went: failed, pending, already opted out, limited by Meta', () => {
+    const page = renderCampaignReport(sampleReportInput());
+    const kpi = (name: string) =>
+      page.match(new RegExp(`data-kpi="${name}"[\\s\\S]*?</div></div>`))?.[0] ?? '';
+    expect(kpi('pending')).toContain('0.5%');
+    expect(kpi('pending')).toContain('20 of sent');
+    expect(kpi('already-opted-out')).toContain('>62<');
+    expect(kpi('already-opted-out')).toContain('not new opt-outs');
+    expect(kpi('limited-by-meta')).toContain('>3<');
+    expect(kpi('clicked')).toContain('472 clicks');
+    expect(page).toContain('Of 4,000 sent: 3,780 delivered, 200 failed, 20 pending');
+  });
+
   it('says when there is no comparison, no failures, no rate card and no timeline', () => {
     const page = renderCampaignReport({
       campaignId: 'empty',

@@ -44,7 +44,10 @@ describe.skipIf(!chromium)('the HTML report in headless Chromium', () => {
     expect(stdout).toContain('spring-sale-2026');
     expect(stdout).toMatch(/data-kpi="sent"[\s\S]*?4,000/);
     expect(stdout).toMatch(/data-kpi="delivered"[\s\S]*?94\.5%/);
-    expect(stdout).toMatch(/data-code="131026"[\s\S]*?Message undeliverable[\s\S]*?160/);
+    expect(stdout).toMatch(/data-code="131026"[\s\S]*?Message undeliverable[\s\S]*?140/);
+    expect(stdout).toMatch(/data-kpi="pending"[\s\S]*?0\.5%[\s\S]*?20 of sent/);
+    expect(stdout).toMatch(/data-kpi="already-opted-out"[\s\S]*?>62</);
+    expect(stdout).toMatch(/data-kpi="limited-by-meta"[\s\S]*?>3</);
     expect(stdout).toMatch(/data-variant="A"[\s\S]*?data-metric="clickThroughRate">10\.0%/);
     expect(stdout).toContain('beats A on click-through rate');
     expect(stdout).toContain('$2,250.00');

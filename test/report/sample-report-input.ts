@@ -13,9 +13,13 @@ export function metricsFrom(c: {
   delivered: number;
   read: number;
   failed: number;
+  pending?: number;
   clicked: number;
   replied: number;
   optedOut: number;
+  clicks?: number;
+  alreadyOptedOut?: number;
+  limitedByMeta?: number;
   converted?: number;
   revenue?: number;
   cost?: number | null;
@@ -31,9 +35,13 @@ export function metricsFrom(c: {
     delivered: c.delivered,
     read: c.read,
     failed: c.failed,
+    pending: c.pending ?? c.sent - c.delivered - c.failed,
     clicked: c.clicked,
+    clicks: c.clicks ?? c.clicked,
     replied: c.replied,
     optedOut: c.optedOut,
+    alreadyOptedOut: c.alreadyOptedOut ?? 0,
+    limitedByMeta: c.limitedByMeta ?? 0,
     blocked: 0,
     converted,
     deliveryRate: rate(c.delivered, c.sent),
@@ -41,7 +49,7 @@ export function metricsFrom(c: {
     clickThroughRate: rate(c.clicked, c.delivered),
     replyRate: rate(c.replied, c.delivered),
     optOutRate: rate(c.optedOut, c.delivered),
-    blockRate: rate(0, c.delivered),
+    blockRate: rate(0, c.sent),
     failureRate: rate(c.failed, c.sent),
     conversionRate: rate(converted, c.delivered),
     revenue,
@@ -59,7 +67,8 @@ export function sampleReportInput(): CampaignReportInput {
     sent: 2000,
     delivered: 1900,
     read: 1400,
-    failed: 100,
+    failed: 90,
+    alreadyOptedOut: 30,
     clicked: 190,
     replied: 60,
     optedOut: 12,
@@ -67,7 +76,7 @@ export function sampleReportInput(): CampaignReportInput {
     revenue: 900,
     cost: 116.47,
     failuresByCode: [
-      { code: 131026, title: 'Message undeliverable', count: 70 },
+      { code: 131026, title: 'Message undeliverable', count: 60 },
       { code: 131050, title: 'User stopped marketing messages', count: 30 },
     ],
   });
@@ -75,7 +84,8 @@ export function sampleReportInput(): CampaignReportInput {
     sent: 2000,
     delivered: 1880,
     read: 1420,
-    failed: 120,
+    failed: 110,
+    alreadyOptedOut: 30,
     clicked: 282,
     replied: 75,
     optedOut: 9,
@@ -83,7 +93,7 @@ export function sampleReportInput(): CampaignReportInput {
     revenue: 1350,
     cost: 115.24,
     failuresByCode: [
-      { code: 131026, title: 'Message undeliverable', count: 90 },
+      { code: 131026, title: 'Message undeliverable', count: 80 },
       { code: 131050, title: 'User stopped marketing messages', count: 30 },
     ],
   });
@@ -92,7 +102,9 @@ export function sampleReportInput(): CampaignReportInput {
     rejected: 7,
     delivered: 3780,
     read: 2820,
-    failed: 220,
+    failed: 200,
+    alreadyOptedOut: 62,
+    limitedByMeta: 3,
     clicked: 472,
     replied: 135,
     optedOut: 21,
@@ -100,7 +112,7 @@ export function sampleReportInput(): CampaignReportInput {
     revenue: 2250,
     cost: 231.71,
     failuresByCode: [
-      { code: 131026, title: 'Message undeliverable', count: 160 },
+      { code: 131026, title: 'Message undeliverable', count: 140 },
       { code: 131050, title: 'User stopped marketing messages', count: 60 },
     ],
     groups: [

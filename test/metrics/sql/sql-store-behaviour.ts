@@ -235,7 +235,7 @@ export function describeSqlStoreBehaviour(name: string, makeStore: () => Promise
       }
       const all = await store.campaignFacts({ campaignId: 'spring' });
       expect(all.messages.length).toBeGreaterThan(2800);
-      expect(all.messages.some((m) => m.failed && m.optedOut)).toBe(true);
+      expect(all.messages.some((m) => m.failed && m.alreadyOptedOut && !m.optedOut)).toBe(true);
       expect(all.messages.some((m) => m.billable && m.pricingCategory === 'utility')).toBe(true);
       expect(all.rejections.length).toBeGreaterThan(0);
       await store.close();

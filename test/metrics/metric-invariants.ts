@@ -1,0 +1,52 @@
+import type { CampaignMetrics } from '../../src/metrics/campaign-metrics.js';
+
+const RATES = [
+  ['deliveryRate', 'delivered', 'sent'],
+  ['readRate', 'read', 'delivered'],
+  ['clickThroughRate', 'clicked', 'delivered'],
+  ['replyRate', 'replied', 'delivered'],
+  ['optOutRate', 'optedOut', 'delivered'],
+  ['blockRate', 'blocked', 'sent'],
+  ['failureRate', 'failed', 'sent'],
+  ['conversionRate', 'converted', 'delivered'],
+] as const;
+
+/**
+ * The invariants DESIGN.md promises, as a list of the ones `metrics` breaks (empty when it keeps them
+ * all): `sent = delivered + failed + pending`, every rate in [0, 1] (null exactly when its denominator
+ * is 0) and equal to its numerator over its denominator, every numerator within its denominator, and
+ * the 131049/131050 counts within failed + rejected. Groups are checked too.
+ */
+export function brokenInvariants(metrics: CampaignMetrics, path = 'total'): string[] {
+  const broken: string[] = [];
+  const m = metrics;
+  if (m.sent !== m.delivered + m.failed + m.pending)
+    broken.push(
+      `${path}: sent ${m.sent} != delivered ${m.delivered} + failed ${m.failed} + pending ${m.pending}`,
+    );
+  for (const count of ['delivered', 'failed', 'pending', 'blocked'] as const) {
+    if (m[count] < 0 || m[count] > m.sent) broken.push(`${path}: ${count} ${m[count]} outside [0, sent]`);
+  }
+  for (const count of ['read', 'clicked', 'replied', 'optedOut', 'converted'] as const) {
+    if (m[count] < 0 || m[count] > m.delivered)
+      broken.push(`${path}: ${count} ${m[count]} outside [0, delivered ${m.delivered}]`);
+  }
+  if (m.clicks < m.clicked) broken.push(`${path}: clicks ${m.clicks} < clicked ${m.clicked}`);
+  if (m.alreadyOptedOut + m.limitedByMeta > m.failed + m.rejected)
+    broken.push(`${path}: alreadyOptedOut + limitedByMeta > failed + rejected`);
+  for (const [rate, numerator, denominator] of RATES) {
+    const value = m[rate];
+    const d = m[denominator];
+    if (d === 0 ? value !== null : value !== m[numerator] / d)
+      broken.push(`${path}: ${rate} ${value} != ${numerator} / ${denominator}`);
+    if (value !== null && !(value >= 0 && value <= 1))
+      broken.push(`${path}: ${rate} ${value} outside [0, 1]`);
+  }
+  if (m.delivered === 0 ? m.revenuePerRecipient !== null : m.revenuePerRecipient !== m.revenue / m.delivered)
+    broken.push(`${path}: revenuePerRecipient`);
+  const failures = m.failuresByCode.reduce((sum, f) => sum + f.count, 0);
+  if (failures !== m.failed)
+    broken.push(`${path}: failuresByCode adds up to ${failures}, failed is ${m.failed}`);
+  for (const group of m.groups ?? []) broken.push(...brokenInvariants(group.metrics, `${path}/${group.key}`));
+  return broken;
+}
