@@ -96,9 +96,10 @@ function handRolled(events: readonly StoredEvent[]) {
   const latest = (recipient: string, at: number, windowed: boolean): number => {
     const list = byRecipient.get(canonical(recipient));
     if (!list) return -1;
+    const sentBefore = Math.floor(at / 1000) * 1000 + 1000; // to the second: webhooks carry no milliseconds
     for (let i = list.length - 1; i >= 0; i--) {
       const m = list[i]!;
-      if (sentAt[m]! <= at && !isFailed(m)) return windowed && at - sentAt[m]! > WINDOW_MS ? -1 : m;
+      if (sentAt[m]! < sentBefore && !isFailed(m)) return windowed && at - sentAt[m]! > WINDOW_MS ? -1 : m;
     }
     return -1;
   };

@@ -118,6 +118,11 @@ function noteOptOut(message: FoldedMessage, at: Date): void {
   if (ms < message.optOutAtMs) message.optOutAtMs = ms;
 }
 
+/** The first millisecond after the second `atMs` falls in. */
+function endOfSecond(atMs: number): number {
+  return Math.floor(atMs / 1000) * 1000 + 1000;
+}
+
 function bySendTime(a: FoldedMessage, b: FoldedMessage): number {
   return a.sentAtMs - b.sentAtMs || (a.messageId < b.messageId ? -1 : a.messageId > b.messageId ? 1 : 0);
 }
@@ -233,20 +238,23 @@ export class CampaignFactsBuilder {
   /**
    * The campaign's latest message to the recipient sent at or before `atMs` that has not failed, if it
    * was sent within the attribution window (when `windowed`). Runs in `build`, once failures are known.
+   * "At or before" is to the second: webhook timestamps are whole seconds while sends are stamped to the
+   * millisecond, so a reply stamped 12:00:05 may answer a message sent at 12:00:05.930.
    */
   #latestFor(key: string, atMs: number, windowed: boolean): FoldedMessage | undefined {
     const entry = this.#byRecipient.get(key);
     if (entry === undefined) return undefined;
+    const sentBefore = endOfSecond(atMs);
     let found: FoldedMessage | undefined;
     if (Array.isArray(entry)) {
       for (let i = entry.length - 1; i >= 0; i--) {
         const message = entry[i]!;
-        if (message.sentAtMs <= atMs && !message.failed) {
+        if (message.sentAtMs < sentBefore && !message.failed) {
           found = message;
           break;
         }
       }
-    } else if (entry.sentAtMs <= atMs && !entry.failed) {
+    } else if (entry.sentAtMs < sentBefore && !entry.failed) {
       found = entry;
     }
     if (found && windowed && atMs - found.sentAtMs > this.#query.attributionWindowMs) return undefined;

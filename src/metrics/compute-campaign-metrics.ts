@@ -53,7 +53,8 @@ export async function collectCampaignFacts(store: EventStore, query: MetricsQuer
     for await (const event of store.scan({ kinds: BY_MESSAGE, messageIds: ids })) builder.addEvent(event);
   }
   if (recipientIds.length > 0) {
-    const from = new Date(firstSendMs);
+    // From the first send's whole second: webhook timestamps carry no milliseconds.
+    const from = new Date(Math.floor(firstSendMs / 1000) * 1000);
     for (const ids of chunks(recipientIds)) {
       for await (const event of store.scan({ kinds: BY_RECIPIENT, recipientIds: ids, from })) {
         // Events naming a message were seen in the messageId scans; folding them twice is harmless.

@@ -55,7 +55,8 @@ export interface EventStore {
    * Optional: which ids are one person — a phone number and the business-scoped user ids Meta reported
    * with it, following `user_changed_user_id` — learned from every appended event. Covers at least the
    * people `recipientIds` name (every person when omitted). Metrics count each person once through it,
-   * and `StoreSuppressionList` reads the signals of every id of the person.
+   * and `StoreSuppressionList` reads the signals of every id of the person. A store without it keeps
+   * every id apart: an event that names a person only by a user id is then attributed to nobody.
    */
   identityLinks?(recipientIds?: readonly string[]): Promise<IdentityLinks>;
 }

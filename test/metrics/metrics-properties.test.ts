@@ -84,8 +84,13 @@ function canonicalJson(value: unknown): string {
   );
 }
 
+/** The store as the generic path sees it: `scan`, plus the identity links (no `aggregate` push-down). */
 function scanOnly(store: MemoryEventStore): EventStore {
-  return { append: (events) => store.append(events), scan: (filter) => store.scan(filter) };
+  return {
+    append: (events) => store.append(events),
+    scan: (filter) => store.scan(filter),
+    identityLinks: (ids) => store.identityLinks(ids),
+  };
 }
 
 /** Message-level checks the counts cannot show: every engaged message is delivered, states partition. */

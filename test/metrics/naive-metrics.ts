@@ -23,13 +23,39 @@ export interface NaiveQuery {
 type Outbound = Extract<StoredEvent, { kind: 'outbound' }>;
 type Status = Extract<StoredEvent, { kind: 'status' }>;
 
+const canon = (id: string) => (/^[+\d\s().-]+$/.test(id) ? id.replace(/[^0-9]/g, '') : id);
+
 /**
- * "Phone numbers match in any common format". The one place the naive version compares recipients, so
- * identity linking (user id -> phone) can be added here later.
+ * "One person, one identity" (DESIGN.md): phone numbers match in any common format, and an id is the
+ * same person as every id an event reported together with it (a `recipientId` with its `userId` or
+ * `parentUserId`; a `user_changed_user_id` message's previous ids with the new ones), transitively, no
+ * matter where in the event set that event stands. The one place the naive version compares recipients.
  */
-function samePerson(a: string, b: string): boolean {
-  const canon = (id: string) => (/^[+\d\s().-]+$/.test(id) ? id.replace(/[^0-9]/g, '') : id);
-  return canon(a) === canon(b);
+function personMatcher(events: StoredEvent[]): (a: string, b: string) => boolean {
+  const edges = new Map<string, string[]>();
+  const tie = (a: string | undefined, b: string | undefined) => {
+    if (!a || !b) return;
+    const [x, y] = [canon(a), canon(b)];
+    edges.set(x, [...(edges.get(x) ?? []), y]);
+    edges.set(y, [...(edges.get(y) ?? []), x]);
+  };
+  for (const e of events) {
+    if (e.kind !== 'status' && e.kind !== 'inbound' && e.kind !== 'opt_out' && e.kind !== 'opt_in') continue;
+    tie(e.recipientId, e.userId);
+    tie(e.recipientId, e.parentUserId);
+    if (e.kind === 'inbound') {
+      tie(e.previousUserId, e.userId ?? e.recipientId);
+      tie(e.previousParentUserId, e.parentUserId);
+    }
+  }
+  const reachable = (from: string): Set<string> => {
+    const seen = new Set([from]);
+    const todo = [from];
+    while (todo.length > 0)
+      for (const next of edges.get(todo.pop()!) ?? []) if (!seen.has(next)) seen.add(next) && todo.push(next);
+    return seen;
+  };
+  return (a, b) => canon(a) === canon(b) || reachable(canon(a)).has(canon(b));
 }
 
 function ratio(n: number, d: number): number | null {
@@ -43,6 +69,7 @@ const USER_SOURCES = ['user_preferences', 'keyword', 'quick_reply'];
 /** Campaign metrics recomputed the slow, obvious way (failuresByCode without titles). */
 export function naiveCampaignMetrics(all: StoredEvent[], query: NaiveQuery): Record<string, unknown> {
   const window = query.attributionWindowMs ?? 72 * 3600 * 1000;
+  const samePerson = personMatcher(all);
   // Drop exact repeats (the generators repeat events verbatim).
   const seen = new Set<string>();
   const events = all.filter((e) => {
@@ -78,9 +105,11 @@ export function naiveCampaignMetrics(all: StoredEvent[], query: NaiveQuery): Rec
   const hasStatus = (messageId: string, ...names: string[]) =>
     statusesOf(messageId).some((s) => names.includes(s.status));
 
+  // A tap (button or list row) asks to stop by its payload only; typed text by a STOP keyword.
   const isStop = (e: Extract<StoredEvent, { kind: 'inbound' }>) =>
-    (e.buttonPayload !== undefined && STOP_PAYLOADS.includes(e.buttonPayload.trim().toUpperCase())) ||
-    (e.text !== undefined && isOptOutText(e.text));
+    e.buttonPayload !== undefined
+      ? STOP_PAYLOADS.includes(e.buttonPayload.trim().toUpperCase())
+      : e.text !== undefined && isOptOutText(e.text);
   /** An event that is a user's action on the message it is attributed to (proof of delivery and read). */
   const isUserAction = (e: StoredEvent) =>
     e.kind === 'click' ||
@@ -121,7 +150,8 @@ export function naiveCampaignMetrics(all: StoredEvent[], query: NaiveQuery): Rec
     let best: Outbound | undefined;
     for (const m of messages) {
       if (!samePerson(m.recipientId, recipient)) continue;
-      if (m.at.getTime() > at.getTime()) continue;
+      // Sent at or before the event, to the second (webhook timestamps are whole seconds).
+      if (Math.floor(m.at.getTime() / 1000) > Math.floor(at.getTime() / 1000)) continue;
       if (failedBeforeWindow(m)) continue;
       if (
         !best ||

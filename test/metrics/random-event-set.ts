@@ -40,9 +40,9 @@ const OPT_OUT_SOURCES = [
 ];
 
 /**
- * How an event names its person. Today only phone formats (the fold matches phone numbers in any common
- * format); `userIdOnly` events carry just the business-scoped user id, which matches no phone until
- * identity linking exists (then the naive `samePerson` learns the link, and these must attribute).
+ * How an event names its person: a phone number in any common format, or (a `userIdShare` of events)
+ * only the business-scoped user id, which is the same person as the phone number once some event of the
+ * set reports the two together (a status's `recipient_user_id`, an inbound's `from_user_id`).
  */
 function idFor(person: RandomPerson, random: () => number, userIdShare: number): string {
   const r = random();
@@ -115,6 +115,7 @@ export function randomCase(index: number, random: () => number): RandomCase {
         at: new Date(at + 1000 + int(10 * HOUR)),
         recipientId: person.phone,
       };
+      if (chance(0.3)) event.userId = person.userId;
       if (status === 'failed') {
         const code = pick(FAILURE_CODES);
         if (code !== undefined) event.errorCode = code;
@@ -128,8 +129,11 @@ export function randomCase(index: number, random: () => number): RandomCase {
   const someMessage = () =>
     sends.length > 0 && chance(0.85) ? pick(sends).messageId : `wamid.elsewhere.${index}`;
   for (let e = 0, n = int(12); e < n; e++) {
-    const person = pick(people);
-    const at = engagementAt();
+    // Some events fall in the very second of a send to that person: webhook timestamps are whole
+    // seconds, so they come out stamped before the millisecond-stamped send they answer.
+    const anchor = sends.length > 0 && chance(0.15) ? pick(sends) : undefined;
+    const person = anchor ? anchor.person : pick(people);
+    const at = anchor ? new Date(Math.floor(anchor.at / 1000) * 1000) : engagementAt();
     const who = idFor(person, random, 0.1);
     switch (pick(['click', 'click', 'inbound', 'inbound', 'opt_out', 'opt_in', 'block', 'conversion'])) {
       case 'click': {
@@ -157,6 +161,7 @@ export function randomCase(index: number, random: () => number): RandomCase {
           text: pick(REPLIES),
         };
         if (chance(0.4)) inbound.contextMessageId = someMessage();
+        if (who !== person.userId && chance(0.2)) inbound.userId = person.userId;
         const flavour = random();
         if (flavour < 0.2) {
           inbound.messageType = 'button';

@@ -6,6 +6,7 @@ import { emptyStatusSummary } from '../../status-summary.js';
 import type { OutboundEvent, SendFailedEvent } from '../../stored-event.js';
 import { ENGAGEMENT_KINDS_SQL } from './engagement-kinds.js';
 import { fromEventRow, type StoredEventRow } from './event-row.js';
+import { firstSendSecondSql } from './first-send-second.js';
 import { campaignIdentityLinks, linkedRecipientsSql } from './identity-links-facts.js';
 import { type SqlDialect, SqlParams } from './sql-params.js';
 import { packedStatusRollupSql, readPackedStatusRollup } from './status-rollup.js';
@@ -129,7 +130,7 @@ export async function loadCampaignFacts(
         ${probe('e.message_id')} IN (SELECT message_id FROM sends)
         OR ${probe('e.context_message_id')} IN (SELECT message_id FROM sends)
         OR (${probe('e.recipient_key')} IN (SELECT recipient_key FROM sends)
-          AND ${probe('e.at')} >= (SELECT min(at) FROM sends))${linkedRecipientsSql(source, probe)}
+          AND ${probe('e.at')} >= ${firstSendSecondSql(dialect)})${linkedRecipientsSql(source, probe)}
       )`,
       params.values,
     );

@@ -1,5 +1,6 @@
 import type { IdentityLinks } from '../../identity-links.js';
 import type { CampaignFactsSource } from './campaign-facts-sql.js';
+import { firstSendSecondSql } from './first-send-second.js';
 import { identityLinksFromRows } from './identity-links-sql.js';
 import { SqlParams } from './sql-params.js';
 
@@ -31,5 +32,5 @@ export function linkedRecipientsSql(source: CampaignFactsSource, probe: (column:
   return `
         OR (${probe('e.recipient_key')} IN (SELECT l.linked_key FROM ${source.identityTable} l
             WHERE l.id_key IN (SELECT recipient_key FROM sends))
-          AND ${probe('e.at')} >= (SELECT min(at) FROM sends))`;
+          AND ${probe('e.at')} >= ${firstSendSecondSql(source.dialect)})`;
 }
