@@ -36,3 +36,4 @@ export type {
 } from './processor-events.js';
 export { signWebhookPayload, verifyWebhookSignature } from './signature.js';
 export { toStoredEvents } from './to-stored-events.js';
+export { GroupCommitEventStore, type GroupCommitOptions } from './group-commit-store.js';
