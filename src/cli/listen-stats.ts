@@ -15,7 +15,7 @@ export class ListenStats {
   readonly #byKind = new Map<string, number>();
   #lastEvents = 0;
   #lastAt: number;
-  #lastTotal = -1;
+  #lastTotal = 0;
 
   constructor(now = Date.now()) {
     this.#lastAt = now;
