@@ -5,8 +5,8 @@
  * - `sustain-pg-1` / `sustain-pg-20`: 4,000 events/s for `seconds` (default 60) into PostgreSQL, one
  *   status per POST and 20 statuses per POST: p50/p99 latency, events answered 200, and the rows counted
  *   in the database afterwards (lost = answered but missing, doubled = rows beyond the unique events);
- * - `max-rate-<store>-<server>`: the highest rate of a ladder (10 s steps) that is sustained with every
- *   POST answered 200, ≥ 97 % of the rate achieved and p99 ≤ 250 ms, for SQLite and PostgreSQL, for
+ * - `max-rate-<store>-<server>`: the highest rate of a ladder (10 s steps, best of 2 tries) that is
+ *   sustained with every POST answered 200, ≥ 97 % of the rate achieved and p99 ≤ 250 ms, for SQLite and PostgreSQL, for
  *   `wacloud listen` and for the hand-written floor (bench/listen-floor-server.ts: node:http + HMAC +
  *   JSON.parse + batched append), and their ratio.
  * Needs `npm run build` and PostgreSQL (WACLOUD_TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test).
@@ -264,30 +264,49 @@ async function sustain(perPost: number): Promise<void> {
   }
 }
 
-async function maxRate(target: Target): Promise<number> {
-  let best = 0;
-  for (const rate of LADDER) {
+/** One ladder step: sustained on the first try, or on a second one (the machine is shared: a stall elsewhere is not the server's). */
+async function step(target: Target, rate: number): Promise<boolean> {
+  for (let attempt = 1; attempt <= 2; attempt++) {
     const server = await startServer(target);
     let result: LoadResult;
     try {
-      result = await load(server.url, rate, 1, STEP_SECONDS, `m${rate}`);
+      result = await load(server.url, rate, 1, STEP_SECONDS, `m${rate}.${attempt}`);
     } finally {
       await stop(server.child);
       await server.cleanup();
     }
     const ok = sustained(result, rate);
     console.error(
-      `  ${target.store}/${target.server} ${rate}/s: ${ok ? 'ok' : 'not sustained'} ` +
+      `  ${target.store}/${target.server} ${rate}/s try ${attempt}: ${ok ? 'ok' : 'not sustained'} ` +
         `(achieved ${Math.round(result.achievedEventsPerSecond)}/s, p50 ${result.p50} ms, p99 ${result.p99} ms, non-200 ${result.failed})`,
     );
-    if (!ok) break;
-    best = rate;
+    if (ok) return true;
   }
-  line(`max-rate-${target.store}-${target.server}`, best, 'events/s', {
-    eventsPerPost: 1,
-    stepSeconds: STEP_SECONDS,
-    rule: 'all 200, >= 97% achieved, p99 <= 250 ms',
-  });
+  return false;
+}
+
+/**
+ * Climbs the ladder for `wacloud listen` and the floor side by side (at each rate one then the other,
+ * so both meet the same machine load) until neither sustains it.
+ */
+async function maxRates(store: Target['store']): Promise<{ listen: number; floor: number }> {
+  const best = { listen: 0, floor: 0 };
+  const alive = { listen: true, floor: true };
+  for (const rate of LADDER) {
+    for (const server of ['listen', 'floor'] as const) {
+      if (!alive[server]) continue;
+      if (await step({ store, server }, rate)) best[server] = rate;
+      else alive[server] = false;
+    }
+    if (!alive.listen && !alive.floor) break;
+  }
+  for (const server of ['listen', 'floor'] as const) {
+    line(`max-rate-${store}-${server}`, best[server], 'events/s', {
+      eventsPerPost: 1,
+      stepSeconds: STEP_SECONDS,
+      rule: 'all 200, >= 97% achieved, p99 <= 250 ms (best of 2 tries per step)',
+    });
+  }
   return best;
 }
 
@@ -301,8 +320,7 @@ if (ONLY !== 'max') {
 }
 if (ONLY !== 'sustain') {
   for (const store of ['sqlite', 'pg'] as const) {
-    const listen = await maxRate({ store, server: 'listen' });
-    const floor = await maxRate({ store, server: 'floor' });
+    const { listen, floor } = await maxRates(store);
     line(`listen-vs-floor-${store}`, floor > 0 ? Math.round((listen / floor) * 100) / 100 : 0, 'ratio', {
       listen,
       floor,

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -81,10 +81,13 @@ describe('the whole loop from the command line', () => {
     expect(metrics.delivered).toBeGreaterThan(0);
     expect(metrics.delivered + metrics.failed).toBeLessThanOrEqual(RECIPIENTS);
 
-    const html = await runCliProcess([...report, '--format', 'html'], { cwd: dir });
+    const html = await runCliProcess([...report, '--format', 'html', '--out', 'report.html'], {
+      cwd: dir,
+    });
     expect(html.code).toBe(0);
-    expect(html.stdout).toMatch(/^<!doctype html>/i);
-    expect(html.stdout).toContain('data-field="campaign-id">loop<');
+    const page = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(page).toMatch(/^<!doctype html>/i);
+    expect(page).toContain('data-field="campaign-id">loop<');
 
     listen.child.kill('SIGTERM');
     const stopped = await listen.done;
@@ -92,7 +95,7 @@ describe('the whole loop from the command line', () => {
     expect(stopped.stdout).toMatch(/stopped · .* 0 rejected signatures/);
     simulator.child.kill('SIGINT');
     await simulator.done;
-    for (const output of [send.stdout, send.stderr, stopped.stdout, stopped.stderr, html.stdout]) {
+    for (const output of [send.stdout, send.stderr, stopped.stdout, stopped.stderr, page]) {
       expect(output).not.toContain(TOKEN);
       expect(output).not.toContain(APP_SECRET);
     }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../src/metrics/stored-event.js';
 import { SqliteEventStore } from '../../src/metrics/stores/sqlite.js';
+import { StoreSuppressionList } from '../../src/tracking/store-suppression-list.js';
 import { signWebhookPayload } from '../../src/webhooks/signature.js';
 import { BUILD_TIMEOUT_MS, ensureBuilt } from '../helpers/built-package.js';
 import { type CliProcess, spawnCli } from '../helpers/spawn-cli.js';
@@ -132,6 +133,45 @@ describe('wacloud listen (dist/cli.js, spawned)', () => {
     expect(result.stdout + result.stderr).not.toContain(VERIFY_TOKEN);
   });
 
+  it('a Stop tap (user_preferences stop) received by listen suppresses the recipient', async () => {
+    const { listen, url } = await startListen(['--store', 'sqlite:./o.db']);
+    const stop = JSON.stringify({
+      object: 'whatsapp_business_account',
+      entry: [
+        {
+          id: '102290129340398',
+          changes: [
+            {
+              field: 'user_preferences',
+              value: {
+                messaging_product: 'whatsapp',
+                metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' },
+                contacts: [{ wa_id: '16505559999', profile: { name: 'Stopper' } }],
+                user_preferences: [
+                  {
+                    wa_id: '16505559999',
+                    detail: 'User requested to stop marketing messages',
+                    category: 'marketing_messages',
+                    value: 'stop',
+                    timestamp: 1750000000,
+                  },
+                ],
+              },
+            },
+          ],
+        },
+      ],
+    });
+    expect((await signed(url, stop)).status).toBe(200);
+    const store = new SqliteEventStore({ filename: join(dir, 'o.db') });
+    const suppression = new StoreSuppressionList({ store });
+    expect(await suppression.isSuppressed('+1 650 555 9999')).toBe(true);
+    expect(await suppression.isSuppressed('16505550000')).toBe(false);
+    await store.close();
+    listen.child.kill('SIGTERM');
+    expect((await listen.done).code).toBe(0);
+  });
+
   it('without secrets it exits 2 and says which is missing', async () => {
     const listen = spawnCli(['listen', '--port', '0'], {
       cwd: dir,
@@ -140,6 +180,17 @@ describe('wacloud listen (dist/cli.js, spawned)', () => {
     const result = await listen.done;
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('WHATSAPP_APP_SECRET');
+  });
+
+  it('an unreachable database is reported at start (exit 2), not on the first webhook', async () => {
+    const listen = spawnCli(['listen', '--port', '0', '--store', 'postgres://nobody@127.0.0.1:1/none'], {
+      cwd: dir,
+      env,
+    });
+    const result = await listen.done;
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/cannot open the store postgres:\/\/nobody@127\.0\.0\.1:1\/none/);
+    expect(result.stdout).not.toContain('listening on');
   });
 
   it('SIGKILL mid-load: every event answered 200 is in the store', async () => {

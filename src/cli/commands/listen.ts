@@ -87,6 +87,13 @@ export async function runListenCommand(argv: string[], io: CliIo): Promise<ExitC
   if (io.signal?.aborted) return ExitCode.ok;
 
   const opened = await openStore(values.store, io.cwd ?? process.cwd());
+  try {
+    // Fail now, not on Meta's first webhook, when the database is unreachable (this also creates the tables).
+    for await (const _ of opened.store.scan({ from: new Date(8.64e15) })) break;
+  } catch (error) {
+    await opened.close().catch(() => {});
+    throw new UsageError(`cannot open the store ${opened.label}: ${(error as Error).message}`);
+  }
   const store = new GroupCommitEventStore(opened.store, { maxDelayMs, maxBatch });
   const stats = new ListenStats();
   const secrets = [appSecret, verifyToken];
