@@ -89,7 +89,7 @@ export async function runListenCommand(argv: string[], io: CliIo): Promise<ExitC
   const opened = await openStore(values.store, io.cwd ?? process.cwd());
   try {
     // Fail now, not on Meta's first webhook, when the database is unreachable (this also creates the tables).
-    for await (const _ of opened.store.scan({ from: new Date(8.64e15) })) break;
+    for await (const _ of opened.store.scan({ from: new Date(Date.UTC(9999, 0, 1)) })) break;
   } catch (error) {
     await opened.close().catch(() => {});
     throw new UsageError(`cannot open the store ${opened.label}: ${(error as Error).message}`);
