@@ -10,7 +10,7 @@
  *   `wacloud listen` and for the hand-written floor (bench/listen-floor-server.ts: node:http + HMAC +
  *   JSON.parse + batched append), and their ratio.
  * Needs `npm run build` and PostgreSQL (WACLOUD_TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test).
- * Usage: `npx tsx bench/webhook-listen.bench.ts [seconds] [only: sustain|max]`.
+ * Usage: `npx tsx bench/webhook-listen.bench.ts [seconds] [only: sustain|max|max-sqlite|max-pg]`.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
@@ -314,12 +314,18 @@ if (!existsSync(CLI)) {
   console.error('dist/cli.js is missing: run `npm run build` first');
   process.exit(1);
 }
-if (ONLY !== 'max') {
+if (ONLY === undefined || ONLY === 'sustain') {
   await sustain(1);
   await sustain(20);
 }
 if (ONLY !== 'sustain') {
-  for (const store of ['sqlite', 'pg'] as const) {
+  const stores =
+    ONLY === 'max-pg'
+      ? ['pg' as const]
+      : ONLY === 'max-sqlite'
+        ? ['sqlite' as const]
+        : (['sqlite', 'pg'] as const);
+  for (const store of stores) {
     const { listen, floor } = await maxRates(store);
     line(`listen-vs-floor-${store}`, floor > 0 ? Math.round((listen / floor) * 100) / 100 : 0, 'ratio', {
       listen,
