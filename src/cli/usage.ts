@@ -10,6 +10,7 @@ Commands:
   report        a campaign's metrics as a table, JSON, CSV or HTML report
   templates     list your message templates
   simulate      run the local Cloud API simulator (no Meta account needed)
+  listen        receive Meta's webhooks into a store (signature checked, stored before 200)
 
 Options:
   -h, --help     show help (also: wacloud <command> --help)

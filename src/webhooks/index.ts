@@ -23,6 +23,7 @@ export {
   type WebhookHandler,
   type WebhookHandlerOptions,
 } from './frameworks/fetch.js';
+export { GroupCommitEventStore, type GroupCommitOptions } from './group-commit-store.js';
 export type * from './inbound-message.js';
 export { parseWebhook } from './parse.js';
 export { WebhookProcessor, type WebhookProcessorOptions } from './processor.js';

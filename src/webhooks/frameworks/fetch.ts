@@ -48,6 +48,20 @@ export interface WebhookHandlerOptions {
   onError?: (error: Error, event?: WebhookEvent) => void;
 }
 
+/** What a webhook POST is answered with (status and plain-text body). */
+export interface WebhookAnswer {
+  status: number;
+  body: string;
+}
+
+/**
+ * Internal: the handler's POST logic after the raw body has been read, keyed by a symbol so that the
+ * Node adapter (which reads the body itself) skips building a Fetch `Request` and `Response` per POST.
+ */
+export const HANDLE_BODY: unique symbol = Symbol('wacloud.handleWebhookBody');
+
+const OK: WebhookAnswer = { status: 200, body: 'OK' };
+
 /** A Fetch API webhook endpoint: `(Request) => Promise<Response>`, plus its processor and `drain()`. */
 export interface WebhookHandler {
   (request: Request): Promise<Response>;
@@ -55,6 +69,8 @@ export interface WebhookHandler {
   readonly processor: WebhookProcessor;
   /** Resolves when every request answered so far has been fully processed (listeners included). */
   drain(): Promise<void>;
+  /** Internal (see {@link HANDLE_BODY}). */
+  readonly [HANDLE_BODY]: (body: Uint8Array, signature: string | null) => Promise<WebhookAnswer>;
 }
 
 const OPTION_KEYS = new Set<string>([
@@ -132,18 +148,32 @@ export function createWebhookHandler(options: WebhookHandlerOptions = {}): Webho
     if (body === BODY_TIMED_OUT) {
       return text(408, `Webhook body was not received within ${bodyTimeoutMs} ms`);
     }
-    const signature = request.headers.get('x-hub-signature-256');
+    const answer = await handleBody(body, request.headers.get('x-hub-signature-256'));
+    return text(answer.status, answer.body);
+  }
+
+  /** A POST whose raw body has been read: signature, envelope, then processing (see the options). */
+  async function handleBody(body: Uint8Array, signature: string | null): Promise<WebhookAnswer> {
+    if (body.byteLength > maxBodyBytes) {
+      return { status: 413, body: `Webhook body is larger than ${maxBodyBytes} bytes` };
+    }
     if (signature === null) {
-      return text(401, 'Missing X-Hub-Signature-256 header: Meta signs every webhook POST with it.');
+      return {
+        status: 401,
+        body: 'Missing X-Hub-Signature-256 header: Meta signs every webhook POST with it.',
+      };
     }
     if (!verifyWebhookSignature(body, signature, appSecret as string)) {
-      return text(401, `Invalid webhook signature. ${describeBodyProblem(body)}${SIGNATURE_HELP}`);
+      return {
+        status: 401,
+        body: `Invalid webhook signature. ${describeBodyProblem(body)}${SIGNATURE_HELP}`,
+      };
     }
     let events: WebhookEvent[];
     try {
       events = parseWebhook(body);
     } catch (error) {
-      if (error instanceof WebhookPayloadError) return text(400, error.message);
+      if (error instanceof WebhookPayloadError) return { status: 400, body: error.message };
       throw error;
     }
     // process() has already reported a store failure on the processor's `error` event.
@@ -152,9 +182,9 @@ export function createWebhookHandler(options: WebhookHandlerOptions = {}): Webho
         await processor.process(events);
         await processor.idle();
       } catch {
-        return text(500, 'Webhook events could not be stored; Meta will retry');
+        return { status: 500, body: 'Webhook events could not be stored; Meta will retry' };
       }
-      return text(200, 'OK');
+      return OK;
     }
     // A macrotask, so that even synchronous listeners run after the response has been handed back.
     const settled = nextMacrotask()
@@ -173,7 +203,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions = {}): Webho
         console.error('[wacloud] waitUntil threw:', error);
       }
     }
-    return text(200, 'OK');
+    return OK;
   }
 
   const handler = async (request: Request): Promise<Response> => {
@@ -187,6 +217,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions = {}): Webho
 
   return Object.assign(handler, {
     processor,
+    [HANDLE_BODY]: handleBody,
     async drain(): Promise<void> {
       while (pending.size > 0) await Promise.allSettled([...pending]);
       await processor.idle();

@@ -5,7 +5,12 @@ import {
   DEFAULT_BODY_TIMEOUT_MS,
   DEFAULT_MAX_BODY_BYTES,
 } from '../read-body.js';
-import { createWebhookHandler, type WebhookHandler, type WebhookHandlerOptions } from './fetch.js';
+import {
+  createWebhookHandler,
+  HANDLE_BODY,
+  type WebhookHandler,
+  type WebhookHandlerOptions,
+} from './fetch.js';
 
 /** A Node request as Express or the Next.js Pages Router hands it over: maybe with a parsed `body`. */
 export type NodeWebhookRequest = IncomingMessage & {
@@ -62,12 +67,6 @@ export function createNodeWebhookHandler(options: WebhookHandlerOptions = {}): N
       sendText(res, 405, 'Method not allowed', { allow: 'GET, POST' });
       return;
     }
-    const request = requestHead(req);
-    if (request === undefined) {
-      sendText(res, 400, 'Malformed webhook request (request target or headers)');
-      return;
-    }
-    const init: RequestInit = { method: req.method, headers: request.headers };
     if (req.method === 'POST') {
       const raw = rawBodyOf(req);
       if (raw === PARSED) {
@@ -83,12 +82,20 @@ export function createNodeWebhookHandler(options: WebhookHandlerOptions = {}): N
         sendText(res, 408, `Webhook body was not received within ${timeoutMs} ms`, { connection: 'close' });
         return;
       }
-      // The bytes are final now; a stale Content-Length (e.g. from a decoded body) must not mislead.
-      request.headers.delete('content-length');
-      request.headers.delete('transfer-encoding');
-      init.body = body;
+      // Straight to the handler's POST logic: no Fetch Request/Response per webhook (the hot path).
+      const answer = await handler[HANDLE_BODY](body, signatureOf(req.headers['x-hub-signature-256']));
+      sendText(res, answer.status, answer.body);
+      return;
     }
-    await send(res, await handler(new Request(request.url, init)));
+    const request = requestHead(req);
+    if (request === undefined) {
+      sendText(res, 400, 'Malformed webhook request (request target or headers)');
+      return;
+    }
+    await send(
+      res,
+      await handler(new Request(request.url, { method: req.method, headers: request.headers })),
+    );
   };
 
   const nodeHandler = async (req: NodeWebhookRequest, res: ServerResponse): Promise<void> => {
@@ -100,6 +107,12 @@ export function createNodeWebhookHandler(options: WebhookHandlerOptions = {}): N
   };
 
   return Object.assign(nodeHandler, { processor: handler.processor, drain: () => handler.drain() });
+}
+
+/** The signature header as the Fetch handler would see it (repeated headers joined with ", "). */
+function signatureOf(value: string | string[] | undefined): string | null {
+  if (value === undefined) return null;
+  return Array.isArray(value) ? value.join(', ') : value;
 }
 
 /** The URL (on {@link FIXED_ORIGIN}) and headers of a Node request, or `undefined` when malformed. */
