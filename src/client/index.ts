@@ -13,9 +13,13 @@ export { type InsightsResource, TEMPLATE_IDS_PER_REQUEST } from './resources/ins
 export {
   type AnalyticsProductType,
   type AnalyticsTime,
+  DEFAULT_MESSAGE_HISTORY_EVENT_FIELDS,
   DEFAULT_MESSAGE_HISTORY_FIELDS,
   type MessageDeliveryStatusEvent,
+  type MessageDeliveryStatusOccurrence,
   type MessageHistoryEntry,
+  type MessageHistoryEventEdge,
+  type MessageHistoryEventsQuery,
   type MessageHistoryQuery,
   type MessageHistoryStatus,
   type MessagingAnalyticsDataPoint,

@@ -48,7 +48,10 @@ export interface WebhookHandlerOptions {
   onError?: (error: Error, event?: WebhookEvent) => void;
 }
 
-/** What a webhook POST is answered with (status and plain-text body). */
+/**
+ * What a webhook POST is answered with (status and plain-text body).
+ * @internal
+ */
 export interface WebhookAnswer {
   status: number;
   body: string;
@@ -57,6 +60,7 @@ export interface WebhookAnswer {
 /**
  * Internal: the handler's POST logic after the raw body has been read, keyed by a symbol so that the
  * Node adapter (which reads the body itself) skips building a Fetch `Request` and `Response` per POST.
+ * @internal
  */
 export const HANDLE_BODY: unique symbol = Symbol('wacloud.handleWebhookBody');
 
@@ -69,7 +73,10 @@ export interface WebhookHandler {
   readonly processor: WebhookProcessor;
   /** Resolves when every request answered so far has been fully processed (listeners included). */
   drain(): Promise<void>;
-  /** Internal (see {@link HANDLE_BODY}). */
+  /**
+   * The POST logic after the raw body was read (for the Node adapter).
+   * @internal
+   */
   readonly [HANDLE_BODY]: (body: Uint8Array, signature: string | null) => Promise<WebhookAnswer>;
 }
 
