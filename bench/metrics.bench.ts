@@ -112,8 +112,9 @@ function handRolled(events: readonly StoredEvent[]) {
         return;
       case 'inbound': {
         const stop =
-          (e.buttonPayload !== undefined && STOP_PAYLOADS.has(e.buttonPayload.trim().toUpperCase())) ||
-          (e.text !== undefined && isOptOutText(e.text));
+          e.buttonPayload !== undefined
+            ? STOP_PAYLOADS.has(e.buttonPayload.trim().toUpperCase())
+            : e.text !== undefined && isOptOutText(e.text);
         if (stop) {
           flags[m]! |= 4;
           proved[m] = 1;
