@@ -6,6 +6,7 @@ import { IdentityLinks } from '../../src/metrics/identity-links.js';
 import { MemoryEventStore } from '../../src/metrics/stores/memory.js';
 import { PostgresEventStore } from '../../src/metrics/stores/postgres.js';
 import { SqliteEventStore } from '../../src/metrics/stores/sqlite.js';
+import { postgresRequired, TEST_DATABASE_URL } from '../helpers/test-services.js';
 import { describeIdentityAttribution } from './identity-attribution.js';
 
 describe('IdentityLinks', () => {
@@ -80,17 +81,10 @@ describeIdentityAttribution('SQLite', async () => {
   return store;
 });
 
-const connectionString = process.env.WACLOUD_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const connectionString = TEST_DATABASE_URL;
 const schema = `wacloud_identity_${process.pid}_${randomBytes(3).toString('hex')}`;
 const pool = new pg.Pool({ connectionString, max: 4 });
-const pgAvailable = await pool.query('SELECT 1').then(
-  () => true,
-  (error: Error) => {
-    if (process.env.CI === 'true') throw error;
-    console.warn(`\n⚠ PostgreSQL is unreachable (${error.message}): skipping its identity tests.\n`);
-    return false;
-  },
-);
+const pgAvailable = await postgresRequired();
 let tables = 0;
 afterAll(async () => {
   if (pgAvailable) await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);

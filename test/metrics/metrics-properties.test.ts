@@ -9,6 +9,7 @@ import { MemoryEventStore } from '../../src/metrics/stores/memory.js';
 import { PostgresEventStore } from '../../src/metrics/stores/postgres.js';
 import { SqliteEventStore } from '../../src/metrics/stores/sqlite.js';
 import { optOutsOverTime } from '../../src/report/opt-outs-over-time.js';
+import { postgresRequired, TEST_DATABASE_URL } from '../helpers/test-services.js';
 import { mulberry32 } from './generate-campaign.js';
 import { brokenInvariants } from './metric-invariants.js';
 import { naiveCampaignMetrics } from './naive-metrics.js';
@@ -221,25 +222,10 @@ describe('metric invariants on SQLite', () => {
   });
 });
 
-const connectionString = process.env.WACLOUD_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const connectionString = TEST_DATABASE_URL;
 const schema = `wacloud_prop_${process.pid}_${randomBytes(3).toString('hex')}`;
 
-async function postgresAvailable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    return true;
-  } catch (error) {
-    if (process.env.CI === 'true')
-      throw new Error(`PostgreSQL is required in CI: ${(error as Error).message}`);
-    console.warn('\n⚠ PostgreSQL is unreachable: skipping the PostgreSQL metrics property test.\n');
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-const available = await postgresAvailable();
+const available = await postgresRequired();
 const pool = new pg.Pool({ connectionString, max: 2 });
 afterAll(async () => {
   if (available) await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);

@@ -17,6 +17,7 @@ import type * as ExpressEntry from '../../src/webhooks/frameworks/express.js';
 import type * as NextEntry from '../../src/webhooks/frameworks/next.js';
 import { importBuiltPackage } from '../helpers/built-package.js';
 import { rawHttp } from '../helpers/raw-http.js';
+import { postgresRequired, TEST_DATABASE_URL } from '../helpers/test-services.js';
 
 const root = await importBuiltPackage<typeof RootEntry>('index.js');
 const next = await importBuiltPackage<typeof NextEntry>('next.js');
@@ -143,17 +144,10 @@ describe('built package: malformed requests on a plain http.createServer', () =>
   });
 });
 
-const connectionString = process.env.WACLOUD_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const connectionString = TEST_DATABASE_URL;
 const schema = `wacloud_test_dist_${process.pid}_${randomBytes(3).toString('hex')}`;
 const pool = new pg.Pool({ connectionString, max: 2 });
-const withPostgres = await pool.query('SELECT 1').then(
-  () => true,
-  (error: unknown) => {
-    if (process.env.CI === 'true') throw error;
-    console.warn('\n⚠ PostgreSQL is unreachable: skipping its built-package hostile-text test.\n');
-    return false;
-  },
-);
+const withPostgres = await postgresRequired();
 afterAll(async () => {
   if (withPostgres) await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
   await pool.end();

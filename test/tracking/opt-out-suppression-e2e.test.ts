@@ -9,6 +9,7 @@ import { SendQueue } from '../../src/queue/index.js';
 import { StoreSuppressionList } from '../../src/tracking/store-suppression-list.js';
 import { createWebhookHandler } from '../../src/webhooks/frameworks/fetch.js';
 import { signWebhookPayload } from '../../src/webhooks/signature.js';
+import { postgresRequired, TEST_DATABASE_URL } from '../helpers/test-services.js';
 import { fastRetry, graph, scriptedClient } from '../queue/helpers/scripted-client.js';
 import { messagesEnvelope } from '../webhooks/helpers.js';
 
@@ -18,24 +19,10 @@ import { messagesEnvelope } from '../webhooks/helpers.js';
 
 const APP_SECRET = 'e2e-app-secret';
 const VERIFY_TOKEN = 'e2e-verify-token';
-const connectionString = process.env.WACLOUD_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const connectionString = TEST_DATABASE_URL;
 const schema = `wacloud_optout_${process.pid}_${randomBytes(3).toString('hex')}`;
 
-async function postgresAvailable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    return true;
-  } catch (error) {
-    if (process.env.CI === 'true') throw error;
-    console.warn('\n⚠ PostgreSQL is unreachable: skipping the PostgreSQL opt-out end-to-end tests.\n');
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-const pgAvailable = await postgresAvailable();
+const pgAvailable = await postgresRequired();
 const pool = new pg.Pool({ connectionString, max: 4 });
 let tables = 0;
 afterAll(async () => {

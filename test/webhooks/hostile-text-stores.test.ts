@@ -7,26 +7,13 @@ import { MemoryEventStore } from '../../src/metrics/stores/memory.js';
 import { PostgresEventStore } from '../../src/metrics/stores/postgres.js';
 import { SqliteEventStore } from '../../src/metrics/stores/sqlite.js';
 import { createWebhookHandler, signWebhookPayload } from '../../src/webhooks/index.js';
+import { postgresRequired, TEST_DATABASE_URL } from '../helpers/test-services.js';
 
 const appSecret = 'hostile-text-secret';
-const connectionString = process.env.WACLOUD_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const connectionString = TEST_DATABASE_URL;
 const schema = `wacloud_test_text_${process.pid}_${randomBytes(3).toString('hex')}`;
 
-async function postgresAvailable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    return true;
-  } catch (error) {
-    if (process.env.CI === 'true') throw error;
-    console.warn('\n⚠ PostgreSQL is unreachable: skipping its hostile-text webhook tests.\n');
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-const withPostgres = await postgresAvailable();
+const withPostgres = await postgresRequired();
 const pool = new pg.Pool({ connectionString, max: 2 });
 const closers: Array<() => Promise<void>> = [];
 let tables = 0;
