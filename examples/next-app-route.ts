@@ -21,7 +21,8 @@ if (tryOut) {
 
 // The route file itself:
 const route = createNextRouteHandlers({
-  onEvent: (event) => console.log('webhook event:', event.type), // appSecret / verifyToken from env
+  // The app secret and verify token come from WHATSAPP_APP_SECRET / WHATSAPP_VERIFY_TOKEN.
+  onEvent: (event) => console.log('webhook event:', event.type),
 });
 route.processor.on('user_preferences', (e) => console.log(`${e.waId} chose ${e.value} for ${e.category}`));
 export const { GET, POST } = route;
