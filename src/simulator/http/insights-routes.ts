@@ -11,6 +11,32 @@ const TEMPLATE_METRICS = ['SENT', 'DELIVERED', 'READ', 'CLICKED', 'COST'];
 const encodeCursor = (offset: number) => Buffer.from(String(offset)).toString('base64url');
 const decodeCursor = (cursor: string) => Number(Buffer.from(cursor, 'base64url').toString('utf8')) || 0;
 
+/**
+ * One page of `all` from the `after` cursor, with Graph's `paging` (`cursors`, and `next` carrying the
+ * query, the token and `limit` while more remain) for `path` under the version.
+ */
+function offsetPage<T>(
+  ctx: RequestContext,
+  path: string,
+  all: readonly T[],
+  limit: number,
+): { page: T[]; offset: number; paging: Record<string, unknown> } {
+  const after = ctx.query.get('after');
+  const offset = after ? decodeCursor(after) : 0;
+  const page = all.slice(offset, offset + limit);
+  const paging: Record<string, unknown> = {
+    cursors: { before: encodeCursor(offset), after: encodeCursor(offset + page.length) },
+  };
+  if (offset + page.length < all.length) {
+    const params = new URLSearchParams(ctx.query);
+    params.set('access_token', ctx.token);
+    params.set('limit', String(limit));
+    params.set('after', encodeCursor(offset + page.length));
+    paging.next = `${ctx.baseUrl}/${ctx.version ?? 'v23.0'}/${path}?${params}`;
+  }
+  return { page, offset, paging };
+}
+
 function invalid(details: string): SimulatedGraphError {
   return new SimulatedGraphError(100, { message: 'Invalid parameter', details });
 }
@@ -100,18 +126,7 @@ export function getTemplateAnalytics(
       ? templateDataPoints(engine.insights.messages, { templateIds, start, end, metricTypes })
       : [];
   const limit = Math.max(1, Math.min(Number(q.get('limit')) || DEFAULT_LIMIT, 1000));
-  const offset = q.get('after') ? decodeCursor(q.get('after') as string) : 0;
-  const page = all.slice(offset, offset + limit);
-  const paging: Record<string, unknown> = {
-    cursors: { before: encodeCursor(offset), after: encodeCursor(offset + page.length) },
-  };
-  if (offset + page.length < all.length) {
-    const params = new URLSearchParams(q);
-    params.set('access_token', ctx.token);
-    params.set('limit', String(limit));
-    params.set('after', encodeCursor(offset + page.length));
-    paging.next = `${ctx.baseUrl}/${ctx.version ?? 'v23.0'}/${wabaId}/template_analytics?${params}`;
-  }
+  const { page, paging } = offsetPage(ctx, `${wabaId}/template_analytics`, all, limit);
   return ok({
     data: [{ granularity: 'DAILY', product_type: productType.toLowerCase(), data_points: page }],
     paging,
@@ -248,8 +263,7 @@ export function getMessageHistoryEvents(
     throw invalid('status_filter must be SENT, DELIVERED, READ, FAILED or DELETED.');
   }
   const all = statusEvents(facts).filter((e) => filter === null || e.status === filter);
-  const offset = q.get('after') ? decodeCursor(q.get('after') as string) : 0;
-  const page = all.slice(offset, offset + limit);
+  const { page, offset, paging } = offsetPage(ctx, `${historyId}/events`, all, limit);
   const data = page.map((e, i) => ({
     cursor: encodeCursor(offset + i + 1),
     node: {
@@ -261,15 +275,6 @@ export function getMessageHistoryEvents(
       ...(e.errorCode === undefined ? {} : { error_description: `(#${e.errorCode}) message failed` }),
     },
   }));
-  const paging: Record<string, unknown> = {
-    cursors: { before: encodeCursor(offset), after: encodeCursor(offset + page.length) },
-  };
-  if (offset + page.length < all.length) {
-    const params = new URLSearchParams(q);
-    params.set('access_token', ctx.token);
-    params.set('after', encodeCursor(offset + page.length));
-    paging.next = `${ctx.baseUrl}/${ctx.version ?? 'v23.0'}/${historyId}/events?${params}`;
-  }
   return ok({ data, paging });
 }
 
@@ -291,8 +296,7 @@ export function getMessageHistory(
   const all = engine.insights.messages.filter(
     (m) => m.phoneNumberId === phoneId && (messageId === null || m.id === messageId),
   );
-  const offset = q.get('after') ? decodeCursor(q.get('after') as string) : 0;
-  const page = all.slice(offset, offset + limit);
+  const { page, paging } = offsetPage(ctx, `${phoneId}/message_history`, all, limit);
   const webhookUri = engine.options.webhookUrl;
   const data = page.map((m) => {
     const entry: Record<string, unknown> = { id: m.historyId, message_id: m.id };
@@ -310,14 +314,5 @@ export function getMessageHistory(
     }
     return entry;
   });
-  const paging: Record<string, unknown> = {
-    cursors: { before: encodeCursor(offset), after: encodeCursor(offset + page.length) },
-  };
-  if (offset + page.length < all.length) {
-    const params = new URLSearchParams(q);
-    params.set('access_token', ctx.token);
-    params.set('after', encodeCursor(offset + page.length));
-    paging.next = `${ctx.baseUrl}/${ctx.version ?? 'v23.0'}/${phoneId}/message_history?${params}`;
-  }
   return ok({ data, paging });
 }
