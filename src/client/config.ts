@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { z } from 'zod';
 import { ConfigError } from '../errors/index.js';
+import { loggerSchema } from '../schemas/logger.js';
 import { objectRecord } from '../schemas/object-record.js';
 import type { Logger } from './logger.js';
 import type { WabaReadLimitOptions } from './waba-read-budget.js';
@@ -139,15 +140,7 @@ const optionsSchema = z.strictObject({
       { message: 'must be an undici Dispatcher' },
     )
     .optional(),
-  logger: z
-    .custom<Logger>(
-      (v) =>
-        typeof v === 'object' &&
-        v !== null &&
-        (['debug', 'info', 'warn', 'error'] as const).every((m) => typeof (v as Logger)[m] === 'function'),
-      { message: 'must have debug, info, warn and error methods' },
-    )
-    .optional(),
+  logger: loggerSchema.optional(),
   env: objectRecord(z.string().optional()).optional(),
   retryBaseDelayMs: z.number().nonnegative().optional(),
   retryMaxDelayMs: z.number().nonnegative().optional(),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Logger } from '../client/logger.js';
 import { DEFAULT_MAX_RETRY_AFTER_MS, MAX_TIMER_MS } from '../client/retry-after.js';
 import { ConfigError } from '../errors/index.js';
+import { loggerSchema } from '../schemas/logger.js';
 import type { QueueAdapter } from './adapter.js';
 import {
   type BackgroundErrorHandler,
@@ -110,15 +111,7 @@ const schema = z.strictObject({
   random: fn.optional(),
   now: fn.optional(),
   onError: fn.optional(),
-  logger: z
-    .custom<Logger>(
-      (v) =>
-        typeof v === 'object' &&
-        v !== null &&
-        (['debug', 'info', 'warn', 'error'] as const).every((m) => typeof (v as Logger)[m] === 'function'),
-      'expected a logger with debug, info, warn and error methods',
-    )
-    .optional(),
+  logger: loggerSchema.optional(),
 });
 
 /** Validates `SendQueue` options (unknown keys rejected) and applies the defaults. */
