@@ -6,8 +6,8 @@ const entry = {
   express: 'src/webhooks/frameworks/express.ts',
   next: 'src/webhooks/frameworks/next.ts',
   bullmq: 'src/queue/adapters/bullmq/index.ts',
-  sqlite: 'src/metrics/stores/sqlite.ts',
-  postgres: 'src/metrics/stores/postgres.ts',
+  sqlite: 'src/events/stores/sqlite.ts',
+  postgres: 'src/events/stores/postgres.ts',
   simulator: 'src/simulator/index.ts',
 };
 

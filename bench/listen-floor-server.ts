@@ -10,7 +10,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { openStore } from '../src/cli/open-store.js';
-import type { StoredEvent } from '../src/metrics/stored-event.js';
+import type { StoredEvent } from '../src/events/stored-event.js';
 
 const [spec, secret] = process.argv.slice(2) as [string, string];
 const opened = await openStore(spec, process.cwd());

@@ -11,12 +11,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import type { EventStore } from '../src/events/event-store.js';
+import type { StoredEvent } from '../src/events/stored-event.js';
+import { PostgresEventStore } from '../src/events/stores/postgres.js';
+import { SqliteEventStore } from '../src/events/stores/sqlite.js';
 import { computeCampaignMetrics } from '../src/metrics/compute-campaign-metrics.js';
-import type { EventStore } from '../src/metrics/event-store.js';
-import type { StoredEvent } from '../src/metrics/stored-event.js';
-import { PostgresEventStore } from '../src/metrics/stores/postgres.js';
-import { SqliteEventStore } from '../src/metrics/stores/sqlite.js';
-import { generateCampaignStream } from '../test/metrics/sql/campaign-stream.js';
+import { generateCampaignStream } from '../test/events/stores/sql/campaign-stream.js';
 
 const MESSAGES = Number(process.argv[2] ?? 250_000);
 const APPEND_CHUNK = 10_000;

@@ -5,12 +5,9 @@
  * that name only their recipient).
  * Prints one JSON line per figure; `ratio` is memory / floor (goal ≤ 2).
  */
-import {
-  computeCampaignMetrics,
-  type EventStore,
-  MemoryEventStore,
-  type StoredEvent,
-} from '../src/metrics/index.js';
+
+import { type EventStore, MemoryEventStore, type StoredEvent } from '../src/events/index.js';
+import { computeCampaignMetrics } from '../src/metrics/index.js';
 import { isOptOutText } from '../src/tracking/opt-out-keywords.js';
 import { generateCampaign } from '../test/metrics/generate-campaign.js';
 

@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { MemoryEventStore } from '../src/metrics/index.js';
+import { MemoryEventStore } from '../src/events/index.js';
 import { BullMQAdapter } from '../src/queue/adapters/bullmq/index.js';
 import { SendQueue } from '../src/queue/index.js';
 import { connect } from './lib/connect.js';

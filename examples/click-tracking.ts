@@ -5,7 +5,9 @@
  *
  * Run: `npx tsx examples/click-tracking.ts` — simulator only (its users "open" loopback links).
  */
-import { computeCampaignMetrics, MemoryEventStore } from '../src/metrics/index.js';
+
+import { MemoryEventStore } from '../src/events/index.js';
+import { computeCampaignMetrics } from '../src/metrics/index.js';
 import { type OutgoingMessageLike, SendQueue } from '../src/queue/index.js';
 import { createLinkTracker } from '../src/tracking/index.js';
 import { createWebhookHandler } from '../src/webhooks/index.js';

@@ -13,8 +13,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { COMPACT_COLUMNS, metricsTable } from '../src/cli/metrics-formats.js';
 import { WhatsAppClient } from '../src/client/index.js';
+import { MemoryEventStore } from '../src/events/index.js';
 import { template, templateComponents, templateParams } from '../src/messages/index.js';
-import { compareVariants, computeCampaignMetrics, MemoryEventStore } from '../src/metrics/index.js';
+import { compareVariants, computeCampaignMetrics } from '../src/metrics/index.js';
 import { type OutgoingMessageLike, SendQueue } from '../src/queue/index.js';
 import { optOutsOverTime, renderCampaignReport } from '../src/report/index.js';
 import { startSimulator } from '../src/simulator/index.js';

@@ -6,9 +6,9 @@
  * It works in a fresh schema and drops it at the end. Exits with code 3 when PostgreSQL is down.
  */
 import pg from 'pg';
+import { PostgresEventStore } from '../src/events/stores/postgres.js'; // 'wacloud/postgres'
 import { template, templateComponents, templateParams } from '../src/messages/index.js';
 import { computeCampaignMetrics } from '../src/metrics/index.js';
-import { PostgresEventStore } from '../src/metrics/stores/postgres.js'; // 'wacloud/postgres'
 import { type OutgoingMessageLike, SendQueue } from '../src/queue/index.js';
 import { createWebhookHandler } from '../src/webhooks/index.js';
 import { connect } from './lib/connect.js';

@@ -7,8 +7,8 @@
  */
 import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
+import { MemoryEventStore } from '../src/events/index.js';
 import { template, templateComponents, templateParams } from '../src/messages/index.js';
-import { MemoryEventStore } from '../src/metrics/index.js';
 import { type OutgoingMessageLike, SendQueue } from '../src/queue/index.js';
 import { connect } from './lib/connect.js';
 

@@ -5,6 +5,7 @@
  */
 export * from './client/index.js';
 export * from './errors/index.js';
+export * from './events/index.js';
 export * from './messages/index.js';
 export * from './metrics/index.js';
 export * from './queue/index.js';

@@ -1,4 +1,4 @@
-import type { WebhookEvent } from '../webhooks/events.js';
+import type { WebhookEvent } from '../webhooks/webhook-events.js';
 
 /** Counters of a running `wacloud listen`, and the one-line summary printed from them. */
 export class ListenStats {

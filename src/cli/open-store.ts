@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import type { EventStore } from '../metrics/event-store.js';
-import { MemoryEventStore } from '../metrics/index.js';
+import type { EventStore } from '../events/event-store.js';
+import { MemoryEventStore } from '../events/index.js';
 import { UsageError } from './cli-io.js';
 
 /** An event store the CLI opened, with a way to release it. */
@@ -39,9 +39,9 @@ export async function openStore(spec: string | undefined, cwd: string): Promise<
     const file = spec.slice('sqlite:'.length);
     if (!file) throw new UsageError('--store sqlite: needs a file, e.g. sqlite:./wa.db');
     const filename = file === ':memory:' ? file : resolve(cwd, file);
-    let module: typeof import('../metrics/stores/sqlite.js');
+    let module: typeof import('../events/stores/sqlite.js');
     try {
-      module = await import('../metrics/stores/sqlite.js');
+      module = await import('../events/stores/sqlite.js');
     } catch (error) {
       throw missingPeer('better-sqlite3', error);
     }
@@ -49,9 +49,9 @@ export async function openStore(spec: string | undefined, cwd: string): Promise<
     return { store, label: `sqlite:${file}`, persistent: file !== ':memory:', close: () => store.close() };
   }
   if (spec.startsWith('postgres://') || spec.startsWith('postgresql://')) {
-    let module: typeof import('../metrics/stores/postgres.js');
+    let module: typeof import('../events/stores/postgres.js');
     try {
-      module = await import('../metrics/stores/postgres.js');
+      module = await import('../events/stores/postgres.js');
     } catch (error) {
       throw missingPeer('pg', error);
     }

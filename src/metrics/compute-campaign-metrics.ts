@@ -1,10 +1,10 @@
+import type { EventStore } from '../events/event-store.js';
+import { resolveIdentities } from '../events/identity-links.js';
+import type { StoredEventKind } from '../events/stored-event.js';
 import { CampaignFactsBuilder } from './campaign-facts-builder.js';
 import type { CampaignMetrics, MetricsQuery } from './campaign-metrics.js';
-import type { EventStore } from './event-store.js';
-import { resolveIdentities } from './identity-links.js';
 import type { CampaignFacts } from './message-facts.js';
 import { resolveMetricsQuery } from './metrics-query.js';
-import type { StoredEventKind } from './stored-event.js';
 import { summarizeMessageFacts } from './summarize.js';
 
 /** Ids per scan: keeps SQL `IN` lists and memory-store unions bounded. */

@@ -26,19 +26,11 @@ export {
   type VariantSample,
 } from './compare-variants.js';
 export { collectCampaignFacts, computeCampaignMetrics } from './compute-campaign-metrics.js';
-export { eventKey } from './event-key.js';
-export type { EventFilter, EventStore } from './event-store.js';
-export { type HashRecipientsOptions, hashRecipientId, hashRecipients } from './hash-recipients.js';
-export { IdentityLinks, identityPairs } from './identity-links.js';
 export type { CampaignFacts, MessageFacts, RejectionFacts } from './message-facts.js';
 export {
   DEFAULT_ATTRIBUTION_WINDOW_MS,
   type ResolvedMetricsQuery,
   resolveMetricsQuery,
 } from './metrics-query.js';
-export { normalizeRecipientId } from './recipient-id.js';
 export type { StatusSummary } from './status-summary.js';
-export type * from './stored-event.js';
-export { assertStoredEvents, storedEventSchema } from './stored-event-schema.js';
-export { MemoryEventStore, type MemoryEventStoreOptions } from './stores/memory.js';
 export { type SummarizeOptions, summarizeMessageFacts } from './summarize.js';

@@ -1,11 +1,11 @@
 import { EventEmitter } from 'eventemitter3';
 import { ValidationError, type WhatsAppError } from '../errors/index.js';
-import { normalizeRecipientId } from '../metrics/recipient-id.js';
+import { normalizeRecipientId } from '../events/recipient-id.js';
 import type { EnqueueOptions } from './adapter.js';
+import { recipientIdOf } from './message-recipient.js';
 import type { SendOutcome } from './outcome.js';
 import { asWhatsAppError, defined } from './policy-runtime.js';
 import { preflightTemplate } from './preflight.js';
-import { recipientIdOf } from './recipient-id.js';
 import type { OutgoingMessageLike, QueueClient } from './send-client.js';
 import { assignVariant, type VariantSpec } from './variants.js';
 

@@ -1,4 +1,4 @@
-import type { StoredEvent } from '../metrics/stored-event.js';
+import type { StoredEvent } from '../events/stored-event.js';
 
 /**
  * The part of the metrics `EventStore` the queue writes to (`outbound` and `send_failed` events).

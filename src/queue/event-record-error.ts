@@ -1,5 +1,5 @@
 import { WhatsAppError } from '../errors/index.js';
-import type { StoredEvent } from '../metrics/stored-event.js';
+import type { StoredEvent } from '../events/stored-event.js';
 
 /**
  * The send queue could not write a batch of `outbound`/`send_failed` records to its event store, even

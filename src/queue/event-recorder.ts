@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { StoredEvent } from '../metrics/stored-event.js';
+import type { StoredEvent } from '../events/stored-event.js';
 import type { QueueEventSink } from './collaborators.js';
 import { EventRecordError } from './event-record-error.js';
 

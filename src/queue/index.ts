@@ -19,11 +19,11 @@ export type {
 } from './campaign.js';
 export type { QueueEventSink, QueueSuppressionList } from './collaborators.js';
 export { EventRecordError } from './event-record-error.js';
-export type { QueueStats, SendQueueEvents, SendResultEvent } from './events.js';
 export type { SendQueueOptions } from './options.js';
 export type { SendOutcome, SendStatus, SkipReason } from './outcome.js';
 export { PairLimiter } from './pair-limiter.js';
 export { preflightTemplate } from './preflight.js';
+export type { QueueStats, SendQueueEvents, SendResultEvent } from './queue-events.js';
 export {
   type AttemptContext,
   decideRetry,

@@ -3,12 +3,12 @@ import type { EnqueueOptions, QueueAdapter, SendJob } from './adapter.js';
 import { MemoryQueueAdapter } from './adapters/memory/memory-adapter.js';
 import { type CampaignHandle, type CampaignSpec, startCampaign } from './campaign.js';
 import { checkEnqueueArguments } from './enqueue-arguments.js';
-import type { QueueStats, SendQueueEvents } from './events.js';
 import { IdempotencyKeys } from './idempotency-keys.js';
+import { recipientIdOf } from './message-recipient.js';
 import { type ResolvedSendQueueOptions, resolveSendQueueOptions, type SendQueueOptions } from './options.js';
 import type { SendOutcome } from './outcome.js';
 import { defined, PolicyRuntime } from './policy-runtime.js';
-import { recipientIdOf } from './recipient-id.js';
+import type { QueueStats, SendQueueEvents } from './queue-events.js';
 import type { OutgoingMessageLike } from './send-client.js';
 
 /**

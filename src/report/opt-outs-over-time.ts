@@ -1,6 +1,6 @@
+import type { EventStore } from '../events/event-store.js';
 import type { MetricsQuery } from '../metrics/campaign-metrics.js';
 import { collectCampaignFacts } from '../metrics/compute-campaign-metrics.js';
-import type { EventStore } from '../metrics/event-store.js';
 import type { CampaignFacts } from '../metrics/message-facts.js';
 import type { OptOutBucket } from './report-input.js';
 

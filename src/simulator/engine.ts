@@ -3,7 +3,7 @@ import { clickableUrls, openLoopbackLink, toClickPattern } from './clicks.js';
 import { SimulatedGraphError, unknownObjectError, webhookErrorObject } from './graph-error.js';
 import { inboundMessageId, outboundMessageId } from './ids.js';
 import { InsightsLedger } from './insights/ledger.js';
-import { PairLimiter } from './limits/pair-limiter.js';
+import { PairLimiter } from './limits/pair-token-bucket.js';
 import { ThroughputWindow } from './limits/throughput-window.js';
 import { MediaStore } from './media/media-store.js';
 import { checkMessageBody } from './messages/check-message.js';

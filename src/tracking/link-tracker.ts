@@ -1,7 +1,7 @@
 import { ConfigError, ValidationError } from '../errors/index.js';
-import type { EventStore } from '../metrics/event-store.js';
-import { hashRecipientId } from '../metrics/hash-recipients.js';
-import type { ClickEvent } from '../metrics/stored-event.js';
+import type { EventStore } from '../events/event-store.js';
+import { hashRecipientId } from '../events/hash-recipients.js';
+import type { ClickEvent } from '../events/stored-event.js';
 import { createLinkTokenCodec, type LinkTokenBody, MAX_LINK_TOKEN_LENGTH } from './link-token.js';
 
 /** Who a tracked link was sent to: a message (text bodies), or a campaign + recipient (template URL buttons). */

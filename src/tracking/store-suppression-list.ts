@@ -1,7 +1,7 @@
 import { ConfigError } from '../errors/index.js';
-import type { EventStore } from '../metrics/event-store.js';
-import { normalizeRecipientId } from '../metrics/recipient-id.js';
-import type { StoredEvent } from '../metrics/stored-event.js';
+import type { EventStore } from '../events/event-store.js';
+import { normalizeRecipientId } from '../events/recipient-id.js';
+import type { StoredEvent } from '../events/stored-event.js';
 import { MemorySuppressionList, type SuppressionList } from './suppression.js';
 
 const OPTED_OUT_ERROR = 131050;

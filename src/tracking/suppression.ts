@@ -1,4 +1,4 @@
-import { normalizeRecipientId } from '../metrics/recipient-id.js';
+import { normalizeRecipientId } from '../events/recipient-id.js';
 
 /**
  * Who must not be messaged (opted out, or blocked). The send queue checks it before every send and

@@ -1,4 +1,4 @@
-import type { WebhookEvent } from './events.js';
+import type { WebhookEvent } from './webhook-events.js';
 
 /**
  * A bounded set of recently seen keys: remembers at most `size` keys and forgets the oldest first

@@ -1,4 +1,22 @@
 export type { DedupedWebhookEvent } from './dedupe-window.js';
+export {
+  createWebhookHandler,
+  type WebhookHandler,
+  type WebhookHandlerOptions,
+} from './frameworks/fetch.js';
+export type * from './inbound-message.js';
+export { parseWebhook } from './parse.js';
+export { WebhookProcessor, type WebhookProcessorOptions } from './processor.js';
+export type {
+  ListenersByMessageType,
+  ListenersByStatus,
+  ListenersByType,
+  WebhookListenerResult,
+  WebhookProcessorEventName,
+  WebhookProcessorEvents,
+} from './processor-events.js';
+export { signWebhookPayload, verifyWebhookSignature } from './signature.js';
+export { createStoredEventMapper, type ToStoredEventsOptions, toStoredEvents } from './to-stored-events.js';
 export type {
   AccountUpdateWebhookEvent,
   MessageDeliveryStatus,
@@ -17,23 +35,4 @@ export type {
   WebhookEvent,
   WebhookEventType,
   WebhookPricing,
-} from './events.js';
-export {
-  createWebhookHandler,
-  type WebhookHandler,
-  type WebhookHandlerOptions,
-} from './frameworks/fetch.js';
-export { GroupCommitEventStore, type GroupCommitOptions } from './group-commit-store.js';
-export type * from './inbound-message.js';
-export { parseWebhook } from './parse.js';
-export { WebhookProcessor, type WebhookProcessorOptions } from './processor.js';
-export type {
-  ListenersByMessageType,
-  ListenersByStatus,
-  ListenersByType,
-  WebhookListenerResult,
-  WebhookProcessorEventName,
-  WebhookProcessorEvents,
-} from './processor-events.js';
-export { signWebhookPayload, verifyWebhookSignature } from './signature.js';
-export { createStoredEventMapper, type ToStoredEventsOptions, toStoredEvents } from './to-stored-events.js';
+} from './webhook-events.js';

@@ -1,4 +1,3 @@
-import type { SystemErrorWebhookEvent, UserPreferencesWebhookEvent, WebhookEvent } from './events.js';
 import {
   describeIssues,
   isRecord,
@@ -10,6 +9,7 @@ import {
 import { parseMessage } from './parse-message.js';
 import { parseStatus } from './parse-status.js';
 import { userPreferenceSchema, webhookErrorSchema } from './schemas.js';
+import type { SystemErrorWebhookEvent, UserPreferencesWebhookEvent, WebhookEvent } from './webhook-events.js';
 
 /**
  * Walks the `value` of a `messages` change: every status, every message and every system-level error.

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { UnknownWebhookEvent, WebhookEvent } from './events.js';
+import type { UnknownWebhookEvent, WebhookEvent } from './webhook-events.js';
 
 /** A plain JSON object (not null, not an array). */
 export function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,12 +1,4 @@
 import type { z } from 'zod';
-import type {
-  AccountUpdateWebhookEvent,
-  PhoneNumberQualityWebhookEvent,
-  TemplateCategoryWebhookEvent,
-  TemplateQualityWebhookEvent,
-  TemplateStatusWebhookEvent,
-  UnknownWebhookEvent,
-} from './events.js';
 import { describeIssues, unknownEvent } from './parse-helpers.js';
 import {
   eventValueSchema,
@@ -14,6 +6,14 @@ import {
   templateQualityValueSchema,
   templateStatusValueSchema,
 } from './schemas.js';
+import type {
+  AccountUpdateWebhookEvent,
+  PhoneNumberQualityWebhookEvent,
+  TemplateCategoryWebhookEvent,
+  TemplateQualityWebhookEvent,
+  TemplateStatusWebhookEvent,
+  UnknownWebhookEvent,
+} from './webhook-events.js';
 
 type ManagementEvent =
   | TemplateStatusWebhookEvent

@@ -1,4 +1,3 @@
-import type { MessageWebhookEvent, UnknownWebhookEvent, WebhookContact } from './events.js';
 import type { InboundMessage } from './inbound-message.js';
 import {
   describeIssues,
@@ -10,6 +9,7 @@ import {
   unknownEvent,
 } from './parse-helpers.js';
 import { messageBaseSchema, messagePayloadSchemas } from './schemas.js';
+import type { MessageWebhookEvent, UnknownWebhookEvent, WebhookContact } from './webhook-events.js';
 
 /**
  * Turns one `messages[]` element into a `message` event, or an `unknown` event naming what is wrong.

@@ -1,9 +1,3 @@
-import type {
-  StatusWebhookEvent,
-  UnknownWebhookEvent,
-  WebhookConversation,
-  WebhookPricing,
-} from './events.js';
 import type { WebhookErrorDetail } from './inbound-message.js';
 import {
   describeIssues,
@@ -15,6 +9,12 @@ import {
   unknownEvent,
 } from './parse-helpers.js';
 import { statusSchema } from './schemas.js';
+import type {
+  StatusWebhookEvent,
+  UnknownWebhookEvent,
+  WebhookConversation,
+  WebhookPricing,
+} from './webhook-events.js';
 
 /**
  * Turns one `statuses[]` element into a `status` event, or an `unknown` event naming what is wrong.

@@ -1,5 +1,4 @@
 import { WebhookPayloadError } from '../errors/index.js';
-import type { WebhookEvent } from './events.js';
 import { parseMessagesValue, parseUserPreferencesValue } from './parse-change-value.js';
 import { isRecord, unknownEvent } from './parse-helpers.js';
 import {
@@ -10,6 +9,7 @@ import {
   parseTemplateQuality,
   parseTemplateStatus,
 } from './parse-management.js';
+import type { WebhookEvent } from './webhook-events.js';
 
 const utf8 = new TextDecoder('utf-8');
 

@@ -1,11 +1,11 @@
 import type { DedupedWebhookEvent } from './dedupe-window.js';
+import type { InboundMessageType } from './inbound-message.js';
 import type {
   MessageDeliveryStatus,
   MessageWebhookEventOf,
   StatusWebhookEvent,
   WebhookEvent,
-} from './events.js';
-import type { InboundMessageType } from './inbound-message.js';
+} from './webhook-events.js';
 
 /** What a listener may return: nothing, or a promise the processor awaits (and whose rejection it reports). */
 export type WebhookListenerResult = void | Promise<void> | unknown;

@@ -1,15 +1,15 @@
 import { EventEmitter } from 'eventemitter3';
 import { ConfigError } from '../errors/index.js';
+import { eventKey } from '../events/event-key.js';
+import type { EventStore } from '../events/event-store.js';
+import type { StoredEvent } from '../events/stored-event.js';
 import type { OptOutDetectionOptions } from '../metrics/campaign-metrics.js';
-import { eventKey } from '../metrics/event-key.js';
-import type { EventStore } from '../metrics/event-store.js';
-import type { StoredEvent } from '../metrics/stored-event.js';
 import { DedupeWindow, dedupeKeyOf } from './dedupe-window.js';
-import type { WebhookEvent } from './events.js';
 import { parseWebhook } from './parse.js';
 import type { WebhookProcessorEventName, WebhookProcessorEvents } from './processor-events.js';
 import { isDataRefusal } from './store-refusal.js';
 import { createStoredEventMapper, toStoredEvents } from './to-stored-events.js';
+import type { WebhookEvent } from './webhook-events.js';
 
 /** Options of {@link WebhookProcessor}. */
 export interface WebhookProcessorOptions {

@@ -1,13 +1,13 @@
-import type { OptOutDetectionOptions } from '../metrics/campaign-metrics.js';
 import type {
   InboundEvent,
   PreferenceEvent,
   StatusEvent,
   StoredEvent,
   UserIdentityFields,
-} from '../metrics/stored-event.js';
+} from '../events/stored-event.js';
+import type { OptOutDetectionOptions } from '../metrics/campaign-metrics.js';
 import { optOutEventFor } from '../tracking/opt-out-detection.js';
-import type { MessageWebhookEvent, StatusWebhookEvent, WebhookEvent } from './events.js';
+import type { MessageWebhookEvent, StatusWebhookEvent, WebhookEvent } from './webhook-events.js';
 
 /** Options of {@link createStoredEventMapper}. */
 export interface ToStoredEventsOptions {

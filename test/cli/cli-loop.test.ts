@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqliteEventStore } from '../../src/metrics/stores/sqlite.js';
+import { SqliteEventStore } from '../../src/events/stores/sqlite.js';
 import { BUILD_TIMEOUT_MS, ensureBuilt } from '../helpers/built-package.js';
 import { type CliProcess, runCliProcess, spawnCli } from '../helpers/spawn-cli.js';
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/errors/index.js';
+import type { EventFilter, EventStore } from '../../src/events/event-store.js';
+import type { StoredEvent } from '../../src/events/stored-event.js';
+import { MemoryEventStore } from '../../src/events/stores/memory.js';
 import type { CampaignMetrics, MetricsQuery } from '../../src/metrics/campaign-metrics.js';
 import { collectCampaignFacts, computeCampaignMetrics } from '../../src/metrics/compute-campaign-metrics.js';
-import type { EventFilter, EventStore } from '../../src/metrics/event-store.js';
-import type { StoredEvent } from '../../src/metrics/stored-event.js';
-import { MemoryEventStore } from '../../src/metrics/stores/memory.js';
 import { summarizeMessageFacts } from '../../src/metrics/summarize.js';
 import { generateCampaign, mulberry32 } from './generate-campaign.js';
 import { naiveCampaignMetrics } from './naive-metrics.js';

@@ -1,4 +1,4 @@
-import type { StoredEvent } from '../../src/metrics/stored-event.js';
+import type { StoredEvent } from '../../src/events/stored-event.js';
 import { Prng } from '../../src/simulator/prng.js';
 
 /** A seeded PRNG (the simulator's mulberry32): the same seed gives the same stream on every run. */

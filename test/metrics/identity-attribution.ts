@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { EventStore } from '../../src/events/event-store.js';
+import type { StoredEvent } from '../../src/events/stored-event.js';
 import { computeCampaignMetrics } from '../../src/metrics/compute-campaign-metrics.js';
-import type { EventStore } from '../../src/metrics/event-store.js';
-import type { StoredEvent } from '../../src/metrics/stored-event.js';
 import { StoreSuppressionList } from '../../src/tracking/store-suppression-list.js';
 
 const T0 = Date.UTC(2026, 4, 5, 10);

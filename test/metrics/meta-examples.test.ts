@@ -5,9 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { StoredEvent } from '../../src/events/stored-event.js';
+import { MemoryEventStore } from '../../src/events/stores/memory.js';
 import { computeCampaignMetrics } from '../../src/metrics/compute-campaign-metrics.js';
-import type { StoredEvent } from '../../src/metrics/stored-event.js';
-import { MemoryEventStore } from '../../src/metrics/stores/memory.js';
 import { StoreSuppressionList } from '../../src/tracking/store-suppression-list.js';
 import { parseWebhook, toStoredEvents } from '../../src/webhooks/index.js';
 

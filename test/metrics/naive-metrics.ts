@@ -5,7 +5,7 @@
  * streams only.
  */
 
-import type { StoredEvent } from '../../src/metrics/stored-event.js';
+import type { StoredEvent } from '../../src/events/stored-event.js';
 import { isOptOutText } from '../../src/tracking/opt-out-keywords.js';
 
 /** The subset of MetricsQuery the naive implementation understands. */

@@ -1,4 +1,4 @@
-import type { StoredEvent } from '../../src/metrics/stored-event.js';
+import type { StoredEvent } from '../../src/events/stored-event.js';
 import type { NaiveQuery } from './naive-metrics.js';
 
 /**

@@ -4,10 +4,10 @@
  * and two answers for the same 131050 fact.
  */
 import { describe, expect, it } from 'vitest';
+import type { StoredEvent } from '../../src/events/stored-event.js';
+import { MemoryEventStore } from '../../src/events/stores/memory.js';
 import { CampaignFactsBuilder } from '../../src/metrics/campaign-facts-builder.js';
 import { computeCampaignMetrics } from '../../src/metrics/compute-campaign-metrics.js';
-import type { StoredEvent } from '../../src/metrics/stored-event.js';
-import { MemoryEventStore } from '../../src/metrics/stores/memory.js';
 
 const T0 = Date.UTC(2026, 5, 1, 9);
 const at = (minutes: number) => new Date(T0 + minutes * 60_000);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError, WhatsAppError } from '../../src/errors/index.js';
-import type { StoredEvent } from '../../src/metrics/index.js';
+import type { StoredEvent } from '../../src/events/index.js';
 import { type OutgoingMessageLike, type SendOutcome, SendQueue } from '../../src/queue/index.js';
 import { scriptedClient } from './helpers/scripted-client.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { StoredEvent } from '../../src/metrics/stored-event.js';
+import type { StoredEvent } from '../../src/events/stored-event.js';
 import { EventRecorder } from '../../src/queue/event-recorder.js';
 import { EventRecordError } from '../../src/queue/index.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NetworkError, RecipientError, ValidationError } from '../../src/errors/index.js';
-import type { StoredEvent } from '../../src/metrics/stored-event.js';
+import type { StoredEvent } from '../../src/events/stored-event.js';
 import { type RetryInfo, SendQueue } from '../../src/queue/index.js';
 import { fastRetry, graph, scriptedClient } from './helpers/scripted-client.js';
 

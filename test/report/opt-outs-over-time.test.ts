@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { computeCampaignMetrics, MemoryEventStore } from '../../src/metrics/index.js';
+import { MemoryEventStore } from '../../src/events/index.js';
+import { computeCampaignMetrics } from '../../src/metrics/index.js';
 import { optOutsOverTime } from '../../src/report/index.js';
 
 const t = (iso: string) => new Date(`2026-05-01T${iso}Z`);

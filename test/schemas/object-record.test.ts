@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WhatsAppClient } from '../../src/client/index.js';
 import { ConfigError, ValidationError } from '../../src/errors/index.js';
+import { assertStoredEvents } from '../../src/events/stored-event-schema.js';
 import { validateOutgoingMessage } from '../../src/messages/index.js';
 import { resolveMetricsQuery } from '../../src/metrics/metrics-query.js';
-import { assertStoredEvents } from '../../src/metrics/stored-event-schema.js';
 
 /** An object that is a record in every way that matters but not a `{}` literal (like `process.env`). */
 class Prices {

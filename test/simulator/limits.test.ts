@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors/index.js';
 import { type Simulator, startSimulator } from '../../src/simulator/index.js';
-import { PairLimiter } from '../../src/simulator/limits/pair-limiter.js';
+import { PairLimiter } from '../../src/simulator/limits/pair-token-bucket.js';
 import { ThroughputWindow } from '../../src/simulator/limits/throughput-window.js';
 import { QUIET, send } from './helpers.js';
 

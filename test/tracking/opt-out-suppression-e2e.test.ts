@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { EventStore } from '../../src/metrics/event-store.js';
-import { MemoryEventStore } from '../../src/metrics/stores/memory.js';
-import { PostgresEventStore } from '../../src/metrics/stores/postgres.js';
-import { SqliteEventStore } from '../../src/metrics/stores/sqlite.js';
+import type { EventStore } from '../../src/events/event-store.js';
+import { MemoryEventStore } from '../../src/events/stores/memory.js';
+import { PostgresEventStore } from '../../src/events/stores/postgres.js';
+import { SqliteEventStore } from '../../src/events/stores/sqlite.js';
 import { SendQueue } from '../../src/queue/index.js';
 import { StoreSuppressionList } from '../../src/tracking/store-suppression-list.js';
 import { createWebhookHandler } from '../../src/webhooks/frameworks/fetch.js';

@@ -1,6 +1,6 @@
-import { eventKey } from '../../src/metrics/event-key.js';
-import type { EventFilter, EventStore } from '../../src/metrics/event-store.js';
-import type { StoredEvent } from '../../src/metrics/stored-event.js';
+import { eventKey } from '../../src/events/event-key.js';
+import type { EventFilter, EventStore } from '../../src/events/event-store.js';
+import type { StoredEvent } from '../../src/events/stored-event.js';
 
 /** A minimal in-memory EventStore for tests; `withAppendNew: false` leaves out the optional method. */
 export function fakeStore(options: { withAppendNew?: boolean; failing?: boolean } = {}): EventStore & {

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import type { EventStore } from '../../src/metrics/event-store.js';
-import type { StoredEvent } from '../../src/metrics/stored-event.js';
-import { MemoryEventStore } from '../../src/metrics/stores/memory.js';
-import { PostgresEventStore } from '../../src/metrics/stores/postgres.js';
-import { SqliteEventStore } from '../../src/metrics/stores/sqlite.js';
+import type { EventStore } from '../../src/events/event-store.js';
+import type { StoredEvent } from '../../src/events/stored-event.js';
+import { MemoryEventStore } from '../../src/events/stores/memory.js';
+import { PostgresEventStore } from '../../src/events/stores/postgres.js';
+import { SqliteEventStore } from '../../src/events/stores/sqlite.js';
 import { createWebhookHandler, signWebhookPayload } from '../../src/webhooks/index.js';
 import { postgresRequired, TEST_DATABASE_URL } from '../helpers/test-services.js';
 

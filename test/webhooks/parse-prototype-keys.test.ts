@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { WebhookEvent } from '../../src/webhooks/events.js';
 import { parseWebhook } from '../../src/webhooks/parse.js';
 import { WebhookProcessor } from '../../src/webhooks/processor.js';
+import type { WebhookEvent } from '../../src/webhooks/webhook-events.js';
 import { messagesEnvelope } from './helpers.js';
 
 const PROTOTYPE_NAMES = ['__proto__', 'constructor', 'valueOf', 'toString', 'hasOwnProperty'];

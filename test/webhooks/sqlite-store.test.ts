@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { StoredEvent } from '../../src/metrics/stored-event.js';
-import { SqliteEventStore } from '../../src/metrics/stores/sqlite.js';
+import type { StoredEvent } from '../../src/events/stored-event.js';
+import { SqliteEventStore } from '../../src/events/stores/sqlite.js';
 import { createWebhookHandler, signWebhookPayload } from '../../src/webhooks/index.js';
 import { fixtureText } from './helpers.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ValidationError } from '../../src/errors/index.js';
-import type { EventStore } from '../../src/metrics/event-store.js';
-import type { StoredEvent } from '../../src/metrics/stored-event.js';
+import type { EventStore } from '../../src/events/event-store.js';
+import type { StoredEvent } from '../../src/events/stored-event.js';
 import { createWebhookHandler, signWebhookPayload, WebhookProcessor } from '../../src/webhooks/index.js';
 import { parseWebhook } from '../../src/webhooks/parse.js';
 import { fakeStore } from './fake-store.js';

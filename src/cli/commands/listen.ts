@@ -2,8 +2,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { redact } from '../../errors/index.js';
+import { GroupCommitEventStore } from '../../events/stores/group-commit-store.js';
 import { createNodeWebhookHandler } from '../../webhooks/frameworks/node.js';
-import { GroupCommitEventStore } from '../../webhooks/group-commit-store.js';
 import { type CliIo, ExitCode, type ExitCodeValue, UsageError } from '../cli-io.js';
 import { ListenStats } from '../listen-stats.js';
 import { openStore, STORE_HELP } from '../open-store.js';

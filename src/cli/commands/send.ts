@@ -3,6 +3,7 @@ import { basename, extname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { WhatsAppClient } from '../../client/index.js';
 import { ValidationError, type WhatsAppError } from '../../errors/index.js';
+import { normalizeRecipientId } from '../../events/index.js';
 import type { TemplateMessageComponent } from '../../messages/index.js';
 import {
   template,
@@ -10,7 +11,6 @@ import {
   templateParams,
   validateOutgoingMessage,
 } from '../../messages/index.js';
-import { normalizeRecipientId } from '../../metrics/index.js';
 import { type OutgoingMessageLike, SendQueue } from '../../queue/index.js';
 import { type CliIo, ExitCode, type ExitCodeValue, UsageError } from '../cli-io.js';
 import { countLines } from '../count-lines.js';

@@ -1,7 +1,6 @@
 import { ConfigError, WebhookPayloadError } from '../../errors/index.js';
+import type { EventStore } from '../../events/event-store.js';
 import type { OptOutDetectionOptions } from '../../metrics/campaign-metrics.js';
-import type { EventStore } from '../../metrics/event-store.js';
-import type { WebhookEvent } from '../events.js';
 import { parseWebhook } from '../parse.js';
 import { WebhookProcessor } from '../processor.js';
 import {
@@ -13,6 +12,7 @@ import {
 } from '../read-body.js';
 import { verifyWebhookSignature } from '../signature.js';
 import { verificationChallenge } from '../verify-challenge.js';
+import type { WebhookEvent } from '../webhook-events.js';
 
 /** Options of {@link createWebhookHandler}. Unknown keys are rejected. */
 export interface WebhookHandlerOptions {

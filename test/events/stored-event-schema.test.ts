@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/errors/index.js';
-import { eventKey } from '../../src/metrics/event-key.js';
-import { normalizeRecipientId } from '../../src/metrics/recipient-id.js';
-import type { StoredEvent } from '../../src/metrics/stored-event.js';
-import { assertStoredEvents, storedEventSchema } from '../../src/metrics/stored-event-schema.js';
+import { eventKey } from '../../src/events/event-key.js';
+import { normalizeRecipientId } from '../../src/events/recipient-id.js';
+import type { StoredEvent } from '../../src/events/stored-event.js';
+import { assertStoredEvents, storedEventSchema } from '../../src/events/stored-event-schema.js';
 
 const at = new Date(Date.UTC(2026, 0, 1));
 

@@ -4,13 +4,13 @@
  * Each test gets a fresh store from `makeStore` and closes it afterwards.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { ValidationError } from '../../src/errors/index.js';
-import type { CampaignMetrics, MetricsQuery } from '../../src/metrics/campaign-metrics.js';
-import { computeCampaignMetrics } from '../../src/metrics/compute-campaign-metrics.js';
-import type { EventFilter, EventStore } from '../../src/metrics/event-store.js';
-import type { StoredEvent } from '../../src/metrics/stored-event.js';
-import { generateCampaign } from './generate-campaign.js';
-import { type NaiveQuery, naiveCampaignMetrics } from './naive-metrics.js';
+import { ValidationError } from '../../../src/errors/index.js';
+import type { EventFilter, EventStore } from '../../../src/events/event-store.js';
+import type { StoredEvent } from '../../../src/events/stored-event.js';
+import type { CampaignMetrics, MetricsQuery } from '../../../src/metrics/campaign-metrics.js';
+import { computeCampaignMetrics } from '../../../src/metrics/compute-campaign-metrics.js';
+import { generateCampaign } from '../../metrics/generate-campaign.js';
+import { type NaiveQuery, naiveCampaignMetrics } from '../../metrics/naive-metrics.js';
 
 /** A store under test, with an optional `close` called after each test. */
 export type ConformanceStore = EventStore & { close?(): Promise<void> };

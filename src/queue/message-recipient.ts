@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors/index.js';
-import { normalizeRecipientId } from '../metrics/recipient-id.js';
+import { normalizeRecipientId } from '../events/recipient-id.js';
 import type { OutgoingMessageLike } from './send-client.js';
 
 /**

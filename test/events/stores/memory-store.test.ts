@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/errors/index.js';
-import { eventKey } from '../../src/metrics/event-key.js';
-import type { StoredEvent } from '../../src/metrics/stored-event.js';
-import { MemoryEventStore } from '../../src/metrics/stores/memory.js';
-import { generateCampaign } from './generate-campaign.js';
+import { ConfigError } from '../../../src/errors/index.js';
+import { eventKey } from '../../../src/events/event-key.js';
+import type { StoredEvent } from '../../../src/events/stored-event.js';
+import { MemoryEventStore } from '../../../src/events/stores/memory.js';
+import { generateCampaign } from '../../metrics/generate-campaign.js';
 import { describeEventStoreConformance } from './store-conformance.js';
 
 describeEventStoreConformance('MemoryEventStore', async () => new MemoryEventStore());

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toStorableText, toStorableValue } from '../../src/metrics/storable-text.js';
+import { toStorableText, toStorableValue } from '../../src/events/storable-text.js';
 
 describe('toStorableText', () => {
   it('replaces NUL and lone surrogates with U+FFFD and keeps everything else', () => {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../../src/errors/index.js';
-import type { CampaignMetrics, MetricsQuery } from '../../../src/metrics/campaign-metrics.js';
-import { computeCampaignMetrics } from '../../../src/metrics/compute-campaign-metrics.js';
-import type { EventFilter } from '../../../src/metrics/event-store.js';
-import type { CampaignFacts } from '../../../src/metrics/message-facts.js';
-import type { StoredEvent } from '../../../src/metrics/stored-event.js';
-import { MemoryEventStore } from '../../../src/metrics/stores/memory.js';
-import { generateCampaign } from '../generate-campaign.js';
+import { ValidationError } from '../../../../src/errors/index.js';
+import type { EventFilter } from '../../../../src/events/event-store.js';
+import type { StoredEvent } from '../../../../src/events/stored-event.js';
+import { MemoryEventStore } from '../../../../src/events/stores/memory.js';
+import type { CampaignMetrics, MetricsQuery } from '../../../../src/metrics/campaign-metrics.js';
+import { computeCampaignMetrics } from '../../../../src/metrics/compute-campaign-metrics.js';
+import type { CampaignFacts } from '../../../../src/metrics/message-facts.js';
+import { generateCampaign } from '../../../metrics/generate-campaign.js';
 import { generateCampaignStream, seededRandom } from './campaign-stream.js';
 import { referenceFacts } from './reference-facts.js';
 

@@ -1,8 +1,8 @@
-import { CampaignFactsBuilder } from '../../campaign-facts-builder.js';
-import type { MetricsQuery } from '../../campaign-metrics.js';
+import { CampaignFactsBuilder } from '../../../metrics/campaign-facts-builder.js';
+import type { MetricsQuery } from '../../../metrics/campaign-metrics.js';
+import type { CampaignFacts } from '../../../metrics/message-facts.js';
+import { emptyStatusSummary } from '../../../metrics/status-summary.js';
 import { resolveIdentities } from '../../identity-links.js';
-import type { CampaignFacts } from '../../message-facts.js';
-import { emptyStatusSummary } from '../../status-summary.js';
 import type { OutboundEvent, SendFailedEvent } from '../../stored-event.js';
 import { ENGAGEMENT_KINDS_SQL } from './engagement-kinds.js';
 import { fromEventRow, type StoredEventRow } from './event-row.js';

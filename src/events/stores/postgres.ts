@@ -1,12 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { ConfigError } from '../../errors/index.js';
-import type { CampaignMetrics, MetricsQuery } from '../campaign-metrics.js';
+import type { CampaignMetrics, MetricsQuery } from '../../metrics/campaign-metrics.js';
+import type { CampaignFacts } from '../../metrics/message-facts.js';
+import type { StatusSummary } from '../../metrics/status-summary.js';
 import type { EventFilter, EventStore } from '../event-store.js';
 import type { IdentityLinks } from '../identity-links.js';
-import type { CampaignFacts } from '../message-facts.js';
 import { normalizeRecipientId } from '../recipient-id.js';
-import type { StatusSummary } from '../status-summary.js';
 import type { StoredEvent } from '../stored-event.js';
 import { assertStoredEvents } from '../stored-event-schema.js';
 import { loadCampaignFacts } from './sql/campaign-facts-sql.js';

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError, ValidationError } from '../../src/errors/index.js';
-import type { StoredEvent } from '../../src/metrics/stored-event.js';
-import { PostgresEventStore } from '../../src/metrics/stores/postgres.js';
-import { EVENT_COLUMNS, toEventRow } from '../../src/metrics/stores/sql/event-row.js';
-import { migratePostgres } from '../../src/metrics/stores/sql/postgres-schema.js';
-import { serviceRequired, TEST_DATABASE_URL } from '../helpers/test-services.js';
+import { ConfigError, ValidationError } from '../../../src/errors/index.js';
+import type { StoredEvent } from '../../../src/events/stored-event.js';
+import { PostgresEventStore } from '../../../src/events/stores/postgres.js';
+import { EVENT_COLUMNS, toEventRow } from '../../../src/events/stores/sql/event-row.js';
+import { migratePostgres } from '../../../src/events/stores/sql/postgres-schema.js';
+import { serviceRequired, TEST_DATABASE_URL } from '../../helpers/test-services.js';
 import { generateCampaignStream } from './sql/campaign-stream.js';
 import { referenceFacts } from './sql/reference-facts.js';
 import { describeSqlStoreBehaviour } from './sql/sql-store-behaviour.js';

@@ -1,8 +1,8 @@
-import { ConfigError } from '../errors/index.js';
-import type { CampaignMetrics, MetricsQuery } from '../metrics/campaign-metrics.js';
-import { eventKey } from '../metrics/event-key.js';
-import type { EventFilter, EventStore } from '../metrics/event-store.js';
-import type { StoredEvent } from '../metrics/stored-event.js';
+import { ConfigError } from '../../errors/index.js';
+import type { CampaignMetrics, MetricsQuery } from '../../metrics/campaign-metrics.js';
+import { eventKey } from '../event-key.js';
+import type { EventFilter, EventStore } from '../event-store.js';
+import type { StoredEvent } from '../stored-event.js';
 
 /** Options of {@link GroupCommitEventStore}. Unknown keys are rejected. */
 export interface GroupCommitOptions {

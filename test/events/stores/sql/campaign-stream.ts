@@ -1,5 +1,5 @@
-import type { StoredEvent } from '../../../src/metrics/stored-event.js';
-import { Prng } from '../../../src/simulator/prng.js';
+import type { StoredEvent } from '../../../../src/events/stored-event.js';
+import { Prng } from '../../../../src/simulator/prng.js';
 
 /** A seeded PRNG (the simulator's mulberry32): the same seed gives the same stream on every run. */
 export function seededRandom(seed: number): () => number {

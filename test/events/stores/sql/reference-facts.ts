@@ -1,9 +1,9 @@
-import { CampaignFactsBuilder } from '../../../src/metrics/campaign-facts-builder.js';
-import type { MetricsQuery } from '../../../src/metrics/campaign-metrics.js';
-import { eventKey } from '../../../src/metrics/event-key.js';
-import type { CampaignFacts } from '../../../src/metrics/message-facts.js';
-import { normalizeRecipientId } from '../../../src/metrics/recipient-id.js';
-import type { StoredEvent } from '../../../src/metrics/stored-event.js';
+import { eventKey } from '../../../../src/events/event-key.js';
+import { normalizeRecipientId } from '../../../../src/events/recipient-id.js';
+import type { StoredEvent } from '../../../../src/events/stored-event.js';
+import { CampaignFactsBuilder } from '../../../../src/metrics/campaign-facts-builder.js';
+import type { MetricsQuery } from '../../../../src/metrics/campaign-metrics.js';
+import type { CampaignFacts } from '../../../../src/metrics/message-facts.js';
 
 /**
  * The facts the memory store's generic path folds from a raw stream: events deduplicated by

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors/index.js';
+import { hashRecipientId, hashRecipients } from '../../src/events/hash-recipients.js';
+import type { StoredEvent } from '../../src/events/stored-event.js';
+import { MemoryEventStore } from '../../src/events/stores/memory.js';
 import { computeCampaignMetrics } from '../../src/metrics/compute-campaign-metrics.js';
-import { hashRecipientId, hashRecipients } from '../../src/metrics/hash-recipients.js';
-import type { StoredEvent } from '../../src/metrics/stored-event.js';
-import { MemoryEventStore } from '../../src/metrics/stores/memory.js';
-import { generateCampaign } from './generate-campaign.js';
+import { generateCampaign } from '../metrics/generate-campaign.js';
 
 const KEY = 'a-very-secret-hash-key';
 

@@ -1,9 +1,9 @@
 import Database from 'better-sqlite3';
 import { ConfigError } from '../../errors/index.js';
-import type { CampaignMetrics, MetricsQuery } from '../campaign-metrics.js';
+import type { CampaignMetrics, MetricsQuery } from '../../metrics/campaign-metrics.js';
+import type { CampaignFacts } from '../../metrics/message-facts.js';
 import type { EventFilter, EventStore } from '../event-store.js';
 import type { IdentityLinks } from '../identity-links.js';
-import type { CampaignFacts } from '../message-facts.js';
 import { normalizeRecipientId } from '../recipient-id.js';
 import type { StoredEvent } from '../stored-event.js';
 import { assertStoredEvents } from '../stored-event-schema.js';

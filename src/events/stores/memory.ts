@@ -1,13 +1,13 @@
 import { ConfigError } from '../../errors/index.js';
-import { CampaignFactsBuilder } from '../campaign-facts-builder.js';
-import type { CampaignMetrics, MetricsQuery } from '../campaign-metrics.js';
+import { CampaignFactsBuilder } from '../../metrics/campaign-facts-builder.js';
+import type { CampaignMetrics, MetricsQuery } from '../../metrics/campaign-metrics.js';
+import { summarizeMessageFacts } from '../../metrics/summarize.js';
 import type { EventFilter, EventStore } from '../event-store.js';
 import { IdentityLinks, resolveIdentities } from '../identity-links.js';
 import { normalizeRecipientId } from '../recipient-id.js';
 import { toStorableValue } from '../storable-text.js';
 import type { StoredEvent, StoredEventKind } from '../stored-event.js';
 import { assertStoredEvents } from '../stored-event-schema.js';
-import { summarizeMessageFacts } from '../summarize.js';
 import { EventIdentitySet } from './event-identity-set.js';
 
 /** Options of {@link MemoryEventStore}. */

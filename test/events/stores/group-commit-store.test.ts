@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/errors/index.js';
-import type { EventStore } from '../../src/metrics/event-store.js';
-import type { StoredEvent } from '../../src/metrics/stored-event.js';
-import { MemoryEventStore } from '../../src/metrics/stores/memory.js';
-import { createWebhookHandler } from '../../src/webhooks/frameworks/fetch.js';
-import { GroupCommitEventStore } from '../../src/webhooks/group-commit-store.js';
-import { signWebhookPayload } from '../../src/webhooks/signature.js';
-import { fakeStore } from './fake-store.js';
-import { messagesEnvelope } from './helpers.js';
+import { ConfigError } from '../../../src/errors/index.js';
+import type { EventStore } from '../../../src/events/event-store.js';
+import type { StoredEvent } from '../../../src/events/stored-event.js';
+import { GroupCommitEventStore } from '../../../src/events/stores/group-commit-store.js';
+import { MemoryEventStore } from '../../../src/events/stores/memory.js';
+import { createWebhookHandler } from '../../../src/webhooks/frameworks/fetch.js';
+import { signWebhookPayload } from '../../../src/webhooks/signature.js';
+import { fakeStore } from '../../webhooks/fake-store.js';
+import { messagesEnvelope } from '../../webhooks/helpers.js';
 
 const status = (id: string, s = 'delivered'): StoredEvent =>
   ({ kind: 'status', messageId: id, status: s, at: new Date(1_750_000_000_000) }) as StoredEvent;

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { EventFilter, EventStore } from '../../src/metrics/event-store.js';
-import { IdentityLinks } from '../../src/metrics/identity-links.js';
-import { MemoryEventStore } from '../../src/metrics/stores/memory.js';
-import { PostgresEventStore } from '../../src/metrics/stores/postgres.js';
-import { SqliteEventStore } from '../../src/metrics/stores/sqlite.js';
+import type { EventFilter, EventStore } from '../../src/events/event-store.js';
+import { IdentityLinks } from '../../src/events/identity-links.js';
+import { MemoryEventStore } from '../../src/events/stores/memory.js';
+import { PostgresEventStore } from '../../src/events/stores/postgres.js';
+import { SqliteEventStore } from '../../src/events/stores/sqlite.js';
 import { postgresRequired, TEST_DATABASE_URL } from '../helpers/test-services.js';
-import { describeIdentityAttribution } from './identity-attribution.js';
+import { describeIdentityAttribution } from '../metrics/identity-attribution.js';
 
 describe('IdentityLinks', () => {
   it('names each person by their phone number whatever order the links come in', () => {
