@@ -252,6 +252,7 @@ export {
   type QueueEventSink,
   type QueueStats,
   type QueueSuppressionList,
+  type RetrySettings,
   type SendOutcome,
   SendQueue,
   type SendQueueEvents,

@@ -16,6 +16,7 @@ export { EventRecordError } from './event-record-error.js';
 export type { SendQueueOptions } from './options.js';
 export type { SendOutcome, SendStatus, SkipReason } from './outcome.js';
 export type { QueueStats, SendQueueEvents, SendResultEvent } from './queue-events.js';
+export type { RetrySettings } from './retry-policy.js';
 export type { OutgoingMessageLike, QueueClient, SendResultLike, TemplateLike } from './send-client.js';
 export { SendQueue } from './send-queue.js';
 export type { VariantSpec } from './variants.js';
