@@ -21,7 +21,12 @@ const entries = Object.entries(pkg.exports)
 
 const program = ts.createProgram(
   entries.map((entry) => entry.types),
-  { noEmit: true, skipLibCheck: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext },
+  {
+    noEmit: true,
+    skipLibCheck: true,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+  },
 );
 const checker = program.getTypeChecker();
 
@@ -31,6 +36,10 @@ for (const entry of entries) {
   const names = moduleSymbol ? checker.getExportsOfModule(moduleSymbol).map((symbol) => symbol.name) : [];
   const values = Object.keys(await import(pathToFileURL(entry.module).href));
   const line = { entry: entry.name, names: names.length, values: values.length };
-  if (listNames) Object.assign(line, { typeOnly: names.filter((n) => !values.includes(n)).sort(), valueNames: values.sort() });
+  if (listNames)
+    Object.assign(line, {
+      typeOnly: names.filter((n) => !values.includes(n)).sort(),
+      valueNames: values.sort(),
+    });
   console.log(JSON.stringify(line));
 }
