@@ -1,20 +1,20 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import * as client from '../../src/client/index.js';
+import * as errors from '../../src/errors/index.js';
+import * as events from '../../src/events/index.js';
+import * as root from '../../src/index.js';
+import * as messages from '../../src/messages/index.js';
+import * as metrics from '../../src/metrics/index.js';
+import * as queue from '../../src/queue/index.js';
+import * as report from '../../src/report/index.js';
+import * as tracking from '../../src/tracking/index.js';
+import * as webhooks from '../../src/webhooks/index.js';
 import { importBuiltPackage, REPO_ROOT } from '../helpers/built-package.js';
 
 /** The module barrels the root entry lists its names from. */
-const MODULES = [
-  'client',
-  'errors',
-  'events',
-  'messages',
-  'metrics',
-  'queue',
-  'report',
-  'tracking',
-  'webhooks',
-];
+const MODULES = [client, errors, events, messages, metrics, queue, report, tracking, webhooks];
 
 function indexFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -31,12 +31,8 @@ describe('public surface (source)', () => {
     expect(offenders).toEqual([]);
   });
 
-  it("the root exports every runtime value of the module barrels, and nothing they don't", async () => {
-    const root = await import('../../src/index.js');
-    const fromModules = new Set<string>();
-    for (const name of MODULES) {
-      for (const key of Object.keys(await import(`../../src/${name}/index.js`))) fromModules.add(key);
-    }
+  it("the root exports every runtime value of the module barrels, and nothing they don't", () => {
+    const fromModules = new Set(MODULES.flatMap((barrel) => Object.keys(barrel)));
     expect(Object.keys(root).sort()).toEqual([...fromModules].sort());
   });
 });
