@@ -9,6 +9,7 @@ const entry = {
   sqlite: 'src/events/stores/sqlite.ts',
   postgres: 'src/events/stores/postgres.ts',
   simulator: 'src/simulator/index.ts',
+  adapters: 'src/adapters.ts',
 };
 
 /** Optional peers stay external everywhere: the root entry must not load any of them. */

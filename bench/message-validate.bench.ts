@@ -4,27 +4,21 @@
  * instead of dispatching on `type`. Median of 5 rounds. Prints one JSON line per figure.
  */
 import * as z from 'zod';
-import {
-  messageSchemas,
-  template,
-  templateComponents,
-  templateParams,
-  text,
-  validateOutgoingMessage,
-} from '../src/messages/index.js';
+import { msg, validateOutgoingMessage } from '../src/messages/index.js';
+import { messageSchemas } from '../src/messages/schemas/outgoing-message.js';
 
 const to = '+16505551234';
 const messages = {
-  text: text(to, 'Your order has shipped.'),
-  template: template(to, 'order_update', 'en_US', [
-    templateComponents.header(templateParams.image('https://cdn.example.test/header.jpg')),
-    templateComponents.body(
-      templateParams.text('Pablo'),
-      templateParams.currency('$100.99', 'USD', 100990),
-      templateParams.dateTime('February 25, 1977'),
+  text: msg.text(to, 'Your order has shipped.'),
+  template: msg.template(to, 'order_update', 'en_US', [
+    msg.templateComponents.header(msg.templateParams.image('https://cdn.example.test/header.jpg')),
+    msg.templateComponents.body(
+      msg.templateParams.text('Pablo'),
+      msg.templateParams.currency('$100.99', 'USD', 100990),
+      msg.templateParams.dateTime('February 25, 1977'),
     ),
-    templateComponents.quickReply(0, 'STOP_PROMO'),
-    templateComponents.urlButton(1, 'order/123'),
+    msg.templateComponents.quickReply(0, 'STOP_PROMO'),
+    msg.templateComponents.urlButton(1, 'order/123'),
   ]),
   buttons: {
     to,

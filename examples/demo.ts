@@ -14,7 +14,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { COMPACT_COLUMNS, metricsTable } from '../src/cli/metrics-formats.js';
 import { WhatsAppClient } from '../src/client/index.js';
 import { MemoryEventStore } from '../src/events/index.js';
-import { template, templateComponents, templateParams } from '../src/messages/index.js';
+import { msg } from '../src/messages/index.js';
 import { compareVariants, computeCampaignMetrics } from '../src/metrics/index.js';
 import { type OutgoingMessageLike, SendQueue } from '../src/queue/index.js';
 import { optOutsOverTime, renderCampaignReport } from '../src/report/index.js';
@@ -148,17 +148,20 @@ const campaign = queue.sendCampaign({
       campaignId: CAMPAIGN,
       recipientId: r.phone,
     });
-    const body = templateComponents.body(templateParams.text(r.name), templateParams.text('SPRING25'));
+    const body = msg.templateComponents.body(
+      msg.templateParams.text(r.name),
+      msg.templateParams.text('SPRING25'),
+    );
     const components =
       variant === 'A'
-        ? [body, templateComponents.urlButton(0, token)]
+        ? [body, msg.templateComponents.urlButton(0, token)]
         : [
             body,
-            templateComponents.quickReply(0, 'PICK_DEALS'),
-            templateComponents.quickReply(1, 'STOP_PROMO'),
-            templateComponents.urlButton(2, token),
+            msg.templateComponents.quickReply(0, 'PICK_DEALS'),
+            msg.templateComponents.quickReply(1, 'STOP_PROMO'),
+            msg.templateComponents.urlButton(2, token),
           ];
-    return template(
+    return msg.template(
       r.phone,
       `spring_sale_${variant === 'A' ? 'a' : 'b'}`,
       'en_US',

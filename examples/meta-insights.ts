@@ -6,7 +6,7 @@
  */
 import { tierProgress } from '../src/client/index.js';
 import { ReadBudgetExhaustedError } from '../src/errors/index.js';
-import { template, templateComponents, templateParams } from '../src/messages/index.js';
+import { msg } from '../src/messages/index.js';
 import { connect } from './lib/connect.js';
 
 // On the simulator we start with analytics enabled, as on an account where someone turned them on.
@@ -21,8 +21,8 @@ try {
       for (let i = 0; i < 60; i++) {
         const to = `+1650555${String(1000 + i)}`;
         await wa.messages.send(
-          template(to, 'order_update', 'en_US', [
-            templateComponents.body(templateParams.text(`#${1000 + i}`)),
+          msg.template(to, 'order_update', 'en_US', [
+            msg.templateComponents.body(msg.templateParams.text(`#${1000 + i}`)),
           ]),
         );
       }

@@ -7,7 +7,7 @@
  */
 import pg from 'pg';
 import { PostgresEventStore } from '../src/events/stores/postgres.js'; // 'wacloud/postgres'
-import { template, templateComponents, templateParams } from '../src/messages/index.js';
+import { msg } from '../src/messages/index.js';
 import { computeCampaignMetrics } from '../src/metrics/index.js';
 import { type OutgoingMessageLike, SendQueue } from '../src/queue/index.js';
 import { createWebhookHandler } from '../src/webhooks/index.js';
@@ -47,8 +47,8 @@ try {
     recipients,
     variants: ['A', 'B'],
     build: (to) =>
-      template(to, 'order_update', 'en_US', [
-        templateComponents.body(templateParams.text('#SPRING')),
+      msg.template(to, 'order_update', 'en_US', [
+        msg.templateComponents.body(msg.templateParams.text('#SPRING')),
       ]) as OutgoingMessageLike,
   });
   await campaign.done;

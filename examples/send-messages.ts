@@ -3,21 +3,7 @@
  * Run: `npx tsx examples/send-messages.ts` (simulator) or with WHATSAPP_* env + WHATSAPP_TEST_RECIPIENT.
  */
 import { ValidationError } from '../src/errors/index.js';
-import {
-  buttons,
-  contacts,
-  ctaUrl,
-  document,
-  image,
-  list,
-  location,
-  locationRequest,
-  reaction,
-  template,
-  templateComponents,
-  templateParams,
-  text,
-} from '../src/messages/index.js';
+import { msg } from '../src/messages/index.js';
 import { connect } from './lib/connect.js';
 
 const { client: wa, simulator, recipient: to, close } = await connect();
@@ -27,25 +13,27 @@ const { client: wa, simulator, recipient: to, close } = await connect();
 const userMessageId = simulator?.inbound(to, 'Hi! What do you have on sale?');
 
 const messages = {
-  template: template(to, 'order_update', 'en_US', [templateComponents.body(templateParams.text('#1234'))]),
-  text: text(to, 'Spring sale: 25% off everything until Sunday.', { previewUrl: false }),
-  image: image(to, 'https://example.com/spring.jpg', { caption: 'This week only' }),
-  document: document(to, 'https://example.com/catalog.pdf', { filename: 'catalog.pdf' }),
-  location: location(to, {
+  template: msg.template(to, 'order_update', 'en_US', [
+    msg.templateComponents.body(msg.templateParams.text('#1234')),
+  ]),
+  text: msg.text(to, 'Spring sale: 25% off everything until Sunday.', { previewUrl: false }),
+  image: msg.image(to, 'https://example.com/spring.jpg', { caption: 'This week only' }),
+  document: msg.document(to, 'https://example.com/catalog.pdf', { filename: 'catalog.pdf' }),
+  location: msg.location(to, {
     latitude: 37.4847,
     longitude: -122.1477,
     name: 'Jaspers Market',
     address: '1 Hacker Way',
   }),
-  contacts: contacts(to, {
+  contacts: msg.contacts(to, {
     name: { formatted_name: 'Jaspers Support', first_name: 'Jaspers' },
     phones: [{ phone: '+15550783881', type: 'WORK' }],
   }),
-  buttons: buttons(to, 'Did you find what you were looking for?', [
+  buttons: msg.buttons(to, 'Did you find what you were looking for?', [
     { id: 'yes', title: 'Yes, thanks' },
     { id: 'no', title: 'Not yet' },
   ]),
-  list: list(to, 'Pick a delivery option', 'Options', [
+  list: msg.list(to, 'Pick a delivery option', 'Options', [
     {
       title: 'Delivery',
       rows: [
@@ -54,9 +42,9 @@ const messages = {
       ],
     },
   ]),
-  cta_url: ctaUrl(to, 'See every deal in the shop.', 'Open shop', 'https://shop.example.com/spring'),
-  location_request: locationRequest(to, 'Share your location to find the nearest store.'),
-  ...(userMessageId ? { reaction: reaction(to, userMessageId, '👍') } : {}),
+  cta_url: msg.ctaUrl(to, 'See every deal in the shop.', 'Open shop', 'https://shop.example.com/spring'),
+  location_request: msg.locationRequest(to, 'Share your location to find the nearest store.'),
+  ...(userMessageId ? { reaction: msg.reaction(to, userMessageId, '👍') } : {}),
 };
 
 for (const [kind, message] of Object.entries(messages)) {
@@ -67,7 +55,7 @@ for (const [kind, message] of Object.entries(messages)) {
 // Invalid messages never leave your machine: the same zod schemas run before every request.
 try {
   await wa.messages.send(
-    buttons(to, 'Too many buttons', [
+    msg.buttons(to, 'Too many buttons', [
       { id: '1', title: 'One' },
       { id: '2', title: 'Two' },
       { id: '3', title: 'Three' },

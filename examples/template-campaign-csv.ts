@@ -8,7 +8,7 @@
 import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
 import { MemoryEventStore } from '../src/events/index.js';
-import { template, templateComponents, templateParams } from '../src/messages/index.js';
+import { msg } from '../src/messages/index.js';
 import { type OutgoingMessageLike, SendQueue } from '../src/queue/index.js';
 import { connect } from './lib/connect.js';
 
@@ -56,10 +56,13 @@ const campaign = queue.sendCampaign({
   segment: (row) => row.segment,
   // spring_sale: an image header, two body parameters and a URL button with a dynamic suffix.
   build: (row) =>
-    template(row.phone, 'spring_sale', 'en_US', [
-      templateComponents.header(templateParams.image('https://example.com/spring.jpg')),
-      templateComponents.body(templateParams.text(row.first_name), templateParams.text(row.promo_code)),
-      templateComponents.urlButton(1, `spring?c=${encodeURIComponent(row.promo_code)}`),
+    msg.template(row.phone, 'spring_sale', 'en_US', [
+      msg.templateComponents.header(msg.templateParams.image('https://example.com/spring.jpg')),
+      msg.templateComponents.body(
+        msg.templateParams.text(row.first_name),
+        msg.templateParams.text(row.promo_code),
+      ),
+      msg.templateComponents.urlButton(1, `spring?c=${encodeURIComponent(row.promo_code)}`),
     ]) as OutgoingMessageLike,
 });
 const result = await campaign.done;

@@ -1,5 +1,6 @@
 import { SDK_VERSION } from '../client/version.js';
-import { ConfigError, redact, WhatsAppError } from '../errors/index.js';
+import { ConfigError, WhatsAppError } from '../errors/index.js';
+import { redact } from '../errors/redact.js';
 import { type CliIo, ExitCode, type ExitCodeValue, UsageError } from './cli-io.js';
 import { runListenCommand } from './commands/listen.js';
 import { runReportCommand } from './commands/report.js';

@@ -1,10 +1,6 @@
 import type { Dispatcher } from 'undici';
-import {
-  createGraphApiError,
-  InvalidResponseError,
-  ResponseTooLargeError,
-  TimeoutError,
-} from '../errors/index.js';
+import { createGraphApiError } from '../errors/graph-api-error.js';
+import { InvalidResponseError, ResponseTooLargeError, TimeoutError } from '../errors/index.js';
 import { toNetworkError } from './network-error.js';
 import { parseRetryAfter } from './retry-after.js';
 

@@ -1,5 +1,7 @@
 import { Agent, type Dispatcher } from 'undici';
-import { createGraphApiError, REDACTED, redact, TimeoutError, ValidationError } from '../errors/index.js';
+import { createGraphApiError } from '../errors/graph-api-error.js';
+import { TimeoutError, ValidationError } from '../errors/index.js';
+import { REDACTED, redact } from '../errors/redact.js';
 import { limitResponseBytes } from './byte-limit.js';
 import type { ResolvedClientConfig } from './config.js';
 import { runJsonExchange } from './json-exchange.js';

@@ -1,3 +1,5 @@
+/** Typed errors and the Cloud API error-code table (public: every name here is exported from the root). */
+
 export {
   allErrorInfo,
   type BackoffScope,
@@ -7,7 +9,6 @@ export {
 } from './error-codes.js';
 export {
   AuthError,
-  createGraphApiError,
   GraphApiError,
   type GraphApiErrorInit,
   type GraphErrorBody,
@@ -17,7 +18,6 @@ export {
   TemplateError,
 } from './graph-api-error.js';
 export { ReadBudgetExhaustedError } from './read-budget-error.js';
-export { REDACTED, redact, redactHeaders } from './redact.js';
 export { InvalidResponseError, ResponseTooLargeError } from './response-errors.js';
 export {
   ConfigError,

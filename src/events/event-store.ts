@@ -22,7 +22,7 @@ export interface EventFilter {
   messageIds?: readonly string[];
   /**
    * Only events of one of these recipients (`recipientId`, compared after
-   * {@link normalizeRecipientId}, so `+1 650-555-1234` matches `16505551234`).
+   * {@link adapters!normalizeRecipientId}, so `+1 650-555-1234` matches `16505551234`).
    */
   recipientIds?: readonly string[];
 }
@@ -32,7 +32,7 @@ export interface EventFilter {
  * (root entry), `SqliteEventStore` (`wacloud/sqlite`), `PostgresEventStore` (`wacloud/postgres`).
  *
  * Rules every store follows (checked by the store conformance suite):
- * - `append` is idempotent: an event whose {@link eventKey} is already stored is ignored, so a status
+ * - `append` is idempotent: an event whose {@link adapters!eventKey} is already stored is ignored, so a status
  *   delivered twice by Meta is stored once.
  * - `scan` yields events in ascending `at`, ties in append order.
  * - Text is stored the same everywhere: in every string of an event (ids, text, metadata keys and
@@ -40,7 +40,7 @@ export interface EventFilter {
  *   is stored as U+FFFD. `appendNew` still returns the events as they were passed in.
  */
 export interface EventStore {
-  /** Stores the events, skipping any whose {@link eventKey} is already stored (or repeats in the batch). */
+  /** Stores the events, skipping any whose {@link adapters!eventKey} is already stored (or repeats in the batch). */
   append(events: StoredEvent[]): Promise<void>;
   /** Streams the events matching the filter, in ascending `at` (ties in append order). */
   scan(filter: EventFilter): AsyncIterable<StoredEvent>;

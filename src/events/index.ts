@@ -1,11 +1,22 @@
-/** The event model every part writes and reads: stored events, the EventStore interface, the memory store. */
+/**
+ * The event model every part writes and reads: stored events, the EventStore interface, the memory
+ * stores (public: every name here is exported from the root; store-author helpers are in src/adapters.ts).
+ */
 
-export { eventKey } from './event-key.js';
 export type { EventFilter, EventStore } from './event-store.js';
 export { type HashRecipientsOptions, hashRecipientId, hashRecipients } from './hash-recipients.js';
-export { IdentityLinks, identityPairs } from './identity-links.js';
-export { normalizeRecipientId } from './recipient-id.js';
-export type * from './stored-event.js';
-export { assertStoredEvents, storedEventSchema } from './stored-event-schema.js';
+export type {
+  ClickEvent,
+  ConversionEvent,
+  InboundEvent,
+  OutboundEvent,
+  PreferenceEvent,
+  SendFailedEvent,
+  StatusEvent,
+  StoredEvent,
+  StoredEventKind,
+  StoredPricing,
+  UserIdentityFields,
+} from './stored-event.js';
 export { GroupCommitEventStore, type GroupCommitOptions } from './stores/group-commit-store.js';
 export { MemoryEventStore, type MemoryEventStoreOptions } from './stores/memory.js';

@@ -97,8 +97,8 @@ export const storedEventSchema = z.discriminatedUnion('kind', [
 ]);
 
 /**
- * Checks events against {@link storedEventSchema}; throws a `ValidationError` naming the first bad field
- * (prefixed with the event's index in the batch, e.g. `3.at`).
+ * Checks events against the stored-event schema (the shapes of {@link StoredEvent}); throws a
+ * `ValidationError` naming the first bad field (prefixed with the event's index in the batch, e.g. `3.at`).
  */
 export function assertStoredEvents(events: readonly unknown[]): asserts events is StoredEvent[] {
   for (let i = 0; i < events.length; i++) {

@@ -1,15 +1,7 @@
+/** Outgoing messages: their types, the `msg` builders, validation (public: every name here is exported from the root). */
+
 export type { AudioOptions, CaptionOptions, DocumentOptions, TextOptions } from './builders/basic.js';
-export {
-  audio,
-  contacts,
-  document,
-  image,
-  location,
-  reaction,
-  sticker,
-  text,
-  video,
-} from './builders/basic.js';
+export * as msg from './builders/index.js';
 export type {
   CatalogOptions,
   FlowInput,
@@ -20,30 +12,96 @@ export type {
   ReplyButtonInput,
   TextHeaderOptions,
 } from './builders/interactive.js';
-export {
-  buttons,
-  catalog,
-  ctaUrl,
-  flow,
-  list,
-  locationRequest,
-  product,
-  productList,
-} from './builders/interactive.js';
 export type { MediaRef, MessageOptions } from './builders/options.js';
 export type { TemplateOptions } from './builders/template.js';
-export { template, templateComponents, templateParams } from './builders/template.js';
-export { inferMessageType, OUTGOING_MESSAGE_TYPES } from './infer-type.js';
-export {
-  interactiveMessageSchemas,
-  messageSchemas,
-  outgoingMessageSchema,
-} from './schemas/outgoing-message.js';
-export type * from './types/basic.js';
-export type * from './types/contacts.js';
-export type * from './types/envelope.js';
-export type * from './types/interactive.js';
-export type * from './types/media.js';
-export type * from './types/outgoing-message.js';
-export type * from './types/template.js';
+export type {
+  AudioMessage,
+  DocumentMessage,
+  ImageMessage,
+  LocationMessage,
+  LocationObject,
+  ReactionMessage,
+  ReactionObject,
+  StickerMessage,
+  TextMessage,
+  TextObject,
+  VideoMessage,
+} from './types/basic.js';
+export type {
+  ContactAddress,
+  ContactCard,
+  ContactEmail,
+  ContactFieldType,
+  ContactName,
+  ContactOrg,
+  ContactPhone,
+  ContactsMessage,
+  ContactUrl,
+} from './types/contacts.js';
+export type { MessageContext, MessageEnvelope, RecipientType } from './types/envelope.js';
+export type {
+  ButtonInteractive,
+  CallPermissionRequestInteractive,
+  CarouselCard,
+  CarouselInteractive,
+  CatalogInteractive,
+  CtaUrlInteractive,
+  FlowActionParameters,
+  FlowInteractive,
+  InteractiveBody,
+  InteractiveFooter,
+  InteractiveHeader,
+  InteractiveMessage,
+  InteractiveObject,
+  ListInteractive,
+  ListRow,
+  ListSection,
+  LocationRequestInteractive,
+  OtherInteractive,
+  ProductInteractive,
+  ProductListInteractive,
+  ProductSection,
+  ReplyButton,
+} from './types/interactive.js';
+export type {
+  AudioObject,
+  DocumentObject,
+  ImageObject,
+  MediaById,
+  MediaByLink,
+  MediaSource,
+  StickerObject,
+  VideoObject,
+} from './types/media.js';
+export type { OutgoingMessage, OutgoingMessageType } from './types/outgoing-message.js';
+export type {
+  TemplateActionParameter,
+  TemplateBodyComponent,
+  TemplateBodyParameter,
+  TemplateButtonComponent,
+  TemplateButtonParameter,
+  TemplateButtonSubType,
+  TemplateButtonTextParameter,
+  TemplateCarouselCard,
+  TemplateCarouselComponent,
+  TemplateCouponCodeParameter,
+  TemplateCurrencyParameter,
+  TemplateDateTimeParameter,
+  TemplateDocumentParameter,
+  TemplateHeaderComponent,
+  TemplateHeaderParameter,
+  TemplateImageParameter,
+  TemplateLimitedTimeOfferComponent,
+  TemplateLimitedTimeOfferParameter,
+  TemplateLocationParameter,
+  TemplateMessage,
+  TemplateMessageComponent,
+  TemplateNamedParameter,
+  TemplateObject,
+  TemplateParameter,
+  TemplatePayloadParameter,
+  TemplateProductParameter,
+  TemplateTextParameter,
+  TemplateVideoParameter,
+} from './types/template.js';
 export { validateOutgoingMessage } from './validate.js';

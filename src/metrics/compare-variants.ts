@@ -109,9 +109,9 @@ function sample(
  * Compares one rate between two variants (two-proportion z-test): B's lift over A, a Wald confidence
  * interval of the difference (95% by default) and a two-sided p-value (pooled standard error).
  *
- * Minimum sample rule (`sampleSizeOk`): each variant has at least {@link MIN_TRIALS} trials (the
- * rate's denominator) and, under the pooled rate, at least {@link MIN_EXPECTED} expected successes and
- * {@link MIN_EXPECTED} expected non-successes. Below it the normal approximation is unreliable: the
+ * Minimum sample rule (`sampleSizeOk`): each variant has at least 30 trials (the
+ * rate's denominator) and, under the pooled rate, at least 5 expected successes and
+ * 5 expected non-successes. Below it the normal approximation is unreliable: the
  * numbers are still returned, with a warning, and `significant` is false. Zero cases never produce
  * `NaN`: a side with no trials gives `null` statistics; identical all-or-nothing rates give p = 1.
  *

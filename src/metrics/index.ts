@@ -1,10 +1,11 @@
+/** Campaign metrics folded from stored events, A/B comparison, benchmarks (public: every name here is exported from the root). */
+
 export {
   type BenchmarkFinding,
   type BenchmarkRule,
   benchmarkCampaign,
   DEFAULT_BENCHMARK_RULES,
 } from './benchmark-campaign.js';
-export { CampaignFactsBuilder } from './campaign-facts-builder.js';
 export type {
   BlockInferenceOptions,
   CampaignMetrics,
@@ -18,19 +19,8 @@ export {
   type CompareVariantsOptions,
   type CountKey,
   compareVariants,
-  MIN_EXPECTED,
-  MIN_TRIALS,
-  RATE_DEFINITIONS,
   type RateMetric,
   type VariantComparison,
   type VariantSample,
 } from './compare-variants.js';
-export { collectCampaignFacts, computeCampaignMetrics } from './compute-campaign-metrics.js';
-export type { CampaignFacts, MessageFacts, RejectionFacts } from './message-facts.js';
-export {
-  DEFAULT_ATTRIBUTION_WINDOW_MS,
-  type ResolvedMetricsQuery,
-  resolveMetricsQuery,
-} from './metrics-query.js';
-export type { StatusSummary } from './status-summary.js';
-export { type SummarizeOptions, summarizeMessageFacts } from './summarize.js';
+export { computeCampaignMetrics } from './compute-campaign-metrics.js';

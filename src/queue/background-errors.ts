@@ -1,5 +1,6 @@
 import type { Logger } from '../client/logger.js';
-import { redact, WhatsAppError } from '../errors/index.js';
+import { WhatsAppError } from '../errors/index.js';
+import { redact } from '../errors/redact.js';
 
 /** Receives an error that happened away from any caller (a store write, a suppression write, a worker). */
 export type BackgroundErrorHandler = (error: unknown) => void;

@@ -1,12 +1,6 @@
-export type {
-  AttemptResult,
-  EnqueueOptions,
-  QueueAdapter,
-  QueueCounts,
-  QueueRuntime,
-  RetryInfo,
-  SendJob,
-} from './adapter.js';
+/** The send queue, its options, outcomes and events (public: every name here is exported from the root; adapter-author types are in src/adapters.ts). */
+
+export type { EnqueueOptions } from './adapter.js';
 export { MemoryQueueAdapter, type MemoryQueueAdapterOptions } from './adapters/memory/index.js';
 export type { BackgroundErrorHandler } from './background-errors.js';
 export type {
@@ -21,18 +15,8 @@ export type { QueueEventSink, QueueSuppressionList } from './collaborators.js';
 export { EventRecordError } from './event-record-error.js';
 export type { SendQueueOptions } from './options.js';
 export type { SendOutcome, SendStatus, SkipReason } from './outcome.js';
-export { PairLimiter } from './pair-limiter.js';
-export { preflightTemplate } from './preflight.js';
 export type { QueueStats, SendQueueEvents, SendResultEvent } from './queue-events.js';
-export {
-  type AttemptContext,
-  decideRetry,
-  equalJitterDelay,
-  fullJitterDelay,
-  type RetryDecision,
-  type RetrySettings,
-} from './retry-policy.js';
+export type { RetrySettings } from './retry-policy.js';
 export type { OutgoingMessageLike, QueueClient, SendResultLike, TemplateLike } from './send-client.js';
 export { SendQueue } from './send-queue.js';
-export { ThroughputLimiter, type ThroughputLimiterOptions } from './throughput-limiter.js';
-export { assignVariant, type VariantSpec } from './variants.js';
+export type { VariantSpec } from './variants.js';

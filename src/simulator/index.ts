@@ -1,4 +1,8 @@
-export { runSimulateCommand, type SimulateCommandIo } from './cli.js';
+/**
+ * `wacloud/simulator`: a local Cloud API on loopback for examples, tests and trying a campaign
+ * without a Meta account.
+ * @packageDocumentation
+ */
 export { SIMULATED_PRICES } from './insights/ledger.js';
 export {
   DEFAULT_BEHAVIOUR,
@@ -13,9 +17,10 @@ export {
 export type { PlannedEvent, PlannedStatus } from './plan.js';
 export { type Simulator, startSimulator } from './start.js';
 export type { QuickReply } from './templates/check-send.js';
-export { type TemplateFilter, TemplateStore } from './templates/store.js';
+export type { SimulatorTemplates } from './templates/simulator-templates.js';
+export type { TemplateFilter } from './templates/store.js';
 export type {
-  MessageTemplate,
+  SimulatorTemplate,
   TemplateButton,
   TemplateComponent,
   TemplateInput,
@@ -27,4 +32,4 @@ export type {
   SimulatorFault,
   SimulatorStats,
 } from './types.js';
-export { signatureHeader, toMetaJson } from './webhooks/sign.js';
+export { toMetaJson } from './webhooks/sign.js';

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { SimulatorEngine } from './engine.js';
 import { createSimulatorServer } from './http/server.js';
 import { resolveSimulatorOptions, type SimulatorOptions } from './options.js';
-import type { TemplateStore } from './templates/store.js';
+import type { SimulatorTemplates } from './templates/simulator-templates.js';
 import type {
   InboundInput,
   InboundOptions,
@@ -22,7 +22,7 @@ export interface Simulator {
   /** Id of the first phone number served. */
   readonly phoneNumberId: string;
   /** The message templates; add your own with `templates.add({...})`. */
-  readonly templates: TemplateStore;
+  readonly templates: SimulatorTemplates;
   /** Every accepted message, in acceptance order, with its planned events. */
   readonly messages: readonly SimulatedMessage[];
   /** The same log as {@link Simulator.messages}. */

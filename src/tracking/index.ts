@@ -1,3 +1,5 @@
+/** Click-tracking links, opt-out detection, suppression lists (public: every name here is exported from the root). */
+
 export {
   createLinkTracker,
   type LinkTarget,
@@ -11,7 +13,6 @@ export {
   DEFAULT_OPT_OUT_PAYLOADS,
   isOptOutPayload,
   isOptOutText,
-  normalizeOptOutText,
   type OptOutTextOptions,
 } from './opt-out-keywords.js';
 export {
@@ -19,6 +20,5 @@ export {
   type StoreSuppressionListOptions,
   type SuppressionStatus,
   suppressionFromEvents,
-  suppressionSignal,
 } from './store-suppression-list.js';
 export { MemorySuppressionList, type SuppressionList } from './suppression.js';

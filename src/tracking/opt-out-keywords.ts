@@ -1,6 +1,6 @@
 /**
  * The built-in STOP keywords, by language. A message counts as an opt-out only when the whole message
- * (after {@link normalizeOptOutText}) equals one of them — "stop" does, "don't stop the offers" does not.
+ * (case, accents, spaces and punctuation aside) equals one of them — "stop" does, "don't stop the offers" does not.
  */
 export const DEFAULT_OPT_OUT_KEYWORDS: Readonly<Record<string, readonly string[]>> = Object.freeze({
   en: [
@@ -75,8 +75,8 @@ const customSets = new WeakMap<readonly string[], ReadonlySet<string>>();
 const MAX_TEXT_LENGTH = 200;
 
 /**
- * Whether an inbound text is an opt-out request: the whole message, normalised with
- * {@link normalizeOptOutText}, equals a STOP keyword (built-in: English, Turkish, Russian, Chinese,
+ * Whether an inbound text is an opt-out request: the whole message, with case, accents, spaces
+ * and punctuation set aside, equals a STOP keyword (built-in: English, Turkish, Russian, Chinese,
  * Spanish, Portuguese, German, Arabic, French, Italian, Indonesian, Hindi). Sentences that merely
  * contain a keyword do not count.
  */

@@ -72,6 +72,12 @@ describe('.ci/run', () => {
     for (const call of run.npm) expect(call).toMatch(/^CI=true /);
   });
 
+  it('checks the API report right after the build', () => {
+    const run = runCi();
+    expect(run.npm.indexOf('CI=true run api:check')).toBe(run.npm.indexOf('CI=true run build') + 1);
+    expect(run.npm).toContain('CI=true run build');
+  });
+
   it.each([
     ['redis' as const, /Redis did not come up/],
     ['postgres' as const, /PostgreSQL did not come up/],

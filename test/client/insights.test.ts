@@ -3,9 +3,9 @@ import {
   messagesToNextTier,
   parsePricingTier,
   tierProgress,
-  WabaReadBudget,
   WhatsAppClient,
 } from '../../src/client/index.js';
+import { WabaReadBudget } from '../../src/client/waba-read-budget.js';
 import {
   ConfigError,
   GraphApiError,

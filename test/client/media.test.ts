@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { mediaLimitFor } from '../../src/client/index.js';
+import { mediaLimitFor } from '../../src/client/resources/media-limits.js';
 import { GraphApiError, TimeoutError, ValidationError } from '../../src/errors/index.js';
 import { mockClient, ORIGIN, PHONE_ID, TOKEN } from './helpers.js';
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseRetryAfter, retryDelayMs, shouldRetry } from '../../src/client/index.js';
-import { createGraphApiError, GraphApiError, NetworkError, TimeoutError } from '../../src/errors/index.js';
+import { retryDelayMs, shouldRetry } from '../../src/client/retry.js';
+import { parseRetryAfter } from '../../src/client/retry-after.js';
+import { createGraphApiError } from '../../src/errors/graph-api-error.js';
+import { GraphApiError, NetworkError, TimeoutError } from '../../src/errors/index.js';
 import { graphError, MESSAGES_PATH, mockClient, PHONE_ID } from './helpers.js';
 
 const TEXT = { to: '+16505551234', text: { body: 'hi' } };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { createGraphApiError } from '../../src/errors/graph-api-error.js';
 import {
   AuthError,
-  createGraphApiError,
   GraphApiError,
   PolicyError,
   RateLimitError,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { REDACTED, redact, redactHeaders, ValidationError } from '../../src/errors/index.js';
+import { ValidationError } from '../../src/errors/index.js';
+import { REDACTED, redact, redactHeaders } from '../../src/errors/redact.js';
 
 describe('redact', () => {
   it('removes access_token query parameters and bearer tokens', () => {

@@ -1,27 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import {
   audio,
+  contacts,
+  document,
+  image,
+  location,
+  reaction,
+  sticker,
+  text,
+  video,
+} from '../../src/messages/builders/basic.js';
+import {
   buttons,
   catalog,
-  contacts,
   ctaUrl,
-  document,
   flow,
-  image,
   list,
-  location,
   locationRequest,
   product,
   productList,
-  reaction,
-  sticker,
-  template,
-  templateComponents,
-  templateParams,
-  text,
-  validateOutgoingMessage,
-  video,
-} from '../../src/messages/index.js';
+} from '../../src/messages/builders/interactive.js';
+import { template, templateComponents, templateParams } from '../../src/messages/builders/template.js';
+import { validateOutgoingMessage } from '../../src/messages/index.js';
 
 const to = '+16505551234';
 

@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/errors/index.js';
-import {
-  inferMessageType,
-  outgoingMessageSchema,
-  validateOutgoingMessage,
-} from '../../src/messages/index.js';
+import { validateOutgoingMessage } from '../../src/messages/index.js';
+import { inferMessageType } from '../../src/messages/infer-type.js';
+import { outgoingMessageSchema } from '../../src/messages/schemas/outgoing-message.js';
 import { expectInvalid } from './expect-invalid.js';
 
 const to = '+16505551234';

@@ -24,13 +24,14 @@ import { BUILD_TIMEOUT_MS, ensureBuilt, REPO_ROOT } from '../helpers/built-packa
 
 /** Each subpath and names it must export, at runtime, from `import` and from `require`. */
 const SUBPATHS: Record<string, string[]> = {
-  wacloud: ['WhatsAppClient', 'SendQueue', 'ValidationError', 'computeCampaignMetrics'],
+  wacloud: ['WhatsAppClient', 'SendQueue', 'ValidationError', 'computeCampaignMetrics', 'msg'],
   'wacloud/express': ['createExpressWebhookHandler'],
   'wacloud/next': ['createNextRouteHandlers', 'createNextPagesHandler'],
   'wacloud/bullmq': ['BullMQAdapter'],
   'wacloud/sqlite': ['SqliteEventStore'],
   'wacloud/postgres': ['PostgresEventStore'],
   'wacloud/simulator': ['startSimulator'],
+  'wacloud/adapters': ['eventKey', 'assertStoredEvents'],
 };
 
 /** Optional peers and type packages the subpaths' code and declarations refer to. */
@@ -139,7 +140,8 @@ console.log(JSON.stringify(out));
   it.each(['node16', 'nodenext'])(
     'tsc (module %s) type-checks ESM and CommonJS code using every subpath',
     (mode) => {
-      const usage = `import { WhatsAppClient, SendQueue, type CampaignMetrics } from 'wacloud';
+      const usage = `import { WhatsAppClient, SendQueue, msg, type CampaignMetrics, type TextMessage } from 'wacloud';
+import { eventKey, type QueueAdapter } from 'wacloud/adapters';
 import { createExpressWebhookHandler } from 'wacloud/express';
 import { createNextRouteHandlers } from 'wacloud/next';
 import { BullMQAdapter } from 'wacloud/bullmq';
@@ -152,8 +154,11 @@ export async function use(): Promise<number> {
   const client = new WhatsAppClient({ accessToken: 't', phoneNumberId: sim.phoneNumberId, baseUrl: sim.url, env: process.env });
   const queue: SendQueue | undefined = undefined;
   const metrics: Partial<CampaignMetrics> = { sent: 1 };
+  const text: TextMessage = msg.text('+16505551234', 'hi');
+  const adapter: QueueAdapter | undefined = undefined;
   const store = new SqliteEventStore({ filename: ':memory:' });
   void [createExpressWebhookHandler, createNextRouteHandlers, BullMQAdapter, PostgresEventStore, queue, client];
+  void [text, adapter, eventKey];
   await store.close();
   await sim.close();
   return metrics.sent ?? 0;

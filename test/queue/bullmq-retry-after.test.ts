@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WhatsAppClient } from '../../src/client/index.js';
+import type { RetryInfo } from '../../src/queue/adapter.js';
 import { BullMQAdapter } from '../../src/queue/adapters/bullmq/index.js';
-import { type RetryInfo, SendQueue } from '../../src/queue/index.js';
+import { SendQueue } from '../../src/queue/index.js';
 import {
   type HostileGraphServer,
   startHostileGraphServer,

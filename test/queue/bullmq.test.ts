@@ -2,8 +2,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { RetryInfo } from '../../src/queue/adapter.js';
 import { BullMQAdapter } from '../../src/queue/adapters/bullmq/index.js';
-import { type RetryInfo, SendQueue } from '../../src/queue/index.js';
+import { SendQueue } from '../../src/queue/index.js';
 import { TEST_REDIS } from '../helpers/test-services.js';
 import {
   type FakeCloudApi,

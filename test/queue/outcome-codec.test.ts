@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidResponseError, NetworkError, ResponseTooLargeError } from '../../src/errors/index.js';
-import { decodeOutcome, encodeOutcome } from '../../src/queue/adapters/bullmq/index.js';
+import { decodeOutcome, encodeOutcome } from '../../src/queue/adapters/bullmq/outcome-codec.js';
 import type { SendOutcome } from '../../src/queue/index.js';
 
 const base = { attempts: 1, recipientId: '16505550100' };

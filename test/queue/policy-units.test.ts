@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { NetworkError, TimeoutError, ValidationError } from '../../src/errors/index.js';
 import { IdempotencyKeys } from '../../src/queue/idempotency-keys.js';
-import { decideRetry, PairLimiter, type RetrySettings } from '../../src/queue/index.js';
 import { recipientIdOf } from '../../src/queue/message-recipient.js';
+import { PairLimiter } from '../../src/queue/pair-limiter.js';
+import { decideRetry, type RetrySettings } from '../../src/queue/retry-policy.js';
 import { graph } from './helpers/scripted-client.js';
 
 const settings: RetrySettings = {

@@ -1,7 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseRetryAfter, WhatsAppClient } from '../../src/client/index.js';
+import { WhatsAppClient } from '../../src/client/index.js';
+import { parseRetryAfter } from '../../src/client/retry-after.js';
 import type { GraphApiError } from '../../src/errors/index.js';
-import { decideRetry, type RetryInfo, SendQueue } from '../../src/queue/index.js';
+import type { RetryInfo } from '../../src/queue/adapter.js';
+import { SendQueue } from '../../src/queue/index.js';
+import { decideRetry } from '../../src/queue/retry-policy.js';
 import {
   countTimerOverflows,
   type HostileGraphServer,

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { NetworkError, RecipientError, ValidationError } from '../../src/errors/index.js';
 import type { StoredEvent } from '../../src/events/stored-event.js';
-import { type RetryInfo, SendQueue } from '../../src/queue/index.js';
+import type { RetryInfo } from '../../src/queue/adapter.js';
+import { SendQueue } from '../../src/queue/index.js';
 import { fastRetry, graph, scriptedClient } from './helpers/scripted-client.js';
 
 const text = (to: string) => ({ to, type: 'text', text: { body: 'hi' } });

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WhatsAppClient } from '../../src/client/index.js';
-import { template } from '../../src/messages/index.js';
-import { type RetryInfo, SendQueue } from '../../src/queue/index.js';
+import { template } from '../../src/messages/builders/template.js';
+import type { RetryInfo } from '../../src/queue/adapter.js';
+import { SendQueue } from '../../src/queue/index.js';
 import { type Simulator, startSimulator } from '../../src/simulator/index.js';
 
 let simulator: Simulator | undefined;

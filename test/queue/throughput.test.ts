@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { SendQueue, ThroughputLimiter } from '../../src/queue/index.js';
+import { SendQueue } from '../../src/queue/index.js';
+import { ThroughputLimiter } from '../../src/queue/throughput-limiter.js';
 import { type FakeCloudApi, maxInSlidingWindow, startFakeCloudApi } from './helpers/fake-cloud-api.js';
 import { httpQueueClient } from './helpers/http-client.js';
 import { scriptedClient } from './helpers/scripted-client.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { renderCampaignReport, wilsonInterval } from '../../src/report/index.js';
+import { renderCampaignReport } from '../../src/report/index.js';
+import { wilsonInterval } from '../../src/report/proportion-interval.js';
 import { metricsFrom, sampleReportInput } from './sample-report-input.js';
 
 describe('renderCampaignReport', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors/index.js';
-import { runSimulateCommand } from '../../src/simulator/index.js';
+import { runSimulateCommand } from '../../src/simulator/cli.js';
 import { send, startReceiver } from './helpers.js';
 
 function capture() {

@@ -1,11 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  AuthError,
-  createGraphApiError,
-  RateLimitError,
-  RecipientError,
-  TemplateError,
-} from '../../src/errors/index.js';
+import { createGraphApiError } from '../../src/errors/graph-api-error.js';
+import { AuthError, RateLimitError, RecipientError, TemplateError } from '../../src/errors/index.js';
 import { type Simulator, startSimulator } from '../../src/simulator/index.js';
 import { graph, QUIET, send } from './helpers.js';
 

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
-import { redact } from '../../errors/index.js';
+import { redact } from '../../errors/redact.js';
 import { GroupCommitEventStore } from '../../events/stores/group-commit-store.js';
 import { createNodeWebhookHandler } from '../../webhooks/frameworks/node.js';
 import { type CliIo, ExitCode, type ExitCodeValue, UsageError } from '../cli-io.js';

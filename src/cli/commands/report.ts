@@ -1,12 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { RATE_DEFINITIONS } from '../../metrics/compare-variants.js';
 import {
   type CampaignMetrics,
   compareVariants,
   computeCampaignMetrics,
   type MetricsGroupBy,
-  RATE_DEFINITIONS,
   type RateMetric,
   type VariantComparison,
 } from '../../metrics/index.js';

@@ -3,14 +3,10 @@ import { basename, extname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { WhatsAppClient } from '../../client/index.js';
 import { ValidationError, type WhatsAppError } from '../../errors/index.js';
-import { normalizeRecipientId } from '../../events/index.js';
+import { normalizeRecipientId } from '../../events/recipient-id.js';
+import { template, templateComponents, templateParams } from '../../messages/builders/template.js';
 import type { TemplateMessageComponent } from '../../messages/index.js';
-import {
-  template,
-  templateComponents,
-  templateParams,
-  validateOutgoingMessage,
-} from '../../messages/index.js';
+import { validateOutgoingMessage } from '../../messages/index.js';
 import { type OutgoingMessageLike, SendQueue } from '../../queue/index.js';
 import { type CliIo, ExitCode, type ExitCodeValue, UsageError } from '../cli-io.js';
 import { countLines } from '../count-lines.js';

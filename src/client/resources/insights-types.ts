@@ -37,7 +37,7 @@ export interface TemplateAnalyticsQuery extends CallOptions {
   start: AnalyticsTime;
   /** End of the range. */
   end: AnalyticsTime;
-  /** Metrics to return (default {@link TEMPLATE_METRIC_TYPES}). */
+  /** Metrics to return (default: every {@link TemplateMetricType}). */
   metricTypes?: readonly TemplateMetricType[];
   /** Only `DAILY` exists today (the default). */
   granularity?: 'DAILY';
@@ -250,8 +250,7 @@ export interface MessageHistoryQuery extends CallOptions {
   /** Only this message (`wamid`). */
   messageId?: string;
   /**
-   * Fields to return (default: `id`, `message_id` and every event field:
-   * {@link DEFAULT_MESSAGE_HISTORY_FIELDS}).
+   * Fields to return (default: `id`, `message_id` and every field of `events`).
    */
   fields?: string;
   /** Page size, 1 to 100 (Meta's default 25). */
@@ -290,7 +289,7 @@ export interface MessageHistoryEventEdge {
 export interface MessageHistoryEventsQuery extends CallOptions {
   /** Only occurrences with this status (`status_filter`). */
   status?: 'SENT' | 'DELIVERED' | 'READ' | 'FAILED' | 'DELETED';
-  /** Fields (default {@link DEFAULT_MESSAGE_HISTORY_EVENT_FIELDS}: every one). */
+  /** Fields (default: every one). */
   fields?: string;
   /** Page size, 1 to 100. */
   limit?: number;

@@ -34,7 +34,7 @@ const DIGITS = /^\d+$/;
  * and the message history of the phone number.
  *
  * Reads of the WABA share Meta's budget of about 200 requests per hour per app and account: every
- * request here spends the client's {@link WabaReadBudget} (client option `wabaReadLimit`), which
+ * request here spends the client's WABA read budget (client option `wabaReadLimit`), which
  * waits or throws `ReadBudgetExhaustedError` saying how long to wait. The analytics must be
  * enabled on the account first, which this SDK never does by itself: see
  * {@link InsightsResource.enableTemplateAnalytics}.
@@ -59,7 +59,7 @@ export class InsightsResource {
 
   /**
    * `GET /{waba-id}/template_analytics`: one data point per template and day, across every page and
-   * every batch of {@link TEMPLATE_IDS_PER_REQUEST} ids, each request spending the read budget.
+   * every batch of 10 ids, each request spending the read budget.
    * Each point also carries its group's `granularity` and `product_type`.
    *
    * ```ts

@@ -54,7 +54,7 @@ export class PhoneNumbersResource {
     this.#phoneNumberId = phoneNumberId;
   }
 
-  /** `GET /{phone-number-id}?fields=…` (default: {@link DEFAULT_PHONE_NUMBER_FIELDS}). */
+  /** `GET /{phone-number-id}?fields=…` (default: every field of {@link PhoneNumberInfo}). */
   async get(
     fields: readonly string[] = DEFAULT_PHONE_NUMBER_FIELDS,
     options: CallOptions = {},

@@ -4,7 +4,7 @@ import type { CallOptions, Transport } from '../transport.js';
 import { missingOption } from './missing-option.js';
 
 /** A message template as the Graph API returns it (only commonly used fields typed). */
-export interface MessageTemplate {
+export interface TemplateInfo {
   /** Template id. */
   id: string;
   /** Template name. */
@@ -88,7 +88,7 @@ export class TemplatesResource {
    * Every template matching `filter`, following `paging.next` across all pages:
    * `for await (const t of wa.templates.list({ status: 'APPROVED' })) …`.
    */
-  list(filter: TemplateListFilter = {}): AsyncIterable<MessageTemplate> {
+  list(filter: TemplateListFilter = {}): AsyncIterable<TemplateInfo> {
     const path = this.#collectionPath();
     const query = new URLSearchParams();
     for (const key of ['fields', 'status', 'category', 'name', 'language'] as const) {
@@ -98,7 +98,7 @@ export class TemplatesResource {
     if (filter.limit !== undefined) query.set('limit', String(filter.limit));
     const search = query.toString();
     const { signal, timeoutMs, maxRetries } = filter;
-    return paginate<MessageTemplate>(this.#transport, search ? `${path}?${search}` : path, {
+    return paginate<TemplateInfo>(this.#transport, search ? `${path}?${search}` : path, {
       signal,
       timeoutMs,
       maxRetries,
@@ -109,11 +109,11 @@ export class TemplatesResource {
   async get(
     templateId: string,
     options: CallOptions & { fields?: string | string[] } = {},
-  ): Promise<MessageTemplate> {
+  ): Promise<TemplateInfo> {
     requireId(templateId, 'templateId');
     const fields = Array.isArray(options.fields) ? options.fields.join(',') : options.fields;
     const path = this.#transport.apiPath(templateId);
-    return this.#transport.json<MessageTemplate>({
+    return this.#transport.json<TemplateInfo>({
       method: 'GET',
       path: fields ? `${path}?fields=${encodeURIComponent(fields)}` : path,
       idempotent: true,

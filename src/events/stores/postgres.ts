@@ -229,7 +229,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   /**
-   * Computes a campaign's metrics with the folding pushed down into SQL ({@link PostgresEventStore.campaignFacts}) and
+   * Computes a campaign's metrics with the folding pushed down into SQL (`campaignFacts`) and
    * the summary shared with the memory store: `computeCampaignMetrics(store, query)` calls this.
    */
   async aggregate(query: MetricsQuery): Promise<CampaignMetrics> {
@@ -240,6 +240,7 @@ export class PostgresEventStore implements EventStore {
    * Folds a campaign's events into per-message facts: each send is read with its status rollup (kept up
    * to date on append), the attributable events are selected in SQL, and attribution is left to the
    * shared `CampaignFactsBuilder`: the same facts the memory store computes.
+   * @internal
    */
   async campaignFacts(query: MetricsQuery): Promise<CampaignFacts> {
     await this.migrate();

@@ -1,6 +1,6 @@
 import type { SimulatorEngine } from '../engine.js';
 import { missingParameterError, SimulatedGraphError } from '../graph-error.js';
-import type { MessageTemplate } from '../templates/template.js';
+import type { SimulatorTemplate } from '../templates/template.js';
 import { ok, parseBody, type RequestContext, type RouteResult } from './context.js';
 
 const DEFAULT_LIMIT = 25;
@@ -10,7 +10,7 @@ const EDITABLE = new Set(['APPROVED', 'REJECTED', 'PAUSED']);
 const encodeCursor = (id: string) => Buffer.from(id).toString('base64url');
 const decodeCursor = (cursor: string) => Buffer.from(cursor, 'base64url').toString('utf8');
 
-function pickFields(template: MessageTemplate, fields: string | null): Record<string, unknown> {
+function pickFields(template: SimulatorTemplate, fields: string | null): Record<string, unknown> {
   if (!fields) return template;
   const out: Record<string, unknown> = {};
   for (const field of fields.split(',').map((f) => f.trim())) {
@@ -105,7 +105,7 @@ export function createTemplate(engine: SimulatorEngine, ctx: RequestContext): Ro
     language,
     category,
     status: 'PENDING',
-    components: body.components as MessageTemplate['components'],
+    components: body.components as SimulatorTemplate['components'],
   });
   engine.scheduleApproval(template.id);
   return ok({ id: template.id, status: template.status, category: template.category });
@@ -142,14 +142,14 @@ export function deleteTemplates(engine: SimulatorEngine, ctx: RequestContext): R
 }
 
 /** `GET /{template-id}`. */
-export function getTemplate(template: MessageTemplate, ctx: RequestContext): RouteResult {
+export function getTemplate(template: SimulatorTemplate, ctx: RequestContext): RouteResult {
   return ok(pickFields(template, ctx.query.get('fields')));
 }
 
 /** `POST /{template-id}`: edit `category` and/or `components`. */
 export function editTemplate(
   engine: SimulatorEngine,
-  template: MessageTemplate,
+  template: SimulatorTemplate,
   ctx: RequestContext,
 ): RouteResult {
   const body = (parseBody(ctx) ?? {}) as Record<string, unknown>;
@@ -162,7 +162,7 @@ export function editTemplate(
   engine.templates.update(template.id, {
     ...(typeof body.category === 'string' ? { category: body.category.toUpperCase() } : {}),
     ...(Array.isArray(body.components)
-      ? { components: body.components as MessageTemplate['components'] }
+      ? { components: body.components as SimulatorTemplate['components'] }
       : {}),
   });
   return ok({ success: true });

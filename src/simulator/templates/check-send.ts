@@ -3,8 +3,8 @@ import type { TemplateStore } from './store.js';
 import {
   expectedBodyParams,
   expectedHeaderParams,
-  type MessageTemplate,
   placeholders,
+  type SimulatorTemplate,
   templateButtons,
 } from './template.js';
 
@@ -16,7 +16,7 @@ export interface QuickReply {
 
 /** What a valid template send resolves to. */
 export interface CheckedTemplateSend {
-  template: MessageTemplate;
+  template: SimulatorTemplate;
   quickReplies: QuickReply[];
   /** URL buttons with their dynamic suffix filled in. */
   urls: string[];

@@ -1,5 +1,6 @@
 import { ConfigError } from '../../errors/index.js';
-import type { MessageTemplate, TemplateInput } from './template.js';
+import type { SimulatorTemplates } from './simulator-templates.js';
+import type { SimulatorTemplate, TemplateInput } from './template.js';
 
 const NAME = /^[a-z0-9_]{1,512}$/;
 
@@ -15,8 +16,8 @@ export interface TemplateFilter {
  * The simulator's message templates, in creation order. Seeded at start; add your own with
  * {@link TemplateStore.add} (or through the Graph endpoints).
  */
-export class TemplateStore {
-  private readonly byId = new Map<string, MessageTemplate>();
+export class TemplateStore implements SimulatorTemplates {
+  private readonly byId = new Map<string, SimulatorTemplate>();
 
   /**
    * @param seeds templates present from the start
@@ -33,13 +34,13 @@ export class TemplateStore {
    * Adds a template, or replaces the one with the same name and language. Defaults: status
    * `APPROVED`, category `UTILITY`. Throws `ConfigError` for a name Meta would refuse.
    */
-  add(input: TemplateInput): MessageTemplate {
+  add(input: TemplateInput): SimulatorTemplate {
     if (!NAME.test(input.name)) {
       throw new ConfigError(`Invalid template name "${input.name}": use lowercase a-z, 0-9 and _`);
     }
     const existing = this.find(input.name, input.language);
     if (existing) this.byId.delete(existing.id);
-    const template: MessageTemplate = {
+    const template: SimulatorTemplate = {
       ...input,
       id: input.id ?? existing?.id ?? this.newId(),
       name: input.name,
@@ -53,18 +54,18 @@ export class TemplateStore {
   }
 
   /** The template with this id. */
-  get(id: string): MessageTemplate | undefined {
+  get(id: string): SimulatorTemplate | undefined {
     return this.byId.get(id);
   }
 
   /** The template with this name in this language (exact match, as Meta matches at send time). */
-  find(name: string, language: string): MessageTemplate | undefined {
+  find(name: string, language: string): SimulatorTemplate | undefined {
     for (const t of this.byId.values()) if (t.name === name && t.language === language) return t;
     return undefined;
   }
 
   /** Every template matching the filter, in creation order. */
-  list(filter: TemplateFilter = {}): MessageTemplate[] {
+  list(filter: TemplateFilter = {}): SimulatorTemplate[] {
     return [...this.byId.values()].filter(
       (t) =>
         (!filter.name || t.name.includes(filter.name)) &&
@@ -83,7 +84,7 @@ export class TemplateStore {
   }
 
   /** Applies an edit (`components` replace all existing ones). Returns false for an unknown id. */
-  update(id: string, patch: Partial<Pick<MessageTemplate, 'category' | 'components'>>): boolean {
+  update(id: string, patch: Partial<Pick<SimulatorTemplate, 'category' | 'components'>>): boolean {
     const template = this.byId.get(id);
     if (!template) return false;
     if (patch.category) template.category = patch.category;

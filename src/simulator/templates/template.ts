@@ -31,7 +31,7 @@ export interface TemplateButton {
 }
 
 /** A message template as the Graph API returns it from `/{waba-id}/message_templates`. */
-export interface MessageTemplate {
+export interface SimulatorTemplate {
   /** Numeric template id. */
   id: string;
   /** Template name (`^[a-z0-9_]+$`). */
@@ -79,19 +79,19 @@ export function placeholders(text: string | undefined): string[] {
 }
 
 /** The component of a template with this type (case-insensitive). */
-export function findComponent(template: MessageTemplate, type: string): TemplateComponent | undefined {
+export function findComponent(template: SimulatorTemplate, type: string): TemplateComponent | undefined {
   return template.components.find((c) => c.type.toUpperCase() === type.toUpperCase());
 }
 
 /** The buttons of a template, in index order. */
-export function templateButtons(template: MessageTemplate): TemplateButton[] {
+export function templateButtons(template: SimulatorTemplate): TemplateButton[] {
   return findComponent(template, 'BUTTONS')?.buttons ?? [];
 }
 
 const MEDIA_HEADER_FORMATS = new Set(['IMAGE', 'VIDEO', 'DOCUMENT', 'LOCATION', 'PRODUCT']);
 
 /** How many parameters a send must give for the header (text placeholders, or 1 for a media header). */
-export function expectedHeaderParams(template: MessageTemplate): number {
+export function expectedHeaderParams(template: SimulatorTemplate): number {
   const header = findComponent(template, 'HEADER');
   if (!header) return 0;
   if (MEDIA_HEADER_FORMATS.has((header.format ?? '').toUpperCase())) return 1;
@@ -99,6 +99,6 @@ export function expectedHeaderParams(template: MessageTemplate): number {
 }
 
 /** How many parameters a send must give for the body. */
-export function expectedBodyParams(template: MessageTemplate): number {
+export function expectedBodyParams(template: SimulatorTemplate): number {
   return placeholders(findComponent(template, 'BODY')?.text).length;
 }

@@ -1,8 +1,9 @@
 import PQueue from 'p-queue';
 import { Agent, request } from 'undici';
+import { signWebhookPayload } from '../../webhooks/signature.js';
 import type { PendingWork } from '../pending-work.js';
 import type { WebhookEnvelope } from './payloads.js';
-import { legacySignatureHeader, signatureHeader, toMetaJson } from './sign.js';
+import { legacySignatureHeader, toMetaJson } from './sign.js';
 
 /** Counters the dispatcher updates. */
 export interface DispatchCounters {
@@ -73,7 +74,7 @@ export class WebhookDispatcher {
         headers: {
           'content-type': 'application/json',
           'user-agent': 'facebookexternalua',
-          'x-hub-signature-256': signatureHeader(body, secret),
+          'x-hub-signature-256': signWebhookPayload(body, secret),
           'x-hub-signature': legacySignatureHeader(body, secret),
         },
         body,

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { escapeUnicode, signWebhookPayload } from '../../webhooks/signature.js';
+import { escapeUnicode } from '../../webhooks/signature.js';
 
 /**
  * Serializes a webhook body the way Meta does: JSON with every character above 0x7E written as a
@@ -8,11 +8,6 @@ import { escapeUnicode, signWebhookPayload } from '../../webhooks/signature.js';
  */
 export function toMetaJson(value: unknown): string {
   return escapeUnicode(JSON.stringify(value));
-}
-
-/** `X-Hub-Signature-256` value: `sha256=` + hex HMAC-SHA256 of the body with the app secret. */
-export function signatureHeader(body: string, appSecret: string): string {
-  return signWebhookPayload(body, appSecret);
 }
 
 /** Legacy `X-Hub-Signature` value (SHA-1), which Meta still sends alongside. */

@@ -1,5 +1,6 @@
-import { parseRetryAfter } from '../../../src/client/index.js';
-import { createGraphApiError, NetworkError } from '../../../src/errors/index.js';
+import { parseRetryAfter } from '../../../src/client/retry-after.js';
+import { createGraphApiError } from '../../../src/errors/graph-api-error.js';
+import { NetworkError } from '../../../src/errors/index.js';
 import type { OutgoingMessageLike, QueueClient, SendResultLike } from '../../../src/queue/index.js';
 
 /** A minimal QueueClient over fetch, standing in for WhatsAppClient in queue tests. */

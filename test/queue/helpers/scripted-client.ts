@@ -1,4 +1,4 @@
-import { createGraphApiError } from '../../../src/errors/index.js';
+import { createGraphApiError } from '../../../src/errors/graph-api-error.js';
 import type { OutgoingMessageLike, QueueClient, SendResultLike } from '../../../src/queue/index.js';
 
 /** A send call the scripted client saw. */

@@ -3,5 +3,3 @@
  * @packageDocumentation
  */
 export { BullMQAdapter, type BullMQAdapterOptions } from './bullmq-adapter.js';
-export { decodeOutcome, type EncodedOutcome, encodeOutcome } from './outcome-codec.js';
-export { type DispatchVerdict, type NumberKeys, RedisLimits } from './redis-limits.js';

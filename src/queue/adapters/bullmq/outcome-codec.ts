@@ -1,5 +1,5 @@
+import { createGraphApiError } from '../../../errors/graph-api-error.js';
 import {
-  createGraphApiError,
   GraphApiError,
   type GraphErrorBody,
   InvalidResponseError,
