@@ -72,6 +72,14 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
    * `message` is the Cloud API body without `messaging_product`, passed to the client as it is.
    */
   enqueue<M extends OutgoingMessageLike>(message: M, options: EnqueueOptions = {}): Promise<SendOutcome> {
+    return this.#enqueue(message, options, undefined);
+  }
+
+  #enqueue(
+    message: OutgoingMessageLike,
+    options: EnqueueOptions,
+    onWaiting: ((until: Date) => void) | undefined,
+  ): Promise<SendOutcome> {
     let recipientId: string;
     try {
       checkEnqueueArguments(message, options);
@@ -96,7 +104,7 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
       attempts: 0,
       pairRateHits: 0,
     };
-    return this.#governance.admit(job).then((outcome) => {
+    return this.#governance.admit(job, onWaiting).then((outcome) => {
       if (key !== undefined && (outcome.status === 'failed' || outcome.status === 'skipped'))
         this.keys.release(key);
       return this.report(outcome, message, options);
@@ -111,7 +119,7 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
     return startCampaign(
       {
         client: this.settings.client,
-        enqueue: (message, options) => this.enqueue(message, options),
+        enqueue: (message, options = {}, onWaiting = undefined) => this.#enqueue(message, options, onWaiting),
         flushStore: () => this.runtime.flush(),
         now: () => this.settings.now(),
         recordUnsent: (outcome, options) =>

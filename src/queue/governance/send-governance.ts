@@ -41,6 +41,8 @@ interface Held {
   notBefore: number;
   /** Requests made in earlier rounds (before deferrals). */
   priorAttempts: number;
+  /** Told once, when the send first waits (a campaign then frees its slot). */
+  onWaiting: ((until: Date) => void) | undefined;
   resolve(outcome: SendOutcome): void;
 }
 
@@ -91,8 +93,11 @@ export class SendGovernance {
     return { count: this.#waiting.size, nextAt: next === undefined ? undefined : new Date(next) };
   }
 
-  /** Runs a job through the governance to its final outcome (never rejects). */
-  async admit(job: SendJob): Promise<SendOutcome> {
+  /**
+   * Runs a job through the governance to its final outcome (never rejects). `onWaiting` is called once,
+   * when the send first waits for its time.
+   */
+  async admit(job: SendJob, onWaiting?: (until: Date) => void): Promise<SendOutcome> {
     const category = categoryOf(job.message, job.options.category);
     const settings = this.#settings;
     const marketing = category === 'marketing';
@@ -113,7 +118,7 @@ export class SendGovernance {
     }
     const notBefore = job.options.notBefore?.getTime() ?? 0;
     return new Promise<SendOutcome>((resolve) =>
-      this.#schedule({ job, category, notBefore, priorAttempts: 0, resolve }),
+      this.#schedule({ job, category, notBefore, priorAttempts: 0, onWaiting, resolve }),
     );
   }
 
@@ -139,8 +144,14 @@ export class SendGovernance {
     const window = this.#settings.sendWindow;
     if (window && (held.category === 'marketing' || held.category === 'utility'))
       at = window.nextAllowedAt(held.job.recipientId, at).getTime();
-    if (at <= now) void this.#dispatch(held);
-    else this.#waiting.add(held, at);
+    if (at <= now) {
+      void this.#dispatch(held);
+      return;
+    }
+    this.#waiting.add(held, at);
+    const onWaiting = held.onWaiting;
+    held.onWaiting = undefined;
+    onWaiting?.(new Date(at));
   }
 
   async #dispatch(held: Held): Promise<void> {

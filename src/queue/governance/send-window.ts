@@ -12,7 +12,8 @@ export interface SendWindowOptions {
   /** First minute after the window, `'HH:MM'`. */
   end: string;
   /**
-   * The recipient's IANA time zone. A function (e.g. a lookup in your recipient records) is asked
+   * The recipient's IANA time zone. A function (e.g. a lookup in your recipient records; it gets the
+   * recipient id: the digits of the phone number, or the user id) is asked
    * first; when it returns `undefined`, or when this is a string, the zone comes from the phone
    * number's country. Where that is not known (a user id, an unplaceable number) or the country
    * spans several UTC offsets (US, CA, MX, BR, RU, AU, ES, PT, ID...), the string is used, else UTC.

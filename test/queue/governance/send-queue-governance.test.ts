@@ -8,6 +8,7 @@ import { MemoryEventStore } from '../../../src/events/stores/memory.js';
 import { template, text } from '../../../src/messages/index.js';
 import { RedisFrequencyCapLedger } from '../../../src/queue/governance/frequency-cap.js';
 import type { DeferredInfo } from '../../../src/queue/governance/send-governance.js';
+import { SendWindow } from '../../../src/queue/governance/send-window.js';
 import { SendQueue, type SendQueueOptions } from '../../../src/queue/index.js';
 import { type Simulator, startSimulator } from '../../../src/simulator/index.js';
 import { TEST_REDIS } from '../../helpers/test-services.js';
@@ -270,5 +271,45 @@ describe.skipIf(!redisUp)('frequency cap shared through Redis', () => {
       perRecipient.set(call.to, (perRecipient.get(call.to) ?? 0) + 1);
     expect(perRecipient.size).toBe(50);
     for (const count of perRecipient.values()) expect(count).toBe(2);
+  });
+});
+
+describe('campaigns with waiting sends', () => {
+  it('keeps sending to recipients in their window while others wait, and reports the waiting', async () => {
+    const probe = new SendWindow({ start: '09:00', end: '17:00' });
+    const zones = Array.from({ length: 24 }, (_, i) => `Etc/GMT${i - 12 < 0 ? '' : '+'}${i - 12}`);
+    const open = zones.find(
+      (zone) => probe.isOpenIn(zone, Date.now() + 60_000) && probe.isOpenIn(zone, Date.now()),
+    );
+    const closed = zones.find(
+      (zone) => !probe.isOpenIn(zone, Date.now()) && !probe.isOpenIn(zone, Date.now() + 60_000),
+    );
+    const sleepers = [TR(1), TR(2), TR(3)];
+    const { client, calls } = scriptedClient();
+    const queue = queueWith({
+      client,
+      sendWindow: {
+        start: '09:00',
+        end: '17:00',
+        timeZone: (to) => (sleepers.includes(`+${to}`) ? closed : open),
+      },
+    });
+    const campaign = queue.sendCampaign({
+      campaignId: 'zones',
+      recipients: [...sleepers, TR(4), TR(5), TR(6), TR(7), TR(8)],
+      build: (to) => template(to, 'promo', 'en'),
+      maxPending: 2,
+    });
+    await new Promise<void>((resolve) => {
+      const check = () => (campaign.progress().sent === 5 ? resolve() : setTimeout(check, 5));
+      check();
+    });
+    const progress = campaign.progress();
+    expect(progress).toMatchObject({ sent: 5, waiting: 3, done: false });
+    expect(progress.waitingUntil?.getTime()).toBeGreaterThan(Date.now());
+    expect(queue.waiting().count).toBe(3);
+    await queue.close();
+    expect(await campaign.done).toMatchObject({ sent: 5, skipped: 3, waiting: 0, done: true });
+    expect(calls).toHaveLength(5);
   });
 });
