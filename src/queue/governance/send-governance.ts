@@ -131,12 +131,12 @@ export class SendGovernance {
   /** Ends every waiting send `skipped` (`closed`); later wake-ups and deferrals end the same way. */
   close(): void {
     this.#closed = true;
-    for (const held of this.#waiting.drain()) this.#finish(held, skipped(held.job, 'closed'));
+    for (const held of this.#waiting.drain()) this.#finish(held, closedOutcome(held));
   }
 
   #schedule(held: Held): void {
     if (this.#closed) {
-      this.#finish(held, skipped(held.job, 'closed'));
+      this.#finish(held, closedOutcome(held));
       return;
     }
     const now = this.#deps.now();
@@ -156,7 +156,7 @@ export class SendGovernance {
 
   async #dispatch(held: Held): Promise<void> {
     if (this.#closed) {
-      this.#finish(held, skipped(held.job, 'closed'));
+      this.#finish(held, closedOutcome(held));
       return;
     }
     const { job } = held;
@@ -182,10 +182,24 @@ export class SendGovernance {
     if (reservedAt !== undefined && (outcome.status === 'failed' || outcome.status === 'skipped')) {
       ledger.release(job.recipientId, reservedAt).catch((error: unknown) => this.#deps.onError(error));
     }
-    if (!this.#closed && defersAfter(job, outcome, this.#settings)) {
+    if (defersAfter(job, outcome, this.#settings)) {
+      // The runtime did not record this refusal: the send is not over. A closing queue ends it `closed`.
+      if (this.#closed) {
+        this.#finish(held, closedOutcome(held));
+        return;
+      }
       const deferral = (job.deferrals ?? 0) + 1;
       const until = this.#deps.now() + this.#settings.deferralDelayMs;
-      this.#deps.onDeferred({ job, error: outcome.error as GraphApiError, deferral, until: new Date(until) });
+      try {
+        this.#deps.onDeferred({
+          job,
+          error: outcome.error as GraphApiError,
+          deferral,
+          until: new Date(until),
+        });
+      } catch (error) {
+        this.#deps.onError(error);
+      }
       this.#schedule({
         ...held,
         job: { ...job, id: `${job.id}~d${deferral}`, attempts: 0, pairRateHits: 0, deferrals: deferral },
@@ -209,6 +223,12 @@ export class SendGovernance {
     this.#emptyWaiters = [];
     for (const resolve of waiters) resolve();
   }
+}
+
+/** `skipped` (`closed`), counting the requests of earlier rounds. */
+function closedOutcome(held: Held): SendOutcome {
+  const outcome = skipped(held.job, 'closed');
+  return { ...outcome, attempts: outcome.attempts + held.priorAttempts };
 }
 
 function skipped(job: SendJob, reason: SkipReason): SendOutcome {

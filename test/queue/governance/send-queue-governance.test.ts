@@ -185,6 +185,20 @@ describe('131049 (Meta’s per-user marketing limit)', () => {
     expect(events).toEqual([expect.objectContaining({ kind: 'send_failed', errorCode: 131049 })]);
   });
 
+  it('ends a deferred send closed when the queue closes, recording nothing', async () => {
+    const { client } = scriptedClient(() => graph(131049));
+    const store = new MemoryEventStore();
+    const queue = queueWith({ client, store });
+    const deferred = new Promise<DeferredInfo>((resolve) => queue.once('deferred', resolve));
+    const outcome = queue.enqueue(template(TR(1), 'promo', 'en'));
+    const info = await deferred;
+    expect(info.until.getTime() - Date.now()).toBeGreaterThan(23 * HOUR);
+    expect(queue.waiting().count).toBe(1);
+    await queue.close();
+    expect(await outcome).toMatchObject({ status: 'skipped', reason: 'closed', attempts: 1 });
+    expect(await collect(store)).toEqual([]);
+  });
+
   it('does not reschedule EEA, UK, Japanese or Korean numbers', async () => {
     const { client } = scriptedClient(() => graph(131049));
     const queue = queueWith({ client, deferralDelayMs: 20 });
