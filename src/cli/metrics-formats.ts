@@ -1,5 +1,5 @@
 import type { CampaignMetrics } from '../metrics/index.js';
-import { csvCell } from './csv-cell.js';
+import { csvCell } from '../report/csv-cell.js';
 import { printable } from './printable.js';
 
 /** The columns of `wacloud report` tables and CSV, in order. */

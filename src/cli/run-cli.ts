@@ -2,6 +2,7 @@ import { SDK_VERSION } from '../client/version.js';
 import { ConfigError, WhatsAppError } from '../errors/index.js';
 import { redact } from '../errors/redact.js';
 import { type CliIo, ExitCode, type ExitCodeValue, UsageError } from './cli-io.js';
+import { runExportCommand } from './commands/export.js';
 import { runListenCommand } from './commands/listen.js';
 import { runReportCommand } from './commands/report.js';
 import { runSendCommand } from './commands/send.js';
@@ -18,6 +19,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   templates: runTemplatesCommand,
   simulate: runSimulateCliCommand,
   listen: runListenCommand,
+  export: runExportCommand,
 };
 
 /** Secrets that must never be echoed, whatever went wrong. */

@@ -11,6 +11,7 @@ Commands:
   templates     list your message templates
   simulate      run the local Cloud API simulator (no Meta account needed)
   listen        receive Meta's webhooks into a store (signature checked, stored before 200)
+  export        one person's consent history and events, as JSON or CSV (data-subject request)
 
 Options:
   -h, --help     show help (also: wacloud <command> --help)

@@ -29,7 +29,8 @@ export function eventKey(event: StoredEvent): string {
     case 'opt_out':
     case 'opt_in':
     case 'block':
-      return `${event.kind}${SEP}${event.recipientId}${SEP}${event.at.getTime()}${SEP}${part(event.messageId)}${SEP}${part(event.source)}`;
+      // The category joins the key only when set, so keys of events stored before it existed stay the same.
+      return `${event.kind}${SEP}${event.recipientId}${SEP}${event.at.getTime()}${SEP}${part(event.messageId)}${SEP}${part(event.source)}${event.category === undefined ? '' : `${SEP}${event.category}`}`;
     case 'conversion':
       return `v${SEP}${event.at.getTime()}${SEP}${part(event.messageId)}${SEP}${part(event.recipientId)}${SEP}${part(event.campaignId)}${SEP}${part(event.value)}${SEP}${part(event.currency)}`;
   }

@@ -3,8 +3,10 @@
  * stores (public: every name here is exported from the root; store-author helpers are in src/adapters.ts).
  */
 
+export { type ConsentHistory, type ConsentStatus, consentStatus, readConsent } from './consent.js';
 export type { EventFilter, EventStore } from './event-store.js';
 export { type HashRecipientsOptions, hashRecipientId, hashRecipients } from './hash-recipients.js';
+export { exportRecipientData, type RecipientData } from './recipient-export.js';
 export type {
   ClickEvent,
   ConversionEvent,

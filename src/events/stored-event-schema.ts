@@ -83,6 +83,8 @@ export const storedEventSchema = z.discriminatedUnion('kind', [
     at: date,
     source: optionalLabel,
     messageId: optionalLabel,
+    category: optionalLabel,
+    text: optionalLabel,
     ...identity,
   }),
   z.object({

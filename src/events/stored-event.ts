@@ -109,9 +109,16 @@ export interface PreferenceEvent extends UserIdentityFields {
   kind: 'opt_out' | 'opt_in' | 'block';
   recipientId: string;
   at: Date;
-  /** Where the signal came from, e.g. `user_preferences`, `keyword`, `error_131050`, `app`. */
+  /** Where the signal came from, e.g. `user_preferences`, `keyword`, `error_131050`, `app`, `web_form`, `import`. */
   source?: string;
   messageId?: string;
+  /**
+   * The message category the consent is about (`marketing`, `utility`...). Absent: every category
+   * (an `opt_out` or `block` without one revokes them all). See `consentStatus`.
+   */
+  category?: string;
+  /** On `opt_in`: the wording the person agreed to, kept as proof of consent. */
+  text?: string;
 }
 
 /** A conversion (purchase, signup...) your app attributes to a message, recipient or campaign. */

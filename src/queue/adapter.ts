@@ -1,4 +1,5 @@
 import type { BackoffScope, WhatsAppError } from '../errors/index.js';
+import type { MessageCategory } from './governance/message-category.js';
 import type { SendOutcome } from './outcome.js';
 import type { OutgoingMessageLike } from './send-client.js';
 
@@ -14,6 +15,13 @@ export interface EnqueueOptions {
   idempotencyKey?: string;
   /** Free-form data stored with the `outbound` event. */
   metadata?: Record<string, unknown>;
+  /**
+   * Meta's category of the message, for governance (consent, frequency cap, send window). Default:
+   * `marketing` for a template, `service` for anything else.
+   */
+  category?: MessageCategory;
+  /** Do not send before this instant (the send waits; it is not skipped). */
+  notBefore?: Date;
 }
 
 /** One message as adapters carry it: plain JSON, so it can live in Redis. */
@@ -30,6 +38,8 @@ export interface SendJob {
   attempts: number;
   /** 131056 answers so far (drives the 4^X backoff). */
   pairRateHits: number;
+  /** Times this send was rescheduled after a 131049 (Meta's per-user marketing limit). */
+  deferrals?: number;
 }
 
 /** What one attempt came to: a final outcome, or a retry after a delay. */

@@ -68,6 +68,13 @@ export interface CampaignProgress {
   etaMs: number | undefined;
   /** Whether the source is exhausted and every message finished. */
   done: boolean;
+  /**
+   * Messages waiting for their time (send window, `notBefore`, 131049 deferral). They do not count
+   * against `maxPending`, so the campaign goes on with recipients who can be sent to now.
+   */
+  waiting: number;
+  /** While some wait: the latest time one of them is due (a bound on when the waiting is over). */
+  waitingUntil: Date | undefined;
 }
 
 /** Events of a {@link CampaignHandle}. */
@@ -95,8 +102,12 @@ export interface CampaignHandle extends EventEmitter<CampaignEvents> {
 
 /** The part of `SendQueue` a campaign drives. */
 export interface CampaignQueue {
-  /** Queues one message. */
-  enqueue(message: OutgoingMessageLike, options?: EnqueueOptions): Promise<SendOutcome>;
+  /** Queues one message; `onWaiting` is told (once) when it starts waiting for its time. */
+  enqueue(
+    message: OutgoingMessageLike,
+    options?: EnqueueOptions,
+    onWaiting?: (until: Date) => void,
+  ): Promise<SendOutcome>;
   /** The client, for pre-flight. */
   readonly client: QueueClient;
   /** Writes buffered store events. */
@@ -126,6 +137,8 @@ class Campaign<R> extends EventEmitter<CampaignEvents> implements CampaignHandle
   private counts = { sent: 0, failed: 0, skipped: 0, unknown: 0 };
   private read = 0;
   private pending = 0;
+  #waiting = 0;
+  #waitingUntil: number | undefined;
   private finished = false;
   private cancelled = false;
   private readonly preflighted = new Set<string>();
@@ -161,7 +174,9 @@ class Campaign<R> extends EventEmitter<CampaignEvents> implements CampaignHandle
       remaining,
       ratePerSecond,
       etaMs,
-      done: this.finished && this.pending === 0,
+      done: this.finished && this.pending === 0 && this.#waiting === 0,
+      waiting: this.#waiting,
+      waitingUntil: this.#waitingUntil === undefined ? undefined : new Date(this.#waitingUntil),
     };
   }
 
@@ -181,7 +196,8 @@ class Campaign<R> extends EventEmitter<CampaignEvents> implements CampaignHandle
     }
     this.finished = true;
     // Even when the source or pre-flight failed, settle only once every queued send has its outcome.
-    while (this.pending > 0) await new Promise<void>((resolve) => (this.wakeReader = resolve));
+    while (this.pending + this.#waiting > 0)
+      await new Promise<void>((resolve) => (this.wakeReader = resolve));
     await this.queue.flushStore();
     if (failure) throw failure.error;
     return this.progress();
@@ -226,15 +242,27 @@ class Campaign<R> extends EventEmitter<CampaignEvents> implements CampaignHandle
       this.preflighted.add(templateKey);
     }
     this.pending++;
-    this.queue.enqueue(message, options).then(
-      (outcome) => this.settle(outcome),
+    let waited = false;
+    // A send that waits for its time gives its `maxPending` slot back: waiting is not work in progress.
+    const onWaiting = (until: Date) => {
+      waited = true;
+      this.pending--;
+      this.#waiting++;
+      this.#waitingUntil = Math.max(this.#waitingUntil ?? 0, until.getTime());
+      this.wake();
+    };
+    this.queue.enqueue(message, options, onWaiting).then(
+      (outcome) => this.settle(outcome, waited),
       (error: unknown) =>
-        this.settle({
-          status: 'failed',
-          error: asWhatsAppError(error),
-          attempts: 0,
-          recipientId: recipientIdOfFailed(recipient, key, index),
-        }),
+        this.settle(
+          {
+            status: 'failed',
+            error: asWhatsAppError(error),
+            attempts: 0,
+            recipientId: recipientIdOfFailed(recipient, key, index),
+          },
+          waited,
+        ),
     );
   }
 
@@ -273,9 +301,14 @@ class Campaign<R> extends EventEmitter<CampaignEvents> implements CampaignHandle
     this.record(outcome);
   }
 
-  private settle(outcome: SendOutcome): void {
-    this.pending--;
+  private settle(outcome: SendOutcome, waited: boolean): void {
+    if (!waited) this.pending--;
+    else if (--this.#waiting === 0) this.#waitingUntil = undefined;
     this.record(outcome);
+    this.wake();
+  }
+
+  private wake(): void {
     const wake = this.wakeReader;
     this.wakeReader = undefined;
     wake?.();

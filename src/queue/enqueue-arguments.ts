@@ -1,5 +1,6 @@
 import { ValidationError } from '../errors/index.js';
 import type { EnqueueOptions } from './adapter.js';
+import { MESSAGE_CATEGORIES, type MessageCategory } from './governance/message-category.js';
 
 /** The keys `enqueue()` options may have. */
 const ENQUEUE_OPTION_KEYS: ReadonlySet<string> = new Set<keyof EnqueueOptions>([
@@ -8,6 +9,8 @@ const ENQUEUE_OPTION_KEYS: ReadonlySet<string> = new Set<keyof EnqueueOptions>([
   'segment',
   'idempotencyKey',
   'metadata',
+  'category',
+  'notBefore',
 ]);
 
 /**
@@ -47,5 +50,24 @@ export function checkEnqueueArguments(message: unknown, options: unknown): void 
         'enqueue() argument',
       );
     }
+  }
+  const { category, notBefore } = options as EnqueueOptions;
+  if (category !== undefined && !MESSAGE_CATEGORIES.includes(category as MessageCategory)) {
+    throw new ValidationError(
+      [
+        {
+          path: 'options.category',
+          message: `must be one of ${MESSAGE_CATEGORIES.join(', ')}`,
+          code: 'invalid_value',
+        },
+      ],
+      'enqueue() argument',
+    );
+  }
+  if (notBefore !== undefined && !(notBefore instanceof Date && !Number.isNaN(notBefore.getTime()))) {
+    throw new ValidationError(
+      [{ path: 'options.notBefore', message: 'must be a valid Date', code: 'invalid_type' }],
+      'enqueue() argument',
+    );
   }
 }

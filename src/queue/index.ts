@@ -13,6 +13,18 @@ export type {
 } from './campaign.js';
 export type { QueueEventSink, QueueSuppressionList } from './collaborators.js';
 export { EventRecordError } from './event-record-error.js';
+export {
+  type FrequencyCap,
+  type FrequencyCapLedger,
+  type FrequencyCapRedis,
+  MemoryFrequencyCapLedger,
+  RedisFrequencyCapLedger,
+  type RedisFrequencyCapLedgerOptions,
+} from './governance/frequency-cap.js';
+export type { GovernanceOptions } from './governance/governance-options.js';
+export type { MessageCategory } from './governance/message-category.js';
+export type { DeferredInfo } from './governance/send-governance.js';
+export { SendWindow, type SendWindowOptions } from './governance/send-window.js';
 export type { SendQueueOptions } from './options.js';
 export type { SendOutcome, SendStatus, SkipReason } from './outcome.js';
 export type { QueueStats, SendQueueEvents, SendResultEvent } from './queue-events.js';

@@ -10,11 +10,16 @@ import {
   backgroundLogger,
 } from './background-errors.js';
 import type { QueueEventSink, QueueSuppressionList } from './collaborators.js';
+import {
+  type GovernanceOptions,
+  type GovernanceSettings,
+  resolveGovernance,
+} from './governance/governance-options.js';
 import type { RetrySettings } from './retry-policy.js';
 import type { QueueClient } from './send-client.js';
 
-/** Options of `new SendQueue()`. Unknown keys are rejected. */
-export interface SendQueueOptions {
+/** Options of `new SendQueue()`. Unknown keys are rejected. Governance options: see {@link GovernanceOptions}. */
+export interface SendQueueOptions extends GovernanceOptions {
   /** The client that sends (`WhatsAppClient`, or anything with `phoneNumberId` and `messages.send`). */
   client: QueueClient;
   /** Event store that receives an `outbound` or `send_failed` event per send (batched). */
@@ -78,6 +83,8 @@ export interface ResolvedSendQueueOptions {
   now: () => number;
   /** Background errors, per the `onError`/`logger` policy. */
   reportError: BackgroundErrorHandler;
+  /** Consent, frequency cap, send window, 131049 deferrals, region rule. */
+  governance: GovernanceSettings;
 }
 
 const fn = z.custom<(...args: never[]) => unknown>(
@@ -112,6 +119,13 @@ const schema = z.strictObject({
   now: fn.optional(),
   onError: fn.optional(),
   logger: loggerSchema.optional(),
+  requireConsent: z.boolean().optional(),
+  frequencyCap: object.optional(),
+  frequencyCapLedger: object.optional(),
+  sendWindow: object.optional(),
+  maxDeferrals: z.number().int().min(0).max(100).optional(),
+  deferralDelayMs: ms.max(MAX_TIMER_MS).optional(),
+  skipUsMarketing: z.boolean().optional(),
 });
 
 /** Validates `SendQueue` options (unknown keys rejected) and applies the defaults. */
@@ -152,5 +166,6 @@ export function resolveSendQueueOptions(options: SendQueueOptions): ResolvedSend
     storeFlushMs: options.storeFlushMs ?? 1000,
     now: options.now ?? Date.now,
     reportError: backgroundErrorReporter(options.onError, backgroundLogger(options.logger, client)),
+    governance: resolveGovernance(options, options.store),
   };
 }

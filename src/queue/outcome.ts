@@ -8,8 +8,20 @@ import type { WhatsAppError } from '../errors/index.js';
  */
 export type SendStatus = 'sent' | 'failed' | 'skipped' | 'unknown';
 
-/** Why a message was `skipped`. */
-export type SkipReason = 'suppressed' | 'duplicate' | 'closed';
+/**
+ * Why a message was `skipped`: `suppressed` (opted out, blocked), `duplicate` (idempotency key),
+ * `closed` (the queue closed first), `no_consent` (`requireConsent` and no standing marketing opt-in),
+ * `frequency_cap` (the recipient's cap is reached), `region` (marketing to a US number, see
+ * `skipUsMarketing`), `erased` (the person asked to be forgotten).
+ */
+export type SkipReason =
+  | 'suppressed'
+  | 'duplicate'
+  | 'closed'
+  | 'no_consent'
+  | 'frequency_cap'
+  | 'region'
+  | 'erased';
 
 /** The result every `enqueue()` promise resolves to (it never rejects). */
 export interface SendOutcome {

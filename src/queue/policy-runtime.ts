@@ -1,6 +1,7 @@
 import { GraphApiError, WhatsAppError } from '../errors/index.js';
 import type { AttemptResult, QueueRuntime, RetryInfo, SendJob } from './adapter.js';
 import { EventRecorder } from './event-recorder.js';
+import { defersAfter } from './governance/send-governance.js';
 import type { ResolvedSendQueueOptions } from './options.js';
 import type { SendOutcome } from './outcome.js';
 import { decideRetry } from './retry-policy.js';
@@ -90,6 +91,8 @@ export class PolicyRuntime implements QueueRuntime {
 
   settle(job: SendJob, outcome: SendOutcome): void {
     if (!this.recorder) return;
+    // A 131049 refusal the queue reschedules is not the message's outcome yet: record nothing.
+    if (defersAfter(job, outcome, this.settings.governance)) return;
     const { campaignId, variant, segment, idempotencyKey, metadata } = job.options;
     const at = new Date(this.settings.now());
     if (outcome.status === 'sent' && outcome.messageId) {

@@ -1,4 +1,5 @@
 import type { EnqueueOptions, RetryInfo } from './adapter.js';
+import type { DeferredInfo } from './governance/send-governance.js';
 import type { SendOutcome } from './outcome.js';
 import type { OutgoingMessageLike } from './send-client.js';
 
@@ -40,6 +41,8 @@ export interface SendQueueEvents {
   unknown: (event: SendResultEvent) => void;
   /** An attempt failed and another is scheduled. */
   retry: (info: RetryInfo) => void;
+  /** Meta refused a send with 131049 (per-user marketing limit); it is rescheduled, not failed. */
+  deferred: (info: DeferredInfo) => void;
   /** Totals changed (after every outcome). */
   progress: (stats: QueueStats) => void;
   /** Nothing queued or in flight. */

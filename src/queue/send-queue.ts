@@ -3,6 +3,7 @@ import type { EnqueueOptions, QueueAdapter, SendJob } from './adapter.js';
 import { MemoryQueueAdapter } from './adapters/memory/memory-adapter.js';
 import { type CampaignHandle, type CampaignSpec, startCampaign } from './campaign.js';
 import { checkEnqueueArguments } from './enqueue-arguments.js';
+import { SendGovernance } from './governance/send-governance.js';
 import { IdempotencyKeys } from './idempotency-keys.js';
 import { recipientIdOf } from './message-recipient.js';
 import { type ResolvedSendQueueOptions, resolveSendQueueOptions, type SendQueueOptions } from './options.js';
@@ -25,6 +26,7 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
   private readonly adapter: QueueAdapter;
   private readonly runtime: PolicyRuntime;
   private readonly keys: IdempotencyKeys;
+  readonly #governance: SendGovernance;
   private readonly totals = { sent: 0, failed: 0, skipped: 0, unknown: 0 };
   private sequence = 0;
   private closing: Promise<void> | undefined;
@@ -44,6 +46,13 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
     });
     this.adapter = this.settings.adapter ?? new MemoryQueueAdapter();
     this.adapter.attach(this.runtime);
+    this.#governance = new SendGovernance(this.settings.governance, {
+      send: (job) => this.adapter.add(job),
+      now: () => this.settings.now(),
+      store: this.settings.store,
+      onDeferred: (info) => this.emit('deferred', info),
+      onError: (error) => this.runtime.reportError(error),
+    });
   }
 
   /** The sending phone number id. */
@@ -63,6 +72,14 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
    * `message` is the Cloud API body without `messaging_product`, passed to the client as it is.
    */
   enqueue<M extends OutgoingMessageLike>(message: M, options: EnqueueOptions = {}): Promise<SendOutcome> {
+    return this.#enqueue(message, options, undefined);
+  }
+
+  #enqueue(
+    message: OutgoingMessageLike,
+    options: EnqueueOptions,
+    onWaiting: ((until: Date) => void) | undefined,
+  ): Promise<SendOutcome> {
     let recipientId: string;
     try {
       checkEnqueueArguments(message, options);
@@ -87,7 +104,7 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
       attempts: 0,
       pairRateHits: 0,
     };
-    return this.adapter.add(job).then((outcome) => {
+    return this.#governance.admit(job, onWaiting).then((outcome) => {
       if (key !== undefined && (outcome.status === 'failed' || outcome.status === 'skipped'))
         this.keys.release(key);
       return this.report(outcome, message, options);
@@ -102,7 +119,7 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
     return startCampaign(
       {
         client: this.settings.client,
-        enqueue: (message, options) => this.enqueue(message, options),
+        enqueue: (message, options = {}, onWaiting = undefined) => this.#enqueue(message, options, onWaiting),
         flushStore: () => this.runtime.flush(),
         now: () => this.settings.now(),
         recordUnsent: (outcome, options) =>
@@ -125,10 +142,21 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
     return this.adapter.resume();
   }
 
-  /** Resolves when nothing is queued or in flight, and buffered store events are written. */
+  /**
+   * Resolves when nothing is queued, waiting (send window, `notBefore`, 131049 deferral) or in flight,
+   * and buffered store events are written.
+   */
   async onIdle(): Promise<void> {
-    await this.adapter.onIdle();
+    do {
+      await this.#governance.onEmpty();
+      await this.adapter.onIdle();
+    } while (this.#governance.held > 0);
     await this.runtime.flush();
+  }
+
+  /** Sends waiting for their time (send window, `notBefore`, 131049 deferral) and the earliest wake-up. */
+  waiting(): { count: number; nextAt: Date | undefined } {
+    return this.#governance.waiting();
   }
 
   /**
@@ -137,6 +165,7 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
    */
   close(): Promise<void> {
     this.closing ??= (async () => {
+      this.#governance.close();
       await this.adapter.close();
       await this.runtime.flush();
     })();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { csvCell } from '../../src/cli/csv-cell.js';
 import { printable, printableJson } from '../../src/cli/printable.js';
 import { SqliteEventStore } from '../../src/events/stores/sqlite.js';
+import { csvCell } from '../../src/report/csv-cell.js';
 import { type Simulator, startSimulator } from '../../src/simulator/index.js';
 import { CliSandbox } from './cli-harness.js';
 

@@ -145,6 +145,20 @@ export function describeEventStoreConformance(
       expect(plain(back)).toEqual(plain(sortedFixture));
     });
 
+    it("keeps a consent record's category, source and agreed text", async () => {
+      const store = await fresh();
+      const consent: StoredEvent = {
+        kind: 'opt_in',
+        recipientId: '4915120000009',
+        at: at(1),
+        category: 'marketing',
+        source: 'web_form',
+        text: 'Yes, send me offers (weekly at most)',
+      };
+      await store.append([consent, { ...consent, category: 'utility' }, consent]);
+      expect(plain(await collect(store))).toEqual(plain([consent, { ...consent, category: 'utility' }]));
+    });
+
     it('scans in ascending time, ties in append order, whatever the append order', async () => {
       const store = await fresh();
       const events: StoredEvent[] = [

@@ -1,0 +1,26 @@
+import type { OutgoingMessageLike } from '../send-client.js';
+
+/** Meta's pricing categories, as `enqueue()`'s `category` option names them. */
+export type MessageCategory = 'marketing' | 'utility' | 'authentication' | 'service';
+
+/** The values of {@link MessageCategory}. */
+export const MESSAGE_CATEGORIES: readonly MessageCategory[] = [
+  'marketing',
+  'utility',
+  'authentication',
+  'service',
+];
+
+/**
+ * The category governance applies to a message: the `category` it was enqueued with, else
+ * `marketing` for a template (the strict reading: consent, caps and quiet hours apply unless you say
+ * the template is utility or authentication), else `service` (a free-form message, which Meta only
+ * delivers inside the customer service window).
+ */
+export function categoryOf(
+  message: OutgoingMessageLike,
+  category: MessageCategory | undefined,
+): MessageCategory {
+  if (category !== undefined) return category;
+  return message.type === 'template' || message.template !== undefined ? 'marketing' : 'service';
+}
