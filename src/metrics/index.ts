@@ -5,15 +5,6 @@ export {
   DEFAULT_BENCHMARK_RULES,
 } from './benchmark-campaign.js';
 export { CampaignFactsBuilder } from './campaign-facts-builder.js';
-export type {
-  BlockInferenceOptions,
-  CampaignMetrics,
-  FailureCount,
-  MetricsGroupBy,
-  MetricsQuery,
-  OptOutDetectionOptions,
-  RateCard,
-} from './campaign-metrics.js';
 export {
   type CompareVariantsOptions,
   type CountKey,
@@ -27,10 +18,19 @@ export {
 } from './compare-variants.js';
 export { collectCampaignFacts, computeCampaignMetrics } from './compute-campaign-metrics.js';
 export type { CampaignFacts, MessageFacts, RejectionFacts } from './message-facts.js';
+export { type SummarizeOptions, summarizeMessageFacts } from './metrics-from-facts.js';
 export {
   DEFAULT_ATTRIBUTION_WINDOW_MS,
   type ResolvedMetricsQuery,
   resolveMetricsQuery,
 } from './metrics-query.js';
-export type { StatusSummary } from './status-summary.js';
-export { type SummarizeOptions, summarizeMessageFacts } from './summarize.js';
+export type {
+  BlockInferenceOptions,
+  CampaignMetrics,
+  FailureCount,
+  MetricsGroupBy,
+  MetricsQuery,
+  OptOutDetectionOptions,
+  RateCard,
+} from './metrics-types.js';
+export type { StatusSummary } from './status-fold.js';

@@ -1,5 +1,5 @@
 import type { InboundEvent, PreferenceEvent } from '../events/stored-event.js';
-import type { OptOutDetectionOptions } from '../metrics/campaign-metrics.js';
+import type { OptOutDetectionOptions } from '../metrics/metrics-types.js';
 import { DEFAULT_OPT_OUT_PAYLOADS, isOptOutPayload, isOptOutText } from './opt-out-keywords.js';
 
 /**

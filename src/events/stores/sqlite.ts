@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { ConfigError } from '../../errors/index.js';
-import type { CampaignMetrics, MetricsQuery } from '../../metrics/campaign-metrics.js';
 import type { CampaignFacts } from '../../metrics/message-facts.js';
+import type { CampaignMetrics, MetricsQuery } from '../../metrics/metrics-types.js';
 import type { EventFilter, EventStore } from '../event-store.js';
 import type { IdentityLinks } from '../identity-links.js';
 import { normalizeRecipientId } from '../recipient-id.js';
@@ -25,6 +25,7 @@ import {
   missingLinkRows,
   selectLinksSql,
 } from './sql/identity-links-sql.js';
+import { summarizeCampaign } from './sql/metrics-for-query.js';
 import { assertKnownOptions } from './sql/options.js';
 import { SqlParams } from './sql/sql-params.js';
 import { migrateSqlite } from './sql/sqlite-schema.js';
@@ -35,7 +36,6 @@ import {
   statusRollupTableName,
   statusRollupValues,
 } from './sql/status-rollup.js';
-import { summarizeCampaign } from './sql/summarize-campaign.js';
 
 /** Options of {@link SqliteEventStore}. Give `filename` or an open `database`, not both. */
 export interface SqliteEventStoreOptions {

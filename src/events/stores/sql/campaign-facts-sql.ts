@@ -1,7 +1,7 @@
 import { CampaignFactsBuilder } from '../../../metrics/campaign-facts-builder.js';
-import type { MetricsQuery } from '../../../metrics/campaign-metrics.js';
 import type { CampaignFacts } from '../../../metrics/message-facts.js';
-import { emptyStatusSummary } from '../../../metrics/status-summary.js';
+import type { MetricsQuery } from '../../../metrics/metrics-types.js';
+import { emptyStatusSummary } from '../../../metrics/status-fold.js';
 import { resolveIdentities } from '../../identity-links.js';
 import type { OutboundEvent, SendFailedEvent } from '../../stored-event.js';
 import { ENGAGEMENT_KINDS_SQL } from './engagement-kinds.js';
