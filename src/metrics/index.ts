@@ -30,7 +30,6 @@ export type {
   FailureCount,
   MetricsGroupBy,
   MetricsQuery,
-  OptOutDetectionOptions,
   RateCard,
 } from './metrics-types.js';
 export type { StatusSummary } from './status-fold.js';
