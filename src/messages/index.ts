@@ -1,4 +1,9 @@
-export type { AudioOptions, CaptionOptions, DocumentOptions, TextOptions } from './builders/basic.js';
+export type {
+  AudioOptions,
+  CaptionOptions,
+  DocumentOptions,
+  TextOptions,
+} from './builders/basic-builders.js';
 export {
   audio,
   contacts,
@@ -9,7 +14,8 @@ export {
   sticker,
   text,
   video,
-} from './builders/basic.js';
+} from './builders/basic-builders.js';
+export type { MediaRef, MessageOptions } from './builders/builder-options.js';
 export type {
   CatalogOptions,
   FlowInput,
@@ -19,7 +25,7 @@ export type {
   ProductOptions,
   ReplyButtonInput,
   TextHeaderOptions,
-} from './builders/interactive.js';
+} from './builders/interactive-builders.js';
 export {
   buttons,
   catalog,
@@ -29,21 +35,20 @@ export {
   locationRequest,
   product,
   productList,
-} from './builders/interactive.js';
-export type { MediaRef, MessageOptions } from './builders/options.js';
-export type { TemplateOptions } from './builders/template.js';
-export { template, templateComponents, templateParams } from './builders/template.js';
+} from './builders/interactive-builders.js';
+export type { TemplateOptions } from './builders/template-builders.js';
+export { template, templateComponents, templateParams } from './builders/template-builders.js';
 export { inferMessageType, OUTGOING_MESSAGE_TYPES } from './infer-type.js';
 export {
   interactiveMessageSchemas,
   messageSchemas,
   outgoingMessageSchema,
-} from './schemas/outgoing-message.js';
+} from './schemas/outgoing-message-schema.js';
 export type * from './types/basic.js';
 export type * from './types/contacts.js';
 export type * from './types/envelope.js';
 export type * from './types/interactive.js';
-export type * from './types/media.js';
+export type * from './types/media-objects.js';
 export type * from './types/outgoing-message.js';
 export type * from './types/template.js';
 export { validateOutgoingMessage } from './validate.js';

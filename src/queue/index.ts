@@ -19,7 +19,6 @@ export type {
 } from './campaign.js';
 export type { QueueEventSink, QueueSuppressionList } from './collaborators.js';
 export { EventRecordError } from './event-record-error.js';
-export type { SendQueueOptions } from './options.js';
 export type { SendOutcome, SendStatus, SkipReason } from './outcome.js';
 export { PairLimiter } from './pair-limiter.js';
 export { preflightTemplate } from './preflight.js';
@@ -34,5 +33,6 @@ export {
 } from './retry-policy.js';
 export type { OutgoingMessageLike, QueueClient, SendResultLike, TemplateLike } from './send-client.js';
 export { SendQueue } from './send-queue.js';
+export type { SendQueueOptions } from './send-queue-options.js';
 export { ThroughputLimiter, type ThroughputLimiterOptions } from './throughput-limiter.js';
 export { assignVariant, type VariantSpec } from './variants.js';

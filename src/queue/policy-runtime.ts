@@ -1,9 +1,9 @@
 import { GraphApiError, WhatsAppError } from '../errors/index.js';
 import type { AttemptResult, QueueRuntime, RetryInfo, SendJob } from './adapter.js';
 import { EventRecorder } from './event-recorder.js';
-import type { ResolvedSendQueueOptions } from './options.js';
 import type { SendOutcome } from './outcome.js';
 import { decideRetry } from './retry-policy.js';
+import type { ResolvedSendQueueOptions } from './send-queue-options.js';
 
 const PAIR_RATE = 131056;
 

@@ -5,11 +5,15 @@ import { type CampaignHandle, type CampaignSpec, startCampaign } from './campaig
 import { checkEnqueueArguments } from './enqueue-arguments.js';
 import { IdempotencyKeys } from './idempotency-keys.js';
 import { recipientIdOf } from './message-recipient.js';
-import { type ResolvedSendQueueOptions, resolveSendQueueOptions, type SendQueueOptions } from './options.js';
 import type { SendOutcome } from './outcome.js';
 import { defined, PolicyRuntime } from './policy-runtime.js';
 import type { QueueStats, SendQueueEvents } from './queue-events.js';
 import type { OutgoingMessageLike } from './send-client.js';
+import {
+  type ResolvedSendQueueOptions,
+  resolveSendQueueOptions,
+  type SendQueueOptions,
+} from './send-queue-options.js';
 
 /**
  * Sends messages for one phone number within Meta's limits: throughput per number, spacing per

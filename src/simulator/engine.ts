@@ -7,14 +7,14 @@ import { PairLimiter } from './limits/pair-token-bucket.js';
 import { ThroughputWindow } from './limits/throughput-window.js';
 import { MediaStore } from './media/media-store.js';
 import { checkMessageBody } from './messages/check-message.js';
-import type { ResolvedSimulatorOptions } from './options.js';
 import { PendingWork } from './pending-work.js';
 import { type PlannedEvent, planMessage } from './plan.js';
 import { Prng } from './prng.js';
+import type { ResolvedSimulatorOptions } from './simulator-options.js';
 import { checkTemplateSend } from './templates/check-send.js';
 import { SEED_TEMPLATES } from './templates/seed.js';
+import { templateButtons } from './templates/simulator-template.js';
 import { TemplateStore } from './templates/store.js';
-import { templateButtons } from './templates/template.js';
 import type {
   InboundInput,
   InboundOptions,

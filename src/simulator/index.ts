@@ -1,5 +1,6 @@
 export { runSimulateCommand, type SimulateCommandIo } from './cli.js';
 export { SIMULATED_PRICES } from './insights/ledger.js';
+export type { PlannedEvent, PlannedStatus } from './plan.js';
 export {
   DEFAULT_BEHAVIOUR,
   type LatencyRange,
@@ -9,17 +10,16 @@ export {
   type SimulatorInsightsOptions,
   type SimulatorOptions,
   type SimulatorPhoneNumber,
-} from './options.js';
-export type { PlannedEvent, PlannedStatus } from './plan.js';
+} from './simulator-options.js';
 export { type Simulator, startSimulator } from './start.js';
 export type { QuickReply } from './templates/check-send.js';
-export { type TemplateFilter, TemplateStore } from './templates/store.js';
 export type {
   MessageTemplate,
   TemplateButton,
   TemplateComponent,
   TemplateInput,
-} from './templates/template.js';
+} from './templates/simulator-template.js';
+export { type TemplateFilter, TemplateStore } from './templates/store.js';
 export type {
   InboundInput,
   InboundOptions,

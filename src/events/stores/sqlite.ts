@@ -7,6 +7,7 @@ import type { IdentityLinks } from '../identity-links.js';
 import { normalizeRecipientId } from '../recipient-id.js';
 import type { StoredEvent } from '../stored-event.js';
 import { assertStoredEvents } from '../stored-event-schema.js';
+import { assertKnownOptions } from './sql/assert-known-options.js';
 import { loadCampaignFacts } from './sql/campaign-facts-sql.js';
 import { eventFilterConditions } from './sql/event-filter-sql.js';
 import {
@@ -26,7 +27,6 @@ import {
   selectLinksSql,
 } from './sql/identity-links-sql.js';
 import { summarizeCampaign } from './sql/metrics-for-query.js';
-import { assertKnownOptions } from './sql/options.js';
 import { SqlParams } from './sql/sql-params.js';
 import { migrateSqlite } from './sql/sqlite-schema.js';
 import {

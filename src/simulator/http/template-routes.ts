@@ -1,6 +1,6 @@
 import type { SimulatorEngine } from '../engine.js';
 import { missingParameterError, SimulatedGraphError } from '../graph-error.js';
-import type { MessageTemplate } from '../templates/template.js';
+import type { MessageTemplate } from '../templates/simulator-template.js';
 import { ok, parseBody, type RequestContext, type RouteResult } from './context.js';
 
 const DEFAULT_LIMIT = 25;

@@ -1,4 +1,4 @@
-import type { PairLimitOptions } from '../options.js';
+import type { PairLimitOptions } from '../simulator-options.js';
 
 interface Bucket {
   tokens: number;

@@ -1,5 +1,5 @@
 import { ConfigError } from '../../errors/index.js';
-import type { MessageTemplate, TemplateInput } from './template.js';
+import type { MessageTemplate, TemplateInput } from './simulator-template.js';
 
 const NAME = /^[a-z0-9_]{1,512}$/;
 
