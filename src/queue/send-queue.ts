@@ -25,39 +25,39 @@ import {
  * ```
  */
 export class SendQueue extends EventEmitter<SendQueueEvents> {
-  private readonly settings: ResolvedSendQueueOptions;
-  private readonly adapter: QueueAdapter;
-  private readonly runtime: PolicyRuntime;
-  private readonly keys: IdempotencyKeys;
-  private readonly totals = { sent: 0, failed: 0, skipped: 0, unknown: 0 };
-  private sequence = 0;
-  private closing: Promise<void> | undefined;
+  readonly #settings: ResolvedSendQueueOptions;
+  readonly #adapter: QueueAdapter;
+  readonly #runtime: PolicyRuntime;
+  readonly #keys: IdempotencyKeys;
+  readonly #totals = { sent: 0, failed: 0, skipped: 0, unknown: 0 };
+  #sequence = 0;
+  #closing: Promise<void> | undefined;
 
   /** @param options see {@link SendQueueOptions}; unknown keys throw `ConfigError`. */
   constructor(options: SendQueueOptions) {
     super();
-    this.settings = resolveSendQueueOptions(options);
-    this.keys = new IdempotencyKeys(this.settings.idempotencyCacheSize);
-    this.runtime = new PolicyRuntime(this.settings, {
+    this.#settings = resolveSendQueueOptions(options);
+    this.#keys = new IdempotencyKeys(this.#settings.idempotencyCacheSize);
+    this.#runtime = new PolicyRuntime(this.#settings, {
       onRetry: (info) => this.emit('retry', info),
       onIdle: () => this.emit('idle'),
       onError: (error) => {
-        this.settings.reportError(error);
+        this.#settings.reportError(error);
         if (this.listenerCount('error') > 0) this.emit('error', error);
       },
     });
-    this.adapter = this.settings.adapter ?? new MemoryQueueAdapter();
-    this.adapter.attach(this.runtime);
+    this.#adapter = this.#settings.adapter ?? new MemoryQueueAdapter();
+    this.#adapter.attach(this.#runtime);
   }
 
   /** The sending phone number id. */
   get phoneNumberId(): string {
-    return this.runtime.phoneNumberId;
+    return this.#runtime.phoneNumberId;
   }
 
   /** The throughput limit of this queue's number. */
   get messagesPerSecond(): number {
-    return this.settings.messagesPerSecond;
+    return this.#settings.messagesPerSecond;
   }
 
   /**
@@ -76,25 +76,27 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
     }
     const key = options.idempotencyKey;
     const base = { recipientId, attempts: 0, ...defined({ idempotencyKey: key }) };
-    if (this.closing)
-      return Promise.resolve(this.report({ ...base, status: 'skipped', reason: 'closed' }, message, options));
-    if (key !== undefined && !this.keys.claim(key)) {
+    if (this.#closing)
       return Promise.resolve(
-        this.report({ ...base, status: 'skipped', reason: 'duplicate' }, message, options),
+        this.#report({ ...base, status: 'skipped', reason: 'closed' }, message, options),
+      );
+    if (key !== undefined && !this.#keys.claim(key)) {
+      return Promise.resolve(
+        this.#report({ ...base, status: 'skipped', reason: 'duplicate' }, message, options),
       );
     }
     const job: SendJob = {
-      id: key ?? `${Date.now().toString(36)}-${(this.sequence++).toString(36)}`,
+      id: key ?? `${Date.now().toString(36)}-${(this.#sequence++).toString(36)}`,
       message,
       recipientId,
       options,
       attempts: 0,
       pairRateHits: 0,
     };
-    return this.adapter.add(job).then((outcome) => {
+    return this.#adapter.add(job).then((outcome) => {
       if (key !== undefined && (outcome.status === 'failed' || outcome.status === 'skipped'))
-        this.keys.release(key);
-      return this.report(outcome, message, options);
+        this.#keys.release(key);
+      return this.#report(outcome, message, options);
     });
   }
 
@@ -105,12 +107,12 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
   sendCampaign<R>(spec: CampaignSpec<R>): CampaignHandle {
     return startCampaign(
       {
-        client: this.settings.client,
+        client: this.#settings.client,
         enqueue: (message, options) => this.enqueue(message, options),
-        flushStore: () => this.runtime.flush(),
-        now: () => this.settings.now(),
+        flushStore: () => this.#runtime.flush(),
+        now: () => this.#settings.now(),
         recordUnsent: (outcome, options) =>
-          this.runtime.settle(
+          this.#runtime.settle(
             { id: '', message: {}, recipientId: outcome.recipientId, options, attempts: 0, pairRateHits: 0 },
             outcome,
           ),
@@ -121,18 +123,18 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
 
   /** Stops starting new requests (requests in flight finish). */
   pause(): void | Promise<void> {
-    return this.adapter.pause();
+    return this.#adapter.pause();
   }
 
   /** Starts sending again. */
   resume(): void | Promise<void> {
-    return this.adapter.resume();
+    return this.#adapter.resume();
   }
 
   /** Resolves when nothing is queued or in flight, and buffered store events are written. */
   async onIdle(): Promise<void> {
-    await this.adapter.onIdle();
-    await this.runtime.flush();
+    await this.#adapter.onIdle();
+    await this.#runtime.flush();
   }
 
   /**
@@ -140,20 +142,20 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
    * (`closed`), and writes buffered store events. Later `enqueue()` calls resolve `skipped`.
    */
   close(): Promise<void> {
-    this.closing ??= (async () => {
-      await this.adapter.close();
-      await this.runtime.flush();
+    this.#closing ??= (async () => {
+      await this.#adapter.close();
+      await this.#runtime.flush();
     })();
-    return this.closing;
+    return this.#closing;
   }
 
   /** Running totals and live counts. */
   stats(): QueueStats {
-    return { ...this.totals, ...this.adapter.counts() };
+    return { ...this.#totals, ...this.#adapter.counts() };
   }
 
-  private report(outcome: SendOutcome, message: OutgoingMessageLike, options: EnqueueOptions): SendOutcome {
-    this.totals[outcome.status]++;
+  #report(outcome: SendOutcome, message: OutgoingMessageLike, options: EnqueueOptions): SendOutcome {
+    this.#totals[outcome.status]++;
     this.emit(outcome.status, { outcome, message, options });
     this.emit('progress', this.stats());
     return outcome;

@@ -16,16 +16,16 @@ export interface TemplateFilter {
  * {@link TemplateStore.add} (or through the Graph endpoints).
  */
 export class TemplateStore {
-  private readonly byId = new Map<string, MessageTemplate>();
+  readonly #byId = new Map<string, MessageTemplate>();
+
+  readonly #newId: () => string;
 
   /**
    * @param seeds templates present from the start
    * @param newId generator of numeric ids for templates given without one
    */
-  constructor(
-    seeds: readonly TemplateInput[],
-    private readonly newId: () => string,
-  ) {
+  constructor(seeds: readonly TemplateInput[], newId: () => string) {
+    this.#newId = newId;
     for (const seed of seeds) this.add(seed);
   }
 
@@ -38,34 +38,34 @@ export class TemplateStore {
       throw new ConfigError(`Invalid template name "${input.name}": use lowercase a-z, 0-9 and _`);
     }
     const existing = this.find(input.name, input.language);
-    if (existing) this.byId.delete(existing.id);
+    if (existing) this.#byId.delete(existing.id);
     const template: MessageTemplate = {
       ...input,
-      id: input.id ?? existing?.id ?? this.newId(),
+      id: input.id ?? existing?.id ?? this.#newId(),
       name: input.name,
       language: input.language,
       status: input.status ?? 'APPROVED',
       category: input.category ?? 'UTILITY',
       components: structuredClone(input.components ?? []),
     };
-    this.byId.set(template.id, template);
+    this.#byId.set(template.id, template);
     return template;
   }
 
   /** The template with this id. */
   get(id: string): MessageTemplate | undefined {
-    return this.byId.get(id);
+    return this.#byId.get(id);
   }
 
   /** The template with this name in this language (exact match, as Meta matches at send time). */
   find(name: string, language: string): MessageTemplate | undefined {
-    for (const t of this.byId.values()) if (t.name === name && t.language === language) return t;
+    for (const t of this.#byId.values()) if (t.name === name && t.language === language) return t;
     return undefined;
   }
 
   /** Every template matching the filter, in creation order. */
   list(filter: TemplateFilter = {}): MessageTemplate[] {
-    return [...this.byId.values()].filter(
+    return [...this.#byId.values()].filter(
       (t) =>
         (!filter.name || t.name.includes(filter.name)) &&
         (!filter.status || t.status === filter.status.toUpperCase()) &&
@@ -76,7 +76,7 @@ export class TemplateStore {
 
   /** Changes a template's status (e.g. `PAUSED` to make sends fail with 132015). Returns false for an unknown id. */
   setStatus(id: string, status: string): boolean {
-    const template = this.byId.get(id);
+    const template = this.#byId.get(id);
     if (!template) return false;
     template.status = status;
     return true;
@@ -84,7 +84,7 @@ export class TemplateStore {
 
   /** Applies an edit (`components` replace all existing ones). Returns false for an unknown id. */
   update(id: string, patch: Partial<Pick<MessageTemplate, 'category' | 'components'>>): boolean {
-    const template = this.byId.get(id);
+    const template = this.#byId.get(id);
     if (!template) return false;
     if (patch.category) template.category = patch.category;
     if (patch.components) template.components = structuredClone(patch.components);
@@ -94,7 +94,7 @@ export class TemplateStore {
   /** Deletes templates by id. Returns how many were deleted. */
   remove(ids: Iterable<string>): number {
     let removed = 0;
-    for (const id of ids) if (this.byId.delete(id)) removed++;
+    for (const id of ids) if (this.#byId.delete(id)) removed++;
     return removed;
   }
 }

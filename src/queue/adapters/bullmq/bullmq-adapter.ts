@@ -70,20 +70,20 @@ const DISPATCHING = 'dispatching';
  * event store is written by the worker that processed the job.
  */
 export class BullMQAdapter implements QueueAdapter {
-  private runtime: QueueRuntime | undefined;
-  private queue: Queue | undefined;
-  private events: QueueEvents | undefined;
-  private worker: Worker | undefined;
-  private redis: Redis | undefined;
-  private limits: RedisLimits | undefined;
-  private ready: Promise<void> | undefined;
-  private listening: Promise<void> | undefined;
-  private readonly waiting = new Map<string, { job: SendJob; resolve: (outcome: SendOutcome) => void }>();
-  private idleWaiters: Array<() => void> = [];
-  private active = 0;
-  private dispatching: Promise<void> = Promise.resolve();
-  private closed = false;
-  private readonly options: BullMQAdapterOptions;
+  #runtime: QueueRuntime | undefined;
+  #queue: Queue | undefined;
+  #events: QueueEvents | undefined;
+  #worker: Worker | undefined;
+  #redis: Redis | undefined;
+  #limits: RedisLimits | undefined;
+  #ready: Promise<void> | undefined;
+  #listening: Promise<void> | undefined;
+  readonly #waiting = new Map<string, { job: SendJob; resolve: (outcome: SendOutcome) => void }>();
+  #idleWaiters: Array<() => void> = [];
+  #active = 0;
+  #dispatching: Promise<void> = Promise.resolve();
+  #closed = false;
+  readonly #options: BullMQAdapterOptions;
 
   /** @param options Redis connection and BullMQ tuning; throughput settings come from `SendQueue`. */
   constructor(options: BullMQAdapterOptions) {
@@ -94,57 +94,58 @@ export class BullMQAdapter implements QueueAdapter {
     if (options.onError !== undefined && typeof options.onError !== 'function') {
       throw new ConfigError('BullMQAdapter option onError must be a function');
     }
-    this.options = options;
+    this.#options = options;
   }
 
   /** The BullMQ queue name in use (after attach). */
   get queueName(): string {
-    return this.options.queueName ?? `wacloud-send-${this.requireRuntime().phoneNumberId}`;
+    return this.#options.queueName ?? `wacloud-send-${this.#requireRuntime().phoneNumberId}`;
   }
 
   attach(runtime: QueueRuntime): void {
-    if (this.runtime) throw new ConfigError('A BullMQAdapter belongs to one SendQueue; create one per queue');
-    this.runtime = runtime;
-    const connection = this.connectionOptions();
-    const prefix = this.options.prefix ?? 'bull';
-    this.redis =
-      this.options.connection instanceof Redis
-        ? this.options.connection.duplicate()
+    if (this.#runtime)
+      throw new ConfigError('A BullMQAdapter belongs to one SendQueue; create one per queue');
+    this.#runtime = runtime;
+    const connection = this.#connectionOptions();
+    const prefix = this.#options.prefix ?? 'bull';
+    this.#redis =
+      this.#options.connection instanceof Redis
+        ? this.#options.connection.duplicate()
         : new Redis(connection as RedisOptions);
-    this.redis.on('error', this.reportError);
-    this.limits = new RedisLimits(this.redis, this.keyPrefix, runtime.phoneNumberId, {
+    this.#redis.on('error', this.#reportError);
+    this.#limits = new RedisLimits(this.#redis, this.#keyPrefix, runtime.phoneNumberId, {
       limit: runtime.messagesPerSecond,
       pairIntervalMs: runtime.perRecipientIntervalMs,
-      leaseMs: this.options.leaseMs ?? 60_000,
-      toleranceMs: this.options.burstToleranceMs ?? 20,
-      retentionMs: this.retentionMs,
+      leaseMs: this.#options.leaseMs ?? 60_000,
+      toleranceMs: this.#options.burstToleranceMs ?? 20,
+      retentionMs: this.#retentionMs,
     });
-    this.queue = new Queue(this.queueName, { connection, prefix });
-    this.queue.on('error', this.reportError);
-    if (this.options.worker !== false) {
-      this.worker = new Worker(this.queueName, (job, token) => this.process(job, token), {
+    this.#queue = new Queue(this.queueName, { connection, prefix });
+    this.#queue.on('error', this.#reportError);
+    if (this.#options.worker !== false) {
+      this.#worker = new Worker(this.queueName, (job, token) => this.#process(job, token), {
         connection,
         prefix,
         concurrency: runtime.concurrency,
-        lockDuration: this.options.lockDurationMs ?? 30_000,
-        stalledInterval: this.options.stalledIntervalMs ?? 30_000,
+        lockDuration: this.#options.lockDurationMs ?? 30_000,
+        stalledInterval: this.#options.stalledIntervalMs ?? 30_000,
         maxStalledCount: 10,
       });
-      this.worker.on('error', this.reportError);
+      this.#worker.on('error', this.#reportError);
     }
-    this.ready = this.queue.waitUntilReady().then(() => undefined);
+    this.#ready = this.#queue.waitUntilReady().then(() => undefined);
   }
 
   async add(job: SendJob): Promise<SendOutcome> {
-    this.requireRuntime();
-    await this.ready;
-    this.listening ??= this.listen();
-    await this.listening;
-    if (this.closed)
+    this.#requireRuntime();
+    await this.#ready;
+    this.#listening ??= this.#listen();
+    await this.#listening;
+    if (this.#closed)
       return { status: 'skipped', reason: 'closed', attempts: 0, recipientId: job.recipientId };
     const key = job.options.idempotencyKey;
     if (key !== undefined) {
-      const taken = await this.redis!.set(this.idempotencyKey(key), '1', 'PX', this.retentionMs, 'NX');
+      const taken = await this.#redis!.set(this.#idempotencyKey(key), '1', 'PX', this.#retentionMs, 'NX');
       if (taken === null) {
         return {
           status: 'skipped',
@@ -157,8 +158,8 @@ export class BullMQAdapter implements QueueAdapter {
     }
     const jobId = key === undefined ? `r-${randomUUID()}` : `k-${Buffer.from(key).toString('base64url')}`;
     const outcome = await new Promise<SendOutcome>((resolve) => {
-      this.waiting.set(jobId, { job, resolve });
-      this.queue!.add(
+      this.#waiting.set(jobId, { job, resolve });
+      this.#queue!.add(
         'send',
         { ...job, id: jobId },
         {
@@ -168,28 +169,28 @@ export class BullMQAdapter implements QueueAdapter {
           removeOnFail: { age: 24 * 3600 },
         },
       ).catch((error: unknown) =>
-        this.resolveFailed(jobId, error instanceof Error ? error.message : String(error)),
+        this.#resolveFailed(jobId, error instanceof Error ? error.message : String(error)),
       );
     });
     if (key !== undefined && (outcome.status === 'failed' || outcome.status === 'skipped')) {
       // Free the key and the job id derived from it, so the message can be enqueued again.
-      await this.redis!.del(this.idempotencyKey(key)).catch(() => undefined);
-      await this.queue!.remove(jobId).catch(() => undefined);
+      await this.#redis!.del(this.#idempotencyKey(key)).catch(() => undefined);
+      await this.#queue!.remove(jobId).catch(() => undefined);
     }
     return outcome;
   }
 
   async pause(): Promise<void> {
-    await this.worker?.pause();
+    await this.#worker?.pause();
   }
 
   resume(): void {
-    this.worker?.resume();
+    this.#worker?.resume();
   }
 
   onIdle(): Promise<void> {
-    if (this.waiting.size === 0 && this.active === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+    if (this.#waiting.size === 0 && this.#active === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
   /**
@@ -197,114 +198,114 @@ export class BullMQAdapter implements QueueAdapter {
    * started (they end `skipped`/`closed`), waits for the ones being sent elsewhere, then disconnects.
    */
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await this.ready;
-    await this.worker?.close();
-    for (const jobId of [...this.waiting.keys()]) {
-      const job = await this.queue!.getJob(jobId);
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#ready;
+    await this.#worker?.close();
+    for (const jobId of [...this.#waiting.keys()]) {
+      const job = await this.#queue!.getJob(jobId);
       const state = job ? await job.getState() : 'unknown';
       if (job && (state === 'waiting' || state === 'delayed' || state === 'prioritized')) {
         const removed = await job.remove().then(
           () => true,
           () => false,
         );
-        if (removed) this.resolveJob(jobId, closedOutcome(this.waiting.get(jobId)?.job));
+        if (removed) this.#resolveJob(jobId, closedOutcome(this.#waiting.get(jobId)?.job));
       }
     }
     await this.onIdle();
-    await Promise.all([this.events?.close(), this.queue?.close()]);
-    this.redis?.disconnect();
+    await Promise.all([this.#events?.close(), this.#queue?.close()]);
+    this.#redis?.disconnect();
   }
 
   counts(): QueueCounts {
-    return { pending: Math.max(0, this.waiting.size - this.active), inFlight: this.active };
+    return { pending: Math.max(0, this.#waiting.size - this.#active), inFlight: this.#active };
   }
 
   // Queue events are read only by processes that enqueue: pure workers skip that stream.
-  private async listen(): Promise<void> {
+  async #listen(): Promise<void> {
     const events = new QueueEvents(this.queueName, {
-      connection: this.connectionOptions(),
-      prefix: this.options.prefix ?? 'bull',
+      connection: this.#connectionOptions(),
+      prefix: this.#options.prefix ?? 'bull',
     });
-    this.events = events;
-    events.on('error', this.reportError);
-    events.on('completed', ({ jobId, returnvalue }) => this.resolveJob(jobId, parseOutcome(returnvalue)));
-    events.on('failed', ({ jobId, failedReason }) => this.resolveFailed(jobId, failedReason));
+    this.#events = events;
+    events.on('error', this.#reportError);
+    events.on('completed', ({ jobId, returnvalue }) => this.#resolveJob(jobId, parseOutcome(returnvalue)));
+    events.on('failed', ({ jobId, failedReason }) => this.#resolveFailed(jobId, failedReason));
     await events.waitUntilReady();
   }
 
-  private get keyPrefix(): string {
-    return this.options.keyPrefix ?? 'wacloud';
+  get #keyPrefix(): string {
+    return this.#options.keyPrefix ?? 'wacloud';
   }
 
-  private get retentionMs(): number {
-    return this.options.retentionMs ?? 7 * 24 * 3600_000;
+  get #retentionMs(): number {
+    return this.#options.retentionMs ?? 7 * 24 * 3600_000;
   }
 
-  private idempotencyKey(key: string): string {
-    return `${this.keyPrefix}:${this.queueName}:idem:${key}`;
+  #idempotencyKey(key: string): string {
+    return `${this.#keyPrefix}:${this.queueName}:idem:${key}`;
   }
 
-  private markerKey(jobId: string): string {
-    return `${this.keyPrefix}:${this.queueName}:dispatch:${jobId}`;
+  #markerKey(jobId: string): string {
+    return `${this.#keyPrefix}:${this.queueName}:dispatch:${jobId}`;
   }
 
-  private connectionOptions(): ConnectionOptions {
-    const connection = this.options.connection;
+  #connectionOptions(): ConnectionOptions {
+    const connection = this.#options.connection;
     if (connection instanceof Redis) return connection;
     return { ...connection, maxRetriesPerRequest: null };
   }
 
   // An arrow property: handed to BullMQ's emitters as is.
-  private readonly reportError = (error: unknown): void => {
-    const handler = this.options.onError;
+  readonly #reportError = (error: unknown): void => {
+    const handler = this.#options.onError;
     if (!handler) {
-      this.runtime?.reportError(error);
+      this.#runtime?.reportError(error);
       return;
     }
     try {
       handler(error);
     } catch (thrown) {
-      this.runtime?.reportError(thrown);
+      this.#runtime?.reportError(thrown);
     }
   };
 
-  private requireRuntime(): QueueRuntime {
-    if (!this.runtime) throw new ConfigError('BullMQAdapter is not attached to a SendQueue');
-    return this.runtime;
+  #requireRuntime(): QueueRuntime {
+    if (!this.#runtime) throw new ConfigError('BullMQAdapter is not attached to a SendQueue');
+    return this.#runtime;
   }
 
-  private async process(bullJob: Job<SendJob>, token: string | undefined): Promise<EncodedOutcome> {
-    const runtime = this.requireRuntime();
-    const limits = this.limits!;
+  async #process(bullJob: Job<SendJob>, token: string | undefined): Promise<EncodedOutcome> {
+    const runtime = this.#requireRuntime();
+    const limits = this.#limits!;
     const job: SendJob = { ...bullJob.data, id: bullJob.id ?? bullJob.data.id };
-    const markerKey = this.markerKey(job.id);
+    const markerKey = this.#markerKey(job.id);
 
     const skip = await runtime.precheck(job);
-    if (skip) return this.finish(job, skip);
+    if (skip) return this.#finish(job, skip);
 
     const member = `${job.id}:${job.attempts}:${randomUUID()}`;
     // One dispatch loop per process at a time: no thundering herd of pollers on Redis.
-    const verdict = this.dispatching.then(async () => {
+    const verdict = this.#dispatching.then(async () => {
       for (;;) {
         const v = await limits.dispatch(member, job.recipientId, markerKey);
         if (v.kind !== 'wait') return v;
         await sleep(timerMs(v.ms));
       }
     });
-    this.dispatching = verdict.then(
+    this.#dispatching = verdict.then(
       () => undefined,
       () => undefined,
     );
     const decided = await verdict;
-    if (decided.kind === 'marked') return this.finish(job, recoveredOutcome(job, decided.marker));
+    if (decided.kind === 'marked') return this.#finish(job, recoveredOutcome(job, decided.marker));
     if (decided.kind === 'recipient_wait') {
       await bullJob.moveToDelayed(Date.now() + decided.ms, token);
       throw new DelayedError();
     }
 
-    this.active++;
+    this.#active++;
     let result: Awaited<ReturnType<QueueRuntime['attempt']>>;
     try {
       result = await runtime.attempt(job);
@@ -312,7 +313,7 @@ export class BullMQAdapter implements QueueAdapter {
       await limits.finish(member, markerKey, DISPATCHING).catch(() => undefined);
       throw error;
     } finally {
-      this.active--;
+      this.#active--;
     }
     if (result.kind === 'done') {
       const { outcome } = result;
@@ -320,7 +321,7 @@ export class BullMQAdapter implements QueueAdapter {
       const marker =
         outcome.status === 'sent' ? SENT + outcome.messageId : outcome.status === 'failed' ? '' : DISPATCHING;
       await limits.finish(member, markerKey, marker);
-      return this.finish(job, outcome);
+      return this.#finish(job, outcome);
     }
     // The request was refused: it is safe to send again later.
     await limits.finish(member, markerKey, '');
@@ -339,28 +340,28 @@ export class BullMQAdapter implements QueueAdapter {
     throw new DelayedError();
   }
 
-  private finish(job: SendJob, outcome: SendOutcome): EncodedOutcome {
-    this.requireRuntime().settle(job, outcome);
+  #finish(job: SendJob, outcome: SendOutcome): EncodedOutcome {
+    this.#requireRuntime().settle(job, outcome);
     return encodeOutcome(outcome);
   }
 
-  private resolveJob(jobId: string, outcome: SendOutcome): void {
-    const entry = this.waiting.get(jobId);
+  #resolveJob(jobId: string, outcome: SendOutcome): void {
+    const entry = this.#waiting.get(jobId);
     if (!entry) return;
-    this.waiting.delete(jobId);
+    this.#waiting.delete(jobId);
     entry.resolve(outcome);
-    if (this.waiting.size === 0 && this.active === 0) {
-      const waiters = this.idleWaiters;
-      this.idleWaiters = [];
-      this.requireRuntime().idle();
+    if (this.#waiting.size === 0 && this.#active === 0) {
+      const waiters = this.#idleWaiters;
+      this.#idleWaiters = [];
+      this.#requireRuntime().idle();
       for (const resolve of waiters) resolve();
     }
   }
 
-  private resolveFailed(jobId: string, reason: string): void {
-    const entry = this.waiting.get(jobId);
+  #resolveFailed(jobId: string, reason: string): void {
+    const entry = this.#waiting.get(jobId);
     if (!entry) return;
-    this.resolveJob(jobId, {
+    this.#resolveJob(jobId, {
       status: 'failed',
       error: new WhatsAppError(`Queue job failed: ${reason}`),
       attempts: entry.job.attempts,
