@@ -36,6 +36,12 @@ export interface BullMQAdapterOptions {
    * the owning `SendQueue`'s `onError` policy (its handler, else its logger).
    */
   onError?: (error: unknown) => void;
+  /**
+   * How long `close()` waits for Redis to answer before it gives up on it (default 5,000 ms). Past
+   * that, `close()` drops the connections, ends the enqueues still waiting for Redis as
+   * `skipped`/`closed`, reports a {@link NetworkError} through `onError`, and resolves.
+   */
+  closeTimeoutMs?: number;
 }
 
 const KNOWN = new Set([
@@ -50,10 +56,28 @@ const KNOWN = new Set([
   'leaseMs',
   'burstToleranceMs',
   'onError',
+  'closeTimeoutMs',
 ]);
 
+const DEFAULT_CLOSE_TIMEOUT_MS = 5_000;
 const SENT = 'sent:';
 const DISPATCHING = 'dispatching';
+
+/** What `attach()` builds for the owning queue: set once, together, and read through one check. */
+interface AttachedState {
+  readonly runtime: QueueRuntime;
+  readonly queueName: string;
+  readonly redis: Redis;
+  readonly limits: RedisLimits;
+  readonly queue: Queue;
+  /** Absent in producer-only processes (`worker: false`). */
+  readonly worker: Worker | undefined;
+  /** Resolves once the queue's Redis connection answers. */
+  readonly ready: Promise<void>;
+  /** The queue-events stream, opened by the first `add` (pure workers never read it). */
+  events: QueueEvents | undefined;
+  listening: Promise<void> | undefined;
+}
 
 /**
  * Runs the send queue on BullMQ: jobs live in Redis, any number of worker processes on any number
@@ -70,19 +94,15 @@ const DISPATCHING = 'dispatching';
  * event store is written by the worker that processed the job.
  */
 export class BullMQAdapter implements QueueAdapter {
-  #runtime: QueueRuntime | undefined;
-  #queue: Queue | undefined;
-  #events: QueueEvents | undefined;
-  #worker: Worker | undefined;
-  #redis: Redis | undefined;
-  #limits: RedisLimits | undefined;
-  #ready: Promise<void> | undefined;
-  #listening: Promise<void> | undefined;
+  #attached: AttachedState | undefined;
   readonly #waiting = new Map<string, { job: SendJob; resolve: (outcome: SendOutcome) => void }>();
   #idleWaiters: Array<() => void> = [];
   #active = 0;
   #dispatching: Promise<void> = Promise.resolve();
   #closed = false;
+  /** Resolves when `close()` gives up on an unreachable Redis: what still waits for it stops waiting. */
+  readonly #abandoned: Promise<typeof ABANDONED>;
+  #abandon: () => void = () => undefined;
   readonly #options: BullMQAdapterOptions;
 
   /** @param options Redis connection and BullMQ tuning; throughput settings come from `SendQueue`. */
@@ -94,36 +114,44 @@ export class BullMQAdapter implements QueueAdapter {
     if (options.onError !== undefined && typeof options.onError !== 'function') {
       throw new ConfigError('BullMQAdapter option onError must be a function');
     }
+    const { closeTimeoutMs } = options;
+    if (closeTimeoutMs !== undefined && !(Number.isFinite(closeTimeoutMs) && closeTimeoutMs >= 0)) {
+      throw new ConfigError('BullMQAdapter option closeTimeoutMs must be a finite number >= 0');
+    }
     this.#options = options;
+    this.#abandoned = new Promise((resolve) => {
+      this.#abandon = () => resolve(ABANDONED);
+    });
   }
 
   /** The BullMQ queue name in use (after attach). */
   get queueName(): string {
-    return this.#options.queueName ?? `wacloud-send-${this.#requireRuntime().phoneNumberId}`;
+    return this.#options.queueName ?? this.#state.queueName;
   }
 
   attach(runtime: QueueRuntime): void {
-    if (this.#runtime)
+    if (this.#attached)
       throw new ConfigError('A BullMQAdapter belongs to one SendQueue; create one per queue');
-    this.#runtime = runtime;
+    const queueName = this.#options.queueName ?? `wacloud-send-${runtime.phoneNumberId}`;
     const connection = this.#connectionOptions();
     const prefix = this.#options.prefix ?? 'bull';
-    this.#redis =
+    const redis =
       this.#options.connection instanceof Redis
         ? this.#options.connection.duplicate()
         : new Redis(connection as RedisOptions);
-    this.#redis.on('error', this.#reportError);
-    this.#limits = new RedisLimits(this.#redis, this.#keyPrefix, runtime.phoneNumberId, {
+    redis.on('error', this.#reportError);
+    const limits = new RedisLimits(redis, this.#keyPrefix, runtime.phoneNumberId, {
       limit: runtime.messagesPerSecond,
       pairIntervalMs: runtime.perRecipientIntervalMs,
       leaseMs: this.#options.leaseMs ?? 60_000,
       toleranceMs: this.#options.burstToleranceMs ?? 20,
       retentionMs: this.#retentionMs,
     });
-    this.#queue = new Queue(this.queueName, { connection, prefix });
-    this.#queue.on('error', this.#reportError);
+    const queue = new Queue(queueName, { connection, prefix });
+    queue.on('error', this.#reportError);
+    let worker: Worker | undefined;
     if (this.#options.worker !== false) {
-      this.#worker = new Worker(this.queueName, (job, token) => this.#process(job, token), {
+      worker = new Worker(queueName, (job, token) => this.#process(job, token), {
         connection,
         prefix,
         concurrency: runtime.concurrency,
@@ -131,21 +159,37 @@ export class BullMQAdapter implements QueueAdapter {
         stalledInterval: this.#options.stalledIntervalMs ?? 30_000,
         maxStalledCount: 10,
       });
-      this.#worker.on('error', this.#reportError);
+      worker.on('error', this.#reportError);
     }
-    this.#ready = this.#queue.waitUntilReady().then(() => undefined);
+    const ready = queue.waitUntilReady().then(() => undefined);
+    this.#attached = {
+      runtime,
+      queueName,
+      redis,
+      limits,
+      queue,
+      worker,
+      ready,
+      events: undefined,
+      listening: undefined,
+    };
   }
 
   async add(job: SendJob): Promise<SendOutcome> {
-    this.#requireRuntime();
-    await this.#ready;
-    this.#listening ??= this.#listen();
-    await this.#listening;
-    if (this.#closed)
-      return { status: 'skipped', reason: 'closed', attempts: 0, recipientId: job.recipientId };
+    const state = this.#state;
+    const closed: SendOutcome = {
+      status: 'skipped',
+      reason: 'closed',
+      attempts: 0,
+      recipientId: job.recipientId,
+    };
+    if ((await this.#unlessAbandoned(state.ready)) === ABANDONED) return closed;
+    state.listening ??= this.#listen(state);
+    if ((await this.#unlessAbandoned(state.listening)) === ABANDONED) return closed;
+    if (this.#closed) return closed;
     const key = job.options.idempotencyKey;
     if (key !== undefined) {
-      const taken = await this.#redis!.set(this.#idempotencyKey(key), '1', 'PX', this.#retentionMs, 'NX');
+      const taken = await state.redis.set(this.#idempotencyKey(key), '1', 'PX', this.#retentionMs, 'NX');
       if (taken === null) {
         return {
           status: 'skipped',
@@ -159,33 +203,35 @@ export class BullMQAdapter implements QueueAdapter {
     const jobId = key === undefined ? `r-${randomUUID()}` : `k-${Buffer.from(key).toString('base64url')}`;
     const outcome = await new Promise<SendOutcome>((resolve) => {
       this.#waiting.set(jobId, { job, resolve });
-      this.#queue!.add(
-        'send',
-        { ...job, id: jobId },
-        {
-          jobId,
-          attempts: 1,
-          removeOnComplete: { age: 3600, count: 10_000 },
-          removeOnFail: { age: 24 * 3600 },
-        },
-      ).catch((error: unknown) =>
-        this.#resolveFailed(jobId, error instanceof Error ? error.message : String(error)),
-      );
+      state.queue
+        .add(
+          'send',
+          { ...job, id: jobId },
+          {
+            jobId,
+            attempts: 1,
+            removeOnComplete: { age: 3600, count: 10_000 },
+            removeOnFail: { age: 24 * 3600 },
+          },
+        )
+        .catch((error: unknown) =>
+          this.#resolveFailed(jobId, error instanceof Error ? error.message : String(error)),
+        );
     });
     if (key !== undefined && (outcome.status === 'failed' || outcome.status === 'skipped')) {
       // Free the key and the job id derived from it, so the message can be enqueued again.
-      await this.#redis!.del(this.#idempotencyKey(key)).catch(() => undefined);
-      await this.#queue!.remove(jobId).catch(() => undefined);
+      await state.redis.del(this.#idempotencyKey(key)).catch(() => undefined);
+      await state.queue.remove(jobId).catch(() => undefined);
     }
     return outcome;
   }
 
   async pause(): Promise<void> {
-    await this.#worker?.pause();
+    await this.#attached?.worker?.pause();
   }
 
   resume(): void {
-    this.#worker?.resume();
+    this.#attached?.worker?.resume();
   }
 
   onIdle(): Promise<void> {
@@ -196,16 +242,29 @@ export class BullMQAdapter implements QueueAdapter {
   /**
    * Closes the local worker (after its active jobs), removes this process's jobs that no worker has
    * started (they end `skipped`/`closed`), waits for the ones being sent elsewhere, then disconnects.
+   * When Redis does not answer within `closeTimeoutMs`, drops the connections instead (see
+   * {@link BullMQAdapterOptions.closeTimeoutMs}).
    */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.#ready;
-    await this.#worker?.close();
+    const state = this.#attached;
+    if (!state) return;
+    const timeoutMs = this.#options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
+    if (await settlesWithin(state.ready, timeoutMs)) await this.#closeGracefully(state);
+    else await this.#dropConnections(state, timeoutMs);
+  }
+
+  counts(): QueueCounts {
+    return { pending: Math.max(0, this.#waiting.size - this.#active), inFlight: this.#active };
+  }
+
+  async #closeGracefully(state: AttachedState): Promise<void> {
+    await state.worker?.close();
     for (const jobId of [...this.#waiting.keys()]) {
-      const job = await this.#queue!.getJob(jobId);
-      const state = job ? await job.getState() : 'unknown';
-      if (job && (state === 'waiting' || state === 'delayed' || state === 'prioritized')) {
+      const job = await state.queue.getJob(jobId);
+      const jobState = job ? await job.getState() : 'unknown';
+      if (job && (jobState === 'waiting' || jobState === 'delayed' || jobState === 'prioritized')) {
         const removed = await job.remove().then(
           () => true,
           () => false,
@@ -214,21 +273,39 @@ export class BullMQAdapter implements QueueAdapter {
       }
     }
     await this.onIdle();
-    await Promise.all([this.#events?.close(), this.#queue?.close()]);
-    this.#redis?.disconnect();
+    await Promise.all([state.events?.close(), state.queue.close()]);
+    state.redis.disconnect();
   }
 
-  counts(): QueueCounts {
-    return { pending: Math.max(0, this.#waiting.size - this.#active), inFlight: this.#active };
+  // Redis never answered: nothing of this process reached it, so the enqueues waiting for it end
+  // `skipped`/`closed`; BullMQ's own closes are bounded too, as they may wait for Redis.
+  async #dropConnections(state: AttachedState, timeoutMs: number): Promise<void> {
+    this.#abandon();
+    for (const [jobId, entry] of [...this.#waiting]) this.#resolveJob(jobId, closedOutcome(entry.job));
+    await settlesWithin(
+      Promise.allSettled([state.worker?.close(true), state.events?.close(), state.queue.disconnect()]),
+      timeoutMs,
+    );
+    state.redis.disconnect();
+    this.#reportError(
+      new NetworkError(
+        `BullMQAdapter.close(): Redis did not answer within ${timeoutMs} ms; its connections were dropped`,
+        { requestMayHaveReachedServer: false },
+      ),
+    );
+  }
+
+  #unlessAbandoned<T>(promise: Promise<T>): Promise<T | typeof ABANDONED> {
+    return Promise.race([promise, this.#abandoned]);
   }
 
   // Queue events are read only by processes that enqueue: pure workers skip that stream.
-  async #listen(): Promise<void> {
-    const events = new QueueEvents(this.queueName, {
+  async #listen(state: AttachedState): Promise<void> {
+    const events = new QueueEvents(state.queueName, {
       connection: this.#connectionOptions(),
       prefix: this.#options.prefix ?? 'bull',
     });
-    this.#events = events;
+    state.events = events;
     events.on('error', this.#reportError);
     events.on('completed', ({ jobId, returnvalue }) => this.#resolveJob(jobId, parseOutcome(returnvalue)));
     events.on('failed', ({ jobId, failedReason }) => this.#resolveFailed(jobId, failedReason));
@@ -261,24 +338,26 @@ export class BullMQAdapter implements QueueAdapter {
   readonly #reportError = (error: unknown): void => {
     const handler = this.#options.onError;
     if (!handler) {
-      this.#runtime?.reportError(error);
+      this.#attached?.runtime.reportError(error);
       return;
     }
     try {
       handler(error);
     } catch (thrown) {
-      this.#runtime?.reportError(thrown);
+      this.#attached?.runtime.reportError(thrown);
     }
   };
 
-  #requireRuntime(): QueueRuntime {
-    if (!this.#runtime) throw new ConfigError('BullMQAdapter is not attached to a SendQueue');
-    return this.#runtime;
+  /** The attach-time state; a typed error when the adapter is used before `SendQueue` attached it. */
+  get #state(): AttachedState {
+    if (!this.#attached) {
+      throw new ConfigError('BullMQAdapter is not attached: pass it to new SendQueue({ adapter }) first');
+    }
+    return this.#attached;
   }
 
   async #process(bullJob: Job<SendJob>, token: string | undefined): Promise<EncodedOutcome> {
-    const runtime = this.#requireRuntime();
-    const limits = this.#limits!;
+    const { runtime, limits } = this.#state;
     const job: SendJob = { ...bullJob.data, id: bullJob.id ?? bullJob.data.id };
     const markerKey = this.#markerKey(job.id);
 
@@ -341,7 +420,7 @@ export class BullMQAdapter implements QueueAdapter {
   }
 
   #finish(job: SendJob, outcome: SendOutcome): EncodedOutcome {
-    this.#requireRuntime().settle(job, outcome);
+    this.#state.runtime.settle(job, outcome);
     return encodeOutcome(outcome);
   }
 
@@ -353,7 +432,7 @@ export class BullMQAdapter implements QueueAdapter {
     if (this.#waiting.size === 0 && this.#active === 0) {
       const waiters = this.#idleWaiters;
       this.#idleWaiters = [];
-      this.#requireRuntime().idle();
+      this.#state.runtime.idle();
       for (const resolve of waiters) resolve();
     }
   }
@@ -370,6 +449,24 @@ export class BullMQAdapter implements QueueAdapter {
         ? {}
         : { idempotencyKey: entry.job.options.idempotencyKey }),
     });
+  }
+}
+
+/** What `#unlessAbandoned` resolves to when `close()` gave up on Redis first. */
+const ABANDONED = Symbol('abandoned');
+
+/** Whether `promise` resolves within `ms` (false when it rejects or takes longer). */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([promise.then(() => true), timeout]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
   }
 }
 
