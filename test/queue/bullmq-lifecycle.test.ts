@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, NetworkError } from '../../src/errors/index.js';
 import { BullMQAdapter } from '../../src/queue/adapters/bullmq/index.js';
@@ -75,4 +77,21 @@ describe('BullMQAdapter lifecycle (no Redis needed)', () => {
     // A second close is a no-op.
     await expect(adapter.close()).resolves.toBeUndefined();
   });
+
+  it('after close() on an unreachable Redis, nothing keeps reconnecting: the process exits by itself', async () => {
+    const script = fileURLToPath(new URL('./helpers/close-unreachable-redis.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+    });
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({
+      outcome: { status: 'skipped', reason: 'closed' },
+      closeErrors: 1,
+    });
+  }, 60_000);
 });

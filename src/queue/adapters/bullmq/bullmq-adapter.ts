@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type ConnectionOptions, DelayedError, type Job, Queue, QueueEvents, Worker } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
@@ -282,8 +283,9 @@ export class BullMQAdapter implements QueueAdapter {
   async #dropConnections(state: AttachedState, timeoutMs: number): Promise<void> {
     this.#abandon();
     for (const [jobId, entry] of [...this.#waiting]) this.#resolveJob(jobId, closedOutcome(entry.job));
+    for (const owner of [state.worker, state.events, state.queue]) muteErrorsAfterClose(owner);
     await settlesWithin(
-      Promise.allSettled([state.worker?.close(true), state.events?.close(), state.queue.disconnect()]),
+      Promise.allSettled([state.worker?.close(true), state.events?.close(), state.queue.close()]),
       timeoutMs,
     );
     state.redis.disconnect();
@@ -467,6 +469,23 @@ async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boo
     return false;
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/**
+ * BullMQ's connection wrapper re-emits a failed first connect as an `error` event, and its `close()`
+ * removes every listener first: an unreachable Redis closed mid-connect would then throw that event as
+ * an unhandled error. After close nobody listens, so such an event is dropped instead. Reaches into
+ * BullMQ's (TypeScript-private) `connection` and `blockingConnection` fields; absent fields are skipped.
+ */
+function muteErrorsAfterClose(owner: object | undefined): void {
+  if (owner === undefined) return;
+  const fields = owner as { connection?: unknown; blockingConnection?: unknown };
+  for (const connection of [fields.connection, fields.blockingConnection]) {
+    if (!(connection instanceof EventEmitter)) continue;
+    const emit = connection.emit.bind(connection);
+    connection.emit = (event: string | symbol, ...args: unknown[]): boolean =>
+      event === 'error' && connection.listenerCount('error') === 0 ? false : emit(event, ...args);
   }
 }
 
