@@ -5,7 +5,7 @@
  */
 import * as z from 'zod';
 import { msg, validateOutgoingMessage } from '../src/messages/index.js';
-import { messageSchemas } from '../src/messages/schemas/outgoing-message.js';
+import { messageSchemas } from '../src/messages/schemas/outgoing-message-schema.js';
 
 const to = '+16505551234';
 const messages = {

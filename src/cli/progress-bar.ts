@@ -17,29 +17,33 @@ const WIDTH = 28;
  * and pipes get nothing until the final summary). Redraws at most every 100 ms.
  */
 export class ProgressBar {
-  private lastDraw = Number.NEGATIVE_INFINITY;
-  private drawn = false;
+  #lastDraw = Number.NEGATIVE_INFINITY;
+  #drawn = false;
 
-  constructor(
-    private readonly out: CliOutput,
-    private readonly now: () => number = Date.now,
-  ) {}
+  readonly #now: () => number;
+
+  readonly #out: CliOutput;
+
+  constructor(out: CliOutput, now: () => number = Date.now) {
+    this.#out = out;
+    this.#now = now;
+  }
 
   /** Redraws the bar (throttled unless `force`). */
   update(state: ProgressState, force = false): void {
-    if (!this.out.isTTY) return;
-    const t = this.now();
-    if (!force && t - this.lastDraw < 100) return;
-    this.lastDraw = t;
-    this.drawn = true;
-    this.out.write(`\r${renderProgress(state)}\x1b[K`);
+    if (!this.#out.isTTY) return;
+    const t = this.#now();
+    if (!force && t - this.#lastDraw < 100) return;
+    this.#lastDraw = t;
+    this.#drawn = true;
+    this.#out.write(`\r${renderProgress(state)}\x1b[K`);
   }
 
   /** Ends the line so later output starts on a fresh one. */
   finish(state: ProgressState): void {
-    if (!this.out.isTTY) return;
+    if (!this.#out.isTTY) return;
     this.update(state, true);
-    if (this.drawn) this.out.write('\n');
+    if (this.#drawn) this.#out.write('\n');
   }
 }
 

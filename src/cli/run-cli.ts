@@ -7,7 +7,7 @@ import { runListenCommand } from './commands/listen.js';
 import { runReportCommand } from './commands/report.js';
 import { runSendCommand } from './commands/send.js';
 import { runSimulateCliCommand } from './commands/simulate.js';
-import { runTemplatesCommand } from './commands/templates.js';
+import { runTemplatesCommand } from './commands/templates-command.js';
 import { printable } from './printable.js';
 import { MAIN_HELP } from './usage.js';
 

@@ -1,9 +1,9 @@
 import type { Dispatcher } from 'undici';
 import { z } from 'zod';
 import { ConfigError } from '../errors/index.js';
-import { loggerSchema } from '../schemas/logger.js';
 import { objectRecord } from '../schemas/object-record.js';
 import type { Logger } from './logger.js';
+import { loggerSchema } from './logger-schema.js';
 import type { WabaReadLimitOptions } from './waba-read-budget.js';
 
 /** Options of {@link WhatsAppClient}. Every field falls back to an environment variable or a default. */

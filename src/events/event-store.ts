@@ -1,4 +1,4 @@
-import type { CampaignMetrics, MetricsQuery } from '../metrics/campaign-metrics.js';
+import type { CampaignMetrics, MetricsQuery } from '../metrics/metrics-types.js';
 import type { IdentityLinks } from './identity-links.js';
 import type { StoredEvent, StoredEventKind } from './stored-event.js';
 

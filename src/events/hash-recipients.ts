@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { ConfigError } from '../errors/index.js';
-import type { CampaignMetrics, MetricsQuery } from '../metrics/campaign-metrics.js';
+import type { CampaignMetrics, MetricsQuery } from '../metrics/metrics-types.js';
 import { eventKey } from './event-key.js';
 import type { EventFilter, EventStore } from './event-store.js';
 import { normalizeRecipientId } from './recipient-id.js';

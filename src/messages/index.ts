@@ -1,6 +1,12 @@
 /** Outgoing messages: their types, the `msg` builders, validation (public: every name here is exported from the root). */
 
-export type { AudioOptions, CaptionOptions, DocumentOptions, TextOptions } from './builders/basic.js';
+export type {
+  AudioOptions,
+  CaptionOptions,
+  DocumentOptions,
+  TextOptions,
+} from './builders/basic-builders.js';
+export type { MediaRef, MessageOptions } from './builders/builder-options.js';
 export * as msg from './builders/index.js';
 export type {
   CatalogOptions,
@@ -11,9 +17,8 @@ export type {
   ProductOptions,
   ReplyButtonInput,
   TextHeaderOptions,
-} from './builders/interactive.js';
-export type { MediaRef, MessageOptions } from './builders/options.js';
-export type { TemplateOptions } from './builders/template.js';
+} from './builders/interactive-builders.js';
+export type { TemplateOptions } from './builders/template-builders.js';
 export type {
   AudioMessage,
   DocumentMessage,
@@ -72,7 +77,7 @@ export type {
   MediaSource,
   StickerObject,
   VideoObject,
-} from './types/media.js';
+} from './types/media-objects.js';
 export type { OutgoingMessage, OutgoingMessageType } from './types/outgoing-message.js';
 export type {
   TemplateActionParameter,

@@ -1,7 +1,7 @@
 import type * as z from 'zod';
 import { ValidationError, type ValidationIssue } from '../errors/index.js';
 import { inferMessageType, OUTGOING_MESSAGE_TYPES } from './infer-type.js';
-import { envelopeSchema } from './schemas/envelope.js';
+import { envelopeSchema } from './schemas/envelope-schema.js';
 import { schemaForType } from './schemas/registry.js';
 
 function toIssues(error: z.ZodError): ValidationIssue[] {

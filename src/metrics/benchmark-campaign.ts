@@ -1,4 +1,4 @@
-import type { CampaignMetrics } from './campaign-metrics.js';
+import type { CampaignMetrics } from './metrics-types.js';
 
 /** One rule of thumb checked by {@link benchmarkCampaign}. */
 export interface BenchmarkRule {

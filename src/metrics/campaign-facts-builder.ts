@@ -2,11 +2,11 @@ import { WhatsAppError } from '../errors/index.js';
 import { eventKey } from '../events/event-key.js';
 import { normalizeRecipientId } from '../events/recipient-id.js';
 import type { OutboundEvent, SendFailedEvent, StatusEvent, StoredEvent } from '../events/stored-event.js';
-import { isOptOutInbound } from '../tracking/opt-out-detection.js';
-import type { MetricsQuery, OptOutDetectionOptions } from './campaign-metrics.js';
+import { isOptOutInbound, type OptOutDetectionOptions } from '../tracking/opt-out-detection.js';
 import type { CampaignFacts, MessageFacts, RejectionFacts } from './message-facts.js';
 import { type ResolvedMetricsQuery, resolveMetricsQuery } from './metrics-query.js';
-import type { StatusSummary } from './status-summary.js';
+import type { MetricsQuery } from './metrics-types.js';
+import type { StatusSummary } from './status-fold.js';
 
 const ALREADY_OPTED_OUT_ERROR = 131050;
 const LIMITED_BY_META_ERROR = 131049;

@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors/index.js';
-import type { CampaignMetrics } from './campaign-metrics.js';
+import type { CampaignMetrics } from './metrics-types.js';
 import { normalQuantile, twoSidedPValue } from './normal-distribution.js';
 
 /** The rate metrics {@link compareVariants} can compare. */

@@ -2,10 +2,10 @@ import type { EventStore } from '../events/event-store.js';
 import { resolveIdentities } from '../events/identity-links.js';
 import type { StoredEventKind } from '../events/stored-event.js';
 import { CampaignFactsBuilder } from './campaign-facts-builder.js';
-import type { CampaignMetrics, MetricsQuery } from './campaign-metrics.js';
 import type { CampaignFacts } from './message-facts.js';
+import { summarizeMessageFacts } from './metrics-from-facts.js';
 import { resolveMetricsQuery } from './metrics-query.js';
-import { summarizeMessageFacts } from './summarize.js';
+import type { CampaignMetrics, MetricsQuery } from './metrics-types.js';
 
 /** Ids per scan: keeps SQL `IN` lists and memory-store unions bounded. */
 const SCAN_CHUNK = 10_000;

@@ -6,15 +6,6 @@ export {
   benchmarkCampaign,
   DEFAULT_BENCHMARK_RULES,
 } from './benchmark-campaign.js';
-export type {
-  BlockInferenceOptions,
-  CampaignMetrics,
-  FailureCount,
-  MetricsGroupBy,
-  MetricsQuery,
-  OptOutDetectionOptions,
-  RateCard,
-} from './campaign-metrics.js';
 export {
   type CompareVariantsOptions,
   type CountKey,
@@ -24,3 +15,11 @@ export {
   type VariantSample,
 } from './compare-variants.js';
 export { computeCampaignMetrics } from './compute-campaign-metrics.js';
+export type {
+  BlockInferenceOptions,
+  CampaignMetrics,
+  FailureCount,
+  MetricsGroupBy,
+  MetricsQuery,
+  RateCard,
+} from './metrics-types.js';

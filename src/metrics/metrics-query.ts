@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ValidationError } from '../errors/index.js';
 import { objectRecord } from '../schemas/object-record.js';
 import { DEFAULT_OPT_OUT_PAYLOADS } from '../tracking/opt-out-keywords.js';
-import type { MetricsGroupBy, MetricsQuery, RateCard } from './campaign-metrics.js';
+import type { MetricsGroupBy, MetricsQuery, RateCard } from './metrics-types.js';
 
 /** 72 hours: how long unlinked replies, opt-outs, blocks and conversions are credited to a message. */
 export const DEFAULT_ATTRIBUTION_WINDOW_MS = 72 * 60 * 60 * 1000;

@@ -134,77 +134,85 @@ function defaultKey(recipient: unknown): string | undefined {
 class Campaign<R> extends EventEmitter<CampaignEvents> implements CampaignHandle {
   readonly campaignId: string;
   readonly done: Promise<CampaignProgress>;
-  private counts = { sent: 0, failed: 0, skipped: 0, unknown: 0 };
-  private read = 0;
-  private pending = 0;
+  #counts = { sent: 0, failed: 0, skipped: 0, unknown: 0 };
+  #read = 0;
+  #pending = 0;
   #waiting = 0;
   #waitingUntil: number | undefined;
-  private finished = false;
-  private cancelled = false;
-  private readonly preflighted = new Set<string>();
-  private startedAt: number | undefined;
-  private wakeReader: (() => void) | undefined;
-  private readonly total: number | undefined;
+  #finished = false;
+  #cancelled = false;
+  readonly #preflighted = new Set<string>();
+  #startedAt: number | undefined;
+  #wakeReader: (() => void) | undefined;
+  readonly #total: number | undefined;
 
-  constructor(
-    private readonly queue: CampaignQueue,
-    private readonly spec: CampaignSpec<R>,
-  ) {
+  readonly #spec: CampaignSpec<R>;
+
+  readonly #queue: CampaignQueue;
+
+  constructor(queue: CampaignQueue, spec: CampaignSpec<R>) {
     super();
+    this.#queue = queue;
+    this.#spec = spec;
     this.campaignId = spec.campaignId;
-    this.total = spec.total ?? (Array.isArray(spec.recipients) ? spec.recipients.length : undefined);
-    this.done = this.run();
+    this.#total = spec.total ?? (Array.isArray(spec.recipients) ? spec.recipients.length : undefined);
+    this.done = this.#run();
     this.done.catch(() => undefined);
   }
 
   cancel(): void {
-    this.cancelled = true;
+    this.#cancelled = true;
   }
 
   progress(): CampaignProgress {
-    const finishedCount = this.counts.sent + this.counts.failed + this.counts.skipped + this.counts.unknown;
-    const elapsed = this.startedAt === undefined ? 0 : (this.queue.now() - this.startedAt) / 1000;
+    const finishedCount =
+      this.#counts.sent + this.#counts.failed + this.#counts.skipped + this.#counts.unknown;
+    const elapsed = this.#startedAt === undefined ? 0 : (this.#queue.now() - this.#startedAt) / 1000;
     const ratePerSecond = elapsed > 0 ? finishedCount / elapsed : 0;
-    const remaining = Math.max(0, (this.finished ? this.read : (this.total ?? this.read)) - finishedCount);
+    const remaining = Math.max(
+      0,
+      (this.#finished ? this.#read : (this.#total ?? this.#read)) - finishedCount,
+    );
     const etaMs =
-      this.total !== undefined && ratePerSecond > 0 ? (remaining / ratePerSecond) * 1000 : undefined;
+      this.#total !== undefined && ratePerSecond > 0 ? (remaining / ratePerSecond) * 1000 : undefined;
     return {
-      ...this.counts,
-      read: this.read,
+      ...this.#counts,
+      read: this.#read,
       remaining,
       ratePerSecond,
       etaMs,
-      done: this.finished && this.pending === 0 && this.#waiting === 0,
+      done: this.#finished && this.#pending === 0 && this.#waiting === 0,
       waiting: this.#waiting,
       waitingUntil: this.#waitingUntil === undefined ? undefined : new Date(this.#waitingUntil),
     };
   }
 
-  private async run(): Promise<CampaignProgress> {
-    const maxPending = this.spec.maxPending ?? 1000;
+  async #run(): Promise<CampaignProgress> {
+    const maxPending = this.#spec.maxPending ?? 1000;
     let failure: { error: unknown } | undefined;
     try {
-      for await (const recipient of this.spec.recipients) {
-        if (this.cancelled) break;
-        while (this.pending >= maxPending) await new Promise<void>((resolve) => (this.wakeReader = resolve));
-        const index = this.read++;
-        this.startedAt ??= this.queue.now();
-        await this.queueOne(recipient, index);
+      for await (const recipient of this.#spec.recipients) {
+        if (this.#cancelled) break;
+        while (this.#pending >= maxPending)
+          await new Promise<void>((resolve) => (this.#wakeReader = resolve));
+        const index = this.#read++;
+        this.#startedAt ??= this.#queue.now();
+        await this.#queueOne(recipient, index);
       }
     } catch (error) {
       failure = { error };
     }
-    this.finished = true;
+    this.#finished = true;
     // Even when the source or pre-flight failed, settle only once every queued send has its outcome.
-    while (this.pending + this.#waiting > 0)
-      await new Promise<void>((resolve) => (this.wakeReader = resolve));
-    await this.queue.flushStore();
+    while (this.#pending + this.#waiting > 0)
+      await new Promise<void>((resolve) => (this.#wakeReader = resolve));
+    await this.#queue.flushStore();
     if (failure) throw failure.error;
     return this.progress();
   }
 
-  private async queueOne(recipient: R, index: number): Promise<void> {
-    const spec = this.spec;
+  async #queueOne(recipient: R, index: number): Promise<void> {
+    const spec = this.#spec;
     let key: string | undefined;
     let variant: string | undefined;
     let message: OutgoingMessageLike;
@@ -229,7 +237,7 @@ class Campaign<R> extends EventEmitter<CampaignEvents> implements CampaignHandle
         }),
       };
     } catch (error) {
-      this.unsent(recipient, index, key, variant, asWhatsAppError(error));
+      this.#unsent(recipient, index, key, variant, asWhatsAppError(error));
       return;
     }
     // Pre-flight errors reject `done` before any message of the campaign is sent.
@@ -237,24 +245,24 @@ class Campaign<R> extends EventEmitter<CampaignEvents> implements CampaignHandle
     const templateKey = message.template
       ? `${message.template.name}|${message.template.language?.code ?? ''}`
       : '';
-    if (spec.preflight && !this.preflighted.has(templateKey)) {
-      await preflightTemplate(this.queue.client, message);
-      this.preflighted.add(templateKey);
+    if (spec.preflight && !this.#preflighted.has(templateKey)) {
+      await preflightTemplate(this.#queue.client, message);
+      this.#preflighted.add(templateKey);
     }
-    this.pending++;
+    this.#pending++;
     let waited = false;
     // A send that waits for its time gives its `maxPending` slot back: waiting is not work in progress.
     const onWaiting = (until: Date) => {
       waited = true;
-      this.pending--;
+      this.#pending--;
       this.#waiting++;
       this.#waitingUntil = Math.max(this.#waitingUntil ?? 0, until.getTime());
-      this.wake();
+      this.#wake();
     };
-    this.queue.enqueue(message, options, onWaiting).then(
-      (outcome) => this.settle(outcome, waited),
+    this.#queue.enqueue(message, options, onWaiting).then(
+      (outcome) => this.#settle(outcome, waited),
       (error: unknown) =>
-        this.settle(
+        this.#settle(
           {
             status: 'failed',
             error: asWhatsAppError(error),
@@ -272,7 +280,7 @@ class Campaign<R> extends EventEmitter<CampaignEvents> implements CampaignHandle
    * (`recipientKey`, or a `to`/`phone`/`wa_id`/`recipient`/`id` field) cannot be stored; its outcome
    * carries a `ValidationError` naming its position instead.
    */
-  private unsent(
+  #unsent(
     recipient: R,
     index: number,
     key: string | undefined,
@@ -292,30 +300,30 @@ class Campaign<R> extends EventEmitter<CampaignEvents> implements CampaignHandle
         'campaign recipient',
       );
       Object.defineProperty(problem, 'cause', { value: error, enumerable: false });
-      this.record({ status: 'failed', error: problem, attempts: 0, recipientId: `recipients[${index}]` });
+      this.#record({ status: 'failed', error: problem, attempts: 0, recipientId: `recipients[${index}]` });
       return;
     }
     const recipientId = normalizeRecipientId(raw.trim());
     const outcome: SendOutcome = { status: 'failed', error, attempts: 0, recipientId };
-    this.queue.recordUnsent(outcome, { campaignId: this.campaignId, ...defined({ variant }) });
-    this.record(outcome);
+    this.#queue.recordUnsent(outcome, { campaignId: this.campaignId, ...defined({ variant }) });
+    this.#record(outcome);
   }
 
-  private settle(outcome: SendOutcome, waited: boolean): void {
-    if (!waited) this.pending--;
+  #settle(outcome: SendOutcome, waited: boolean): void {
+    if (!waited) this.#pending--;
     else if (--this.#waiting === 0) this.#waitingUntil = undefined;
-    this.record(outcome);
-    this.wake();
+    this.#record(outcome);
+    this.#wake();
   }
 
-  private wake(): void {
-    const wake = this.wakeReader;
-    this.wakeReader = undefined;
+  #wake(): void {
+    const wake = this.#wakeReader;
+    this.#wakeReader = undefined;
     wake?.();
   }
 
-  private record(outcome: SendOutcome): void {
-    this.counts[outcome.status]++;
+  #record(outcome: SendOutcome): void {
+    this.#counts[outcome.status]++;
     this.emit('outcome', outcome);
     this.emit('progress', this.progress());
   }

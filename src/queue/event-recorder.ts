@@ -24,49 +24,52 @@ export interface EventRecorderOptions {
  * retried with doubling delays; a batch that still fails is handed to `onError` rather than dropped.
  */
 export class EventRecorder {
-  private buffer: StoredEvent[] = [];
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private writing: Promise<void> = Promise.resolve();
-  private readonly batchSize: number;
-  private readonly flushMs: number;
-  private readonly maxAttempts: number;
-  private readonly retryDelayMs: number;
+  #buffer: StoredEvent[] = [];
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #writing: Promise<void> = Promise.resolve();
+  readonly #batchSize: number;
+  readonly #flushMs: number;
+  readonly #maxAttempts: number;
+  readonly #retryDelayMs: number;
 
-  constructor(private readonly options: EventRecorderOptions) {
-    this.batchSize = options.batchSize ?? 500;
-    this.flushMs = options.flushMs ?? 1000;
-    this.maxAttempts = options.maxAttempts ?? 5;
-    this.retryDelayMs = options.retryDelayMs ?? 200;
+  readonly #options: EventRecorderOptions;
+
+  constructor(options: EventRecorderOptions) {
+    this.#options = options;
+    this.#batchSize = options.batchSize ?? 500;
+    this.#flushMs = options.flushMs ?? 1000;
+    this.#maxAttempts = options.maxAttempts ?? 5;
+    this.#retryDelayMs = options.retryDelayMs ?? 200;
   }
 
   /** Buffers one event. */
   record(event: StoredEvent): void {
-    this.buffer.push(event);
-    if (this.buffer.length >= this.batchSize) void this.flush();
-    else this.timer ??= setTimeout(() => void this.flush(), this.flushMs);
+    this.#buffer.push(event);
+    if (this.#buffer.length >= this.#batchSize) void this.flush();
+    else this.#timer ??= setTimeout(() => void this.flush(), this.#flushMs);
   }
 
   /** Writes everything buffered; resolves when every earlier write has finished. */
   flush(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    const batch = this.buffer;
-    this.buffer = [];
-    if (batch.length > 0) this.writing = this.writing.then(() => this.write(batch));
-    return this.writing;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const batch = this.#buffer;
+    this.#buffer = [];
+    if (batch.length > 0) this.#writing = this.#writing.then(() => this.#write(batch));
+    return this.#writing;
   }
 
-  private async write(batch: StoredEvent[]): Promise<void> {
+  async #write(batch: StoredEvent[]): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.options.sink.append(batch);
+        await this.#options.sink.append(batch);
         return;
       } catch (error) {
-        if (attempt >= this.maxAttempts) {
-          this.options.onError(new EventRecordError(batch, attempt, error));
+        if (attempt >= this.#maxAttempts) {
+          this.#options.onError(new EventRecordError(batch, attempt, error));
           return;
         }
-        await sleep(this.retryDelayMs * 2 ** (attempt - 1));
+        await sleep(this.#retryDelayMs * 2 ** (attempt - 1));
       }
     }
   }

@@ -4,17 +4,21 @@
  * within the last interval (or still backing off).
  */
 export class PairLimiter {
-  private readonly nextAllowed = new Map<string, number>();
+  readonly #nextAllowed = new Map<string, number>();
+
+  readonly #intervalMs: number;
 
   /** @param intervalMs minimum time between two dispatches to one recipient. */
-  constructor(private readonly intervalMs: number) {}
+  constructor(intervalMs: number) {
+    this.#intervalMs = intervalMs;
+  }
 
   /** Milliseconds until `recipientId` may be sent to (0 when now). */
   waitMs(recipientId: string, now: number): number {
-    const at = this.nextAllowed.get(recipientId);
+    const at = this.#nextAllowed.get(recipientId);
     if (at === undefined) return 0;
     if (at <= now) {
-      this.nextAllowed.delete(recipientId);
+      this.#nextAllowed.delete(recipientId);
       return 0;
     }
     return at - now;
@@ -22,10 +26,10 @@ export class PairLimiter {
 
   /** Records a dispatch to `recipientId` at `now`. */
   reserve(recipientId: string, now: number): void {
-    this.evictExpired(now);
-    if (this.intervalMs <= 0) return;
-    this.nextAllowed.delete(recipientId);
-    this.nextAllowed.set(recipientId, now + this.intervalMs);
+    this.#evictExpired(now);
+    if (this.#intervalMs <= 0) return;
+    this.#nextAllowed.delete(recipientId);
+    this.#nextAllowed.set(recipientId, now + this.#intervalMs);
   }
 
   /**
@@ -33,26 +37,26 @@ export class PairLimiter {
    * accepted does not count towards the pair rate, so its retry need not wait the full interval.
    */
   unreserve(recipientId: string): void {
-    this.nextAllowed.delete(recipientId);
+    this.#nextAllowed.delete(recipientId);
   }
 
   /** Holds `recipientId` until at least `until` (after a 131056 pair-rate error). */
   backoff(recipientId: string, until: number): void {
-    const at = this.nextAllowed.get(recipientId) ?? 0;
-    if (until > at) this.nextAllowed.set(recipientId, until);
+    const at = this.#nextAllowed.get(recipientId) ?? 0;
+    if (until > at) this.#nextAllowed.set(recipientId, until);
   }
 
   /** Recipients currently remembered. */
   get size(): number {
-    return this.nextAllowed.size;
+    return this.#nextAllowed.size;
   }
 
   // Insertion order is roughly expiry order: drop a few expired entries from the front per call.
-  private evictExpired(now: number): void {
+  #evictExpired(now: number): void {
     let budget = 4;
-    for (const [recipient, at] of this.nextAllowed) {
+    for (const [recipient, at] of this.#nextAllowed) {
       if (at > now || budget-- === 0) break;
-      this.nextAllowed.delete(recipient);
+      this.#nextAllowed.delete(recipient);
     }
   }
 }

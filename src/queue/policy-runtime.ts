@@ -2,9 +2,9 @@ import { GraphApiError, WhatsAppError } from '../errors/index.js';
 import type { AttemptResult, QueueRuntime, RetryInfo, SendJob } from './adapter.js';
 import { EventRecorder } from './event-recorder.js';
 import { defersAfter } from './governance/send-governance.js';
-import type { ResolvedSendQueueOptions } from './options.js';
 import type { SendOutcome } from './outcome.js';
 import { decideRetry } from './retry-policy.js';
+import type { ResolvedSendQueueOptions } from './send-queue-options.js';
 
 const PAIR_RATE = 131056;
 
@@ -27,17 +27,20 @@ export class PolicyRuntime implements QueueRuntime {
   readonly messagesPerSecond: number;
   readonly perRecipientIntervalMs: number;
   readonly concurrency: number;
-  private readonly recorder: EventRecorder | undefined;
+  readonly #recorder: EventRecorder | undefined;
 
-  constructor(
-    private readonly settings: ResolvedSendQueueOptions,
-    private readonly hooks: PolicyRuntimeHooks,
-  ) {
+  readonly #hooks: PolicyRuntimeHooks;
+
+  readonly #settings: ResolvedSendQueueOptions;
+
+  constructor(settings: ResolvedSendQueueOptions, hooks: PolicyRuntimeHooks) {
+    this.#settings = settings;
+    this.#hooks = hooks;
     this.phoneNumberId = settings.client.phoneNumberId;
     this.messagesPerSecond = settings.messagesPerSecond;
     this.perRecipientIntervalMs = settings.perRecipientIntervalMs;
     this.concurrency = settings.concurrency;
-    this.recorder = settings.store
+    this.#recorder = settings.store
       ? new EventRecorder({
           sink: settings.store,
           batchSize: settings.storeBatchSize,
@@ -48,56 +51,56 @@ export class PolicyRuntime implements QueueRuntime {
   }
 
   now(): number {
-    return this.settings.now();
+    return this.#settings.now();
   }
 
   precheck(job: SendJob): SendOutcome | undefined | Promise<SendOutcome | undefined> {
-    const list = this.settings.suppression;
+    const list = this.#settings.suppression;
     if (!list) return undefined;
     const verdict = list.isSuppressed(job.recipientId);
     if (verdict instanceof Promise)
-      return verdict.then((suppressed) => this.suppressedOutcome(job, suppressed));
-    return this.suppressedOutcome(job, verdict);
+      return verdict.then((suppressed) => this.#suppressedOutcome(job, suppressed));
+    return this.#suppressedOutcome(job, verdict);
   }
 
   async attempt(job: SendJob, signal?: AbortSignal): Promise<AttemptResult> {
     job.attempts++;
     try {
-      const result = await this.settings.client.messages.send(job.message, {
+      const result = await this.#settings.client.messages.send(job.message, {
         maxRetries: 0,
         ...(signal ? { signal } : {}),
       });
-      return { kind: 'done', outcome: { ...this.base(job), status: 'sent', messageId: result.messageId } };
+      return { kind: 'done', outcome: { ...this.#base(job), status: 'sent', messageId: result.messageId } };
     } catch (thrown) {
       const error = asWhatsAppError(thrown);
       const decision = decideRetry(
         error,
         { attempt: job.attempts, pairRateHits: job.pairRateHits },
-        this.settings.retry,
+        this.#settings.retry,
       );
       if (error instanceof GraphApiError && error.code === PAIR_RATE) job.pairRateHits++;
       if (decision.action === 'retry') {
         return { kind: 'retry', scope: decision.scope, delayMs: decision.delayMs, error };
       }
-      if (decision.action === 'fail' && decision.suppressRecipient) this.suppress(job.recipientId);
+      if (decision.action === 'fail' && decision.suppressRecipient) this.#suppress(job.recipientId);
       const status = decision.action === 'unknown' ? 'unknown' : 'failed';
-      return { kind: 'done', outcome: { ...this.base(job), status, error } };
+      return { kind: 'done', outcome: { ...this.#base(job), status, error } };
     }
   }
 
   retrying(info: RetryInfo): void {
-    this.hooks.onRetry(info);
+    this.#hooks.onRetry(info);
   }
 
   settle(job: SendJob, outcome: SendOutcome): void {
-    if (!this.recorder) return;
+    if (!this.#recorder) return;
     // A 131049 refusal the queue reschedules is not the message's outcome yet: record nothing.
-    if (defersAfter(job, outcome, this.settings.governance)) return;
+    if (defersAfter(job, outcome, this.#settings.governance)) return;
     const { campaignId, variant, segment, idempotencyKey, metadata } = job.options;
-    const at = new Date(this.settings.now());
+    const at = new Date(this.#settings.now());
     if (outcome.status === 'sent' && outcome.messageId) {
       const templateName = job.message.template?.name;
-      this.recorder.record({
+      this.#recorder.record({
         kind: 'outbound',
         messageId: outcome.messageId,
         recipientId: job.recipientId,
@@ -108,7 +111,7 @@ export class PolicyRuntime implements QueueRuntime {
       });
     } else if (outcome.status === 'failed') {
       const errorCode = outcome.error instanceof GraphApiError ? outcome.error.code : undefined;
-      this.recorder.record({
+      this.#recorder.record({
         kind: 'send_failed',
         recipientId: job.recipientId,
         at,
@@ -119,19 +122,19 @@ export class PolicyRuntime implements QueueRuntime {
 
   idle(): void {
     void this.flush();
-    this.hooks.onIdle();
+    this.#hooks.onIdle();
   }
 
   reportError(error: unknown): void {
-    this.hooks.onError(error);
+    this.#hooks.onError(error);
   }
 
   /** Writes buffered store events. */
   flush(): Promise<void> {
-    return this.recorder?.flush() ?? Promise.resolve();
+    return this.#recorder?.flush() ?? Promise.resolve();
   }
 
-  private base(job: SendJob): Pick<SendOutcome, 'attempts' | 'recipientId' | 'idempotencyKey'> {
+  #base(job: SendJob): Pick<SendOutcome, 'attempts' | 'recipientId' | 'idempotencyKey'> {
     return {
       attempts: job.attempts,
       recipientId: job.recipientId,
@@ -139,16 +142,16 @@ export class PolicyRuntime implements QueueRuntime {
     };
   }
 
-  private suppressedOutcome(job: SendJob, suppressed: boolean): SendOutcome | undefined {
-    return suppressed ? { ...this.base(job), status: 'skipped', reason: 'suppressed' } : undefined;
+  #suppressedOutcome(job: SendJob, suppressed: boolean): SendOutcome | undefined {
+    return suppressed ? { ...this.#base(job), status: 'skipped', reason: 'suppressed' } : undefined;
   }
 
-  private suppress(recipientId: string): void {
+  #suppress(recipientId: string): void {
     try {
-      const result = this.settings.suppression?.suppress(recipientId, 'error_131050');
-      if (result instanceof Promise) result.catch((error: unknown) => this.hooks.onError(error));
+      const result = this.#settings.suppression?.suppress(recipientId, 'error_131050');
+      if (result instanceof Promise) result.catch((error: unknown) => this.#hooks.onError(error));
     } catch (error) {
-      this.hooks.onError(error);
+      this.#hooks.onError(error);
     }
   }
 }

@@ -6,11 +6,15 @@ import { checkEnqueueArguments } from './enqueue-arguments.js';
 import { SendGovernance } from './governance/send-governance.js';
 import { IdempotencyKeys } from './idempotency-keys.js';
 import { recipientIdOf } from './message-recipient.js';
-import { type ResolvedSendQueueOptions, resolveSendQueueOptions, type SendQueueOptions } from './options.js';
 import type { SendOutcome } from './outcome.js';
 import { defined, PolicyRuntime } from './policy-runtime.js';
 import type { QueueStats, SendQueueEvents } from './queue-events.js';
 import type { OutgoingMessageLike } from './send-client.js';
+import {
+  type ResolvedSendQueueOptions,
+  resolveSendQueueOptions,
+  type SendQueueOptions,
+} from './send-queue-options.js';
 
 /**
  * Sends messages for one phone number within Meta's limits: throughput per number, spacing per
@@ -22,47 +26,47 @@ import type { OutgoingMessageLike } from './send-client.js';
  * ```
  */
 export class SendQueue extends EventEmitter<SendQueueEvents> {
-  private readonly settings: ResolvedSendQueueOptions;
-  private readonly adapter: QueueAdapter;
-  private readonly runtime: PolicyRuntime;
-  private readonly keys: IdempotencyKeys;
+  readonly #settings: ResolvedSendQueueOptions;
+  readonly #adapter: QueueAdapter;
+  readonly #runtime: PolicyRuntime;
+  readonly #keys: IdempotencyKeys;
   readonly #governance: SendGovernance;
-  private readonly totals = { sent: 0, failed: 0, skipped: 0, unknown: 0 };
-  private sequence = 0;
-  private closing: Promise<void> | undefined;
+  readonly #totals = { sent: 0, failed: 0, skipped: 0, unknown: 0 };
+  #sequence = 0;
+  #closing: Promise<void> | undefined;
 
   /** @param options see {@link SendQueueOptions}; unknown keys throw `ConfigError`. */
   constructor(options: SendQueueOptions) {
     super();
-    this.settings = resolveSendQueueOptions(options);
-    this.keys = new IdempotencyKeys(this.settings.idempotencyCacheSize);
-    this.runtime = new PolicyRuntime(this.settings, {
+    this.#settings = resolveSendQueueOptions(options);
+    this.#keys = new IdempotencyKeys(this.#settings.idempotencyCacheSize);
+    this.#runtime = new PolicyRuntime(this.#settings, {
       onRetry: (info) => this.emit('retry', info),
       onIdle: () => this.emit('idle'),
       onError: (error) => {
-        this.settings.reportError(error);
+        this.#settings.reportError(error);
         if (this.listenerCount('error') > 0) this.emit('error', error);
       },
     });
-    this.adapter = this.settings.adapter ?? new MemoryQueueAdapter();
-    this.adapter.attach(this.runtime);
-    this.#governance = new SendGovernance(this.settings.governance, {
-      send: (job) => this.adapter.add(job),
-      now: () => this.settings.now(),
-      store: this.settings.store,
+    this.#adapter = this.#settings.adapter ?? new MemoryQueueAdapter();
+    this.#adapter.attach(this.#runtime);
+    this.#governance = new SendGovernance(this.#settings.governance, {
+      send: (job) => this.#adapter.add(job),
+      now: () => this.#settings.now(),
+      store: this.#settings.store,
       onDeferred: (info) => this.emit('deferred', info),
-      onError: (error) => this.runtime.reportError(error),
+      onError: (error) => this.#runtime.reportError(error),
     });
   }
 
   /** The sending phone number id. */
   get phoneNumberId(): string {
-    return this.runtime.phoneNumberId;
+    return this.#runtime.phoneNumberId;
   }
 
   /** The throughput limit of this queue's number. */
   get messagesPerSecond(): number {
-    return this.settings.messagesPerSecond;
+    return this.#settings.messagesPerSecond;
   }
 
   /**
@@ -89,15 +93,17 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
     }
     const key = options.idempotencyKey;
     const base = { recipientId, attempts: 0, ...defined({ idempotencyKey: key }) };
-    if (this.closing)
-      return Promise.resolve(this.report({ ...base, status: 'skipped', reason: 'closed' }, message, options));
-    if (key !== undefined && !this.keys.claim(key)) {
+    if (this.#closing)
       return Promise.resolve(
-        this.report({ ...base, status: 'skipped', reason: 'duplicate' }, message, options),
+        this.#report({ ...base, status: 'skipped', reason: 'closed' }, message, options),
+      );
+    if (key !== undefined && !this.#keys.claim(key)) {
+      return Promise.resolve(
+        this.#report({ ...base, status: 'skipped', reason: 'duplicate' }, message, options),
       );
     }
     const job: SendJob = {
-      id: key ?? `${Date.now().toString(36)}-${(this.sequence++).toString(36)}`,
+      id: key ?? `${Date.now().toString(36)}-${(this.#sequence++).toString(36)}`,
       message,
       recipientId,
       options,
@@ -106,8 +112,8 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
     };
     return this.#governance.admit(job, onWaiting).then((outcome) => {
       if (key !== undefined && (outcome.status === 'failed' || outcome.status === 'skipped'))
-        this.keys.release(key);
-      return this.report(outcome, message, options);
+        this.#keys.release(key);
+      return this.#report(outcome, message, options);
     });
   }
 
@@ -118,12 +124,12 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
   sendCampaign<R>(spec: CampaignSpec<R>): CampaignHandle {
     return startCampaign(
       {
-        client: this.settings.client,
+        client: this.#settings.client,
         enqueue: (message, options = {}, onWaiting = undefined) => this.#enqueue(message, options, onWaiting),
-        flushStore: () => this.runtime.flush(),
-        now: () => this.settings.now(),
+        flushStore: () => this.#runtime.flush(),
+        now: () => this.#settings.now(),
         recordUnsent: (outcome, options) =>
-          this.runtime.settle(
+          this.#runtime.settle(
             { id: '', message: {}, recipientId: outcome.recipientId, options, attempts: 0, pairRateHits: 0 },
             outcome,
           ),
@@ -134,12 +140,12 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
 
   /** Stops starting new requests (requests in flight finish). */
   pause(): void | Promise<void> {
-    return this.adapter.pause();
+    return this.#adapter.pause();
   }
 
   /** Starts sending again. */
   resume(): void | Promise<void> {
-    return this.adapter.resume();
+    return this.#adapter.resume();
   }
 
   /**
@@ -149,9 +155,9 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
   async onIdle(): Promise<void> {
     do {
       await this.#governance.onEmpty();
-      await this.adapter.onIdle();
+      await this.#adapter.onIdle();
     } while (this.#governance.held > 0);
-    await this.runtime.flush();
+    await this.#runtime.flush();
   }
 
   /** Sends waiting for their time (send window, `notBefore`, 131049 deferral) and the earliest wake-up. */
@@ -164,21 +170,21 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
    * (`closed`), and writes buffered store events. Later `enqueue()` calls resolve `skipped`.
    */
   close(): Promise<void> {
-    this.closing ??= (async () => {
+    this.#closing ??= (async () => {
       this.#governance.close();
-      await this.adapter.close();
-      await this.runtime.flush();
+      await this.#adapter.close();
+      await this.#runtime.flush();
     })();
-    return this.closing;
+    return this.#closing;
   }
 
   /** Running totals and live counts. */
   stats(): QueueStats {
-    return { ...this.totals, ...this.adapter.counts() };
+    return { ...this.#totals, ...this.#adapter.counts() };
   }
 
-  private report(outcome: SendOutcome, message: OutgoingMessageLike, options: EnqueueOptions): SendOutcome {
-    this.totals[outcome.status]++;
+  #report(outcome: SendOutcome, message: OutgoingMessageLike, options: EnqueueOptions): SendOutcome {
+    this.#totals[outcome.status]++;
     this.emit(outcome.status, { outcome, message, options });
     this.emit('progress', this.stats());
     return outcome;

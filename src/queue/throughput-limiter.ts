@@ -25,25 +25,25 @@ export interface ThroughputLimiterOptions {
 export class ThroughputLimiter {
   /** Most requests in any window. */
   readonly limit: number;
-  private readonly windowMs: number;
-  private readonly intervalMs: number;
-  private readonly toleranceMs: number;
-  private theoreticalAt = Number.NEGATIVE_INFINITY;
-  private inFlight = 0;
-  private readonly finishedAt: number[] = [];
-  private head = 0;
+  readonly #windowMs: number;
+  readonly #intervalMs: number;
+  readonly #toleranceMs: number;
+  #theoreticalAt = Number.NEGATIVE_INFINITY;
+  #inFlight = 0;
+  readonly #finishedAt: number[] = [];
+  #head = 0;
 
   constructor(options: ThroughputLimiterOptions) {
     this.limit = options.limit;
-    this.windowMs = options.windowMs ?? 1000;
-    this.intervalMs = this.windowMs / options.limit;
-    this.toleranceMs = Math.max(options.burstToleranceMs ?? 20, 0);
+    this.#windowMs = options.windowMs ?? 1000;
+    this.#intervalMs = this.#windowMs / options.limit;
+    this.#toleranceMs = Math.max(options.burstToleranceMs ?? 20, 0);
   }
 
   /** Requests counted against the window at `now` (in flight, or answered within the window). */
   counted(now: number): number {
-    this.prune(now);
-    return this.inFlight + this.finishedAt.length - this.head;
+    this.#prune(now);
+    return this.#inFlight + this.#finishedAt.length - this.#head;
   }
 
   /**
@@ -51,31 +51,31 @@ export class ThroughputLimiter {
    * (`Infinity` when only a response can free a slot).
    */
   tryAcquire(now: number): number {
-    const paceWait = this.theoreticalAt - this.toleranceMs - now;
+    const paceWait = this.#theoreticalAt - this.#toleranceMs - now;
     if (paceWait > 0) return paceWait;
     if (this.counted(now) >= this.limit) {
-      const oldest = this.finishedAt[this.head];
-      return oldest === undefined ? Number.POSITIVE_INFINITY : Math.max(1, oldest + this.windowMs - now);
+      const oldest = this.#finishedAt[this.#head];
+      return oldest === undefined ? Number.POSITIVE_INFINITY : Math.max(1, oldest + this.#windowMs - now);
     }
-    this.theoreticalAt = Math.max(this.theoreticalAt, now - this.toleranceMs) + this.intervalMs;
-    this.inFlight++;
+    this.#theoreticalAt = Math.max(this.#theoreticalAt, now - this.#toleranceMs) + this.#intervalMs;
+    this.#inFlight++;
     return 0;
   }
 
   /** Marks one acquired request as answered (or failed) at `now`. */
   release(now: number): void {
-    if (this.inFlight === 0) return;
-    this.inFlight--;
-    this.finishedAt.push(now);
+    if (this.#inFlight === 0) return;
+    this.#inFlight--;
+    this.#finishedAt.push(now);
   }
 
-  private prune(now: number): void {
-    const cutoff = now - this.windowMs;
-    while (this.head < this.finishedAt.length && (this.finishedAt[this.head] as number) <= cutoff)
-      this.head++;
-    if (this.head > 1024 && this.head * 2 > this.finishedAt.length) {
-      this.finishedAt.splice(0, this.head);
-      this.head = 0;
+  #prune(now: number): void {
+    const cutoff = now - this.#windowMs;
+    while (this.#head < this.#finishedAt.length && (this.#finishedAt[this.#head] as number) <= cutoff)
+      this.#head++;
+    if (this.#head > 1024 && this.#head * 2 > this.#finishedAt.length) {
+      this.#finishedAt.splice(0, this.#head);
+      this.#head = 0;
     }
   }
 }

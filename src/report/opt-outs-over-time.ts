@@ -1,7 +1,7 @@
 import type { EventStore } from '../events/event-store.js';
-import type { MetricsQuery } from '../metrics/campaign-metrics.js';
 import { collectCampaignFacts } from '../metrics/compute-campaign-metrics.js';
 import type { CampaignFacts } from '../metrics/message-facts.js';
+import type { MetricsQuery } from '../metrics/metrics-types.js';
 import type { OptOutBucket } from './report-input.js';
 
 const SECOND = 1000;

@@ -1,5 +1,5 @@
-import type { CampaignMetrics } from '../metrics/campaign-metrics.js';
 import { RATE_DEFINITIONS as METRIC_RATE_DEFINITIONS, type RateMetric } from '../metrics/compare-variants.js';
+import type { CampaignMetrics } from '../metrics/metrics-types.js';
 
 /** A rate of {@link CampaignMetrics} with the counts it is made of, so an interval can be computed. */
 export interface RateDefinition {

@@ -1,5 +1,5 @@
-import type { CampaignMetrics } from '../metrics/campaign-metrics.js';
 import type { VariantComparison } from '../metrics/compare-variants.js';
+import type { CampaignMetrics } from '../metrics/metrics-types.js';
 
 /** The A/B comparison shown in the report's verdict: a `compareVariants` result and the variants' names. */
 export interface ReportComparison {

@@ -7,14 +7,14 @@ import { PairLimiter } from './limits/pair-token-bucket.js';
 import { ThroughputWindow } from './limits/throughput-window.js';
 import { MediaStore } from './media/media-store.js';
 import { checkMessageBody } from './messages/check-message.js';
-import type { ResolvedSimulatorOptions } from './options.js';
 import { PendingWork } from './pending-work.js';
 import { type PlannedEvent, planMessage } from './plan.js';
 import { Prng } from './prng.js';
+import type { ResolvedSimulatorOptions } from './simulator-options.js';
 import { checkTemplateSend } from './templates/check-send.js';
 import { SEED_TEMPLATES } from './templates/seed.js';
+import { templateButtons } from './templates/simulator-template.js';
 import { TemplateStore } from './templates/store.js';
-import { templateButtons } from './templates/template.js';
 import type {
   InboundInput,
   InboundOptions,
@@ -75,26 +75,26 @@ export class SimulatorEngine {
   /** What was sent and what happened to it, for the analytics endpoints. */
   readonly insights: InsightsLedger;
 
-  private readonly ids: Prng;
-  private readonly phones: Map<string, ServedPhoneNumber>;
-  private readonly throughput = new Map<string, ThroughputWindow>();
-  private readonly pairLimiter: PairLimiter | undefined;
-  private readonly lastInboundAt = new Map<string, number>();
-  private readonly optedOutAt = new Map<string, number>();
-  private readonly sendCounts = new Map<string, number>();
-  private readonly faults: (SimulatorFault & { remaining: number })[] = [];
-  private readonly dispatcher: WebhookDispatcher;
-  private readonly batcher: StatusBatcher;
-  private readonly clickPattern: RegExp | undefined;
+  readonly #ids: Prng;
+  readonly #phones: Map<string, ServedPhoneNumber>;
+  readonly #throughput = new Map<string, ThroughputWindow>();
+  readonly #pairLimiter: PairLimiter | undefined;
+  readonly #lastInboundAt = new Map<string, number>();
+  readonly #optedOutAt = new Map<string, number>();
+  readonly #sendCounts = new Map<string, number>();
+  readonly #faults: (SimulatorFault & { remaining: number })[] = [];
+  readonly #dispatcher: WebhookDispatcher;
+  readonly #batcher: StatusBatcher;
+  readonly #clickPattern: RegExp | undefined;
 
   constructor(readonly options: ResolvedSimulatorOptions) {
-    this.ids = new Prng(options.seed);
+    this.#ids = new Prng(options.seed);
     this.insights = new InsightsLedger(options.insights.enabled);
-    this.phones = new Map(options.phoneNumbers.map((p) => [p.id, p]));
-    this.templates = new TemplateStore([...SEED_TEMPLATES, ...options.templates], () => this.ids.digits(16));
+    this.#phones = new Map(options.phoneNumbers.map((p) => [p.id, p]));
+    this.templates = new TemplateStore([...SEED_TEMPLATES, ...options.templates], () => this.#ids.digits(16));
     const { behaviour } = options;
-    this.pairLimiter = behaviour.pairLimit ? new PairLimiter(behaviour.pairLimit) : undefined;
-    this.dispatcher = new WebhookDispatcher({
+    this.#pairLimiter = behaviour.pairLimit ? new PairLimiter(behaviour.pairLimit) : undefined;
+    this.#dispatcher = new WebhookDispatcher({
       url: options.webhookUrl,
       appSecret: options.appSecret,
       concurrency: behaviour.webhookConcurrency,
@@ -102,13 +102,13 @@ export class SimulatorEngine {
       work: this.work,
       counters: this.stats,
     });
-    this.batcher = new StatusBatcher(
+    this.#batcher = new StatusBatcher(
       options.businessAccountId,
       behaviour.batchWindowMs,
-      this.dispatcher,
+      this.#dispatcher,
       this.work,
     );
-    this.clickPattern = toClickPattern(behaviour.clickUrlPattern);
+    this.#clickPattern = toClickPattern(behaviour.clickUrlPattern);
   }
 
   /** Current simulated time in ms. */
@@ -118,12 +118,12 @@ export class SimulatorEngine {
 
   /** A random id for new Graph objects (media, templates, trace ids). */
   get idSource(): Prng {
-    return this.ids;
+    return this.#ids;
   }
 
   /** The phone number with this id. */
   phone(id: string): ServedPhoneNumber | undefined {
-    return this.phones.get(id);
+    return this.#phones.get(id);
   }
 
   /** Counts a refused request under its code. */
@@ -133,19 +133,19 @@ export class SimulatorEngine {
 
   /** Registers a fault for the next matching requests. */
   injectFault(fault: SimulatorFault): void {
-    this.faults.push({ ...fault, remaining: fault.times ?? 1 });
+    this.#faults.push({ ...fault, remaining: fault.times ?? 1 });
   }
 
   /** Takes the first fault matching this request, if any. */
   takeFault(edge: string, to: string | undefined): SimulatorFault | undefined {
-    const index = this.faults.findIndex(
+    const index = this.#faults.findIndex(
       (f) =>
         (!f.edge || f.edge === edge) &&
         (!f.to || (to !== undefined && (f.to === to || f.to.replace(/\D/g, '') === to.replace(/\D/g, '')))),
     );
-    const fault = this.faults[index];
+    const fault = this.#faults[index];
     if (!fault) return undefined;
-    if (--fault.remaining <= 0) this.faults.splice(index, 1);
+    if (--fault.remaining <= 0) this.#faults.splice(index, 1);
     return fault;
   }
 
@@ -155,10 +155,10 @@ export class SimulatorEngine {
     if (!phone) throw unknownObjectError('POST', phoneId);
     const now = this.now();
     const mps = this.options.mpsByNumber.get(phoneId) ?? this.options.behaviour.messagesPerSecond;
-    let window = this.throughput.get(phoneId);
+    let window = this.#throughput.get(phoneId);
     if (!window) {
       window = new ThroughputWindow(mps);
-      this.throughput.set(phoneId, window);
+      this.#throughput.set(phoneId, window);
     }
     if (!window.tryAdmit(now)) throw new SimulatedGraphError(130429, { error_subcode: 2494055 });
 
@@ -167,16 +167,16 @@ export class SimulatorEngine {
     const template =
       checked.type === 'template' ? checkTemplateSend(this.templates, checked.payload) : undefined;
     const { behaviour } = this.options;
-    const windowOpen = this.isWindowOpen(checked.waId, now);
+    const windowOpen = this.#isWindowOpen(checked.waId, now);
     const outsideWindow = !template && behaviour.enforceServiceWindow && !windowOpen;
     if (outsideWindow && behaviour.serviceWindowErrors === 'response') throw new SimulatedGraphError(131047);
-    if (this.pairLimiter && !this.pairLimiter.tryConsume(`${phoneId}|${checked.waId}`, now)) {
+    if (this.#pairLimiter && !this.#pairLimiter.tryConsume(`${phoneId}|${checked.waId}`, now)) {
       throw new SimulatedGraphError(131056);
     }
 
     const countKey = `${phoneId}|${checked.waId}`;
-    const nth = this.sendCounts.get(countKey) ?? 0;
-    this.sendCounts.set(countKey, nth + 1);
+    const nth = this.#sendCounts.get(countKey) ?? 0;
+    this.#sendCounts.set(countKey, nth + 1);
     const rng = Prng.derive(this.options.seed, `${countKey}|${nth}`);
     const id = outboundMessageId(checked.waId, rng);
     const category = template ? template.template.category.toLowerCase() : 'service';
@@ -186,9 +186,9 @@ export class SimulatorEngine {
       : planMessage(rng, {
           behaviour,
           marketing,
-          optedOut: (this.optedOutAt.get(checked.waId) ?? Number.POSITIVE_INFINITY) <= now,
+          optedOut: (this.#optedOutAt.get(checked.waId) ?? Number.POSITIVE_INFINITY) <= now,
           quickReplies: template?.quickReplies ?? [],
-          clickUrls: clickableUrls(this.clickPattern, checked.type, checked.payload, template),
+          clickUrls: clickableUrls(this.#clickPattern, checked.type, checked.payload, template),
         });
     const message: SimulatedMessage = {
       id,
@@ -231,11 +231,11 @@ export class SimulatorEngine {
     });
     for (const event of events) {
       if (event.kind === 'opt_out') {
-        const earlier = this.optedOutAt.get(checked.waId) ?? Number.POSITIVE_INFINITY;
-        this.optedOutAt.set(checked.waId, Math.min(earlier, now + event.atMs));
+        const earlier = this.#optedOutAt.get(checked.waId) ?? Number.POSITIVE_INFINITY;
+        this.#optedOutAt.set(checked.waId, Math.min(earlier, now + event.atMs));
       }
-      this.work.schedule(this.realDelay('postAtMs' in event ? event.postAtMs : event.atMs), () =>
-        this.fire(message, phone, event, pricing, checked.bizOpaqueCallbackData),
+      this.work.schedule(this.#realDelay('postAtMs' in event ? event.postAtMs : event.atMs), () =>
+        this.#fire(message, phone, event, pricing, checked.bizOpaqueCallbackData),
       );
     }
     const messageEntry: Record<string, unknown> = { id };
@@ -255,10 +255,10 @@ export class SimulatorEngine {
     if (!phone) throw new ConfigError(`inbound(): the simulator serves no phone number ${phoneId}`);
     const waId = from.replace(/\D/g, '') || from;
     const content = typeof input === 'string' ? { type: 'text', text: { body: input } } : input;
-    const identity = this.identity(waId);
-    const contact = { waId, name: options.name ?? this.contactName(waId), ids: contactIds(waId, identity) };
-    const id = inboundMessageId(waId, this.ids);
-    this.postInbound(phone, contact, {
+    const identity = this.#identity(waId);
+    const contact = { waId, name: options.name ?? this.#contactName(waId), ids: contactIds(waId, identity) };
+    const id = inboundMessageId(waId, this.#ids);
+    this.#postInbound(phone, contact, {
       ...(options.contextMessageId
         ? { context: { from: phone.displayPhoneNumber, id: options.contextMessageId } }
         : {}),
@@ -272,11 +272,11 @@ export class SimulatorEngine {
 
   /** Posts a `message_template_status_update` once a created template's approval delay has passed. */
   scheduleApproval(templateId: string): void {
-    this.work.schedule(this.realDelay(this.options.behaviour.templateApprovalMs), () => {
+    this.work.schedule(this.#realDelay(this.options.behaviour.templateApprovalMs), () => {
       const template = this.templates.get(templateId);
       if (template?.status !== 'PENDING') return;
       template.status = 'APPROVED';
-      this.dispatcher.post(
+      this.#dispatcher.post(
         templateStatusEnvelope(
           this.options.businessAccountId,
           template,
@@ -290,27 +290,27 @@ export class SimulatorEngine {
   /** Cancels what is scheduled and closes webhook connections. */
   async close(): Promise<void> {
     this.work.cancelAll();
-    await this.dispatcher.close();
+    await this.#dispatcher.close();
   }
 
-  private realDelay(simulatedMs: number): number {
+  #realDelay(simulatedMs: number): number {
     return simulatedMs / this.options.behaviour.speed;
   }
 
-  private isWindowOpen(waId: string, now: number): boolean {
-    const last = this.lastInboundAt.get(waId);
+  #isWindowOpen(waId: string, now: number): boolean {
+    const last = this.#lastInboundAt.get(waId);
     return last !== undefined && now - last < DAY_MS;
   }
 
-  private identity(waId: string): SimulatedIdentity {
+  #identity(waId: string): SimulatedIdentity {
     return simulatedIdentity(this.options.seed, waId, this.options.behaviour.userIdOnlyRate);
   }
 
-  private contactName(waId: string): string {
+  #contactName(waId: string): string {
     return Prng.derive(this.options.seed, `name|${waId}`).pick(NAMES);
   }
 
-  private fire(
+  #fire(
     message: SimulatedMessage,
     phone: ServedPhoneNumber,
     event: PlannedEvent,
@@ -319,10 +319,10 @@ export class SimulatorEngine {
   ): Promise<void> | undefined {
     const at = message.acceptedAt.getTime() + event.atMs;
     const seconds = Math.floor(at / 1000);
-    const identity = this.identity(message.waId);
+    const identity = this.#identity(message.waId);
     const contact = {
       waId: message.waId,
-      name: this.contactName(message.waId),
+      name: this.#contactName(message.waId),
       ids: contactIds(message.waId, identity),
     };
     switch (event.kind) {
@@ -349,7 +349,7 @@ export class SimulatorEngine {
         }
         this.stats.statuses++;
         this.insights.status(message.id, event.status, at, event.errorCode);
-        this.batcher.add(toWebhookPhone(phone), status);
+        this.#batcher.add(toWebhookPhone(phone), status);
         return undefined;
       }
       case 'reply':
@@ -357,7 +357,7 @@ export class SimulatorEngine {
         const inboundId = inboundMessageId(message.waId, Prng.derive(this.options.seed, `in|${message.id}`));
         const quoted = event.kind === 'button' || event.quoted;
         if (event.kind === 'button') this.insights.click(message.id, 'quick_reply_button', event.reply.text);
-        this.postInbound(phone, contact, {
+        this.#postInbound(phone, contact, {
           ...(quoted ? { context: { from: phone.displayPhoneNumber, id: message.id } } : {}),
           ...senderFields(message.waId, identity),
           id: inboundId,
@@ -369,7 +369,7 @@ export class SimulatorEngine {
         return undefined;
       }
       case 'opt_out':
-        this.dispatcher.post(
+        this.#dispatcher.post(
           userPreferencesEnvelope(
             this.options.businessAccountId,
             toWebhookPhone(phone),
@@ -387,14 +387,10 @@ export class SimulatorEngine {
     }
   }
 
-  private postInbound(
-    phone: ServedPhoneNumber,
-    contact: SimulatedContact,
-    message: Record<string, unknown>,
-  ): void {
-    this.lastInboundAt.set(contact.waId, Math.max(this.lastInboundAt.get(contact.waId) ?? 0, this.now()));
+  #postInbound(phone: ServedPhoneNumber, contact: SimulatedContact, message: Record<string, unknown>): void {
+    this.#lastInboundAt.set(contact.waId, Math.max(this.#lastInboundAt.get(contact.waId) ?? 0, this.now()));
     this.stats.inboundMessages++;
-    this.dispatcher.post(
+    this.#dispatcher.post(
       inboundEnvelope(this.options.businessAccountId, toWebhookPhone(phone), contact, message),
     );
   }

@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 export { SIMULATED_PRICES } from './insights/ledger.js';
+export type { PlannedEvent, PlannedStatus } from './plan.js';
 export {
   DEFAULT_BEHAVIOUR,
   type LatencyRange,
@@ -13,18 +14,16 @@ export {
   type SimulatorInsightsOptions,
   type SimulatorOptions,
   type SimulatorPhoneNumber,
-} from './options.js';
-export type { PlannedEvent, PlannedStatus } from './plan.js';
+} from './simulator-options.js';
 export { type Simulator, startSimulator } from './start.js';
 export type { QuickReply } from './templates/check-send.js';
-export type { SimulatorTemplates } from './templates/simulator-templates.js';
-export type { TemplateFilter } from './templates/store.js';
 export type {
   SimulatorTemplate,
   TemplateButton,
   TemplateComponent,
   TemplateInput,
-} from './templates/template.js';
+} from './templates/simulator-template.js';
+export type { SimulatorTemplates, TemplateFilter } from './templates/simulator-templates.js';
 export type {
   InboundInput,
   InboundOptions,

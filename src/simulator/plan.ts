@@ -1,5 +1,5 @@
-import type { LatencyRange, SimulatorBehaviour } from './options.js';
 import type { Prng } from './prng.js';
+import type { LatencyRange, SimulatorBehaviour } from './simulator-options.js';
 import type { QuickReply } from './templates/check-send.js';
 
 /** Status a simulated message goes through. */

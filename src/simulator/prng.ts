@@ -3,11 +3,11 @@
  * from one of these, so a run with the same seed and the same requests is reproducible.
  */
 export class Prng {
-  private state: number;
+  #state: number;
 
   /** @param seed any 32-bit integer; equal seeds give equal sequences. */
   constructor(seed: number) {
-    this.state = seed >>> 0;
+    this.#state = seed >>> 0;
   }
 
   /** Derives an independent generator from a seed and a string key (FNV-1a mixed into the seed). */
@@ -22,8 +22,8 @@ export class Prng {
 
   /** A float in [0, 1). */
   next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
+    this.#state = (this.#state + 0x6d2b79f5) >>> 0;
+    let t = this.#state;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { SimulatorEngine } from './engine.js';
 import { createSimulatorServer } from './http/server.js';
-import { resolveSimulatorOptions, type SimulatorOptions } from './options.js';
+import { resolveSimulatorOptions, type SimulatorOptions } from './simulator-options.js';
 import type { SimulatorTemplates } from './templates/simulator-templates.js';
 import type {
   InboundInput,

@@ -7,7 +7,7 @@ export {
   type LinkTrackerOptions,
   type TrackedLink,
 } from './link-tracker.js';
-export { isOptOutInbound, optOutEventFor } from './opt-out-detection.js';
+export { isOptOutInbound, type OptOutDetectionOptions, optOutEventFor } from './opt-out-detection.js';
 export {
   DEFAULT_OPT_OUT_KEYWORDS,
   DEFAULT_OPT_OUT_PAYLOADS,

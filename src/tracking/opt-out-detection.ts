@@ -1,6 +1,16 @@
 import type { InboundEvent, PreferenceEvent } from '../events/stored-event.js';
-import type { OptOutDetectionOptions } from '../metrics/campaign-metrics.js';
 import { DEFAULT_OPT_OUT_PAYLOADS, isOptOutPayload, isOptOutText } from './opt-out-keywords.js';
+
+/** Which inbound replies count as opt-outs, besides `opt_out` events. */
+export interface OptOutDetectionOptions {
+  /**
+   * Whole-message STOP keywords (normalised for case, whitespace and punctuation). Replaces the
+   * built-in multilingual list when given; pass `[]` to turn keyword detection off.
+   */
+  keywords?: readonly string[];
+  /** Quick-reply payloads that mean "stop" (default `STOP`, `STOP_PROMO`, `UNSUBSCRIBE`, `OPT_OUT`). */
+  quickReplyPayloads?: readonly string[];
+}
 
 /**
  * Whether an inbound message asks to stop: a button tap whose payload is in `quickReplyPayloads`

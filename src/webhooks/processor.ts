@@ -3,7 +3,7 @@ import { ConfigError } from '../errors/index.js';
 import { eventKey } from '../events/event-key.js';
 import type { EventStore } from '../events/event-store.js';
 import type { StoredEvent } from '../events/stored-event.js';
-import type { OptOutDetectionOptions } from '../metrics/campaign-metrics.js';
+import type { OptOutDetectionOptions } from '../tracking/opt-out-detection.js';
 import { DedupeWindow, dedupeKeyOf } from './dedupe-window.js';
 import { parseWebhook } from './parse.js';
 import type { WebhookProcessorEventName, WebhookProcessorEvents } from './processor-events.js';

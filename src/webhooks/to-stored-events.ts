@@ -5,7 +5,7 @@ import type {
   StoredEvent,
   UserIdentityFields,
 } from '../events/stored-event.js';
-import type { OptOutDetectionOptions } from '../metrics/campaign-metrics.js';
+import type { OptOutDetectionOptions } from '../tracking/opt-out-detection.js';
 import { optOutEventFor } from '../tracking/opt-out-detection.js';
 import type { MessageWebhookEvent, StatusWebhookEvent, WebhookEvent } from './webhook-events.js';
 

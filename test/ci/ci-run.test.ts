@@ -69,6 +69,8 @@ describe('.ci/run', () => {
     expect(run.status).toBe(0);
     expect(run.npm).toContain('CI=true ci --no-audit --no-fund');
     expect(run.npm.at(-1)).toBe('CI=true test');
+    // The import rules (layers, cycles, file names) run right after lint.
+    expect(run.npm.indexOf('CI=true run check:imports')).toBe(run.npm.indexOf('CI=true run lint') + 1);
     for (const call of run.npm) expect(call).toMatch(/^CI=true /);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { image, text } from '../../src/messages/builders/basic.js';
-import { template } from '../../src/messages/builders/template.js';
+import { image, text } from '../../src/messages/builders/basic-builders.js';
+import { template } from '../../src/messages/builders/template-builders.js';
 import type { QueueClient } from '../../src/queue/send-client.js';
 import { MESSAGES_PATH, mockClient, PHONE_ID, sendResponse } from './helpers.js';
 

@@ -9,7 +9,7 @@ import {
   sticker,
   text,
   video,
-} from '../../src/messages/builders/basic.js';
+} from '../../src/messages/builders/basic-builders.js';
 import {
   buttons,
   catalog,
@@ -19,8 +19,12 @@ import {
   locationRequest,
   product,
   productList,
-} from '../../src/messages/builders/interactive.js';
-import { template, templateComponents, templateParams } from '../../src/messages/builders/template.js';
+} from '../../src/messages/builders/interactive-builders.js';
+import {
+  template,
+  templateComponents,
+  templateParams,
+} from '../../src/messages/builders/template-builders.js';
 import { validateOutgoingMessage } from '../../src/messages/index.js';
 
 const to = '+16505551234';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/errors/index.js';
 import { validateOutgoingMessage } from '../../src/messages/index.js';
 import { inferMessageType } from '../../src/messages/infer-type.js';
-import { outgoingMessageSchema } from '../../src/messages/schemas/outgoing-message.js';
+import { outgoingMessageSchema } from '../../src/messages/schemas/outgoing-message-schema.js';
 import { expectInvalid } from './expect-invalid.js';
 
 const to = '+16505551234';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/errors/index.js';
 import { benchmarkCampaign } from '../../src/metrics/benchmark-campaign.js';
-import type { CampaignMetrics } from '../../src/metrics/campaign-metrics.js';
 import { compareVariants } from '../../src/metrics/compare-variants.js';
+import type { CampaignMetrics } from '../../src/metrics/metrics-types.js';
 import { normalQuantile, twoSidedPValue } from '../../src/metrics/normal-distribution.js';
 
 function metrics(counts: Partial<CampaignMetrics>): CampaignMetrics {

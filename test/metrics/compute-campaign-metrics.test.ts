@@ -3,9 +3,9 @@ import { ValidationError } from '../../src/errors/index.js';
 import type { EventFilter, EventStore } from '../../src/events/event-store.js';
 import type { StoredEvent } from '../../src/events/stored-event.js';
 import { MemoryEventStore } from '../../src/events/stores/memory.js';
-import type { CampaignMetrics, MetricsQuery } from '../../src/metrics/campaign-metrics.js';
 import { collectCampaignFacts, computeCampaignMetrics } from '../../src/metrics/compute-campaign-metrics.js';
-import { summarizeMessageFacts } from '../../src/metrics/summarize.js';
+import { summarizeMessageFacts } from '../../src/metrics/metrics-from-facts.js';
+import type { CampaignMetrics, MetricsQuery } from '../../src/metrics/metrics-types.js';
 import { generateCampaign, mulberry32 } from './generate-campaign.js';
 import { naiveCampaignMetrics } from './naive-metrics.js';
 

@@ -1,4 +1,4 @@
-import type { CampaignMetrics } from '../../src/metrics/campaign-metrics.js';
+import type { CampaignMetrics } from '../../src/metrics/metrics-types.js';
 
 const RATES = [
   ['deliveryRate', 'delivered', 'sent'],

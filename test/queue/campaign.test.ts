@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NetworkError, ValidationError } from '../../src/errors/index.js';
-import { text } from '../../src/messages/builders/basic.js';
-import { template } from '../../src/messages/builders/template.js';
+import { text } from '../../src/messages/builders/basic-builders.js';
+import { template } from '../../src/messages/builders/template-builders.js';
 import { SendQueue, type TemplateLike } from '../../src/queue/index.js';
 import { assignVariant } from '../../src/queue/variants.js';
 import { fastRetry, graph, scriptedClient } from './helpers/scripted-client.js';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WhatsAppClient } from '../../src/client/index.js';
-import { template } from '../../src/messages/builders/template.js';
+import { template } from '../../src/messages/builders/template-builders.js';
 import type { RetryInfo } from '../../src/queue/adapter.js';
 import { SendQueue } from '../../src/queue/index.js';
 import { type Simulator, startSimulator } from '../../src/simulator/index.js';

@@ -1,5 +1,5 @@
-import type { CampaignMetrics } from '../../src/metrics/campaign-metrics.js';
 import { compareVariants } from '../../src/metrics/compare-variants.js';
+import type { CampaignMetrics } from '../../src/metrics/metrics-types.js';
 import type { CampaignReportInput } from '../../src/report/index.js';
 
 function rate(n: number, d: number): number | null {

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { WhatsAppClient } from '../../src/client/index.js';
 import { SqliteEventStore } from '../../src/events/stores/sqlite.js';
-import { template } from '../../src/messages/builders/template.js';
+import { template } from '../../src/messages/builders/template-builders.js';
 import { SendQueue } from '../../src/queue/index.js';
 import { startSimulator } from '../../src/simulator/index.js';
 import { StoreSuppressionList } from '../../src/tracking/store-suppression-list.js';

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { WhatsAppClient } from '../../client/index.js';
 import { ValidationError, type WhatsAppError } from '../../errors/index.js';
 import { normalizeRecipientId } from '../../events/recipient-id.js';
-import { template, templateComponents, templateParams } from '../../messages/builders/template.js';
+import { template, templateComponents, templateParams } from '../../messages/builders/template-builders.js';
 import type { TemplateMessageComponent } from '../../messages/index.js';
 import { validateOutgoingMessage } from '../../messages/index.js';
 import { type OutgoingMessageLike, SendQueue } from '../../queue/index.js';

@@ -1,5 +1,5 @@
 import { ConfigError } from '../../errors/index.js';
-import type { CampaignMetrics, MetricsQuery } from '../../metrics/campaign-metrics.js';
+import type { CampaignMetrics, MetricsQuery } from '../../metrics/metrics-types.js';
 import { eventKey } from '../event-key.js';
 import type { EventFilter, EventStore } from '../event-store.js';
 import type { StoredEvent } from '../stored-event.js';

@@ -1,7 +1,7 @@
 import { ConfigError } from '../../errors/index.js';
 import { CampaignFactsBuilder } from '../../metrics/campaign-facts-builder.js';
-import type { CampaignMetrics, MetricsQuery } from '../../metrics/campaign-metrics.js';
-import { summarizeMessageFacts } from '../../metrics/summarize.js';
+import { summarizeMessageFacts } from '../../metrics/metrics-from-facts.js';
+import type { CampaignMetrics, MetricsQuery } from '../../metrics/metrics-types.js';
 import type { EventFilter, EventStore } from '../event-store.js';
 import { IdentityLinks, resolveIdentities } from '../identity-links.js';
 import { normalizeRecipientId } from '../recipient-id.js';

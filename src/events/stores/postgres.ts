@@ -1,14 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { ConfigError } from '../../errors/index.js';
-import type { CampaignMetrics, MetricsQuery } from '../../metrics/campaign-metrics.js';
 import type { CampaignFacts } from '../../metrics/message-facts.js';
-import type { StatusSummary } from '../../metrics/status-summary.js';
+import type { CampaignMetrics, MetricsQuery } from '../../metrics/metrics-types.js';
+import type { StatusSummary } from '../../metrics/status-fold.js';
 import type { EventFilter, EventStore } from '../event-store.js';
 import type { IdentityLinks } from '../identity-links.js';
 import { normalizeRecipientId } from '../recipient-id.js';
 import type { StoredEvent } from '../stored-event.js';
 import { assertStoredEvents } from '../stored-event-schema.js';
+import { assertKnownOptions } from './sql/assert-known-options.js';
 import { loadCampaignFacts } from './sql/campaign-facts-sql.js';
 import { eventFilterConditions } from './sql/event-filter-sql.js';
 import {
@@ -27,7 +28,7 @@ import {
   missingLinkRows,
   selectLinksSql,
 } from './sql/identity-links-sql.js';
-import { assertKnownOptions } from './sql/options.js';
+import { summarizeCampaign } from './sql/metrics-for-query.js';
 import { migratePostgres } from './sql/postgres-schema.js';
 import { SqlParams } from './sql/sql-params.js';
 import {
@@ -37,7 +38,6 @@ import {
   statusRollupTableName,
   statusRollupValues,
 } from './sql/status-rollup.js';
-import { summarizeCampaign } from './sql/summarize-campaign.js';
 
 /** Options of {@link PostgresEventStore}. */
 export interface PostgresEventStoreOptions {

@@ -1,12 +1,13 @@
 import Database from 'better-sqlite3';
 import { ConfigError } from '../../errors/index.js';
-import type { CampaignMetrics, MetricsQuery } from '../../metrics/campaign-metrics.js';
 import type { CampaignFacts } from '../../metrics/message-facts.js';
+import type { CampaignMetrics, MetricsQuery } from '../../metrics/metrics-types.js';
 import type { EventFilter, EventStore } from '../event-store.js';
 import type { IdentityLinks } from '../identity-links.js';
 import { normalizeRecipientId } from '../recipient-id.js';
 import type { StoredEvent } from '../stored-event.js';
 import { assertStoredEvents } from '../stored-event-schema.js';
+import { assertKnownOptions } from './sql/assert-known-options.js';
 import { loadCampaignFacts } from './sql/campaign-facts-sql.js';
 import { eventFilterConditions } from './sql/event-filter-sql.js';
 import {
@@ -25,7 +26,7 @@ import {
   missingLinkRows,
   selectLinksSql,
 } from './sql/identity-links-sql.js';
-import { assertKnownOptions } from './sql/options.js';
+import { summarizeCampaign } from './sql/metrics-for-query.js';
 import { SqlParams } from './sql/sql-params.js';
 import { migrateSqlite } from './sql/sqlite-schema.js';
 import {
@@ -35,7 +36,6 @@ import {
   statusRollupTableName,
   statusRollupValues,
 } from './sql/status-rollup.js';
-import { summarizeCampaign } from './sql/summarize-campaign.js';
 
 /** Options of {@link SqliteEventStore}. Give `filename` or an open `database`, not both. */
 export interface SqliteEventStoreOptions {

@@ -4,7 +4,17 @@
  * API body that `client.messages.send` and `queue.enqueue` take.
  */
 
-export { audio, contacts, document, image, location, reaction, sticker, text, video } from './basic.js';
+export {
+  audio,
+  contacts,
+  document,
+  image,
+  location,
+  reaction,
+  sticker,
+  text,
+  video,
+} from './basic-builders.js';
 export {
   buttons,
   catalog,
@@ -14,5 +24,5 @@ export {
   locationRequest,
   product,
   productList,
-} from './interactive.js';
-export { template, templateComponents, templateParams } from './template.js';
+} from './interactive-builders.js';
+export { template, templateComponents, templateParams } from './template-builders.js';

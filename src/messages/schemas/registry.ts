@@ -9,12 +9,12 @@ import {
   stickerMessageSchema,
   textMessageSchema,
   videoMessageSchema,
-} from './basic.js';
-import { interactiveMessageSchemas, otherInteractiveSchema } from './interactive.js';
+} from './basic-schemas.js';
+import { interactiveMessageSchemas, otherInteractiveSchema } from './interactive-schemas.js';
 
 export { interactiveMessageSchemas };
 
-import { templateMessageSchema } from './template.js';
+import { templateMessageSchema } from './template-schemas.js';
 
 /** Message schemas by message `type` (interactive ones are chosen by `interactive.type`). */
 export const messageSchemas = {

@@ -1,5 +1,11 @@
 import type { MessageEnvelope } from './envelope.js';
-import type { AudioObject, DocumentObject, ImageObject, StickerObject, VideoObject } from './media.js';
+import type {
+  AudioObject,
+  DocumentObject,
+  ImageObject,
+  StickerObject,
+  VideoObject,
+} from './media-objects.js';
 
 /** The `text` object of a text message. */
 export interface TextObject {

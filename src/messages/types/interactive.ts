@@ -1,5 +1,5 @@
 import type { MessageEnvelope } from './envelope.js';
-import type { DocumentObject, MediaSource } from './media.js';
+import type { DocumentObject, MediaSource } from './media-objects.js';
 
 /** Interactive header: text (≤60 characters) or media. */
 export type InteractiveHeader =

@@ -1,5 +1,5 @@
 import type { MessageEnvelope } from './envelope.js';
-import type { DocumentObject, MediaSource } from './media.js';
+import type { DocumentObject, MediaSource } from './media-objects.js';
 
 /** Named parameters carry `parameter_name` (lowercase a–z and `_`); positional ones do not. Never mix. */
 export interface TemplateNamedParameter {

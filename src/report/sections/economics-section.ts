@@ -1,4 +1,4 @@
-import type { CampaignMetrics } from '../../metrics/campaign-metrics.js';
+import type { CampaignMetrics } from '../../metrics/metrics-types.js';
 import { formatMoney } from '../format.js';
 import { html, type SafeHtml } from '../html.js';
 import { reportVariants } from './variants-section.js';

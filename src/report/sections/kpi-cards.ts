@@ -1,4 +1,4 @@
-import type { CampaignMetrics } from '../../metrics/campaign-metrics.js';
+import type { CampaignMetrics } from '../../metrics/metrics-types.js';
 import { formatCount, formatRate } from '../format.js';
 import { html, type SafeHtml } from '../html.js';
 

@@ -1,4 +1,4 @@
-import type { CampaignMetrics } from '../../metrics/campaign-metrics.js';
+import type { CampaignMetrics } from '../../metrics/metrics-types.js';
 import { intervalChart } from '../charts/interval-chart.js';
 import { seriesColour } from '../charts/palette.js';
 import { formatCount, formatRate } from '../format.js';

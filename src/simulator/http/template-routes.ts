@@ -1,6 +1,6 @@
 import type { SimulatorEngine } from '../engine.js';
 import { missingParameterError, SimulatedGraphError } from '../graph-error.js';
-import type { SimulatorTemplate } from '../templates/template.js';
+import type { SimulatorTemplate } from '../templates/simulator-template.js';
 import { ok, parseBody, type RequestContext, type RouteResult } from './context.js';
 
 const DEFAULT_LIMIT = 25;

@@ -11,7 +11,7 @@ export interface StoredMedia {
 
 /** Media uploaded to the simulator, by id. */
 export class MediaStore {
-  private readonly byId = new Map<string, StoredMedia>();
+  readonly #byId = new Map<string, StoredMedia>();
 
   /** Stores bytes under a new id. */
   add(id: string, phoneNumberId: string, mimeType: string, bytes: Buffer): StoredMedia {
@@ -22,17 +22,17 @@ export class MediaStore {
       bytes,
       sha256: createHash('sha256').update(bytes).digest('hex'),
     };
-    this.byId.set(id, media);
+    this.#byId.set(id, media);
     return media;
   }
 
   /** The media with this id. */
   get(id: string): StoredMedia | undefined {
-    return this.byId.get(id);
+    return this.#byId.get(id);
   }
 
   /** Deletes a media object; false when there was none. */
   delete(id: string): boolean {
-    return this.byId.delete(id);
+    return this.#byId.delete(id);
   }
 }

@@ -1,12 +1,12 @@
 import { SimulatedGraphError } from '../graph-error.js';
-import type { TemplateStore } from './store.js';
 import {
   expectedBodyParams,
   expectedHeaderParams,
   placeholders,
   type SimulatorTemplate,
   templateButtons,
-} from './template.js';
+} from './simulator-template.js';
+import type { TemplateStore } from './store.js';
 
 /** A quick-reply button a simulated user can tap: what arrives in the inbound `button` message. */
 export interface QuickReply {

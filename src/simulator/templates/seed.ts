@@ -1,4 +1,4 @@
-import type { TemplateInput } from './template.js';
+import type { TemplateInput } from './simulator-template.js';
 
 /**
  * Templates every simulator starts with. They cover the cases a campaign meets: utility with one

@@ -1,5 +1,4 @@
-import type { TemplateFilter } from './store.js';
-import type { SimulatorTemplate, TemplateInput } from './template.js';
+import type { SimulatorTemplate, TemplateInput } from './simulator-template.js';
 
 /**
  * The simulator's message templates (`sim.templates`), in creation order. Seeded at start; add your own
@@ -23,4 +22,12 @@ export interface SimulatorTemplates {
   update(id: string, patch: Partial<Pick<SimulatorTemplate, 'category' | 'components'>>): boolean;
   /** Deletes templates by id. Returns how many were deleted. */
   remove(ids: Iterable<string>): number;
+}
+
+/** Filters of `GET /{waba-id}/message_templates` the simulator honours. */
+export interface TemplateFilter {
+  name?: string;
+  status?: string;
+  category?: string;
+  language?: string;
 }

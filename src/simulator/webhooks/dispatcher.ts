@@ -27,37 +27,40 @@ export interface WebhookDispatcherOptions {
  * redelivers with doubling backoff (bounded attempts) while the receiver does not answer 2xx.
  */
 export class WebhookDispatcher {
-  private readonly queue: PQueue;
-  private readonly agent: Agent;
+  readonly #queue: PQueue;
+  readonly #agent: Agent;
 
-  constructor(private readonly options: WebhookDispatcherOptions) {
-    this.queue = new PQueue({ concurrency: options.concurrency });
-    this.agent = new Agent({ connections: options.concurrency, keepAliveTimeout: 10_000 });
+  readonly #options: WebhookDispatcherOptions;
+
+  constructor(options: WebhookDispatcherOptions) {
+    this.#options = options;
+    this.#queue = new PQueue({ concurrency: options.concurrency });
+    this.#agent = new Agent({ connections: options.concurrency, keepAliveTimeout: 10_000 });
   }
 
   /** Sends one envelope (serialized and signed once; retries resend the same bytes). */
   post(envelope: WebhookEnvelope): void {
-    if (!this.options.url || !this.options.appSecret) return;
+    if (!this.#options.url || !this.#options.appSecret) return;
     const body = toMetaJson(envelope);
-    this.attempt(body, 1);
+    this.#attempt(body, 1);
   }
 
   /** Stops sending and drops the connections (in-flight POSTs are aborted). */
   async close(): Promise<void> {
-    this.queue.clear();
-    await this.agent.destroy();
+    this.#queue.clear();
+    await this.#agent.destroy();
   }
 
-  private attempt(body: string, attempt: number): void {
-    const { work, counters, retry } = this.options;
+  #attempt(body: string, attempt: number): void {
+    const { work, counters, retry } = this.#options;
     work.track(
-      this.queue.add(async () => {
-        const ok = await this.send(body);
+      this.#queue.add(async () => {
+        const ok = await this.#send(body);
         if (ok) {
           counters.webhooksPosted++;
         } else if (attempt < retry.maxAttempts) {
           counters.webhooksRetried++;
-          work.schedule(retry.baseDelayMs * 2 ** (attempt - 1), () => this.attempt(body, attempt + 1));
+          work.schedule(retry.baseDelayMs * 2 ** (attempt - 1), () => this.#attempt(body, attempt + 1));
         } else {
           counters.webhooksFailed++;
         }
@@ -65,12 +68,12 @@ export class WebhookDispatcher {
     );
   }
 
-  private async send(body: string): Promise<boolean> {
-    const secret = this.options.appSecret as string;
+  async #send(body: string): Promise<boolean> {
+    const secret = this.#options.appSecret as string;
     try {
-      const response = await request(this.options.url as string, {
+      const response = await request(this.#options.url as string, {
         method: 'POST',
-        dispatcher: this.agent,
+        dispatcher: this.#agent,
         headers: {
           'content-type': 'application/json',
           'user-agent': 'facebookexternalua',

@@ -1,6 +1,6 @@
 import { ConfigError, WebhookPayloadError } from '../../errors/index.js';
 import type { EventStore } from '../../events/event-store.js';
-import type { OptOutDetectionOptions } from '../../metrics/campaign-metrics.js';
+import type { OptOutDetectionOptions } from '../../tracking/opt-out-detection.js';
 import { parseWebhook } from '../parse.js';
 import { WebhookProcessor } from '../processor.js';
 import {

@@ -7,8 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../src/errors/index.js';
 import type { EventFilter, EventStore } from '../../../src/events/event-store.js';
 import type { StoredEvent } from '../../../src/events/stored-event.js';
-import type { CampaignMetrics, MetricsQuery } from '../../../src/metrics/campaign-metrics.js';
 import { computeCampaignMetrics } from '../../../src/metrics/compute-campaign-metrics.js';
+import type { CampaignMetrics, MetricsQuery } from '../../../src/metrics/metrics-types.js';
 import { generateCampaign } from '../../metrics/generate-campaign.js';
 import { type NaiveQuery, naiveCampaignMetrics } from '../../metrics/naive-metrics.js';
 

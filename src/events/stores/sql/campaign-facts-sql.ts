@@ -1,41 +1,16 @@
 import { CampaignFactsBuilder } from '../../../metrics/campaign-facts-builder.js';
-import type { MetricsQuery } from '../../../metrics/campaign-metrics.js';
 import type { CampaignFacts } from '../../../metrics/message-facts.js';
-import { emptyStatusSummary } from '../../../metrics/status-summary.js';
+import type { MetricsQuery } from '../../../metrics/metrics-types.js';
+import { emptyStatusSummary } from '../../../metrics/status-fold.js';
 import { resolveIdentities } from '../../identity-links.js';
 import type { OutboundEvent, SendFailedEvent } from '../../stored-event.js';
+import type { CampaignFactsSource } from './campaign-facts-source.js';
 import { ENGAGEMENT_KINDS_SQL } from './engagement-kinds.js';
 import { fromEventRow, type StoredEventRow } from './event-row.js';
 import { firstSendSecondSql } from './first-send-second.js';
 import { campaignIdentityLinks, linkedRecipientsSql } from './identity-links-facts.js';
-import { type SqlDialect, SqlParams } from './sql-params.js';
+import { SqlParams } from './sql-params.js';
 import { packedStatusRollupSql, readPackedStatusRollup } from './status-rollup.js';
-
-/** Runs one SELECT and resolves its rows (each store adapts its driver to this). */
-export type SqlSelect = (sql: string, values: unknown[]) => Promise<StoredEventRow[]>;
-
-/** Runs one SELECT and resolves its rows as arrays of column values, in select-list order. */
-export type SqlSelectArrays = (sql: string, values: unknown[]) => Promise<unknown[][]>;
-
-/** How a store reads its table: dialect, quoted table name, and the column list that rebuilds events. */
-export interface CampaignFactsSource {
-  readonly dialect: SqlDialect;
-  readonly table: string;
-  /** Select list (aliased `e`) that {@link fromEventRow} turns back into events. */
-  readonly eventColumns: string;
-  /** The quoted status rollup table (see `status-rollup.ts`). */
-  readonly rollupTable: string;
-  /** The quoted identity table (see `identity-links-sql.ts`), when the store keeps one. */
-  readonly identityTable?: string;
-  readonly select: SqlSelect;
-  /** Like `select`, but rows come back as arrays (cheaper for the one-row-per-message query). */
-  readonly selectArrays: SqlSelectArrays;
-  /**
-   * Runs one SELECT and hands each row, as an array, to `onRow` (as the driver reads them, where it can,
-   * so rows need not all be held at once); resolves the number of rows.
-   */
-  readonly eachArray: (sql: string, values: unknown[], onRow: (row: unknown[]) => void) => Promise<number>;
-}
 
 /**
  * One campaign message joined with its status rollup: message id, recipient id, send time (epoch ms),

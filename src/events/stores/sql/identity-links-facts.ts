@@ -1,5 +1,5 @@
 import type { IdentityLinks } from '../../identity-links.js';
-import type { CampaignFactsSource } from './campaign-facts-sql.js';
+import type { CampaignFactsSource } from './campaign-facts-source.js';
 import { firstSendSecondSql } from './first-send-second.js';
 import { identityLinksFromRows } from './identity-links-sql.js';
 import { SqlParams } from './sql-params.js';

@@ -1,4 +1,4 @@
-import { emptyStatusSummary, type StatusSummary } from '../../../metrics/status-summary.js';
+import { emptyStatusSummary, type StatusSummary } from '../../../metrics/status-fold.js';
 import { EVENT_COLUMNS, type EventRowValues } from './event-row.js';
 import type { SqlDialect } from './sql-params.js';
 

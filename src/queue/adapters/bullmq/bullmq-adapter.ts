@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type ConnectionOptions, DelayedError, type Job, Queue, QueueEvents, Worker } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
@@ -36,6 +37,12 @@ export interface BullMQAdapterOptions {
    * the owning `SendQueue`'s `onError` policy (its handler, else its logger).
    */
   onError?: (error: unknown) => void;
+  /**
+   * How long `close()` waits for Redis to answer before it gives up on it (default 5,000 ms). Past
+   * that, `close()` drops the connections, ends the enqueues still waiting for Redis as
+   * `skipped`/`closed`, reports a {@link NetworkError} through `onError`, and resolves.
+   */
+  closeTimeoutMs?: number;
 }
 
 const KNOWN = new Set([
@@ -50,10 +57,28 @@ const KNOWN = new Set([
   'leaseMs',
   'burstToleranceMs',
   'onError',
+  'closeTimeoutMs',
 ]);
 
+const DEFAULT_CLOSE_TIMEOUT_MS = 5_000;
 const SENT = 'sent:';
 const DISPATCHING = 'dispatching';
+
+/** What `attach()` builds for the owning queue: set once, together, and read through one check. */
+interface AttachedState {
+  readonly runtime: QueueRuntime;
+  readonly queueName: string;
+  readonly redis: Redis;
+  readonly limits: RedisLimits;
+  readonly queue: Queue;
+  /** Absent in producer-only processes (`worker: false`). */
+  readonly worker: Worker | undefined;
+  /** Resolves once the queue's Redis connection answers. */
+  readonly ready: Promise<void>;
+  /** The queue-events stream, opened by the first `add` (pure workers never read it). */
+  events: QueueEvents | undefined;
+  listening: Promise<void> | undefined;
+}
 
 /**
  * Runs the send queue on BullMQ: jobs live in Redis, any number of worker processes on any number
@@ -70,20 +95,16 @@ const DISPATCHING = 'dispatching';
  * event store is written by the worker that processed the job.
  */
 export class BullMQAdapter implements QueueAdapter {
-  private runtime: QueueRuntime | undefined;
-  private queue: Queue | undefined;
-  private events: QueueEvents | undefined;
-  private worker: Worker | undefined;
-  private redis: Redis | undefined;
-  private limits: RedisLimits | undefined;
-  private ready: Promise<void> | undefined;
-  private listening: Promise<void> | undefined;
-  private readonly waiting = new Map<string, { job: SendJob; resolve: (outcome: SendOutcome) => void }>();
-  private idleWaiters: Array<() => void> = [];
-  private active = 0;
-  private dispatching: Promise<void> = Promise.resolve();
-  private closed = false;
-  private readonly options: BullMQAdapterOptions;
+  #attached: AttachedState | undefined;
+  readonly #waiting = new Map<string, { job: SendJob; resolve: (outcome: SendOutcome) => void }>();
+  #idleWaiters: Array<() => void> = [];
+  #active = 0;
+  #dispatching: Promise<void> = Promise.resolve();
+  #closed = false;
+  /** Resolves when `close()` gives up on an unreachable Redis: what still waits for it stops waiting. */
+  readonly #abandoned: Promise<typeof ABANDONED>;
+  #abandon: () => void = () => undefined;
+  readonly #options: BullMQAdapterOptions;
 
   /** @param options Redis connection and BullMQ tuning; throughput settings come from `SendQueue`. */
   constructor(options: BullMQAdapterOptions) {
@@ -94,57 +115,82 @@ export class BullMQAdapter implements QueueAdapter {
     if (options.onError !== undefined && typeof options.onError !== 'function') {
       throw new ConfigError('BullMQAdapter option onError must be a function');
     }
-    this.options = options;
+    const { closeTimeoutMs } = options;
+    if (closeTimeoutMs !== undefined && !(Number.isFinite(closeTimeoutMs) && closeTimeoutMs >= 0)) {
+      throw new ConfigError('BullMQAdapter option closeTimeoutMs must be a finite number >= 0');
+    }
+    this.#options = options;
+    this.#abandoned = new Promise((resolve) => {
+      this.#abandon = () => resolve(ABANDONED);
+    });
   }
 
   /** The BullMQ queue name in use (after attach). */
   get queueName(): string {
-    return this.options.queueName ?? `wacloud-send-${this.requireRuntime().phoneNumberId}`;
+    return this.#options.queueName ?? this.#state.queueName;
   }
 
   attach(runtime: QueueRuntime): void {
-    if (this.runtime) throw new ConfigError('A BullMQAdapter belongs to one SendQueue; create one per queue');
-    this.runtime = runtime;
-    const connection = this.connectionOptions();
-    const prefix = this.options.prefix ?? 'bull';
-    this.redis =
-      this.options.connection instanceof Redis
-        ? this.options.connection.duplicate()
+    if (this.#attached)
+      throw new ConfigError('A BullMQAdapter belongs to one SendQueue; create one per queue');
+    const queueName = this.#options.queueName ?? `wacloud-send-${runtime.phoneNumberId}`;
+    const connection = this.#connectionOptions();
+    const prefix = this.#options.prefix ?? 'bull';
+    const redis =
+      this.#options.connection instanceof Redis
+        ? this.#options.connection.duplicate()
         : new Redis(connection as RedisOptions);
-    this.redis.on('error', this.reportError);
-    this.limits = new RedisLimits(this.redis, this.keyPrefix, runtime.phoneNumberId, {
+    redis.on('error', this.#reportError);
+    const limits = new RedisLimits(redis, this.#keyPrefix, runtime.phoneNumberId, {
       limit: runtime.messagesPerSecond,
       pairIntervalMs: runtime.perRecipientIntervalMs,
-      leaseMs: this.options.leaseMs ?? 60_000,
-      toleranceMs: this.options.burstToleranceMs ?? 20,
-      retentionMs: this.retentionMs,
+      leaseMs: this.#options.leaseMs ?? 60_000,
+      toleranceMs: this.#options.burstToleranceMs ?? 20,
+      retentionMs: this.#retentionMs,
     });
-    this.queue = new Queue(this.queueName, { connection, prefix });
-    this.queue.on('error', this.reportError);
-    if (this.options.worker !== false) {
-      this.worker = new Worker(this.queueName, (job, token) => this.process(job, token), {
+    const queue = new Queue(queueName, { connection, prefix });
+    queue.on('error', this.#reportError);
+    let worker: Worker | undefined;
+    if (this.#options.worker !== false) {
+      worker = new Worker(queueName, (job, token) => this.#process(job, token), {
         connection,
         prefix,
         concurrency: runtime.concurrency,
-        lockDuration: this.options.lockDurationMs ?? 30_000,
-        stalledInterval: this.options.stalledIntervalMs ?? 30_000,
+        lockDuration: this.#options.lockDurationMs ?? 30_000,
+        stalledInterval: this.#options.stalledIntervalMs ?? 30_000,
         maxStalledCount: 10,
       });
-      this.worker.on('error', this.reportError);
+      worker.on('error', this.#reportError);
     }
-    this.ready = this.queue.waitUntilReady().then(() => undefined);
+    const ready = queue.waitUntilReady().then(() => undefined);
+    this.#attached = {
+      runtime,
+      queueName,
+      redis,
+      limits,
+      queue,
+      worker,
+      ready,
+      events: undefined,
+      listening: undefined,
+    };
   }
 
   async add(job: SendJob): Promise<SendOutcome> {
-    this.requireRuntime();
-    await this.ready;
-    this.listening ??= this.listen();
-    await this.listening;
-    if (this.closed)
-      return { status: 'skipped', reason: 'closed', attempts: 0, recipientId: job.recipientId };
+    const state = this.#state;
+    const closed: SendOutcome = {
+      status: 'skipped',
+      reason: 'closed',
+      attempts: 0,
+      recipientId: job.recipientId,
+    };
+    if ((await this.#unlessAbandoned(state.ready)) === ABANDONED) return closed;
+    state.listening ??= this.#listen(state);
+    if ((await this.#unlessAbandoned(state.listening)) === ABANDONED) return closed;
+    if (this.#closed) return closed;
     const key = job.options.idempotencyKey;
     if (key !== undefined) {
-      const taken = await this.redis!.set(this.idempotencyKey(key), '1', 'PX', this.retentionMs, 'NX');
+      const taken = await state.redis.set(this.#idempotencyKey(key), '1', 'PX', this.#retentionMs, 'NX');
       if (taken === null) {
         return {
           status: 'skipped',
@@ -157,154 +203,190 @@ export class BullMQAdapter implements QueueAdapter {
     }
     const jobId = key === undefined ? `r-${randomUUID()}` : `k-${Buffer.from(key).toString('base64url')}`;
     const outcome = await new Promise<SendOutcome>((resolve) => {
-      this.waiting.set(jobId, { job, resolve });
-      this.queue!.add(
-        'send',
-        { ...job, id: jobId },
-        {
-          jobId,
-          attempts: 1,
-          removeOnComplete: { age: 3600, count: 10_000 },
-          removeOnFail: { age: 24 * 3600 },
-        },
-      ).catch((error: unknown) =>
-        this.resolveFailed(jobId, error instanceof Error ? error.message : String(error)),
-      );
+      this.#waiting.set(jobId, { job, resolve });
+      state.queue
+        .add(
+          'send',
+          { ...job, id: jobId },
+          {
+            jobId,
+            attempts: 1,
+            removeOnComplete: { age: 3600, count: 10_000 },
+            removeOnFail: { age: 24 * 3600 },
+          },
+        )
+        .catch((error: unknown) =>
+          this.#resolveFailed(jobId, error instanceof Error ? error.message : String(error)),
+        );
     });
     if (key !== undefined && (outcome.status === 'failed' || outcome.status === 'skipped')) {
       // Free the key and the job id derived from it, so the message can be enqueued again.
-      await this.redis!.del(this.idempotencyKey(key)).catch(() => undefined);
-      await this.queue!.remove(jobId).catch(() => undefined);
+      await state.redis.del(this.#idempotencyKey(key)).catch(() => undefined);
+      await state.queue.remove(jobId).catch(() => undefined);
     }
     return outcome;
   }
 
   async pause(): Promise<void> {
-    await this.worker?.pause();
+    await this.#attached?.worker?.pause();
   }
 
   resume(): void {
-    this.worker?.resume();
+    this.#attached?.worker?.resume();
   }
 
   onIdle(): Promise<void> {
-    if (this.waiting.size === 0 && this.active === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+    if (this.#waiting.size === 0 && this.#active === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
   /**
    * Closes the local worker (after its active jobs), removes this process's jobs that no worker has
    * started (they end `skipped`/`closed`), waits for the ones being sent elsewhere, then disconnects.
+   * When Redis does not answer within `closeTimeoutMs`, drops the connections instead (see
+   * {@link BullMQAdapterOptions.closeTimeoutMs}).
    */
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await this.ready;
-    await this.worker?.close();
-    for (const jobId of [...this.waiting.keys()]) {
-      const job = await this.queue!.getJob(jobId);
-      const state = job ? await job.getState() : 'unknown';
-      if (job && (state === 'waiting' || state === 'delayed' || state === 'prioritized')) {
+    if (this.#closed) return;
+    this.#closed = true;
+    const state = this.#attached;
+    if (!state) return;
+    const timeoutMs = this.#options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
+    if (await settlesWithin(state.ready, timeoutMs)) await this.#closeGracefully(state);
+    else await this.#dropConnections(state, timeoutMs);
+  }
+
+  counts(): QueueCounts {
+    return { pending: Math.max(0, this.#waiting.size - this.#active), inFlight: this.#active };
+  }
+
+  async #closeGracefully(state: AttachedState): Promise<void> {
+    await state.worker?.close();
+    for (const jobId of [...this.#waiting.keys()]) {
+      const job = await state.queue.getJob(jobId);
+      const jobState = job ? await job.getState() : 'unknown';
+      if (job && (jobState === 'waiting' || jobState === 'delayed' || jobState === 'prioritized')) {
         const removed = await job.remove().then(
           () => true,
           () => false,
         );
-        if (removed) this.resolveJob(jobId, closedOutcome(this.waiting.get(jobId)?.job));
+        if (removed) this.#resolveJob(jobId, closedOutcome(this.#waiting.get(jobId)?.job));
       }
     }
     await this.onIdle();
-    await Promise.all([this.events?.close(), this.queue?.close()]);
-    this.redis?.disconnect();
+    await Promise.all([state.events?.close(), state.queue.close()]);
+    state.redis.disconnect();
   }
 
-  counts(): QueueCounts {
-    return { pending: Math.max(0, this.waiting.size - this.active), inFlight: this.active };
+  // Redis never answered: nothing of this process reached it, so the enqueues waiting for it end
+  // `skipped`/`closed`; BullMQ's own closes are bounded too, as they may wait for Redis.
+  async #dropConnections(state: AttachedState, timeoutMs: number): Promise<void> {
+    this.#abandon();
+    for (const [jobId, entry] of [...this.#waiting]) this.#resolveJob(jobId, closedOutcome(entry.job));
+    for (const owner of [state.worker, state.events, state.queue]) muteErrorsAfterClose(owner);
+    await settlesWithin(
+      Promise.allSettled([state.worker?.close(true), state.events?.close(), state.queue.close()]),
+      timeoutMs,
+    );
+    state.redis.disconnect();
+    this.#reportError(
+      new NetworkError(
+        `BullMQAdapter.close(): Redis did not answer within ${timeoutMs} ms; its connections were dropped`,
+        { requestMayHaveReachedServer: false },
+      ),
+    );
+  }
+
+  #unlessAbandoned<T>(promise: Promise<T>): Promise<T | typeof ABANDONED> {
+    return Promise.race([promise, this.#abandoned]);
   }
 
   // Queue events are read only by processes that enqueue: pure workers skip that stream.
-  private async listen(): Promise<void> {
-    const events = new QueueEvents(this.queueName, {
-      connection: this.connectionOptions(),
-      prefix: this.options.prefix ?? 'bull',
+  async #listen(state: AttachedState): Promise<void> {
+    const events = new QueueEvents(state.queueName, {
+      connection: this.#connectionOptions(),
+      prefix: this.#options.prefix ?? 'bull',
     });
-    this.events = events;
-    events.on('error', this.reportError);
-    events.on('completed', ({ jobId, returnvalue }) => this.resolveJob(jobId, parseOutcome(returnvalue)));
-    events.on('failed', ({ jobId, failedReason }) => this.resolveFailed(jobId, failedReason));
+    state.events = events;
+    events.on('error', this.#reportError);
+    events.on('completed', ({ jobId, returnvalue }) => this.#resolveJob(jobId, parseOutcome(returnvalue)));
+    events.on('failed', ({ jobId, failedReason }) => this.#resolveFailed(jobId, failedReason));
     await events.waitUntilReady();
   }
 
-  private get keyPrefix(): string {
-    return this.options.keyPrefix ?? 'wacloud';
+  get #keyPrefix(): string {
+    return this.#options.keyPrefix ?? 'wacloud';
   }
 
-  private get retentionMs(): number {
-    return this.options.retentionMs ?? 7 * 24 * 3600_000;
+  get #retentionMs(): number {
+    return this.#options.retentionMs ?? 7 * 24 * 3600_000;
   }
 
-  private idempotencyKey(key: string): string {
-    return `${this.keyPrefix}:${this.queueName}:idem:${key}`;
+  #idempotencyKey(key: string): string {
+    return `${this.#keyPrefix}:${this.queueName}:idem:${key}`;
   }
 
-  private markerKey(jobId: string): string {
-    return `${this.keyPrefix}:${this.queueName}:dispatch:${jobId}`;
+  #markerKey(jobId: string): string {
+    return `${this.#keyPrefix}:${this.queueName}:dispatch:${jobId}`;
   }
 
-  private connectionOptions(): ConnectionOptions {
-    const connection = this.options.connection;
+  #connectionOptions(): ConnectionOptions {
+    const connection = this.#options.connection;
     if (connection instanceof Redis) return connection;
     return { ...connection, maxRetriesPerRequest: null };
   }
 
   // An arrow property: handed to BullMQ's emitters as is.
-  private readonly reportError = (error: unknown): void => {
-    const handler = this.options.onError;
+  readonly #reportError = (error: unknown): void => {
+    const handler = this.#options.onError;
     if (!handler) {
-      this.runtime?.reportError(error);
+      this.#attached?.runtime.reportError(error);
       return;
     }
     try {
       handler(error);
     } catch (thrown) {
-      this.runtime?.reportError(thrown);
+      this.#attached?.runtime.reportError(thrown);
     }
   };
 
-  private requireRuntime(): QueueRuntime {
-    if (!this.runtime) throw new ConfigError('BullMQAdapter is not attached to a SendQueue');
-    return this.runtime;
+  /** The attach-time state; a typed error when the adapter is used before `SendQueue` attached it. */
+  get #state(): AttachedState {
+    if (!this.#attached) {
+      throw new ConfigError('BullMQAdapter is not attached: pass it to new SendQueue({ adapter }) first');
+    }
+    return this.#attached;
   }
 
-  private async process(bullJob: Job<SendJob>, token: string | undefined): Promise<EncodedOutcome> {
-    const runtime = this.requireRuntime();
-    const limits = this.limits!;
+  async #process(bullJob: Job<SendJob>, token: string | undefined): Promise<EncodedOutcome> {
+    const { runtime, limits } = this.#state;
     const job: SendJob = { ...bullJob.data, id: bullJob.id ?? bullJob.data.id };
-    const markerKey = this.markerKey(job.id);
+    const markerKey = this.#markerKey(job.id);
 
     const skip = await runtime.precheck(job);
-    if (skip) return this.finish(job, skip);
+    if (skip) return this.#finish(job, skip);
 
     const member = `${job.id}:${job.attempts}:${randomUUID()}`;
     // One dispatch loop per process at a time: no thundering herd of pollers on Redis.
-    const verdict = this.dispatching.then(async () => {
+    const verdict = this.#dispatching.then(async () => {
       for (;;) {
         const v = await limits.dispatch(member, job.recipientId, markerKey);
         if (v.kind !== 'wait') return v;
         await sleep(timerMs(v.ms));
       }
     });
-    this.dispatching = verdict.then(
+    this.#dispatching = verdict.then(
       () => undefined,
       () => undefined,
     );
     const decided = await verdict;
-    if (decided.kind === 'marked') return this.finish(job, recoveredOutcome(job, decided.marker));
+    if (decided.kind === 'marked') return this.#finish(job, recoveredOutcome(job, decided.marker));
     if (decided.kind === 'recipient_wait') {
       await bullJob.moveToDelayed(Date.now() + decided.ms, token);
       throw new DelayedError();
     }
 
-    this.active++;
+    this.#active++;
     let result: Awaited<ReturnType<QueueRuntime['attempt']>>;
     try {
       result = await runtime.attempt(job);
@@ -312,7 +394,7 @@ export class BullMQAdapter implements QueueAdapter {
       await limits.finish(member, markerKey, DISPATCHING).catch(() => undefined);
       throw error;
     } finally {
-      this.active--;
+      this.#active--;
     }
     if (result.kind === 'done') {
       const { outcome } = result;
@@ -320,7 +402,7 @@ export class BullMQAdapter implements QueueAdapter {
       const marker =
         outcome.status === 'sent' ? SENT + outcome.messageId : outcome.status === 'failed' ? '' : DISPATCHING;
       await limits.finish(member, markerKey, marker);
-      return this.finish(job, outcome);
+      return this.#finish(job, outcome);
     }
     // The request was refused: it is safe to send again later.
     await limits.finish(member, markerKey, '');
@@ -339,28 +421,28 @@ export class BullMQAdapter implements QueueAdapter {
     throw new DelayedError();
   }
 
-  private finish(job: SendJob, outcome: SendOutcome): EncodedOutcome {
-    this.requireRuntime().settle(job, outcome);
+  #finish(job: SendJob, outcome: SendOutcome): EncodedOutcome {
+    this.#state.runtime.settle(job, outcome);
     return encodeOutcome(outcome);
   }
 
-  private resolveJob(jobId: string, outcome: SendOutcome): void {
-    const entry = this.waiting.get(jobId);
+  #resolveJob(jobId: string, outcome: SendOutcome): void {
+    const entry = this.#waiting.get(jobId);
     if (!entry) return;
-    this.waiting.delete(jobId);
+    this.#waiting.delete(jobId);
     entry.resolve(outcome);
-    if (this.waiting.size === 0 && this.active === 0) {
-      const waiters = this.idleWaiters;
-      this.idleWaiters = [];
-      this.requireRuntime().idle();
+    if (this.#waiting.size === 0 && this.#active === 0) {
+      const waiters = this.#idleWaiters;
+      this.#idleWaiters = [];
+      this.#state.runtime.idle();
       for (const resolve of waiters) resolve();
     }
   }
 
-  private resolveFailed(jobId: string, reason: string): void {
-    const entry = this.waiting.get(jobId);
+  #resolveFailed(jobId: string, reason: string): void {
+    const entry = this.#waiting.get(jobId);
     if (!entry) return;
-    this.resolveJob(jobId, {
+    this.#resolveJob(jobId, {
       status: 'failed',
       error: new WhatsAppError(`Queue job failed: ${reason}`),
       attempts: entry.job.attempts,
@@ -369,6 +451,41 @@ export class BullMQAdapter implements QueueAdapter {
         ? {}
         : { idempotencyKey: entry.job.options.idempotencyKey }),
     });
+  }
+}
+
+/** What `#unlessAbandoned` resolves to when `close()` gave up on Redis first. */
+const ABANDONED = Symbol('abandoned');
+
+/** Whether `promise` resolves within `ms` (false when it rejects or takes longer). */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([promise.then(() => true), timeout]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * BullMQ's connection wrapper re-emits a failed first connect as an `error` event, and its `close()`
+ * removes every listener first: an unreachable Redis closed mid-connect would then throw that event as
+ * an unhandled error. After close nobody listens, so such an event is dropped instead. Reaches into
+ * BullMQ's (TypeScript-private) `connection` and `blockingConnection` fields; absent fields are skipped.
+ */
+function muteErrorsAfterClose(owner: object | undefined): void {
+  if (owner === undefined) return;
+  const fields = owner as { connection?: unknown; blockingConnection?: unknown };
+  for (const connection of [fields.connection, fields.blockingConnection]) {
+    if (!(connection instanceof EventEmitter)) continue;
+    const emit = connection.emit.bind(connection);
+    connection.emit = (event: string | symbol, ...args: unknown[]): boolean =>
+      event === 'error' && connection.listenerCount('error') === 0 ? false : emit(event, ...args);
   }
 }
 

@@ -83,13 +83,23 @@ export interface NumberKeys {
 
 /** The per-number throughput window, pacer, pauses and per-recipient spacing, kept in Redis. */
 export class RedisLimits {
-  private readonly keys: NumberKeys;
+  readonly #keys: NumberKeys;
+
+  readonly #settings: {
+    limit: number;
+    pairIntervalMs: number;
+    leaseMs: number;
+    toleranceMs: number;
+    retentionMs: number;
+  };
+
+  readonly #redis: Redis;
 
   constructor(
-    private readonly redis: Redis,
+    redis: Redis,
     keyPrefix: string,
     phoneNumberId: string,
-    private readonly settings: {
+    settings: {
       limit: number;
       pairIntervalMs: number;
       leaseMs: number;
@@ -97,8 +107,10 @@ export class RedisLimits {
       retentionMs: number;
     },
   ) {
+    this.#redis = redis;
+    this.#settings = settings;
     const base = `${keyPrefix}:${phoneNumberId}`;
-    this.keys = {
+    this.#keys = {
       window: `${base}:window`,
       pacer: `${base}:pacer`,
       pause: `${base}:pause`,
@@ -108,7 +120,7 @@ export class RedisLimits {
 
   /** Every key this number uses (for clean-up). */
   get allKeys(): NumberKeys {
-    return this.keys;
+    return this.#keys;
   }
 
   /**
@@ -116,14 +128,14 @@ export class RedisLimits {
    * slot, reserves the recipient and writes the "dispatching" marker.
    */
   async dispatch(member: string, recipientId: string, markerKey: string): Promise<DispatchVerdict> {
-    const { limit, leaseMs, toleranceMs, pairIntervalMs, retentionMs } = this.settings;
-    const reply = (await this.redis.eval(
+    const { limit, leaseMs, toleranceMs, pairIntervalMs, retentionMs } = this.#settings;
+    const reply = (await this.#redis.eval(
       DISPATCH,
       5,
-      this.keys.window,
-      this.keys.pacer,
-      this.keys.pause,
-      this.keys.pairPrefix + recipientId,
+      this.#keys.window,
+      this.#keys.pacer,
+      this.#keys.pause,
+      this.#keys.pairPrefix + recipientId,
       markerKey,
       limit,
       1000,
@@ -142,21 +154,29 @@ export class RedisLimits {
 
   /** Marks a dispatched request answered and stores `marker` (or deletes it when empty). */
   async finish(member: string, markerKey: string, marker: string): Promise<void> {
-    await this.redis.eval(FINISH, 2, this.keys.window, markerKey, member, marker, this.settings.retentionMs);
+    await this.#redis.eval(
+      FINISH,
+      2,
+      this.#keys.window,
+      markerKey,
+      member,
+      marker,
+      this.#settings.retentionMs,
+    );
   }
 
   /** Holds the recipient for `ms` (131056). */
   async holdRecipient(recipientId: string, ms: number): Promise<void> {
-    await this.redis.eval(HOLD, 1, this.keys.pairPrefix + recipientId, Math.max(1, Math.ceil(ms)));
+    await this.#redis.eval(HOLD, 1, this.#keys.pairPrefix + recipientId, Math.max(1, Math.ceil(ms)));
   }
 
   /** Forgets the recipient's reservation after a refused request (it did not count toward the pair rate). */
   async releaseRecipient(recipientId: string): Promise<void> {
-    await this.redis.del(this.keys.pairPrefix + recipientId);
+    await this.#redis.del(this.#keys.pairPrefix + recipientId);
   }
 
   /** Pauses the whole number for `ms` (130429, 80007, 4, 131057), for every worker. */
   async pauseNumber(ms: number): Promise<void> {
-    await this.redis.eval(PAUSE, 1, this.keys.pause, Math.max(1, Math.ceil(ms)));
+    await this.#redis.eval(PAUSE, 1, this.#keys.pause, Math.max(1, Math.ceil(ms)));
   }
 }

@@ -31,233 +31,237 @@ export interface MemoryQueueAdapterOptions {
  * runs the request on a p-queue pool bounded by `concurrency`.
  */
 export class MemoryQueueAdapter implements QueueAdapter {
-  private runtime: QueueRuntime | undefined;
-  private limiter: ThroughputLimiter | undefined;
-  private pair: PairLimiter | undefined;
-  private pool: PQueue | undefined;
-  private readonly main: Entry[] = [];
-  private mainHead = 0;
-  private readonly retries: Entry[] = [];
-  private readonly parked = new Map<ReturnType<typeof setTimeout>, Entry>();
-  private checking = 0;
-  private running = 0;
-  private paused = false;
-  private closed = false;
-  private numberPausedUntil = 0;
-  private wakeTimer: ReturnType<typeof setTimeout> | undefined;
-  private wakeAt = Number.POSITIVE_INFINITY;
-  private pumpScheduled = false;
-  private idleWaiters: Array<() => void> = [];
-  private idleReported = true;
+  #runtime: QueueRuntime | undefined;
+  #limiter: ThroughputLimiter | undefined;
+  #pair: PairLimiter | undefined;
+  #pool: PQueue | undefined;
+  readonly #main: Entry[] = [];
+  #mainHead = 0;
+  readonly #retries: Entry[] = [];
+  readonly #parked = new Map<ReturnType<typeof setTimeout>, Entry>();
+  #checking = 0;
+  #running = 0;
+  #paused = false;
+  #closed = false;
+  #numberPausedUntil = 0;
+  #wakeTimer: ReturnType<typeof setTimeout> | undefined;
+  #wakeAt = Number.POSITIVE_INFINITY;
+  #pumpScheduled = false;
+  #idleWaiters: Array<() => void> = [];
+  #idleReported = true;
+
+  readonly #options: MemoryQueueAdapterOptions;
 
   /** @param options pacer tuning; every other setting comes from the owning `SendQueue`. */
-  constructor(private readonly options: MemoryQueueAdapterOptions = {}) {}
+  constructor(options: MemoryQueueAdapterOptions = {}) {
+    this.#options = options;
+  }
 
   attach(runtime: QueueRuntime): void {
-    if (this.runtime)
+    if (this.#runtime)
       throw new ConfigError('A MemoryQueueAdapter belongs to one SendQueue; create one per queue');
-    this.runtime = runtime;
-    this.limiter = new ThroughputLimiter({
+    this.#runtime = runtime;
+    this.#limiter = new ThroughputLimiter({
       limit: runtime.messagesPerSecond,
-      burstToleranceMs: this.options.burstToleranceMs,
+      burstToleranceMs: this.#options.burstToleranceMs,
     });
-    this.pair = new PairLimiter(runtime.perRecipientIntervalMs);
-    this.pool = new PQueue({ concurrency: runtime.concurrency });
+    this.#pair = new PairLimiter(runtime.perRecipientIntervalMs);
+    this.#pool = new PQueue({ concurrency: runtime.concurrency });
   }
 
   add(job: SendJob): Promise<SendOutcome> {
-    this.requireRuntime();
+    this.#requireRuntime();
     return new Promise<SendOutcome>((resolve) => {
       const entry: Entry = { job, resolve, checkedAt: -1 };
-      if (this.closed) {
-        this.finish(entry, closedOutcome(job));
+      if (this.#closed) {
+        this.#finish(entry, closedOutcome(job));
         return;
       }
-      this.idleReported = false;
-      this.main.push(entry);
-      this.schedulePump();
+      this.#idleReported = false;
+      this.#main.push(entry);
+      this.#schedulePump();
     });
   }
 
   pause(): void {
-    this.paused = true;
+    this.#paused = true;
   }
 
   resume(): void {
-    this.paused = false;
-    this.schedulePump();
+    this.#paused = false;
+    this.#schedulePump();
   }
 
   onIdle(): Promise<void> {
-    if (this.isIdle()) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+    if (this.#isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
   async close(): Promise<void> {
-    this.closed = true;
-    if (this.wakeTimer) clearTimeout(this.wakeTimer);
-    for (const [timer, entry] of this.parked) {
+    this.#closed = true;
+    if (this.#wakeTimer) clearTimeout(this.#wakeTimer);
+    for (const [timer, entry] of this.#parked) {
       clearTimeout(timer);
-      this.finish(entry, closedOutcome(entry.job));
+      this.#finish(entry, closedOutcome(entry.job));
     }
-    this.parked.clear();
-    for (const entry of this.retries.splice(0)) this.finish(entry, closedOutcome(entry.job));
-    for (const entry of this.main.splice(this.mainHead)) this.finish(entry, closedOutcome(entry.job));
-    this.main.length = 0;
-    this.mainHead = 0;
-    await this.pool?.onIdle();
+    this.#parked.clear();
+    for (const entry of this.#retries.splice(0)) this.#finish(entry, closedOutcome(entry.job));
+    for (const entry of this.#main.splice(this.#mainHead)) this.#finish(entry, closedOutcome(entry.job));
+    this.#main.length = 0;
+    this.#mainHead = 0;
+    await this.#pool?.onIdle();
     await this.onIdle();
   }
 
   counts(): QueueCounts {
     return {
-      pending: this.main.length - this.mainHead + this.retries.length + this.parked.size + this.checking,
-      inFlight: this.running,
+      pending: this.#main.length - this.#mainHead + this.#retries.length + this.#parked.size + this.#checking,
+      inFlight: this.#running,
     };
   }
 
-  private requireRuntime(): QueueRuntime {
-    if (!this.runtime) throw new ConfigError('MemoryQueueAdapter is not attached to a SendQueue');
-    return this.runtime;
+  #requireRuntime(): QueueRuntime {
+    if (!this.#runtime) throw new ConfigError('MemoryQueueAdapter is not attached to a SendQueue');
+    return this.#runtime;
   }
 
-  private schedulePump(): void {
-    if (this.pumpScheduled) return;
-    this.pumpScheduled = true;
+  #schedulePump(): void {
+    if (this.#pumpScheduled) return;
+    this.#pumpScheduled = true;
     queueMicrotask(() => {
-      this.pumpScheduled = false;
-      this.pump();
+      this.#pumpScheduled = false;
+      this.#pump();
     });
   }
 
-  private wakeIn(ms: number): void {
+  #wakeIn(ms: number): void {
     if (!Number.isFinite(ms)) return;
-    const runtime = this.requireRuntime();
+    const runtime = this.#requireRuntime();
     const at = runtime.now() + ms;
-    if (this.wakeTimer && this.wakeAt <= at) return;
-    if (this.wakeTimer) clearTimeout(this.wakeTimer);
-    this.wakeAt = at;
-    this.wakeTimer = setTimeout(() => {
-      this.wakeTimer = undefined;
-      this.wakeAt = Number.POSITIVE_INFINITY;
-      this.pump();
+    if (this.#wakeTimer && this.#wakeAt <= at) return;
+    if (this.#wakeTimer) clearTimeout(this.#wakeTimer);
+    this.#wakeAt = at;
+    this.#wakeTimer = setTimeout(() => {
+      this.#wakeTimer = undefined;
+      this.#wakeAt = Number.POSITIVE_INFINITY;
+      this.#pump();
     }, timerMs(ms));
   }
 
-  private peek(): { entry: Entry; fromRetries: boolean } | undefined {
-    const retry = this.retries[0];
+  #peek(): { entry: Entry; fromRetries: boolean } | undefined {
+    const retry = this.#retries[0];
     if (retry) return { entry: retry, fromRetries: true };
-    const next = this.main[this.mainHead];
+    const next = this.#main[this.#mainHead];
     return next ? { entry: next, fromRetries: false } : undefined;
   }
 
-  private take(fromRetries: boolean): void {
+  #take(fromRetries: boolean): void {
     if (fromRetries) {
-      this.retries.shift();
+      this.#retries.shift();
       return;
     }
-    this.main[this.mainHead] = undefined as unknown as Entry;
-    this.mainHead++;
-    if (this.mainHead > 4096 && this.mainHead * 2 > this.main.length) {
-      this.main.splice(0, this.mainHead);
-      this.mainHead = 0;
+    this.#main[this.#mainHead] = undefined as unknown as Entry;
+    this.#mainHead++;
+    if (this.#mainHead > 4096 && this.#mainHead * 2 > this.#main.length) {
+      this.#main.splice(0, this.#mainHead);
+      this.#mainHead = 0;
     }
   }
 
-  private pump(): void {
-    const runtime = this.requireRuntime();
-    const limiter = this.limiter!;
-    const pair = this.pair!;
-    while (!this.closed && !this.paused) {
+  #pump(): void {
+    const runtime = this.#requireRuntime();
+    const limiter = this.#limiter!;
+    const pair = this.#pair!;
+    while (!this.#closed && !this.#paused) {
       const now = runtime.now();
-      if (this.numberPausedUntil > now) {
-        this.wakeIn(this.numberPausedUntil - now);
+      if (this.#numberPausedUntil > now) {
+        this.#wakeIn(this.#numberPausedUntil - now);
         return;
       }
-      if (this.running >= runtime.concurrency) return;
-      const head = this.peek();
+      if (this.#running >= runtime.concurrency) return;
+      const head = this.#peek();
       if (!head) break;
       const { entry, fromRetries } = head;
       if (entry.checkedAt !== entry.job.attempts) {
         const verdict = runtime.precheck(entry.job);
         if (verdict instanceof Promise) {
-          if (this.checking >= runtime.concurrency) return;
-          this.take(fromRetries);
-          this.checking++;
+          if (this.#checking >= runtime.concurrency) return;
+          this.#take(fromRetries);
+          this.#checking++;
           void verdict.then(
-            (outcome) => this.afterCheck(entry, outcome),
+            (outcome) => this.#afterCheck(entry, outcome),
             (error: unknown) => {
-              this.reportError(error);
-              this.afterCheck(entry, undefined);
+              this.#reportError(error);
+              this.#afterCheck(entry, undefined);
             },
           );
           continue;
         }
         if (verdict) {
-          this.take(fromRetries);
-          this.finish(entry, verdict);
+          this.#take(fromRetries);
+          this.#finish(entry, verdict);
           continue;
         }
         entry.checkedAt = entry.job.attempts;
       }
       const pairWait = pair.waitMs(entry.job.recipientId, now);
       if (pairWait > 0) {
-        this.take(fromRetries);
-        this.park(entry, pairWait);
+        this.#take(fromRetries);
+        this.#park(entry, pairWait);
         continue;
       }
       const wait = limiter.tryAcquire(now);
       if (wait > 0) {
-        this.wakeIn(wait);
+        this.#wakeIn(wait);
         return;
       }
-      this.take(fromRetries);
+      this.#take(fromRetries);
       pair.reserve(entry.job.recipientId, now);
-      this.start(entry);
+      this.#start(entry);
     }
-    this.checkIdle();
+    this.#checkIdle();
   }
 
-  private afterCheck(entry: Entry, outcome: SendOutcome | undefined): void {
-    this.checking--;
-    if (outcome) this.finish(entry, outcome);
-    else if (this.closed) this.finish(entry, closedOutcome(entry.job));
+  #afterCheck(entry: Entry, outcome: SendOutcome | undefined): void {
+    this.#checking--;
+    if (outcome) this.#finish(entry, outcome);
+    else if (this.#closed) this.#finish(entry, closedOutcome(entry.job));
     else {
       entry.checkedAt = entry.job.attempts;
-      this.retries.unshift(entry);
+      this.#retries.unshift(entry);
     }
-    this.schedulePump();
+    this.#schedulePump();
   }
 
-  private park(entry: Entry, ms: number): void {
+  #park(entry: Entry, ms: number): void {
     const timer = setTimeout(() => {
-      this.parked.delete(timer);
-      this.retries.push(entry);
-      this.pump();
+      this.#parked.delete(timer);
+      this.#retries.push(entry);
+      this.#pump();
     }, timerMs(ms));
-    this.parked.set(timer, entry);
+    this.#parked.set(timer, entry);
   }
 
-  private start(entry: Entry): void {
-    const runtime = this.requireRuntime();
-    this.running++;
-    this.pool!.add(async () => {
+  #start(entry: Entry): void {
+    const runtime = this.#requireRuntime();
+    this.#running++;
+    this.#pool!.add(async () => {
       let result: AttemptResult;
       try {
         result = await runtime.attempt(entry.job);
       } finally {
-        this.limiter!.release(runtime.now());
-        this.running--;
+        this.#limiter!.release(runtime.now());
+        this.#running--;
       }
-      this.afterAttempt(entry, result);
-      this.pump();
-    }).catch((error: unknown) => this.reportError(error));
+      this.#afterAttempt(entry, result);
+      this.#pump();
+    }).catch((error: unknown) => this.#reportError(error));
   }
 
-  private afterAttempt(entry: Entry, result: AttemptResult): void {
-    const runtime = this.requireRuntime();
+  #afterAttempt(entry: Entry, result: AttemptResult): void {
+    const runtime = this.#requireRuntime();
     if (result.kind === 'done') {
-      this.finish(entry, result.outcome);
+      this.#finish(entry, result.outcome);
       return;
     }
     runtime.retrying({
@@ -267,54 +271,54 @@ export class MemoryQueueAdapter implements QueueAdapter {
       delayMs: result.delayMs,
       error: result.error,
     });
-    if (this.closed) {
-      this.finish(entry, closedOutcome(entry.job));
+    if (this.#closed) {
+      this.#finish(entry, closedOutcome(entry.job));
       return;
     }
     const until = runtime.now() + result.delayMs;
     if (result.scope === 'number') {
-      this.numberPausedUntil = Math.max(this.numberPausedUntil, until);
-      this.pair!.unreserve(entry.job.recipientId);
-      this.retries.unshift(entry);
+      this.#numberPausedUntil = Math.max(this.#numberPausedUntil, until);
+      this.#pair!.unreserve(entry.job.recipientId);
+      this.#retries.unshift(entry);
     } else if (result.scope === 'recipient') {
-      this.pair!.backoff(entry.job.recipientId, until);
-      this.retries.push(entry);
+      this.#pair!.backoff(entry.job.recipientId, until);
+      this.#retries.push(entry);
     } else {
-      this.pair!.unreserve(entry.job.recipientId);
-      this.park(entry, result.delayMs);
+      this.#pair!.unreserve(entry.job.recipientId);
+      this.#park(entry, result.delayMs);
     }
   }
 
-  private reportError(error: unknown): void {
-    const handler = this.options.onError;
+  #reportError(error: unknown): void {
+    const handler = this.#options.onError;
     if (!handler) {
-      this.requireRuntime().reportError(error);
+      this.#requireRuntime().reportError(error);
       return;
     }
     try {
       handler(error);
     } catch (thrown) {
-      this.requireRuntime().reportError(thrown);
+      this.#requireRuntime().reportError(thrown);
     }
   }
 
-  private finish(entry: Entry, outcome: SendOutcome): void {
-    this.requireRuntime().settle(entry.job, outcome);
+  #finish(entry: Entry, outcome: SendOutcome): void {
+    this.#requireRuntime().settle(entry.job, outcome);
     entry.resolve(outcome);
   }
 
-  private isIdle(): boolean {
+  #isIdle(): boolean {
     const { pending, inFlight } = this.counts();
     return pending === 0 && inFlight === 0;
   }
 
-  private checkIdle(): void {
-    if (!this.isIdle()) return;
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
-    if (!this.idleReported) {
-      this.idleReported = true;
-      this.requireRuntime().idle();
+  #checkIdle(): void {
+    if (!this.#isIdle()) return;
+    const waiters = this.#idleWaiters;
+    this.#idleWaiters = [];
+    if (!this.#idleReported) {
+      this.#idleReported = true;
+      this.#requireRuntime().idle();
     }
     for (const resolve of waiters) resolve();
   }

@@ -2,8 +2,8 @@ import { eventKey } from '../../../../src/events/event-key.js';
 import { normalizeRecipientId } from '../../../../src/events/recipient-id.js';
 import type { StoredEvent } from '../../../../src/events/stored-event.js';
 import { CampaignFactsBuilder } from '../../../../src/metrics/campaign-facts-builder.js';
-import type { MetricsQuery } from '../../../../src/metrics/campaign-metrics.js';
 import type { CampaignFacts } from '../../../../src/metrics/message-facts.js';
+import type { MetricsQuery } from '../../../../src/metrics/metrics-types.js';
 
 /**
  * The facts the memory store's generic path folds from a raw stream: events deduplicated by

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from '../errors/index.js';
-import type { TemplateInput } from './templates/template.js';
+import type { TemplateInput } from './templates/simulator-template.js';
 
 /** A `[min, max]` range of simulated milliseconds; a value is drawn uniformly from it. */
 export type LatencyRange = readonly [min: number, max: number];

@@ -1,5 +1,5 @@
 import type { MessageEnvelope, RecipientType } from '../types/envelope.js';
-import type { MediaSource } from '../types/media.js';
+import type { MediaSource } from '../types/media-objects.js';
 
 /** Envelope options every builder accepts. */
 export interface MessageOptions {

@@ -1,4 +1,4 @@
-import type { DocumentObject } from '../types/media.js';
+import type { DocumentObject } from '../types/media-objects.js';
 import type {
   TemplateActionParameter,
   TemplateBodyComponent,
@@ -21,7 +21,7 @@ import type {
   TemplateTextParameter,
   TemplateVideoParameter,
 } from '../types/template.js';
-import { envelope, type MediaRef, type MessageOptions, mediaSource } from './options.js';
+import { envelope, type MediaRef, type MessageOptions, mediaSource } from './builder-options.js';
 
 /** Options of {@link template}. */
 export interface TemplateOptions extends MessageOptions {

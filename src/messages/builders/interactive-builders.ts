@@ -14,7 +14,7 @@ import type {
   ProductListInteractive,
   ProductSection,
 } from '../types/interactive.js';
-import { envelope, type MessageOptions } from './options.js';
+import { envelope, type MessageOptions } from './builder-options.js';
 
 /** Options of interactive builders that take a header and a footer. */
 export interface InteractiveOptions extends MessageOptions {

@@ -10,7 +10,7 @@ import type {
   VideoMessage,
 } from '../types/basic.js';
 import type { ContactCard, ContactsMessage } from '../types/contacts.js';
-import { defined, envelope, type MediaRef, type MessageOptions, mediaSource } from './options.js';
+import { defined, envelope, type MediaRef, type MessageOptions, mediaSource } from './builder-options.js';
 
 /** Options of {@link text}. */
 export interface TextOptions extends MessageOptions {

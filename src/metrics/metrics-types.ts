@@ -1,19 +1,10 @@
+import type { OptOutDetectionOptions } from '../tracking/opt-out-detection.js';
+
 /** A price per billable message for each pricing category, e.g. `{ marketing: 0.0613, utility: 0.008 }`. */
 export type RateCard = Readonly<Record<string, number>>;
 
 /** How {@link CampaignMetrics} can be broken down into `groups`. */
 export type MetricsGroupBy = 'variant' | 'segment' | 'day';
-
-/** Which inbound replies count as opt-outs, besides `opt_out` events. */
-export interface OptOutDetectionOptions {
-  /**
-   * Whole-message STOP keywords (normalised for case, whitespace and punctuation). Replaces the
-   * built-in multilingual list when given; pass `[]` to turn keyword detection off.
-   */
-  keywords?: readonly string[];
-  /** Quick-reply payloads that mean "stop" (default `STOP`, `STOP_PROMO`, `UNSUBSCRIBE`, `OPT_OUT`). */
-  quickReplyPayloads?: readonly string[];
-}
 
 /** Opt-in inference of blocks (off by default: WhatsApp reports no blocks). */
 export interface BlockInferenceOptions {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Logger } from '../client/logger.js';
+import type { Logger } from './logger.js';
 
 const LOGGER_METHODS = ['debug', 'info', 'warn', 'error'] as const;
 

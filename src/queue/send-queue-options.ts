@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { Logger } from '../client/logger.js';
+import { loggerSchema } from '../client/logger-schema.js';
 import { DEFAULT_MAX_RETRY_AFTER_MS, MAX_TIMER_MS } from '../client/retry-after.js';
 import { ConfigError } from '../errors/index.js';
-import { loggerSchema } from '../schemas/logger.js';
 import type { QueueAdapter } from './adapter.js';
 import {
   type BackgroundErrorHandler,

@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { messageSchema } from './envelope.js';
-import { documentObjectSchema, mediaSourceSchema } from './media.js';
+import { messageSchema } from './envelope-schema.js';
+import { documentObjectSchema, mediaSourceSchema } from './media-schemas.js';
 import {
   anyObject,
   anyString,

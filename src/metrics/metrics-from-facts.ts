@@ -1,6 +1,6 @@
 import { errorInfo } from '../errors/index.js';
-import type { CampaignMetrics, FailureCount, MetricsGroupBy, RateCard } from './campaign-metrics.js';
 import type { CampaignFacts, MessageFacts, RejectionFacts } from './message-facts.js';
+import type { CampaignMetrics, FailureCount, MetricsGroupBy, RateCard } from './metrics-types.js';
 
 const MICROS = 1_000_000;
 const ALREADY_OPTED_OUT_ERROR = 131050;

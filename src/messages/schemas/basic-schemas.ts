@@ -1,5 +1,10 @@
-import { messageSchema } from './envelope.js';
-import { audioObjectSchema, captionedMediaSchema, documentObjectSchema, mediaSourceSchema } from './media.js';
+import { messageSchema } from './envelope-schema.js';
+import {
+  audioObjectSchema,
+  captionedMediaSchema,
+  documentObjectSchema,
+  mediaSourceSchema,
+} from './media-schemas.js';
 import {
   anyString,
   arrayOf,

@@ -1,7 +1,7 @@
-import type { CampaignMetrics, MetricsQuery } from '../../../metrics/campaign-metrics.js';
 import type { CampaignFacts } from '../../../metrics/message-facts.js';
+import { type SummarizeOptions, summarizeMessageFacts } from '../../../metrics/metrics-from-facts.js';
 import { resolveMetricsQuery } from '../../../metrics/metrics-query.js';
-import { type SummarizeOptions, summarizeMessageFacts } from '../../../metrics/summarize.js';
+import type { CampaignMetrics, MetricsQuery } from '../../../metrics/metrics-types.js';
 
 /**
  * Step 2 for a store's `aggregate`: summarizes SQL-folded facts with the same options
