@@ -16,8 +16,24 @@ export class WhatsAppError extends Error {
   }
 }
 
-/** A constructor option or environment variable is missing, unknown or invalid. */
-export class ConfigError extends WhatsAppError {}
+/**
+ * A constructor option or environment variable is missing, unknown or invalid, or the SDK was used in
+ * a way it does not support (a programming mistake, not a Graph or network failure). `option` names
+ * the offending option when there is one; its value never appears in the message.
+ */
+export class ConfigError extends WhatsAppError {
+  /** Dotted name of the offending option, e.g. `retry.baseDelayMs`, when the error is about one. */
+  readonly option: string | undefined;
+
+  constructor(message: string, options?: { option?: string; cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.option = options?.option;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return this.option === undefined ? super.toJSON() : { ...super.toJSON(), option: this.option };
+  }
+}
 
 /** One problem found while validating an outgoing object. */
 export interface ValidationIssue {
