@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
-import { ConfigError } from '../../errors/index.js';
 import type { CampaignMetrics, MetricsQuery } from '../../metrics/campaign-metrics.js';
 import type { CampaignFacts } from '../../metrics/message-facts.js';
+import { assertKnownOptions, invalidOption, optionKeys } from '../../schemas/validate-options.js';
 import type { EventFilter, EventStore } from '../event-store.js';
 import type { IdentityLinks } from '../identity-links.js';
 import { normalizeRecipientId } from '../recipient-id.js';
@@ -25,7 +25,7 @@ import {
   missingLinkRows,
   selectLinksSql,
 } from './sql/identity-links-sql.js';
-import { assertKnownOptions } from './sql/options.js';
+
 import { SqlParams } from './sql/sql-params.js';
 import { migrateSqlite } from './sql/sqlite-schema.js';
 import {
@@ -56,7 +56,14 @@ export interface SqliteEventStoreOptions {
   cacheSizeMiB?: number;
 }
 
-const OPTION_KEYS = ['filename', 'database', 'tableName', 'validate', 'cacheSizeMiB'] as const;
+const OPTION_KEYS = optionKeys<SqliteEventStoreOptions>()({
+  filename: true,
+  database: true,
+  tableName: true,
+  validate: true,
+  cacheSizeMiB: true,
+});
+const OWNER = 'SqliteEventStore';
 const DEFAULT_CACHE_MIB = 64;
 const SCAN_PAGE_SIZE = 1000;
 
@@ -84,15 +91,15 @@ export class SqliteEventStore implements EventStore {
   readonly #insertLink: Database.Statement;
 
   constructor(options: SqliteEventStoreOptions) {
-    assertKnownOptions(options, OPTION_KEYS, 'SqliteEventStore');
+    assertKnownOptions(OWNER, options, OPTION_KEYS);
     const { filename, database, tableName = 'wacloud_events' } = options;
     if ((filename === undefined) === (database === undefined)) {
-      throw new ConfigError('SqliteEventStore needs exactly one of `filename` or `database`');
+      throw invalidOption(OWNER, 'filename', 'needs exactly one of `filename` or `database`');
     }
     this.#validate = options.validate ?? true;
     const cacheSizeMiB = options.cacheSizeMiB ?? DEFAULT_CACHE_MIB;
     if (!Number.isInteger(cacheSizeMiB) || cacheSizeMiB < 1 || cacheSizeMiB > 65_536) {
-      throw new ConfigError('SqliteEventStore: `cacheSizeMiB` must be an integer from 1 to 65536');
+      throw invalidOption(OWNER, 'cacheSizeMiB', 'must be an integer from 1 to 65536');
     }
     this.#table = quoteIdentifier(tableName, 'tableName');
     if (database !== undefined) {
@@ -100,7 +107,7 @@ export class SqliteEventStore implements EventStore {
       this.#ownsDatabase = false;
     } else {
       if (typeof filename !== 'string' || filename === '') {
-        throw new ConfigError('SqliteEventStore: `filename` must be a file path or ":memory:"');
+        throw invalidOption(OWNER, 'filename', 'must be a file path or ":memory:"');
       }
       this.#db = new Database(filename);
       this.#ownsDatabase = true;
