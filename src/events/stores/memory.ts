@@ -2,7 +2,7 @@ import type { ConfigError } from '../../errors/index.js';
 import { CampaignFactsBuilder } from '../../metrics/campaign-facts-builder.js';
 import type { CampaignMetrics, MetricsQuery } from '../../metrics/campaign-metrics.js';
 import { summarizeMessageFacts } from '../../metrics/summarize.js';
-import { assertKnownOptions, optionKeys } from '../../schemas/validate-options.js';
+import { assertKnownOptions, invalidOption, optionKeys } from '../../schemas/validate-options.js';
 import type { EventFilter, EventStore } from '../event-store.js';
 import { IdentityLinks, resolveIdentities } from '../identity-links.js';
 import { normalizeRecipientId } from '../recipient-id.js';
@@ -71,6 +71,9 @@ export class MemoryEventStore implements EventStore {
   /** Creates an empty store. Unknown option keys throw {@link ConfigError}. */
   constructor(options: MemoryEventStoreOptions = {}) {
     assertKnownOptions('MemoryEventStore', options, OPTION_KEYS);
+    if (options.validate !== undefined && typeof options.validate !== 'boolean') {
+      throw invalidOption('MemoryEventStore', 'validate', 'must be a boolean');
+    }
     this.#validate = options.validate ?? true;
   }
 
