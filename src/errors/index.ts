@@ -20,6 +20,7 @@ export { ReadBudgetExhaustedError } from './read-budget-error.js';
 export { REDACTED, redact, redactHeaders } from './redact.js';
 export { InvalidResponseError, ResponseTooLargeError } from './response-errors.js';
 export {
+  AbortError,
   ConfigError,
   NetworkError,
   TimeoutError,

@@ -87,8 +87,15 @@ export class NetworkError extends WhatsAppError {
   }
 }
 
-/** The request did not complete within `timeoutMs` (or was aborted by the caller's signal). */
+/** The request did not complete within wacloud's own deadline (`timeoutMs`, or undici's connect/headers/body timeouts). */
 export class TimeoutError extends NetworkError {}
+
+/**
+ * The caller's own `AbortSignal` aborted the request, or a wait before it (a retry delay, the read
+ * budget). Distinct from {@link TimeoutError}: wacloud did not give up, the caller did. `cause` is the
+ * signal's `reason`; `requestMayHaveReachedServer` says whether a request was already being written.
+ */
+export class AbortError extends NetworkError {}
 
 /** A webhook body is not a WhatsApp Business Account envelope (`object` + `entry[]`), or is not JSON. */
 export class WebhookPayloadError extends WhatsAppError {}
