@@ -66,6 +66,7 @@ export {
   type WhatsAppClientOptions,
 } from './client/index.js';
 export {
+  AbortError,
   AuthError,
   allErrorInfo,
   type BackoffScope,

@@ -2,6 +2,7 @@ import type { Dispatcher } from 'undici';
 import { z } from 'zod';
 import { ConfigError } from '../errors/index.js';
 import { objectRecord } from '../schemas/object-record.js';
+import { invalidOption, optionsSchema, parseOptions } from '../schemas/validate-options.js';
 import type { Logger } from './logger.js';
 import { loggerSchema } from './logger-schema.js';
 import type { WabaReadLimitOptions } from './waba-read-budget.js';
@@ -117,13 +118,15 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 /** Default cap of a media download: 100 MiB (Meta refuses larger media). */
 export const DEFAULT_MAX_MEDIA_BYTES = 100 * 1024 * 1024;
 
+const OWNER = 'WhatsAppClient';
+
 const graphId = z
   .string()
   .min(1)
   .regex(/^[^\s/?#]+$/, 'must be an id without spaces, slashes, ? or #');
 const fn = <T>(what: string) => z.custom<T>((v) => typeof v === 'function', { message: `must be ${what}` });
 
-const optionsSchema = z.strictObject({
+const clientOptionsSchema = optionsSchema<WhatsAppClientOptions>()({
   accessToken: z.string().min(1).optional(),
   phoneNumberId: graphId.optional(),
   businessAccountId: graphId.optional(),
@@ -151,16 +154,14 @@ const optionsSchema = z.strictObject({
     .optional(),
   random: fn<() => number>('a function returning a number in [0, 1)').optional(),
   sleep: fn<(ms: number, signal?: AbortSignal) => Promise<void>>('a function').optional(),
-  wabaReadLimit: z
-    .strictObject({
-      requestsPerHour: z.number().int().positive().optional(),
-      maxWaitMs: z
-        .custom<number>((v) => typeof v === 'number' && v >= 0, {
-          message: 'must be a number ≥ 0 (Infinity: always wait)',
-        })
-        .optional(),
-    })
-    .optional(),
+  wabaReadLimit: optionsSchema<WabaReadLimitOptions>()({
+    requestsPerHour: z.number().int().positive().optional(),
+    maxWaitMs: z
+      .custom<number>((v) => typeof v === 'number' && v >= 0, {
+        message: 'must be a number ≥ 0 (Infinity: always wait)',
+      })
+      .optional(),
+  }).optional(),
 });
 
 /**
@@ -168,9 +169,7 @@ const optionsSchema = z.strictObject({
  * Throws {@link ConfigError} naming the offending option; never includes a value in the message.
  */
 export function resolveClientConfig(options: WhatsAppClientOptions = {}): ResolvedClientConfig {
-  const parsed = optionsSchema.safeParse(options);
-  if (!parsed.success) throw configErrorFrom(parsed.error);
-  const o = parsed.data;
+  const o = parseOptions(OWNER, clientOptionsSchema, options);
   const env = o.env ?? process.env;
   const fromEnv = (name: string) => {
     const value = env[name]?.trim();
@@ -179,7 +178,11 @@ export function resolveClientConfig(options: WhatsAppClientOptions = {}): Resolv
 
   const accessToken = o.accessToken ?? fromEnv('WHATSAPP_ACCESS_TOKEN');
   if (!accessToken) {
-    throw new ConfigError('Missing accessToken: pass it as an option or set WHATSAPP_ACCESS_TOKEN.');
+    throw invalidOption(
+      OWNER,
+      'accessToken',
+      'is missing: pass it as an option or set WHATSAPP_ACCESS_TOKEN',
+    );
   }
   const phoneNumberId = checkEnvId('phoneNumberId', o.phoneNumberId ?? fromEnv('WHATSAPP_PHONE_NUMBER_ID'));
   const businessAccountId = checkEnvId(
@@ -187,14 +190,16 @@ export function resolveClientConfig(options: WhatsAppClientOptions = {}): Resolv
     o.businessAccountId ?? fromEnv('WHATSAPP_BUSINESS_ACCOUNT_ID'),
   );
   if (!phoneNumberId && !businessAccountId) {
-    throw new ConfigError(
-      'Missing phoneNumberId: pass it as an option or set WHATSAPP_PHONE_NUMBER_ID ' +
-        '(a templates-only client may give businessAccountId instead).',
+    throw invalidOption(
+      OWNER,
+      'phoneNumberId',
+      'is missing: pass it as an option or set WHATSAPP_PHONE_NUMBER_ID ' +
+        '(a templates-only client may give businessAccountId instead)',
     );
   }
   const apiVersion = o.apiVersion ?? fromEnv('WHATSAPP_API_VERSION') ?? DEFAULT_API_VERSION;
   if (!/^v\d+\.\d+$/.test(apiVersion)) {
-    throw new ConfigError('Invalid option "apiVersion": must look like v23.0 (from WHATSAPP_API_VERSION).');
+    throw invalidOption(OWNER, 'apiVersion', 'must look like v23.0 (from WHATSAPP_API_VERSION)');
   }
   const { origin, pathPrefix } = parseBaseUrl(o.baseUrl ?? fromEnv('WHATSAPP_BASE_URL') ?? DEFAULT_BASE_URL);
   const retryBaseDelayMs = o.retryBaseDelayMs ?? 500;
@@ -222,7 +227,7 @@ export function resolveClientConfig(options: WhatsAppClientOptions = {}): Resolv
 
 function checkEnvId(name: string, value: string | undefined): string | undefined {
   if (value !== undefined && !graphId.safeParse(value).success) {
-    throw new ConfigError(`Invalid option "${name}": must be an id without spaces, slashes, ? or #.`);
+    throw invalidOption(OWNER, name, 'must be an id without spaces, slashes, ? or #');
   }
   return value;
 }
@@ -232,31 +237,21 @@ function parseBaseUrl(raw: string): { origin: string; pathPrefix: string } {
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError('Invalid option "baseUrl": not an absolute URL.');
+    throw invalidOption(OWNER, 'baseUrl', 'must be an absolute URL');
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new ConfigError('Invalid option "baseUrl": must be an http(s) URL.');
+    throw invalidOption(OWNER, 'baseUrl', 'must be an http(s) URL');
   }
   if (url.search || url.hash || url.username || url.password) {
-    throw new ConfigError('Invalid option "baseUrl": must not carry a query, fragment or credentials.');
+    throw invalidOption(OWNER, 'baseUrl', 'must not carry a query, fragment or credentials');
   }
   const pathPrefix = url.pathname.replace(/\/+$/, '');
   if (/\/v\d+\.\d+$/.test(pathPrefix)) {
-    throw new ConfigError(
-      'Invalid option "baseUrl": give the host without the version (e.g. https://graph.facebook.com) and set apiVersion.',
+    throw invalidOption(
+      OWNER,
+      'baseUrl',
+      'must be the host without the version (e.g. https://graph.facebook.com); set apiVersion',
     );
   }
   return { origin: url.origin, pathPrefix };
-}
-
-function configErrorFrom(error: z.ZodError): ConfigError {
-  const issue = error.issues[0];
-  if (issue?.code === 'unrecognized_keys') {
-    const keys = issue.keys.map((k) => `"${k}"`).join(', ');
-    return new ConfigError(
-      `Unknown WhatsAppClient option ${keys}; allowed: ${Object.keys(optionsSchema.shape).join(', ')}.`,
-    );
-  }
-  const name = issue?.path.join('.') || '(options)';
-  return new ConfigError(`Invalid option "${name}": ${issue?.message ?? 'invalid'}.`);
 }

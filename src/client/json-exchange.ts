@@ -1,8 +1,7 @@
 import type { Dispatcher } from 'undici';
-import { createGraphApiError } from '../errors/graph-api-error.js';
-import { InvalidResponseError, ResponseTooLargeError, TimeoutError } from '../errors/index.js';
+import { AbortError, InvalidResponseError, ResponseTooLargeError, TimeoutError } from '../errors/index.js';
+import { graphErrorFromResponse } from './graph-error-response.js';
 import { toNetworkError } from './network-error.js';
-import { parseRetryAfter } from './retry-after.js';
 
 /** One request/response exchange with a JSON answer, as the transport hands it to undici. */
 export interface JsonExchangeInit {
@@ -36,8 +35,8 @@ export interface JsonExchangeResult {
  * the request started to be written: undici calls `onRequestStart` right before writing on a
  * connected socket, so a failure before it cannot have reached the server.
  * Rejects with `GraphApiError` (non-2xx), `InvalidResponseError` (a 2xx that is not JSON),
- * `ResponseTooLargeError` (body over `maxResponseBytes`), `TimeoutError` (deadline or caller abort)
- * or `NetworkError`.
+ * `ResponseTooLargeError` (body over `maxResponseBytes`), `TimeoutError` (our deadline), `AbortError`
+ * (the caller's signal) or `NetworkError`.
  */
 export function runJsonExchange(init: JsonExchangeInit): Promise<JsonExchangeResult> {
   return new Promise((resolve, reject) => {
@@ -62,7 +61,7 @@ class JsonExchangeHandler implements Dispatcher.DispatchHandler {
   #started = false;
   #settled = false;
   #status = 0;
-  #retryAfter: string | undefined;
+  #retryAfter: string | string[] | undefined;
   #chunks: Buffer[] = [];
   #received = 0;
   #timer: ReturnType<typeof setTimeout>;
@@ -104,10 +103,7 @@ class JsonExchangeHandler implements Dispatcher.DispatchHandler {
       this.#tooLarge(controller);
       return;
     }
-    if (statusCode >= 400) {
-      const value = headers['retry-after'];
-      this.#retryAfter = Array.isArray(value) ? value[0] : value;
-    }
+    if (statusCode >= 400) this.#retryAfter = headers['retry-after'];
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
@@ -126,41 +122,34 @@ class JsonExchangeHandler implements Dispatcher.DispatchHandler {
     const chunks = this.#chunks;
     const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
     const status = this.#status;
-    let body: unknown;
-    let parsed = true;
-    try {
-      body = text.length === 0 ? {} : JSON.parse(text);
-    } catch {
-      body = text;
-      parsed = false;
-    }
-    if (status >= 200 && status < 300) {
-      if (parsed) this.#resolve({ status, body });
-      else
-        this.#reject(
-          new InvalidResponseError(
-            `Graph API answered HTTP ${status} with a body that is not JSON (${this.#init.request.method} ${this.#init.request.path}).`,
-            { status, request: this.#init.request },
-          ),
-        );
+    const request = this.#init.request;
+    if (status < 200 || status >= 300) {
+      this.#reject(
+        graphErrorFromResponse({
+          status,
+          text,
+          retryAfter: this.#retryAfter,
+          request,
+          scrub: this.#init.scrub,
+        }),
+      );
       return;
     }
-    const clean = this.#init.scrub(text);
-    if (clean !== text) {
-      try {
-        body = JSON.parse(clean);
-      } catch {
-        body = clean;
-      }
+    let body: unknown;
+    try {
+      body = text.length === 0 ? {} : JSON.parse(text);
+    } catch (error) {
+      // The parser's message quotes the body: keep it as the cause, without the token.
+      const cause = new SyntaxError(this.#init.scrub(error instanceof Error ? error.message : String(error)));
+      this.#reject(
+        new InvalidResponseError(
+          `Graph API answered HTTP ${status} with a body that is not JSON (${request.method} ${request.path}).`,
+          { status, request, cause },
+        ),
+      );
+      return;
     }
-    this.#reject(
-      createGraphApiError({
-        status,
-        body,
-        retryAfterMs: parseRetryAfter(this.#retryAfter),
-        request: this.#init.request,
-      }),
-    );
+    this.#resolve({ status, body });
   }
 
   onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {
@@ -204,9 +193,9 @@ class JsonExchangeHandler implements Dispatcher.DispatchHandler {
   }
 }
 
-function abortedByCaller(init: JsonExchangeInit, started: boolean): TimeoutError {
+function abortedByCaller(init: JsonExchangeInit, started: boolean): AbortError {
   const { method, path } = init.request;
-  return new TimeoutError(`Request aborted by the caller (${method} ${path}).`, {
+  return new AbortError(`Request aborted by the caller (${method} ${path}).`, {
     cause: init.signal?.reason,
     requestMayHaveReachedServer: started,
   });

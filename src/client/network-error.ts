@@ -1,4 +1,4 @@
-import { NetworkError, TimeoutError, WhatsAppError } from '../errors/index.js';
+import { ConfigError, NetworkError, TimeoutError, WhatsAppError } from '../errors/index.js';
 
 // Failures that happen while resolving or connecting: nothing of the request was written yet.
 const BEFORE_SEND_CODES = new Set([
@@ -31,8 +31,8 @@ export function toNetworkError(
   if (error instanceof WhatsAppError) return error;
   const code = errorCode(error);
   if (code === 'UND_ERR_CLOSED' || code === 'UND_ERR_DESTROYED') {
-    // Not a network failure: the client was closed. Retrying cannot help.
-    return new WhatsAppError(`The client is closed (${what}).`, { cause: error });
+    // Not a network failure: the client was closed, a usage mistake. Retrying cannot help.
+    return new ConfigError(`The client is closed (${what}).`, { cause: error });
   }
   const beforeSend = code !== undefined && BEFORE_SEND_CODES.has(code);
   const requestMayHaveReachedServer = !beforeSend && requestStarted !== false;

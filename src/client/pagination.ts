@@ -1,4 +1,4 @@
-import { WhatsAppError } from '../errors/index.js';
+import { InvalidResponseError } from '../errors/index.js';
 import type { CallOptions, Transport } from './transport.js';
 
 /** One page of a Graph edge: `{ data, paging: { cursors, next, previous } }`. */
@@ -16,8 +16,8 @@ export interface GraphPage<T> {
 /**
  * Iterates every item of a paged Graph edge, following `paging.next` until the last page.
  * The `access_token` query parameter Graph puts in `paging.next` is stripped (the Bearer header is
- * sent instead), and a next URL on another host than the configured Graph origin is refused with a
- * `WhatsAppError`, so the token never leaves for a host the user did not configure.
+ * sent instead), and a next URL on another host than the configured Graph origin is refused with an
+ * `InvalidResponseError`, so the token never leaves for a host the user did not configure.
  */
 export async function* paginate<T>(
   transport: Transport,
@@ -51,11 +51,13 @@ export function nextPagePath(next: string, origin: string): string {
   try {
     url = new URL(next, origin);
   } catch {
-    throw new WhatsAppError('Graph returned a paging.next that is not a URL.');
+    // No cause on purpose: the URL parser's error carries the input, and paging.next carries the token.
+    throw new InvalidResponseError('Graph returned a paging.next that is not a URL.', { status: 200 });
   }
   if (url.origin !== origin) {
-    throw new WhatsAppError(
+    throw new InvalidResponseError(
       `Refusing to follow paging.next to ${url.origin}: not the configured Graph origin.`,
+      { status: 200 },
     );
   }
   url.searchParams.delete('access_token');

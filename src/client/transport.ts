@@ -1,20 +1,19 @@
 import { Agent, type Dispatcher } from 'undici';
-import { createGraphApiError } from '../errors/graph-api-error.js';
-import { TimeoutError, ValidationError } from '../errors/index.js';
+import { AbortError, NetworkError, ValidationError } from '../errors/index.js';
 import { REDACTED, redact } from '../errors/redact.js';
 import { limitResponseBytes } from './byte-limit.js';
 import type { ResolvedClientConfig } from './config.js';
+import { graphErrorFromResponse } from './graph-error-response.js';
 import { runJsonExchange } from './json-exchange.js';
 import type { Logger } from './logger.js';
 import { isTrustedMediaUrl } from './media-hosts.js';
 import { toNetworkError } from './network-error.js';
 import { type BackoffOptions, retryDelayMs, shouldRetry, sleep } from './retry.js';
-import { parseRetryAfter } from './retry-after.js';
 import { SDK_VERSION } from './version.js';
 
 /** Per-call options accepted by every client method. */
 export interface CallOptions {
-  /** Aborts the call (rejects with `TimeoutError`, and stops any retry wait). */
+  /** Aborts the call: rejects with `AbortError` (never `TimeoutError`), also during a retry wait. */
   signal?: AbortSignal;
   /** Deadline of each attempt in milliseconds (default: the client's `timeoutMs`). */
   timeoutMs?: number;
@@ -193,7 +192,7 @@ export class Transport {
       } catch (error) {
         const what = `GET ${url.origin}${url.pathname}`;
         const mapped = call.signal?.aborted
-          ? new TimeoutError(`Request aborted by the caller (${what}).`, {
+          ? new AbortError(`Request aborted by the caller (${what}).`, {
               cause: call.signal.reason,
               requestMayHaveReachedServer: true,
             })
@@ -203,17 +202,12 @@ export class Transport {
       }
       if (this.#logger) this.#logEnd('GET', `${url.origin}${path}`, started, response.statusCode);
       if (response.statusCode >= 300) {
-        const text = this.#scrub(await response.body.text().catch(() => ''));
-        let body: unknown = text;
-        try {
-          body = JSON.parse(text);
-        } catch {}
-        const retryAfter = response.headers['retry-after'];
-        throw createGraphApiError({
+        throw graphErrorFromResponse({
           status: response.statusCode,
-          body,
-          retryAfterMs: parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter),
+          text: await response.body.text().catch(() => ''),
+          retryAfter: response.headers['retry-after'],
           request: { method: 'GET', path: `${url.origin}${url.pathname}` },
+          scrub: this.#scrub,
         });
       }
       return { statusCode: response.statusCode, headers: response.headers, body: response.body };
@@ -234,10 +228,12 @@ export class Transport {
     attempt: () => Promise<T>,
   ): Promise<T> {
     const maxRetries = request.maxRetries ?? this.#maxRetries;
+    let mayHaveReachedServer = false;
     for (let retry = 0; ; retry++) {
       try {
         return await attempt();
       } catch (error) {
+        mayHaveReachedServer ||= !(error instanceof NetworkError) || error.requestMayHaveReachedServer;
         if (retry >= maxRetries || request.signal?.aborted || !shouldRetry(error, request.idempotent)) {
           throw error;
         }
@@ -252,8 +248,13 @@ export class Transport {
         });
         try {
           await this.#sleep(delayMs, request.signal);
-        } catch {
-          throw error;
+        } catch (reason) {
+          if (!request.signal?.aborted) throw error;
+          const what = `${request.method ?? ''} ${request.path === undefined ? '' : this.#redact(request.path)}`;
+          throw new AbortError(`Request aborted by the caller while waiting to retry (${what.trim()}).`, {
+            cause: reason,
+            requestMayHaveReachedServer: mayHaveReachedServer,
+          });
         }
       }
     }

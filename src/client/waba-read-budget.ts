@@ -1,4 +1,4 @@
-import { GraphApiError, ReadBudgetExhaustedError, TimeoutError } from '../errors/index.js';
+import { AbortError, GraphApiError, ReadBudgetExhaustedError } from '../errors/index.js';
 
 /** One hour, the window Meta counts WABA reads in. */
 export const HOUR_MS = 60 * 60 * 1000;
@@ -103,7 +103,7 @@ export class WabaReadBudget {
       try {
         await this.#sleep(waitMs, signal);
       } catch (cause) {
-        throw new TimeoutError('Request aborted by the caller while waiting for WABA read budget.', {
+        throw new AbortError('Request aborted by the caller while waiting for WABA read budget.', {
           cause,
           requestMayHaveReachedServer: false,
         });

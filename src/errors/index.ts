@@ -20,6 +20,7 @@ export {
 export { ReadBudgetExhaustedError } from './read-budget-error.js';
 export { InvalidResponseError, ResponseTooLargeError } from './response-errors.js';
 export {
+  AbortError,
   ConfigError,
   NetworkError,
   TimeoutError,

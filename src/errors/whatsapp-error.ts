@@ -16,8 +16,24 @@ export class WhatsAppError extends Error {
   }
 }
 
-/** A constructor option or environment variable is missing, unknown or invalid. */
-export class ConfigError extends WhatsAppError {}
+/**
+ * A constructor option or environment variable is missing, unknown or invalid, or the SDK was used in
+ * a way it does not support (a programming mistake, not a Graph or network failure). `option` names
+ * the offending option when there is one; its value never appears in the message.
+ */
+export class ConfigError extends WhatsAppError {
+  /** Dotted name of the offending option, e.g. `retry.baseDelayMs`, when the error is about one. */
+  readonly option: string | undefined;
+
+  constructor(message: string, options?: { option?: string; cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.option = options?.option;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return this.option === undefined ? super.toJSON() : { ...super.toJSON(), option: this.option };
+  }
+}
 
 /** One problem found while validating an outgoing object. */
 export interface ValidationIssue {
@@ -71,8 +87,15 @@ export class NetworkError extends WhatsAppError {
   }
 }
 
-/** The request did not complete within `timeoutMs` (or was aborted by the caller's signal). */
+/** The request did not complete within wacloud's own deadline (`timeoutMs`, or undici's connect/headers/body timeouts). */
 export class TimeoutError extends NetworkError {}
+
+/**
+ * The caller's own `AbortSignal` aborted the request, or a wait before it (a retry delay, the read
+ * budget). Distinct from {@link TimeoutError}: wacloud did not give up, the caller did. `cause` is the
+ * signal's `reason`; `requestMayHaveReachedServer` says whether a request was already being written.
+ */
+export class AbortError extends NetworkError {}
 
 /** A webhook body is not a WhatsApp Business Account envelope (`object` + `entry[]`), or is not JSON. */
 export class WebhookPayloadError extends WhatsAppError {}

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { ConfigError } from '../errors/index.js';
 import type { CampaignMetrics, MetricsQuery } from '../metrics/metrics-types.js';
+import { assertKnownOptions, invalidOption, optionKeys } from '../schemas/validate-options.js';
 import { eventKey } from './event-key.js';
 import type { EventFilter, EventStore } from './event-store.js';
 import { normalizeRecipientId } from './recipient-id.js';
@@ -14,12 +14,17 @@ export interface HashRecipientsOptions {
 
 const PREFIX = 'h.';
 const MIN_KEY_BYTES = 16;
+const OPTION_KEYS = optionKeys<HashRecipientsOptions>()({ key: true });
 
 function checkKey(key: unknown): string | Uint8Array {
   const length =
     typeof key === 'string' ? Buffer.byteLength(key) : key instanceof Uint8Array ? key.byteLength : -1;
   if (length < MIN_KEY_BYTES)
-    throw new ConfigError(`hashRecipients: key must be a string or bytes of at least ${MIN_KEY_BYTES} bytes`);
+    throw invalidOption(
+      'hashRecipients',
+      'key',
+      `must be a string or bytes of at least ${MIN_KEY_BYTES} bytes`,
+    );
   return key as string | Uint8Array;
 }
 
@@ -48,9 +53,7 @@ export function hashRecipients(
   store: EventStore & { close?(): Promise<void> },
   options: HashRecipientsOptions,
 ): EventStore & { close?(): Promise<void> } {
-  for (const name of Object.keys(options)) {
-    if (name !== 'key') throw new ConfigError(`hashRecipients: unknown option "${name}"`);
-  }
+  assertKnownOptions('hashRecipients', options, OPTION_KEYS);
   const key = checkKey(options.key);
   const cache = new Map<string, string>();
   const hash = (id: string): string => {

@@ -1,4 +1,4 @@
-import { WhatsAppError } from '../errors/index.js';
+import { ConfigError } from '../errors/index.js';
 import { eventKey } from '../events/event-key.js';
 import { normalizeRecipientId } from '../events/recipient-id.js';
 import type { OutboundEvent, SendFailedEvent, StatusEvent, StoredEvent } from '../events/stored-event.js';
@@ -188,7 +188,7 @@ export class CampaignFactsBuilder {
     const atMs = event.at.getTime();
     if (atMs < q.fromMs || atMs >= q.toMs) return;
     if (this.#sealed)
-      throw new WhatsAppError('CampaignFactsBuilder: addSend after addEvent (add every send first)');
+      throw new ConfigError('CampaignFactsBuilder: addSend after addEvent (add every send first)');
     if (event.kind === 'outbound') {
       const messages = this.#messages;
       if (messages.get(event.messageId) === undefined)

@@ -1,13 +1,15 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors/index.js';
 import { objectRecord } from '../schemas/object-record.js';
+import { optionsSchema } from '../schemas/validate-options.js';
 import { DEFAULT_OPT_OUT_PAYLOADS } from '../tracking/opt-out-keywords.js';
 import type { MetricsGroupBy, MetricsQuery, RateCard } from './metrics-types.js';
 
 /** 72 hours: how long unlinked replies, opt-outs, blocks and conversions are credited to a message. */
 export const DEFAULT_ATTRIBUTION_WINDOW_MS = 72 * 60 * 60 * 1000;
 
-const metricsQuerySchema = z.strictObject({
+// Keys typed against MetricsQuery; a bad query is a per-call argument error (ValidationError), not configuration.
+const metricsQuerySchema = optionsSchema<MetricsQuery>()({
   campaignId: z.string().min(1),
   from: z.date().optional(),
   to: z.date().optional(),

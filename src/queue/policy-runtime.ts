@@ -1,4 +1,4 @@
-import { GraphApiError, WhatsAppError } from '../errors/index.js';
+import { AbortError, GraphApiError, WhatsAppError } from '../errors/index.js';
 import type { AttemptResult, QueueRuntime, RetryInfo, SendJob } from './adapter.js';
 import { EventRecorder } from './event-recorder.js';
 import { defersAfter } from './governance/send-governance.js';
@@ -159,6 +159,13 @@ export class PolicyRuntime implements QueueRuntime {
 /** Anything thrown by a client, as a wacloud error (foreign errors are wrapped, kept as `cause`). */
 export function asWhatsAppError(thrown: unknown): WhatsAppError {
   if (thrown instanceof WhatsAppError) return thrown;
+  // A client's own abort (fetch's DOMException and the like): the request may have gone out.
+  if (thrown instanceof Error && thrown.name === 'AbortError') {
+    return new AbortError(`Send aborted: ${thrown.message}`, {
+      cause: thrown,
+      requestMayHaveReachedServer: true,
+    });
+  }
   const message = thrown instanceof Error ? thrown.message : String(thrown);
   return new WhatsAppError(`Send failed: ${message}`, { cause: thrown });
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Logger } from '../client/logger.js';
 import { loggerSchema } from '../client/logger-schema.js';
 import { DEFAULT_MAX_RETRY_AFTER_MS, MAX_TIMER_MS } from '../client/retry-after.js';
-import { ConfigError } from '../errors/index.js';
+import { invalidOption, optionsSchema, parseOptions } from '../schemas/validate-options.js';
 import type { QueueAdapter } from './adapter.js';
 import {
   type BackgroundErrorHandler,
@@ -94,7 +94,7 @@ const fn = z.custom<(...args: never[]) => unknown>(
 const object = z.custom<object>((value) => typeof value === 'object' && value !== null, 'expected an object');
 const ms = z.number().int().nonnegative();
 
-const schema = z.strictObject({
+const schema = optionsSchema<SendQueueOptions>()({
   client: object,
   store: object.optional(),
   suppression: object.optional(),
@@ -103,15 +103,13 @@ const schema = z.strictObject({
   perRecipientIntervalMs: ms.optional(),
   maxAttempts: z.number().int().min(1).max(100).optional(),
   concurrency: z.number().int().min(1).max(10_000).optional(),
-  retry: z
-    .strictObject({
-      baseDelayMs: ms.optional(),
-      maxDelayMs: ms.optional(),
-      pairBackoffUnitMs: ms.optional(),
-      longDelayMs: ms.optional(),
-      maxRetryAfterMs: ms.max(MAX_TIMER_MS).optional(),
-    })
-    .optional(),
+  retry: optionsSchema<NonNullable<SendQueueOptions['retry']>>()({
+    baseDelayMs: ms.optional(),
+    maxDelayMs: ms.optional(),
+    pairBackoffUnitMs: ms.optional(),
+    longDelayMs: ms.optional(),
+    maxRetryAfterMs: ms.max(MAX_TIMER_MS).optional(),
+  }).optional(),
   idempotencyCacheSize: z.number().int().positive().optional(),
   storeBatchSize: z.number().int().positive().optional(),
   storeFlushMs: ms.optional(),
@@ -130,18 +128,10 @@ const schema = z.strictObject({
 
 /** Validates `SendQueue` options (unknown keys rejected) and applies the defaults. */
 export function resolveSendQueueOptions(options: SendQueueOptions): ResolvedSendQueueOptions {
-  const parsed = schema.safeParse(options);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const path = issue?.path.join('.') ?? '';
-    const keys = issue && 'keys' in issue ? ` ${(issue.keys as string[]).join(', ')}` : '';
-    throw new ConfigError(
-      `Invalid SendQueue option ${path || '(root)'}: ${issue?.message ?? 'invalid'}${keys}`,
-    );
-  }
+  parseOptions('SendQueue', schema, options);
   const client = options.client;
   if (typeof client.phoneNumberId !== 'string' || typeof client.messages?.send !== 'function') {
-    throw new ConfigError('SendQueue option client needs phoneNumberId and messages.send()');
+    throw invalidOption('SendQueue', 'client', 'needs phoneNumberId and messages.send()');
   }
   const messagesPerSecond = options.messagesPerSecond ?? 80;
   return {

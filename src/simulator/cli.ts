@@ -60,7 +60,7 @@ export async function runSimulateCommand(
       },
     }));
   } catch (error) {
-    throw new ConfigError(`${(error as Error).message}\n\n${USAGE}`);
+    throw new ConfigError(`${(error as Error).message}\n\n${USAGE}`, { cause: error });
   }
   if (values.help) {
     out.write(USAGE);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ConfigError } from '../errors/index.js';
+import type { ConfigError } from '../errors/index.js';
+import { invalidOption, optionsSchema, parseOptions } from '../schemas/validate-options.js';
 import type { TemplateInput } from './templates/simulator-template.js';
 
 /** A `[min, max]` range of simulated milliseconds; a value is drawn uniformly from it. */
@@ -166,7 +167,7 @@ const range = z
   .tuple([z.number().nonnegative(), z.number().nonnegative()])
   .refine(([min, max]) => min <= max, 'min must not exceed max');
 
-const behaviourSchema = z.strictObject({
+const behaviourSchema = optionsSchema<SimulatorBehaviour>()({
   deliveredRate: rate,
   readRate: rate,
   readWithoutDeliveredRate: rate,
@@ -181,25 +182,34 @@ const behaviourSchema = z.strictObject({
   userIdOnlyRate: rate,
   duplicateRate: rate,
   outOfOrderRate: rate,
-  latencyMs: z.strictObject({ sent: range, delivered: range, read: range, reply: range }).partial(),
+  latencyMs: optionsSchema<SimulatorBehaviour['latencyMs']>()({
+    sent: range,
+    delivered: range,
+    read: range,
+    reply: range,
+  }).partial(),
   speed: z.number().positive(),
   batchWindowMs: z.number().nonnegative(),
   messagesPerSecond: z.number().positive(),
   pairLimit: z.union([
     z.literal(false),
-    z.strictObject({ intervalMs: z.number().nonnegative(), burst: z.number().int().positive() }),
+    optionsSchema<PairLimitOptions>()({
+      intervalMs: z.number().nonnegative(),
+      burst: z.number().int().positive(),
+    }),
   ]),
   enforceServiceWindow: z.boolean(),
   serviceWindowErrors: z.enum(['response', 'webhook']),
   validateMessages: z.boolean(),
-  webhookRetry: z
-    .strictObject({ maxAttempts: z.number().int().positive(), baseDelayMs: z.number().nonnegative() })
-    .partial(),
+  webhookRetry: optionsSchema<SimulatorBehaviour['webhookRetry']>()({
+    maxAttempts: z.number().int().positive(),
+    baseDelayMs: z.number().nonnegative(),
+  }).partial(),
   webhookConcurrency: z.number().int().positive(),
   templateApprovalMs: z.number().nonnegative(),
 });
 
-const phoneNumberSchema = z.strictObject({
+const phoneNumberSchema = optionsSchema<SimulatorPhoneNumber>()({
   id: z.string().regex(/^\d+$/, 'phone number ids are numeric'),
   displayPhoneNumber: z.string().optional(),
   verifiedName: z.string().optional(),
@@ -209,7 +219,7 @@ const phoneNumberSchema = z.strictObject({
   messagesPerSecond: z.number().positive().optional(),
 });
 
-const optionsSchema = z.strictObject({
+const simulatorOptionsSchema = optionsSchema<SimulatorOptions>()({
   port: z.number().int().min(0).max(65535).optional(),
   appSecret: z.string().min(1).optional(),
   webhookUrl: z.url({ protocol: /^https?$/ }).optional(),
@@ -223,9 +233,10 @@ const optionsSchema = z.strictObject({
   seed: z.number().int().optional(),
   now: z.function().optional(),
   templates: z.array(z.looseObject({ name: z.string(), language: z.string() })).optional(),
-  insights: z
-    .strictObject({ enabled: z.boolean().optional(), readsPerHour: z.number().int().positive().optional() })
-    .optional(),
+  insights: optionsSchema<SimulatorInsightsOptions>()({
+    enabled: z.boolean().optional(),
+    readsPerHour: z.number().int().positive().optional(),
+  }).optional(),
 });
 
 /** Options with every default filled in. */
@@ -251,14 +262,9 @@ function defined<T extends object>(value: T): T {
 
 /** Validates the options (unknown keys rejected) and fills in defaults; throws {@link ConfigError}. */
 export function resolveSimulatorOptions(options: SimulatorOptions = {}): ResolvedSimulatorOptions {
-  const parsed = optionsSchema.safeParse(options);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue?.path.join('.') || '(root)';
-    throw new ConfigError(`Invalid simulator option ${where}: ${issue?.message ?? 'invalid'}`);
-  }
+  parseOptions('startSimulator', simulatorOptionsSchema, options);
   if (options.webhookUrl && !options.appSecret) {
-    throw new ConfigError('Invalid simulator option appSecret: required to sign webhooks sent to webhookUrl');
+    throw invalidOption('startSimulator', 'appSecret', 'is required to sign webhooks sent to webhookUrl');
   }
   const given = defined(options.behaviour ?? {});
   const behaviour: SimulatorBehaviour = {

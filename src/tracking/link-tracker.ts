@@ -1,7 +1,8 @@
-import { ConfigError, ValidationError } from '../errors/index.js';
+import { ValidationError } from '../errors/index.js';
 import type { EventStore } from '../events/event-store.js';
 import { hashRecipientId } from '../events/hash-recipients.js';
 import type { ClickEvent } from '../events/stored-event.js';
+import { assertKnownOptions, invalidOption, optionKeys } from '../schemas/validate-options.js';
 import { createLinkTokenCodec, type LinkTokenBody, MAX_LINK_TOKEN_LENGTH } from './link-token.js';
 
 /** Who a tracked link was sent to: a message (text bodies), or a campaign + recipient (template URL buttons). */
@@ -82,19 +83,20 @@ export interface LinkTracker {
   handler: (request: Request) => Promise<Response>;
 }
 
-const OPTION_KEYS = new Set([
-  'secret',
-  'baseUrl',
-  'store',
-  'onClick',
-  'onError',
-  'isPreviewRequest',
-  'now',
-  'maxAgeMs',
-  'requireIssuedAt',
-  'recipientIdentity',
-  'recipientHashKey',
-]);
+const OWNER = 'createLinkTracker';
+const OPTION_KEYS = optionKeys<LinkTrackerOptions>()({
+  secret: true,
+  baseUrl: true,
+  store: true,
+  onClick: true,
+  onError: true,
+  isPreviewRequest: true,
+  now: true,
+  maxAgeMs: true,
+  requireIssuedAt: true,
+  recipientIdentity: true,
+  recipientHashKey: true,
+});
 const MIN_SECRET_BYTES = 16;
 // C0 controls (CR, LF, NUL, tab...), DEL and C1 controls: no header, log line or browser takes them raw.
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
@@ -146,37 +148,37 @@ function notFound(): Response {
  * ```
  */
 export function createLinkTracker(options: LinkTrackerOptions): LinkTracker {
-  for (const key of Object.keys(options)) {
-    if (!OPTION_KEYS.has(key)) throw new ConfigError(`createLinkTracker: unknown option "${key}"`);
-  }
+  assertKnownOptions(OWNER, options, OPTION_KEYS);
   const { secret, store, onClick, onError, maxAgeMs, requireIssuedAt = false } = options;
   if (byteLength(secret) < MIN_SECRET_BYTES) {
-    throw new ConfigError(`createLinkTracker: secret must be at least ${MIN_SECRET_BYTES} bytes`);
+    throw invalidOption(OWNER, 'secret', `must be at least ${MIN_SECRET_BYTES} bytes`);
   }
   if (typeof options.baseUrl !== 'string' || !isHttpUrl(options.baseUrl)) {
-    throw new ConfigError('createLinkTracker: baseUrl must be an http(s) URL');
+    throw invalidOption(OWNER, 'baseUrl', 'must be an http(s) URL');
   }
   if (
     maxAgeMs !== undefined &&
     !(typeof maxAgeMs === 'number' && Number.isFinite(maxAgeMs) && maxAgeMs > 0)
   ) {
-    throw new ConfigError('createLinkTracker: maxAgeMs must be a positive finite number of milliseconds');
+    throw invalidOption(OWNER, 'maxAgeMs', 'must be a positive finite number of milliseconds');
   }
   if (typeof requireIssuedAt !== 'boolean') {
-    throw new ConfigError('createLinkTracker: requireIssuedAt must be a boolean');
+    throw invalidOption(OWNER, 'requireIssuedAt', 'must be a boolean');
   }
   const recipientIdentity = options.recipientIdentity ?? 'plain';
   if (recipientIdentity !== 'plain' && recipientIdentity !== 'hash') {
-    throw new ConfigError(`createLinkTracker: recipientIdentity must be 'plain' or 'hash'`);
+    throw invalidOption(OWNER, 'recipientIdentity', `must be 'plain' or 'hash'`);
   }
   const { recipientHashKey } = options;
   if (recipientIdentity === 'hash' && byteLength(recipientHashKey) < MIN_SECRET_BYTES) {
-    throw new ConfigError(
-      `createLinkTracker: recipientIdentity 'hash' needs a recipientHashKey of at least ${MIN_SECRET_BYTES} bytes`,
+    throw invalidOption(
+      OWNER,
+      'recipientHashKey',
+      `must be at least ${MIN_SECRET_BYTES} bytes with recipientIdentity 'hash'`,
     );
   }
   if (recipientIdentity === 'plain' && recipientHashKey !== undefined) {
-    throw new ConfigError(`createLinkTracker: recipientHashKey is only used with recipientIdentity: 'hash'`);
+    throw invalidOption(OWNER, 'recipientHashKey', `is only used with recipientIdentity: 'hash'`);
   }
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const basePath = new URL(baseUrl).pathname.replace(/\/+$/, '');

@@ -1,7 +1,7 @@
-import { ConfigError } from '../errors/index.js';
 import type { EventStore } from '../events/event-store.js';
 import { normalizeRecipientId } from '../events/recipient-id.js';
 import type { StoredEvent } from '../events/stored-event.js';
+import { assertKnownOptions, invalidOption, optionKeys } from '../schemas/validate-options.js';
 import { MemorySuppressionList, type SuppressionList } from './suppression.js';
 
 const OPTED_OUT_ERROR = 131050;
@@ -61,7 +61,7 @@ export interface StoreSuppressionListOptions {
   now?: () => Date;
 }
 
-const OPTION_KEYS = new Set(['store', 'now']);
+const OPTION_KEYS = optionKeys<StoreSuppressionListOptions>()({ store: true, now: true });
 const SIGNAL_KINDS = ['opt_out', 'opt_in', 'block', 'status', 'send_failed'] as const;
 
 /** A suppression verdict and the time of the signal that gave it. */
@@ -95,10 +95,8 @@ export class StoreSuppressionList implements SuppressionList {
 
   /** Wraps a store; unknown option keys throw `ConfigError`. */
   constructor(options: StoreSuppressionListOptions) {
-    for (const key of Object.keys(options)) {
-      if (!OPTION_KEYS.has(key)) throw new ConfigError(`StoreSuppressionList: unknown option "${key}"`);
-    }
-    if (!options.store) throw new ConfigError('StoreSuppressionList: store is required');
+    assertKnownOptions('StoreSuppressionList', options, OPTION_KEYS);
+    if (!options.store) throw invalidOption('StoreSuppressionList', 'store', 'is required');
     this.#store = options.store;
     this.#now = options.now ?? (() => new Date());
   }

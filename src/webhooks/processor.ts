@@ -1,8 +1,9 @@
 import { EventEmitter } from 'eventemitter3';
-import { ConfigError } from '../errors/index.js';
+
 import { eventKey } from '../events/event-key.js';
 import type { EventStore } from '../events/event-store.js';
 import type { StoredEvent } from '../events/stored-event.js';
+import { assertKnownOptions, invalidOption, optionKeys } from '../schemas/validate-options.js';
 import type { OptOutDetectionOptions } from '../tracking/opt-out-detection.js';
 import { DedupeWindow, dedupeKeyOf } from './dedupe-window.js';
 import { parseWebhook } from './parse.js';
@@ -35,7 +36,13 @@ export interface WebhookProcessorOptions {
   onError?: (error: Error, event?: WebhookEvent) => void;
 }
 
-const OPTION_KEYS = new Set(['dedupeWindowSize', 'store', 'optOut', 'onEvent', 'onError']);
+const OPTION_KEYS = optionKeys<WebhookProcessorOptions>()({
+  dedupeWindowSize: true,
+  store: true,
+  optOut: true,
+  onEvent: true,
+  onError: true,
+});
 type AnyListener = (...args: never[]) => unknown;
 
 /**
@@ -63,12 +70,10 @@ export class WebhookProcessor {
   readonly #onceWrappers = new WeakMap<AnyListener, AnyListener>();
 
   constructor(options: WebhookProcessorOptions = {}) {
-    for (const key of Object.keys(options)) {
-      if (!OPTION_KEYS.has(key)) throw new ConfigError(`Unknown WebhookProcessor option "${key}"`);
-    }
+    assertKnownOptions('WebhookProcessor', options, OPTION_KEYS);
     const size = options.dedupeWindowSize ?? 10_000;
     if (!Number.isInteger(size) || size < 0) {
-      throw new ConfigError('dedupeWindowSize must be a non-negative integer');
+      throw invalidOption('WebhookProcessor', 'dedupeWindowSize', 'must be a non-negative integer');
     }
     this.#window = new DedupeWindow(size);
     this.#store = options.store;

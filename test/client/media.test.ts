@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { mediaLimitFor } from '../../src/client/resources/media-limits.js';
-import { GraphApiError, TimeoutError, ValidationError } from '../../src/errors/index.js';
+import { AbortError, GraphApiError, TimeoutError, ValidationError } from '../../src/errors/index.js';
 import { mockClient, ORIGIN, PHONE_ID, TOKEN } from './helpers.js';
 
 const MEDIA_ID = '2621233374848975';
@@ -179,7 +179,7 @@ describe('media.download', () => {
 });
 
 describe('media.download cancellation', () => {
-  it('rejects with TimeoutError when the caller aborts', async () => {
+  it('rejects with AbortError (not TimeoutError) when the caller aborts', async () => {
     const { agent, client, sleeps } = mockClient();
     agent
       .get('https://lookaside.fbsbx.com')
@@ -189,7 +189,9 @@ describe('media.download cancellation', () => {
     const controller = new AbortController();
     const pending = client.media.download('https://lookaside.fbsbx.com/slow', { signal: controller.signal });
     setTimeout(() => controller.abort(), 10);
-    await expect(pending).rejects.toBeInstanceOf(TimeoutError);
+    const error = await pending.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AbortError);
+    expect(error).not.toBeInstanceOf(TimeoutError);
     expect(sleeps).toEqual([]);
     await agent.close();
   });

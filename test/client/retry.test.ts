@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { retryDelayMs, shouldRetry } from '../../src/client/retry.js';
 import { parseRetryAfter } from '../../src/client/retry-after.js';
 import { createGraphApiError } from '../../src/errors/graph-api-error.js';
-import { GraphApiError, NetworkError, TimeoutError } from '../../src/errors/index.js';
+import { AbortError, GraphApiError, NetworkError, TimeoutError } from '../../src/errors/index.js';
 import { graphError, MESSAGES_PATH, mockClient, PHONE_ID } from './helpers.js';
 
 const TEXT = { to: '+16505551234', text: { body: 'hi' } };
@@ -220,19 +220,25 @@ describe('timeouts and aborts', () => {
     await agent.close();
   });
 
-  it('rejects with TimeoutError when the caller aborts, without retrying', async () => {
+  it('rejects with AbortError (not TimeoutError) when the caller aborts, without retrying', async () => {
     const { pool, client, agent, sleeps } = mockClient();
     pool.intercept({ path: PHONE_PATH, method: 'GET' }).reply(200, { id: PHONE_ID }).delay(5_000);
     const controller = new AbortController();
     const pending = client.phoneNumbers.get(['id'], { signal: controller.signal });
-    controller.abort(new Error('user cancelled'));
+    const reason = new Error('user cancelled');
+    controller.abort(reason);
     const error = await pending.catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(TimeoutError);
-    expect((error as TimeoutError).message).toMatch(/aborted by the caller/);
+    expect(error).toBeInstanceOf(AbortError);
+    expect(error).not.toBeInstanceOf(TimeoutError);
+    expect((error as AbortError).message).toMatch(/aborted by the caller/);
+    expect((error as AbortError).cause).toBe(reason);
     expect(sleeps).toEqual([]);
 
     const already = AbortSignal.abort();
-    await expect(client.phoneNumbers.get(['id'], { signal: already })).rejects.toBeInstanceOf(TimeoutError);
+    await expect(client.phoneNumbers.get(['id'], { signal: already })).rejects.toMatchObject({
+      name: 'AbortError',
+      requestMayHaveReachedServer: false,
+    });
     await agent.close();
   });
 });

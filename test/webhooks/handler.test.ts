@@ -289,7 +289,7 @@ describe('createWebhookHandler: POST', () => {
     expect(() => createWebhookHandler({ verifyToken: 'x' })).toThrow(ConfigError);
     expect(() => createWebhookHandler({ appSecret: 'x' })).toThrow(ConfigError);
     expect(() => createWebhookHandler({ appSecret: 'x', verifyToken: 'y', secret: 'z' } as never)).toThrow(
-      /Unknown webhook handler option "secret"/,
+      /createWebhookHandler: unknown option "secret" \(known: appSecret, /,
     );
     expect(() =>
       createWebhookHandler({

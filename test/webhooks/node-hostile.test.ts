@@ -130,7 +130,7 @@ describe('node webhook handler: body time and size limits', () => {
   it('rejects a bodyTimeoutMs that is not a positive integer a timer can hold', () => {
     for (const bodyTimeoutMs of [0, -1, 1.5, 2 ** 31, Number.NaN]) {
       expect(() => createNodeWebhookHandler({ appSecret, verifyToken, bodyTimeoutMs })).toThrow(
-        /bodyTimeoutMs must be/,
+        /^createWebhookHandler: option "bodyTimeoutMs" must be /,
       );
     }
   });

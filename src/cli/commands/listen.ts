@@ -92,7 +92,9 @@ export async function runListenCommand(argv: string[], io: CliIo): Promise<ExitC
     for await (const _ of opened.store.scan({ from: new Date(Date.UTC(9999, 0, 1)) })) break;
   } catch (error) {
     await opened.close().catch(() => {});
-    throw new UsageError(`cannot open the store ${opened.label}: ${(error as Error).message}`);
+    throw new UsageError(`cannot open the store ${opened.label}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   const store = new GroupCommitEventStore(opened.store, { maxDelayMs, maxBatch });
   const stats = new ListenStats();
@@ -131,7 +133,7 @@ export async function runListenCommand(argv: string[], io: CliIo): Promise<ExitC
     });
   } catch (error) {
     await opened.close();
-    throw new UsageError(`cannot listen on ${host}:${port}: ${(error as Error).message}`);
+    throw new UsageError(`cannot listen on ${host}:${port}: ${(error as Error).message}`, { cause: error });
   }
   const address = server.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;

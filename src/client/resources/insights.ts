@@ -1,4 +1,4 @@
-import { ValidationError, WhatsAppError } from '../../errors/index.js';
+import { InvalidResponseError, ValidationError } from '../../errors/index.js';
 import { type GraphPage, nextPagePath } from '../pagination.js';
 import type { CallOptions, Transport } from '../transport.js';
 import type { WabaReadBudget } from '../waba-read-budget.js';
@@ -308,7 +308,10 @@ export class InsightsResource {
         waba === undefined ? await fetchPage() : await this.#budget.run(waba, fetchPage, call.signal);
       const page = unwrap(body);
       if (page === null || typeof page !== 'object')
-        throw new WhatsAppError('Graph returned an analytics page that is not an object.');
+        throw new InvalidResponseError('Graph returned an analytics page that is not an object.', {
+          status: 200,
+          request: { method: 'GET', path: path.split('?')[0] as string },
+        });
       for (const item of page.data ?? []) yield item;
       const next = page.paging?.next;
       path = next ? nextPagePath(next, this.#transport.origin) : undefined;

@@ -1,4 +1,4 @@
-import { ValidationError, WhatsAppError } from '../../errors/index.js';
+import { InvalidResponseError, ValidationError } from '../../errors/index.js';
 import type { OutgoingMessage } from '../../messages/types/outgoing-message.js';
 import { validateOutgoingMessage } from '../../messages/validate.js';
 import type { CallOptions, Transport } from '../transport.js';
@@ -104,7 +104,7 @@ export class MessagesResource {
       timeoutMs: options?.timeoutMs,
       maxRetries: options?.maxRetries,
     });
-    return toSendResult(response, message);
+    return toSendResult(response, message, this.#messagesPath());
   }
 
   /**
@@ -154,10 +154,15 @@ export function serializeSendBody(message: OutgoingMessage | SendableMessage): s
 function toSendResult(
   response: SendMessageResponse,
   message: OutgoingMessage | SendableMessage,
+  path: string,
 ): SendMessageResult {
   const sent = response?.messages?.[0];
   if (!sent || typeof sent.id !== 'string') {
-    throw new WhatsAppError('Graph API accepted the send but returned no message id.');
+    // The transport resolves only 2xx answers: Meta accepted the request, so the message may be sent.
+    throw new InvalidResponseError('Graph API accepted the send but returned no message id.', {
+      status: 200,
+      request: { method: 'POST', path },
+    });
   }
   const contact = response.contacts?.[0];
   const result: SendMessageResult = {

@@ -1,5 +1,5 @@
-import { ConfigError } from '../../errors/index.js';
 import type { CampaignMetrics, MetricsQuery } from '../../metrics/metrics-types.js';
+import { assertKnownOptions, invalidOption, optionKeys } from '../../schemas/validate-options.js';
 import { eventKey } from '../event-key.js';
 import type { EventFilter, EventStore } from '../event-store.js';
 import type { StoredEvent } from '../stored-event.js';
@@ -15,7 +15,8 @@ export interface GroupCommitOptions {
   maxBatch?: number;
 }
 
-const OPTION_KEYS = new Set(['maxDelayMs', 'maxBatch']);
+const OWNER = 'GroupCommitEventStore';
+const OPTION_KEYS = optionKeys<GroupCommitOptions>()({ maxDelayMs: true, maxBatch: true });
 
 /** One caller's write waiting for its batch. */
 interface PendingWrite {
@@ -61,16 +62,14 @@ export class GroupCommitEventStore implements EventStore {
 
   /** Wraps `store`; throws `ConfigError` for unknown or invalid options. */
   constructor(store: EventStore, options: GroupCommitOptions = {}) {
-    for (const key of Object.keys(options)) {
-      if (!OPTION_KEYS.has(key)) throw new ConfigError(`Unknown GroupCommitEventStore option "${key}"`);
-    }
+    assertKnownOptions(OWNER, options, OPTION_KEYS);
     const maxDelayMs = options.maxDelayMs ?? 2;
     if (!Number.isFinite(maxDelayMs) || maxDelayMs < 0 || maxDelayMs > 60_000) {
-      throw new ConfigError('maxDelayMs must be a number from 0 to 60000');
+      throw invalidOption(OWNER, 'maxDelayMs', 'must be a number from 0 to 60000');
     }
     const maxBatch = options.maxBatch ?? 1000;
     if (!Number.isInteger(maxBatch) || maxBatch < 1)
-      throw new ConfigError('maxBatch must be a positive integer');
+      throw invalidOption(OWNER, 'maxBatch', 'must be a positive integer');
     this.inner = store;
     this.#maxDelayMs = maxDelayMs;
     this.#maxBatch = maxBatch;

@@ -1,7 +1,8 @@
-import { ConfigError } from '../../errors/index.js';
+import type { ConfigError } from '../../errors/index.js';
 import { CampaignFactsBuilder } from '../../metrics/campaign-facts-builder.js';
 import { summarizeMessageFacts } from '../../metrics/metrics-from-facts.js';
 import type { CampaignMetrics, MetricsQuery } from '../../metrics/metrics-types.js';
+import { assertKnownOptions, invalidOption, optionKeys } from '../../schemas/validate-options.js';
 import type { EventFilter, EventStore } from '../event-store.js';
 import { IdentityLinks, resolveIdentities } from '../identity-links.js';
 import { normalizeRecipientId } from '../recipient-id.js';
@@ -22,8 +23,15 @@ interface Row {
   readonly atMs: number;
 }
 
-const OPTION_KEYS = new Set(['validate']);
-const FILTER_KEYS = new Set(['campaignId', 'kinds', 'from', 'to', 'messageIds', 'recipientIds']);
+const OPTION_KEYS = optionKeys<MemoryEventStoreOptions>()({ validate: true });
+const FILTER_KEYS = optionKeys<EventFilter>()({
+  campaignId: true,
+  kinds: true,
+  from: true,
+  to: true,
+  messageIds: true,
+  recipientIds: true,
+});
 const RECIPIENT_KINDS: ReadonlySet<StoredEventKind> = new Set([
   'inbound',
   'click',
@@ -60,10 +68,11 @@ export class MemoryEventStore implements EventStore {
   readonly #identities = new IdentityLinks();
   #seq = 0;
 
-  /** Creates an empty store. Unknown option keys throw `ConfigError`. */
+  /** Creates an empty store. Unknown option keys throw {@link ConfigError}. */
   constructor(options: MemoryEventStoreOptions = {}) {
-    for (const key of Object.keys(options)) {
-      if (!OPTION_KEYS.has(key)) throw new ConfigError(`MemoryEventStore: unknown option "${key}"`);
+    assertKnownOptions('MemoryEventStore', options, OPTION_KEYS);
+    if (options.validate !== undefined && typeof options.validate !== 'boolean') {
+      throw invalidOption('MemoryEventStore', 'validate', 'must be a boolean');
     }
     this.#validate = options.validate ?? true;
   }
@@ -144,9 +153,7 @@ export class MemoryEventStore implements EventStore {
   }
 
   #select(filter: EventFilter): Row[] {
-    for (const key of Object.keys(filter)) {
-      if (!FILTER_KEYS.has(key)) throw new ConfigError(`EventFilter: unknown key "${key}"`);
-    }
+    assertKnownOptions('EventFilter', filter, FILTER_KEYS);
     const kinds = filter.kinds ? new Set(filter.kinds) : undefined;
     const fromMs = filter.from ? filter.from.getTime() : Number.NEGATIVE_INFINITY;
     const toMs = filter.to ? filter.to.getTime() : Number.POSITIVE_INFINITY;

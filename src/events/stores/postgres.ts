@@ -1,15 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { ConfigError } from '../../errors/index.js';
 import type { CampaignFacts } from '../../metrics/message-facts.js';
 import type { CampaignMetrics, MetricsQuery } from '../../metrics/metrics-types.js';
 import type { StatusSummary } from '../../metrics/status-fold.js';
+import { assertKnownOptions, invalidOption, optionKeys } from '../../schemas/validate-options.js';
 import type { EventFilter, EventStore } from '../event-store.js';
 import type { IdentityLinks } from '../identity-links.js';
 import { normalizeRecipientId } from '../recipient-id.js';
 import type { StoredEvent } from '../stored-event.js';
 import { assertStoredEvents } from '../stored-event-schema.js';
-import { assertKnownOptions } from './sql/assert-known-options.js';
 import { loadCampaignFacts } from './sql/campaign-facts-sql.js';
 import { eventFilterConditions } from './sql/event-filter-sql.js';
 import {
@@ -55,7 +54,15 @@ export interface PostgresEventStoreOptions {
   batchSize?: number;
 }
 
-const OPTION_KEYS = ['pool', 'connectionString', 'schema', 'tableName', 'batchSize', 'validate'] as const;
+const OWNER = 'PostgresEventStore';
+const OPTION_KEYS = optionKeys<PostgresEventStoreOptions>()({
+  pool: true,
+  connectionString: true,
+  schema: true,
+  tableName: true,
+  batchSize: true,
+  validate: true,
+});
 const SCAN_PAGE_SIZE = 2000;
 const FOLD_WORK_MEM = '64MB';
 const QUICK_STATISTICS_TARGET = 10;
@@ -124,13 +131,17 @@ export class PostgresEventStore implements EventStore {
   #insertedSinceAnalyze = 0;
 
   constructor(options: PostgresEventStoreOptions = {}) {
-    assertKnownOptions(options, OPTION_KEYS, 'PostgresEventStore');
+    assertKnownOptions(OWNER, options, OPTION_KEYS);
     const { pool, schema = 'public', tableName = 'wacloud_events', batchSize = 5000 } = options;
     if (pool !== undefined && options.connectionString !== undefined) {
-      throw new ConfigError('PostgresEventStore takes `pool` or `connectionString`, not both');
+      throw invalidOption(
+        OWNER,
+        'pool',
+        'cannot be given with `connectionString`: one or the other, not both',
+      );
     }
     if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 50_000) {
-      throw new ConfigError('PostgresEventStore: `batchSize` must be an integer from 1 to 50000');
+      throw invalidOption(OWNER, 'batchSize', 'must be an integer from 1 to 50000');
     }
     this.#validate = options.validate ?? true;
     this.#table = `${quoteIdentifier(schema, 'schema')}.${quoteIdentifier(tableName, 'tableName')}`;
@@ -143,7 +154,11 @@ export class PostgresEventStore implements EventStore {
     } else {
       const connectionString = options.connectionString ?? process.env.DATABASE_URL;
       if (!connectionString) {
-        throw new ConfigError('PostgresEventStore needs `pool` or `connectionString` (or set DATABASE_URL)');
+        throw invalidOption(
+          OWNER,
+          'connectionString',
+          'is missing: give `pool` or `connectionString` (or set DATABASE_URL)',
+        );
       }
       this.#pool = new pg.Pool({ connectionString });
       this.#ownsPool = true;

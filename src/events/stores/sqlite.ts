@@ -1,13 +1,12 @@
 import Database from 'better-sqlite3';
-import { ConfigError } from '../../errors/index.js';
 import type { CampaignFacts } from '../../metrics/message-facts.js';
 import type { CampaignMetrics, MetricsQuery } from '../../metrics/metrics-types.js';
+import { assertKnownOptions, invalidOption, optionKeys } from '../../schemas/validate-options.js';
 import type { EventFilter, EventStore } from '../event-store.js';
 import type { IdentityLinks } from '../identity-links.js';
 import { normalizeRecipientId } from '../recipient-id.js';
 import type { StoredEvent } from '../stored-event.js';
 import { assertStoredEvents } from '../stored-event-schema.js';
-import { assertKnownOptions } from './sql/assert-known-options.js';
 import { loadCampaignFacts } from './sql/campaign-facts-sql.js';
 import { eventFilterConditions } from './sql/event-filter-sql.js';
 import {
@@ -56,7 +55,14 @@ export interface SqliteEventStoreOptions {
   cacheSizeMiB?: number;
 }
 
-const OPTION_KEYS = ['filename', 'database', 'tableName', 'validate', 'cacheSizeMiB'] as const;
+const OPTION_KEYS = optionKeys<SqliteEventStoreOptions>()({
+  filename: true,
+  database: true,
+  tableName: true,
+  validate: true,
+  cacheSizeMiB: true,
+});
+const OWNER = 'SqliteEventStore';
 const DEFAULT_CACHE_MIB = 64;
 const SCAN_PAGE_SIZE = 1000;
 
@@ -84,15 +90,15 @@ export class SqliteEventStore implements EventStore {
   readonly #insertLink: Database.Statement;
 
   constructor(options: SqliteEventStoreOptions) {
-    assertKnownOptions(options, OPTION_KEYS, 'SqliteEventStore');
+    assertKnownOptions(OWNER, options, OPTION_KEYS);
     const { filename, database, tableName = 'wacloud_events' } = options;
     if ((filename === undefined) === (database === undefined)) {
-      throw new ConfigError('SqliteEventStore needs exactly one of `filename` or `database`');
+      throw invalidOption(OWNER, 'filename', 'needs exactly one of `filename` or `database`');
     }
     this.#validate = options.validate ?? true;
     const cacheSizeMiB = options.cacheSizeMiB ?? DEFAULT_CACHE_MIB;
     if (!Number.isInteger(cacheSizeMiB) || cacheSizeMiB < 1 || cacheSizeMiB > 65_536) {
-      throw new ConfigError('SqliteEventStore: `cacheSizeMiB` must be an integer from 1 to 65536');
+      throw invalidOption(OWNER, 'cacheSizeMiB', 'must be an integer from 1 to 65536');
     }
     this.#table = quoteIdentifier(tableName, 'tableName');
     if (database !== undefined) {
@@ -100,7 +106,7 @@ export class SqliteEventStore implements EventStore {
       this.#ownsDatabase = false;
     } else {
       if (typeof filename !== 'string' || filename === '') {
-        throw new ConfigError('SqliteEventStore: `filename` must be a file path or ":memory:"');
+        throw invalidOption(OWNER, 'filename', 'must be a file path or ":memory:"');
       }
       this.#db = new Database(filename);
       this.#ownsDatabase = true;

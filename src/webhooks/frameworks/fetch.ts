@@ -1,5 +1,6 @@
-import { ConfigError, WebhookPayloadError } from '../../errors/index.js';
+import { WebhookPayloadError } from '../../errors/index.js';
 import type { EventStore } from '../../events/event-store.js';
+import { assertKnownOptions, invalidOption, optionKeys } from '../../schemas/validate-options.js';
 import type { OptOutDetectionOptions } from '../../tracking/opt-out-detection.js';
 import { parseWebhook } from '../parse.js';
 import { WebhookProcessor } from '../processor.js';
@@ -80,20 +81,21 @@ export interface WebhookHandler {
   readonly [HANDLE_BODY]: (body: Uint8Array, signature: string | null) => Promise<WebhookAnswer>;
 }
 
-const OPTION_KEYS = new Set<string>([
-  'appSecret',
-  'verifyToken',
-  'onEvent',
-  'store',
-  'optOut',
-  'processor',
-  'maxBodyBytes',
-  'bodyTimeoutMs',
-  'dedupeWindowSize',
-  'awaitProcessing',
-  'waitUntil',
-  'onError',
-]);
+const OWNER = 'createWebhookHandler';
+const OPTION_KEYS = optionKeys<WebhookHandlerOptions>()({
+  appSecret: true,
+  verifyToken: true,
+  onEvent: true,
+  store: true,
+  optOut: true,
+  processor: true,
+  maxBodyBytes: true,
+  bodyTimeoutMs: true,
+  dedupeWindowSize: true,
+  awaitProcessing: true,
+  waitUntil: true,
+  onError: true,
+});
 
 /** The longest delay `setTimeout` honours (a longer one fires at once). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -112,29 +114,31 @@ const SIGNATURE_HELP =
  * would make Meta resend. Call `handler.drain()` to await processing (tests, graceful shutdown).
  */
 export function createWebhookHandler(options: WebhookHandlerOptions = {}): WebhookHandler {
-  for (const key of Object.keys(options)) {
-    if (!OPTION_KEYS.has(key)) throw new ConfigError(`Unknown webhook handler option "${key}"`);
-  }
+  assertKnownOptions(OWNER, options, OPTION_KEYS);
   const appSecret = options.appSecret ?? process.env.WHATSAPP_APP_SECRET;
   const verifyToken = options.verifyToken ?? process.env.WHATSAPP_VERIFY_TOKEN;
   if (!appSecret)
-    throw new ConfigError('appSecret is required (option appSecret or env WHATSAPP_APP_SECRET)');
+    throw invalidOption(OWNER, 'appSecret', 'is required (option appSecret or env WHATSAPP_APP_SECRET)');
   if (!verifyToken) {
-    throw new ConfigError('verifyToken is required (option verifyToken or env WHATSAPP_VERIFY_TOKEN)');
+    throw invalidOption(
+      OWNER,
+      'verifyToken',
+      'is required (option verifyToken or env WHATSAPP_VERIFY_TOKEN)',
+    );
   }
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes <= 0) {
-    throw new ConfigError('maxBodyBytes must be a positive integer');
+    throw invalidOption(OWNER, 'maxBodyBytes', 'must be a positive integer');
   }
   const bodyTimeoutMs = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
   if (!Number.isInteger(bodyTimeoutMs) || bodyTimeoutMs <= 0 || bodyTimeoutMs > MAX_TIMER_MS) {
-    throw new ConfigError(`bodyTimeoutMs must be a positive integer of at most ${MAX_TIMER_MS}`);
+    throw invalidOption(OWNER, 'bodyTimeoutMs', `must be a positive integer of at most ${MAX_TIMER_MS}`);
   }
   const processor = options.processor ?? createProcessor(options);
   if (options.processor !== undefined) {
     for (const key of ['store', 'optOut', 'dedupeWindowSize', 'onError'] as const) {
       if (options[key] !== undefined) {
-        throw new ConfigError(`Option "${key}" cannot be combined with "processor": set it on the processor`);
+        throw invalidOption(OWNER, key, 'cannot be combined with "processor": set it on the processor');
       }
     }
   }

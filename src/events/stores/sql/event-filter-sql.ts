@@ -1,9 +1,16 @@
-import { ConfigError } from '../../../errors/index.js';
+import { assertKnownOptions, optionKeys } from '../../../schemas/validate-options.js';
 import type { EventFilter } from '../../event-store.js';
 import { normalizeRecipientId } from '../../recipient-id.js';
 import type { SqlParams } from './sql-params.js';
 
-const FILTER_KEYS = new Set(['campaignId', 'kinds', 'from', 'to', 'messageIds', 'recipientIds']);
+const FILTER_KEYS = optionKeys<EventFilter>()({
+  campaignId: true,
+  kinds: true,
+  from: true,
+  to: true,
+  messageIds: true,
+  recipientIds: true,
+});
 
 /**
  * The SQL conditions (AND-ed, without `WHERE`) selecting the events an {@link EventFilter} matches,
@@ -11,9 +18,7 @@ const FILTER_KEYS = new Set(['campaignId', 'kinds', 'from', 'to', 'messageIds', 
  * event's own `messageId` or an inbound event's `contextMessageId`, recipients compared normalized.
  */
 export function eventFilterConditions(filter: EventFilter, params: SqlParams): string[] {
-  for (const key of Object.keys(filter)) {
-    if (!FILTER_KEYS.has(key)) throw new ConfigError(`EventFilter: unknown key "${key}"`);
-  }
+  assertKnownOptions('EventFilter', filter, FILTER_KEYS);
   const conditions: string[] = [];
   if (filter.campaignId !== undefined) conditions.push(`campaign_id = ${params.add(filter.campaignId)}`);
   if (filter.kinds !== undefined) conditions.push(params.inList('kind', filter.kinds));

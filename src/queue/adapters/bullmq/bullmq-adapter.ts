@@ -5,6 +5,7 @@ import { type ConnectionOptions, DelayedError, type Job, Queue, QueueEvents, Wor
 import { Redis, type RedisOptions } from 'ioredis';
 import { timerMs } from '../../../client/retry-after.js';
 import { ConfigError, NetworkError, WhatsAppError } from '../../../errors/index.js';
+import { assertKnownOptions, invalidOption, optionKeys } from '../../../schemas/validate-options.js';
 import type { QueueAdapter, QueueCounts, QueueRuntime, SendJob } from '../../adapter.js';
 import type { SendOutcome } from '../../outcome.js';
 import { decodeOutcome, type EncodedOutcome, encodeOutcome } from './outcome-codec.js';
@@ -45,20 +46,20 @@ export interface BullMQAdapterOptions {
   closeTimeoutMs?: number;
 }
 
-const KNOWN = new Set([
-  'connection',
-  'queueName',
-  'prefix',
-  'keyPrefix',
-  'worker',
-  'lockDurationMs',
-  'stalledIntervalMs',
-  'retentionMs',
-  'leaseMs',
-  'burstToleranceMs',
-  'onError',
-  'closeTimeoutMs',
-]);
+const OPTION_KEYS = optionKeys<BullMQAdapterOptions>()({
+  connection: true,
+  queueName: true,
+  prefix: true,
+  keyPrefix: true,
+  worker: true,
+  lockDurationMs: true,
+  stalledIntervalMs: true,
+  retentionMs: true,
+  leaseMs: true,
+  burstToleranceMs: true,
+  onError: true,
+  closeTimeoutMs: true,
+});
 
 const DEFAULT_CLOSE_TIMEOUT_MS = 5_000;
 const SENT = 'sent:';
@@ -108,12 +109,11 @@ export class BullMQAdapter implements QueueAdapter {
 
   /** @param options Redis connection and BullMQ tuning; throughput settings come from `SendQueue`. */
   constructor(options: BullMQAdapterOptions) {
-    for (const key of Object.keys(options)) {
-      if (!KNOWN.has(key)) throw new ConfigError(`Unknown BullMQAdapter option: ${key}`);
-    }
-    if (!options.connection) throw new ConfigError('BullMQAdapter needs a Redis connection');
+    assertKnownOptions('BullMQAdapter', options, OPTION_KEYS);
+    if (!options.connection)
+      throw invalidOption('BullMQAdapter', 'connection', 'is required (a Redis connection)');
     if (options.onError !== undefined && typeof options.onError !== 'function') {
-      throw new ConfigError('BullMQAdapter option onError must be a function');
+      throw invalidOption('BullMQAdapter', 'onError', 'must be a function');
     }
     const { closeTimeoutMs } = options;
     if (closeTimeoutMs !== undefined && !(Number.isFinite(closeTimeoutMs) && closeTimeoutMs >= 0)) {

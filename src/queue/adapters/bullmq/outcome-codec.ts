@@ -1,5 +1,6 @@
 import { createGraphApiError } from '../../../errors/graph-api-error.js';
 import {
+  AbortError,
   GraphApiError,
   type GraphErrorBody,
   InvalidResponseError,
@@ -59,7 +60,8 @@ export function decodeOutcome(encoded: EncodedOutcome): SendOutcome {
         ? new InvalidResponseError(error.message, { status: error.responseStatus })
         : new ResponseTooLargeError({ status: error.responseStatus, limitBytes: error.limitBytes });
   } else if (error.requestMayHaveReachedServer !== undefined) {
-    const Class = error.name === 'TimeoutError' ? TimeoutError : NetworkError;
+    const Class =
+      error.name === 'TimeoutError' ? TimeoutError : error.name === 'AbortError' ? AbortError : NetworkError;
     decoded = new Class(error.message, { requestMayHaveReachedServer: error.requestMayHaveReachedServer });
   } else {
     decoded = new WhatsAppError(error.message);

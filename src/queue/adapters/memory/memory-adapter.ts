@@ -1,6 +1,7 @@
 import PQueue from 'p-queue';
 import { timerMs } from '../../../client/retry-after.js';
 import { ConfigError } from '../../../errors/index.js';
+import { assertKnownOptions, invalidOption, optionKeys } from '../../../schemas/validate-options.js';
 import type { AttemptResult, QueueAdapter, QueueCounts, QueueRuntime, SendJob } from '../../adapter.js';
 import type { SendOutcome } from '../../outcome.js';
 import { PairLimiter } from '../../pair-limiter.js';
@@ -23,6 +24,8 @@ export interface MemoryQueueAdapterOptions {
    */
   onError?: (error: unknown) => void;
 }
+
+const OPTION_KEYS = optionKeys<MemoryQueueAdapterOptions>()({ burstToleranceMs: true, onError: true });
 
 /**
  * The default adapter: everything in this process. A single scheduling loop takes the next job
@@ -54,6 +57,10 @@ export class MemoryQueueAdapter implements QueueAdapter {
 
   /** @param options pacer tuning; every other setting comes from the owning `SendQueue`. */
   constructor(options: MemoryQueueAdapterOptions = {}) {
+    assertKnownOptions('MemoryQueueAdapter', options, OPTION_KEYS);
+    if (options.onError !== undefined && typeof options.onError !== 'function') {
+      throw invalidOption('MemoryQueueAdapter', 'onError', 'must be a function');
+    }
     this.#options = options;
   }
 
