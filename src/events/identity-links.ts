@@ -116,12 +116,19 @@ export class IdentityLinks {
     return count;
   }
 
+  /** `recipientId` as a fold counts it: the canonical id of its person, or itself when it is that id. */
+  canonicalRecipientId(recipientId: string): string {
+    if (this.#members.size === 0) return recipientId;
+    const canonical = this.canonical(recipientId);
+    return canonical === normalizeRecipientId(recipientId) ? recipientId : canonical;
+  }
+
   /** The event with its `recipientId` replaced by the canonical id (the same object when unchanged). */
   canonicalEvent<E extends StoredEvent>(event: E): E {
     const recipientId = event.recipientId;
-    if (recipientId === undefined || this.#members.size === 0) return event;
-    const canonical = this.canonical(recipientId);
-    return canonical === normalizeRecipientId(recipientId) ? event : { ...event, recipientId: canonical };
+    if (recipientId === undefined) return event;
+    const canonical = this.canonicalRecipientId(recipientId);
+    return canonical === recipientId ? event : { ...event, recipientId: canonical };
   }
 
   #root(id: string): string {
@@ -140,6 +147,13 @@ export class IdentityLinks {
 /** The part of a facts builder that {@link resolveIdentities} wraps. */
 interface RecipientFold<S, E> {
   addSend(event: S): void;
+  addSendRow?(
+    messageId: string,
+    recipientId: string,
+    sentAtMs: number,
+    variant: string | undefined,
+    segment: string | undefined,
+  ): void;
   addEvent(event: E): void;
   addPriorDelivery?(recipientId: string, at: Date): void;
 }
@@ -160,6 +174,11 @@ export function resolveIdentities<
   const addEvent = builder.addEvent.bind(builder);
   builder.addSend = (event: S) => addSend(links.canonicalEvent(event));
   builder.addEvent = (event: E) => addEvent(links.canonicalEvent(event));
+  const addSendRow = builder.addSendRow?.bind(builder);
+  if (addSendRow !== undefined) {
+    builder.addSendRow = (messageId, recipientId, sentAtMs, variant, segment) =>
+      addSendRow(messageId, links.canonicalRecipientId(recipientId), sentAtMs, variant, segment);
+  }
   const addPriorDelivery = builder.addPriorDelivery?.bind(builder);
   if (addPriorDelivery !== undefined) {
     builder.addPriorDelivery = (recipientId: string, at: Date) =>

@@ -34,51 +34,49 @@ interface UnlinkedEvent {
 type Rank = 0 | 1 | 2;
 const Rank = { Sent: 0, Delivered: 1, Read: 2 } as const;
 
-/** The mutable fold of one message; exposed read-only as {@link MessageFacts}. */
-class FoldedMessage implements MessageFacts {
+/**
+ * The fold of one message while its events come in: private to the builder, which emits plain
+ * {@link MessageFacts} from it in `build`. Everything here is copied out of the rows and events given,
+ * except the clicks, whose repeats are only dropped at the end.
+ */
+class MessageFold {
   readonly messageId: string;
   readonly recipientId: string;
-  readonly sentAt: Date;
-  readonly variant?: string;
-  readonly segment?: string;
-  delivered = false;
-  read = false;
-  failed = false;
-  pending = false;
-  errorCode?: number;
-  alreadyOptedOut = false;
-  limitedByMeta = false;
-  billable = false;
-  pricingCategory?: string;
-  clicked = false;
-  clicks = 0;
-  replied = false;
-  optedOut = false;
-  optedOutAt?: Date;
-  blocked = false;
-  converted = false;
-  revenue = 0;
-
   readonly sentAtMs: number;
+  readonly variant: string | undefined;
+  readonly segment: string | undefined;
   rank: Rank = Rank.Sent;
   failedSeen = false;
+  /** Known once `build` starts: a `failed` status and nothing showing a delivery. */
+  failed = false;
+  errorCode: number | undefined = undefined;
   /** A user's action on the message was attributed to it: proof it was delivered and read. */
   proved = false;
-  optOutSeen = false;
-  /** When the earliest new opt-out signal credited to it came (epoch ms). */
+  replied = false;
+  blocked = false;
+  /** When the earliest new opt-out signal credited to it came (epoch ms); infinite when none was. */
   optOutAtMs = Number.POSITIVE_INFINITY;
   convertedSeen = false;
-  billableSeen = false;
-  categoryRank = -1;
   revenueMicros = 0;
+  billableSeen = false;
+  /** Where `pricingCategory` came from: 1 a delivered/read status, 0 a `sent` one, -1 none yet. */
+  categoryRank = -1;
+  pricingCategory: string | undefined = undefined;
+  /** The clicks credited to it, repeats included (counted without them in `build`). */
+  clickEvents: StoredEvent[] | undefined = undefined;
 
-  constructor(event: OutboundEvent) {
-    this.messageId = event.messageId;
-    this.recipientId = event.recipientId;
-    this.sentAt = event.at;
-    this.sentAtMs = event.at.getTime();
-    if (event.variant !== undefined) this.variant = event.variant;
-    if (event.segment !== undefined) this.segment = event.segment;
+  constructor(
+    messageId: string,
+    recipientId: string,
+    sentAtMs: number,
+    variant: string | undefined,
+    segment: string | undefined,
+  ) {
+    this.messageId = messageId;
+    this.recipientId = recipientId;
+    this.sentAtMs = sentAtMs;
+    this.variant = variant;
+    this.segment = segment;
   }
 }
 
@@ -86,7 +84,7 @@ class FoldedMessage implements MessageFacts {
  * Records a billable pricing category: one from a delivered/read status (`pricingRank` 1) beats one from
  * a `sent` status (0); between equals, the lowest category wins, so the result is independent of order.
  */
-function priceMessage(message: FoldedMessage, pricingRank: 0 | 1, category: string): void {
+function priceMessage(message: MessageFold, pricingRank: 0 | 1, category: string): void {
   if (
     pricingRank > message.categoryRank ||
     (pricingRank === message.categoryRank && category < message.pricingCategory!)
@@ -112,8 +110,7 @@ function distinctCount(events: readonly StoredEvent[]): number {
 }
 
 /** Records a new opt-out signal credited to `message`, keeping the earliest time (order-free). */
-function noteOptOut(message: FoldedMessage, at: Date): void {
-  message.optOutSeen = true;
+function noteOptOut(message: MessageFold, at: Date): void {
   const ms = at.getTime();
   if (ms < message.optOutAtMs) message.optOutAtMs = ms;
 }
@@ -123,18 +120,54 @@ function endOfSecond(atMs: number): number {
   return Math.floor(atMs / 1000) * 1000 + 1000;
 }
 
-function bySendTime(a: FoldedMessage, b: FoldedMessage): number {
+function bySendTime(a: MessageFold, b: MessageFold): number {
   return a.sentAtMs - b.sentAtMs || (a.messageId < b.messageId ? -1 : a.messageId > b.messageId ? 1 : 0);
 }
 
 /** Sorts by send time unless already sorted (sends usually arrive in order). */
-function sortBySendTime(messages: FoldedMessage[]): void {
+function sortBySendTime(messages: MessageFold[]): void {
   for (let i = 1; i < messages.length; i++) {
     if (bySendTime(messages[i - 1]!, messages[i]!) > 0) {
       messages.sort(bySendTime);
       return;
     }
   }
+}
+
+/** The facts of a folded message (once `failed` is known and every event is credited). */
+function messageFacts(m: MessageFold): MessageFacts {
+  const delivered = m.rank >= Rank.Delivered || m.proved;
+  const failed = m.failed;
+  const clicks = m.clickEvents === undefined ? 0 : distinctCount(m.clickEvents);
+  // Every rate over delivered counts only delivered messages (an app-recorded opt-out or a conversion
+  // proves nothing about delivery).
+  const optedOut = delivered && m.optOutAtMs !== Number.POSITIVE_INFINITY;
+  const converted = delivered && m.convertedSeen;
+  const billable = m.billableSeen && !failed;
+  return {
+    messageId: m.messageId,
+    recipientId: m.recipientId,
+    sentAt: new Date(m.sentAtMs),
+    variant: m.variant,
+    segment: m.segment,
+    delivered,
+    read: m.rank >= Rank.Read || m.proved,
+    failed,
+    pending: !delivered && !failed,
+    errorCode: m.errorCode,
+    alreadyOptedOut: failed && m.errorCode === ALREADY_OPTED_OUT_ERROR,
+    limitedByMeta: failed && m.errorCode === LIMITED_BY_META_ERROR,
+    billable,
+    pricingCategory: billable ? m.pricingCategory : undefined,
+    clicked: clicks > 0,
+    clicks,
+    replied: m.replied,
+    optedOut,
+    optedOutAt: optedOut ? new Date(m.optOutAtMs) : undefined,
+    blocked: m.blocked,
+    converted,
+    revenue: converted ? m.revenueMicros / MICROS : 0,
+  };
 }
 
 /**
@@ -146,13 +179,11 @@ function sortBySendTime(messages: FoldedMessage[]): void {
  */
 export class CampaignFactsBuilder {
   readonly #query: ResolvedMetricsQuery;
-  readonly #messages = new Map<string, FoldedMessage>();
+  readonly #messages = new Map<string, MessageFold>();
   readonly #rejections = new Map<string, RejectionFacts>();
-  readonly #byRecipient = new Map<string, FoldedMessage | FoldedMessage[]>();
+  readonly #byRecipient = new Map<string, MessageFold | MessageFold[]>();
   readonly #conversions = new Set<string>();
   readonly #unlinked: UnlinkedEvent[] = [];
-  /** The clicks credited to each message, repeats included (counted without them in `build`). */
-  readonly #clickEvents = new Map<FoldedMessage, StoredEvent[]>();
   readonly #priorDeliveries = new Map<string, number>();
   readonly #optOut: OptOutDetectionOptions;
   #sealed = false;
@@ -183,18 +214,15 @@ export class CampaignFactsBuilder {
 
   /** Adds an `outbound` or `send_failed` event; other campaigns' and out-of-range sends are ignored. */
   addSend(event: OutboundEvent | SendFailedEvent): void {
-    const q = this.#query;
-    if (event.campaignId !== q.campaignId) return;
-    const atMs = event.at.getTime();
-    if (atMs < q.fromMs || atMs >= q.toMs) return;
-    if (this.#sealed)
-      throw new ConfigError('CampaignFactsBuilder: addSend after addEvent (add every send first)');
+    if (event.campaignId !== this.#query.campaignId) return;
     if (event.kind === 'outbound') {
-      const messages = this.#messages;
-      if (messages.get(event.messageId) === undefined)
-        messages.set(event.messageId, new FoldedMessage(event));
+      this.#addMessage(event.messageId, event.recipientId, event.at.getTime(), event.variant, event.segment);
       return;
     }
+    const q = this.#query;
+    const atMs = event.at.getTime();
+    if (atMs < q.fromMs || atMs >= q.toMs) return;
+    this.#assertNotSealed();
     const key = eventKey(event);
     if (this.#rejections.has(key)) return;
     const rejection: RejectionFacts = { recipientId: event.recipientId, at: event.at };
@@ -202,6 +230,50 @@ export class CampaignFactsBuilder {
     if (event.segment !== undefined) rejection.segment = event.segment;
     if (event.errorCode !== undefined) rejection.errorCode = event.errorCode;
     this.#rejections.set(key, rejection);
+  }
+
+  /**
+   * Adds one accepted send of the query's campaign, given as the values of its row (a store that reads
+   * sends from its own rows calls this instead of building `outbound` events). The builder copies the
+   * values: nothing passed in is kept. Ignored when sent outside the query's time range, or when
+   * `messageId` was added already; like {@link CampaignFactsBuilder.addSend}, it must come before any
+   * `addEvent`.
+   *
+   * @param messageId - the wamid the API returned
+   * @param recipientId - the recipient, as the send named it
+   * @param sentAtMs - when the API accepted it, in epoch milliseconds
+   * @param variant - the send's A/B variant, if any
+   * @param segment - the send's audience segment, if any
+   */
+  addSendRow(
+    messageId: string,
+    recipientId: string,
+    sentAtMs: number,
+    variant: string | undefined,
+    segment: string | undefined,
+  ): void {
+    this.#addMessage(messageId, recipientId, sentAtMs, variant, segment);
+  }
+
+  #addMessage(
+    messageId: string,
+    recipientId: string,
+    sentAtMs: number,
+    variant: string | undefined,
+    segment: string | undefined,
+  ): void {
+    const q = this.#query;
+    if (sentAtMs < q.fromMs || sentAtMs >= q.toMs) return;
+    this.#assertNotSealed();
+    const messages = this.#messages;
+    if (messages.get(messageId) === undefined) {
+      messages.set(messageId, new MessageFold(messageId, recipientId, sentAtMs, variant, segment));
+    }
+  }
+
+  #assertNotSealed(): void {
+    if (this.#sealed)
+      throw new ConfigError('CampaignFactsBuilder: addSend after addEvent (add every send first)');
   }
 
   /**
@@ -241,11 +313,11 @@ export class CampaignFactsBuilder {
    * "At or before" is to the second: webhook timestamps are whole seconds while sends are stamped to the
    * millisecond, so a reply stamped 12:00:05 may answer a message sent at 12:00:05.930.
    */
-  #latestFor(key: string, atMs: number, windowed: boolean): FoldedMessage | undefined {
+  #latestFor(key: string, atMs: number, windowed: boolean): MessageFold | undefined {
     const entry = this.#byRecipient.get(key);
     if (entry === undefined) return undefined;
     const sentBefore = endOfSecond(atMs);
-    let found: FoldedMessage | undefined;
+    let found: MessageFold | undefined;
     if (Array.isArray(entry)) {
       for (let i = entry.length - 1; i >= 0; i--) {
         const message = entry[i]!;
@@ -321,15 +393,14 @@ export class CampaignFactsBuilder {
   }
 
   /** Credits an engagement event to the message it is attributed to (nothing when there is none). */
-  #credit(event: StoredEvent, target: FoldedMessage | undefined): void {
+  #credit(event: StoredEvent, target: MessageFold | undefined): void {
     if (!target) return;
     switch (event.kind) {
       case 'click': {
         // Repeats are dropped in `build` (a repeat is credited to the same message, at the same time).
         target.proved = true;
-        const list = this.#clickEvents.get(target);
-        if (list === undefined) this.#clickEvents.set(target, [event]);
-        else list.push(event);
+        if (target.clickEvents === undefined) target.clickEvents = [event];
+        else target.clickEvents.push(event);
         return;
       }
       case 'inbound':
@@ -422,50 +493,34 @@ export class CampaignFactsBuilder {
   }
 
   /**
-   * Finishes the fold: the campaign's messages (in order of sending) and refused sends. First each
-   * message's state from its statuses and the actions that name it; then the events that name only their
-   * recipient go to the latest message not failed (a user's action proves delivery and read, so it never
-   * moves a message out of `failed`); then the counts that need a delivered message.
+   * Finishes the fold: the campaign's messages (in order of sending) and refused sends, as plain objects
+   * made fresh on each call. First each message's state from its statuses and the actions that name it;
+   * then the events that name only their recipient go to the latest message not failed (a user's action
+   * proves delivery and read, so it never moves a message out of `failed`); then the counts that need a
+   * delivered message.
    */
   build(): CampaignFacts {
     if (!this.#sealed) this.#seal();
     const q = this.#query;
-    const messages = [...this.#messages.values()];
-    for (const m of messages) {
-      m.delivered = m.rank >= Rank.Delivered || m.proved;
-      m.failed = m.failedSeen && !m.delivered;
-    }
+    const folds = [...this.#messages.values()];
+    for (const m of folds) m.failed = m.failedSeen && m.rank < Rank.Delivered && !m.proved;
     for (const { event, key, windowed } of this.#unlinked) {
       this.#credit(event, this.#latestFor(key, event.at.getTime(), windowed));
     }
     // Credited once: a second build() must not count these clicks and conversions again.
     this.#unlinked.length = 0;
-    for (const m of messages) {
-      m.delivered = m.rank >= Rank.Delivered || m.proved;
-      m.read = m.rank >= Rank.Read || m.proved;
-      m.pending = !m.delivered && !m.failed;
-      m.alreadyOptedOut = m.failed && m.errorCode === ALREADY_OPTED_OUT_ERROR;
-      m.limitedByMeta = m.failed && m.errorCode === LIMITED_BY_META_ERROR;
-      const clickEvents = this.#clickEvents.get(m);
-      m.clicks = clickEvents === undefined ? 0 : distinctCount(clickEvents);
-      m.clicked = m.clicks > 0;
-      // Every rate over delivered counts only delivered messages (an app-recorded opt-out or a
-      // conversion proves nothing about delivery).
-      m.optedOut = m.optOutSeen && m.delivered;
-      if (m.optedOut) m.optedOutAt = new Date(m.optOutAtMs);
-      m.converted = m.convertedSeen && m.delivered;
-      m.revenue = m.converted ? m.revenueMicros / MICROS : 0;
-      m.billable = m.billableSeen && !m.failed;
-      if (!m.billable) m.pricingCategory = undefined;
-    }
-    if (q.blockInferenceAfterMs !== undefined) this.#inferBlocks(messages, q.blockInferenceAfterMs, q.nowMs);
-    sortBySendTime(messages);
+    if (q.blockInferenceAfterMs !== undefined) this.#inferBlocks(folds, q.blockInferenceAfterMs, q.nowMs);
+    sortBySendTime(folds);
+    const messages: MessageFacts[] = new Array(folds.length);
+    for (let i = 0; i < folds.length; i++) messages[i] = messageFacts(folds[i]!);
     return { messages, rejections: [...this.#rejections.values()] };
   }
 
-  #inferBlocks(messages: FoldedMessage[], afterMs: number, nowMs: number): void {
+  /** Marks as blocked the pending messages to recipients who had an earlier message delivered. */
+  #inferBlocks(messages: MessageFold[], afterMs: number, nowMs: number): void {
     for (const m of messages) {
-      if (!m.pending || nowMs - m.sentAtMs < afterMs) continue;
+      const pending = m.rank < Rank.Delivered && !m.proved && !m.failed;
+      if (!pending || nowMs - m.sentAtMs < afterMs) continue;
       const key = this.#recipientKey(m.recipientId);
       const prior = this.#priorDeliveries.get(key);
       let deliveredBefore = prior !== undefined && prior < m.sentAtMs;

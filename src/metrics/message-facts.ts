@@ -1,7 +1,8 @@
 /**
  * What one campaign message amounts to once all its events are folded: its send, its final state and
  * the engagement attributed to it. Step 1 of the metrics pipeline (see {@link CampaignFactsBuilder});
- * {@link summarizeMessageFacts} turns a list of them into metrics.
+ * {@link summarizeMessageFacts} turns a list of them into metrics. A plain data object: the builder's
+ * own fold state stays inside it, and each `build()` makes fresh ones.
  */
 export interface MessageFacts {
   /** The wamid the API returned. */

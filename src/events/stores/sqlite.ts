@@ -8,14 +8,7 @@ import { normalizeRecipientId } from '../recipient-id.js';
 import type { StoredEvent } from '../stored-event.js';
 import { assertStoredEvents } from '../stored-event-schema.js';
 import { loadCampaignFacts } from './sql/campaign-facts-sql.js';
-import { eventFilterConditions } from './sql/event-filter-sql.js';
-import {
-  EVENT_COLUMNS,
-  type EventRowValues,
-  fromEventRow,
-  type StoredEventRow,
-  toEventRow,
-} from './sql/event-row.js';
+import { EVENT_COLUMNS, type EventRowValues, type StoredEventRow, toEventRow } from './sql/event-row.js';
 import { quoteIdentifier } from './sql/identifier.js';
 import {
   identityLinksFromRows,
@@ -25,6 +18,7 @@ import {
   missingLinkRows,
   selectLinksSql,
 } from './sql/identity-links-sql.js';
+import { keysetScan } from './sql/keyset-scan.js';
 import { summarizeCampaign } from './sql/metrics-for-query.js';
 import { SqlParams } from './sql/sql-params.js';
 import { migrateSqlite } from './sql/sqlite-schema.js';
@@ -155,22 +149,16 @@ export class SqliteEventStore implements EventStore {
    * this is not a snapshot: an event appended meanwhile may appear if it sorts after the current page.
    */
   async *scan(filter: EventFilter = {}): AsyncIterable<StoredEvent> {
-    let after: { at: number; id: number } | undefined;
-    for (;;) {
-      const params = new SqlParams('sqlite');
-      const conditions = eventFilterConditions(filter, params);
-      if (after) {
-        conditions.push(`(at, id) > (${params.add(after.at)}, ${params.add(after.id)})`);
-      }
-      const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
-      const rows = this.#db
-        .prepare(`SELECT * FROM ${this.#table} ${where} ORDER BY at, id LIMIT ${SCAN_PAGE_SIZE}`)
-        .all(...params.values) as StoredEventRow[];
-      for (const row of rows) yield fromEventRow(row);
-      const last = rows.at(-1);
-      if (rows.length < SCAN_PAGE_SIZE || last === undefined) return;
-      after = { at: Number(last.at), id: Number(last.id) };
-    }
+    yield* keysetScan(
+      {
+        dialect: 'sqlite',
+        table: this.#table,
+        eventColumns: 'e.*',
+        pageSize: SCAN_PAGE_SIZE,
+        select: async (sql, values) => this.#db.prepare(sql).all(...values) as StoredEventRow[],
+      },
+      filter,
+    );
   }
 
   /**

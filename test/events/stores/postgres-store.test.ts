@@ -226,6 +226,75 @@ describe.runIf(available)('PostgresEventStore (real server)', () => {
     expect(rows[0].n).toBe(3000);
   });
 
+  describe('analyze option', () => {
+    /** A pool whose connections record the text of every query sent through them. */
+    function recordingPool(sent: string[]): pg.Pool {
+      class RecordingClient extends pg.Client {
+        // biome-ignore lint/suspicious/noExplicitAny: pg.Client.query has many overloads; this only records.
+        override query(...args: any[]): any {
+          const config = args[0];
+          sent.push(typeof config === 'string' ? config : String(config?.text ?? ''));
+          return (super.query as (...a: unknown[]) => unknown)(...args);
+        }
+      }
+      return new pg.Pool({ connectionString, max: 2, Client: RecordingClient });
+    }
+
+    async function analyzeCount(tableName: string): Promise<number> {
+      const { rows } = await pool.query(
+        'SELECT analyze_count::int AS n FROM pg_stat_user_tables WHERE schemaname = $1 AND relname = $2',
+        [schema, tableName],
+      );
+      return rows[0]?.n ?? 0;
+    }
+
+    const bulk: StoredEvent[] = Array.from({ length: 3000 }, (_, i) => ({
+      kind: 'outbound',
+      messageId: `m${i}`,
+      recipientId: `r${i}`,
+      campaignId: 'c',
+      at: new Date(1000 + i),
+    }));
+
+    it("'auto' (the default) analyzes the fresh tables before folding a campaign", async () => {
+      const sent: string[] = [];
+      const recording = recordingPool(sent);
+      const tableName = `events_${++tables}`;
+      try {
+        const store = new PostgresEventStore({ pool: recording, schema, tableName });
+        await store.append(bulk);
+        expect((await store.campaignFacts({ campaignId: 'c' })).messages).toHaveLength(3000);
+        expect(sent.filter((sql) => /^ANALYZE /.test(sql))).toEqual([
+          `ANALYZE "${schema}"."${tableName}"`,
+          `ANALYZE "${schema}"."${tableName}_status_rollup"`,
+        ]);
+        await expect.poll(() => analyzeCount(tableName), { timeout: 5000 }).toBe(1);
+        // Fresh statistics now: a second fold does not analyze again.
+        await store.campaignFacts({ campaignId: 'c' });
+        expect(sent.filter((sql) => /^ANALYZE /.test(sql))).toHaveLength(2);
+      } finally {
+        await recording.end();
+      }
+    });
+
+    it("'off' never runs ANALYZE, even right after a bulk load", async () => {
+      const sent: string[] = [];
+      const recording = recordingPool(sent);
+      const tableName = `events_${++tables}`;
+      try {
+        const store = new PostgresEventStore({ pool: recording, schema, tableName, analyze: 'off' });
+        await store.append(bulk);
+        const facts = await store.campaignFacts({ campaignId: 'c' });
+        expect(facts).toEqual(referenceFacts(bulk, { campaignId: 'c' }));
+        expect(sent.some((sql) => /ANALYZE/i.test(sql))).toBe(false);
+        expect(sent.some((sql) => /pg_stat_user_tables/.test(sql))).toBe(false);
+        expect(await analyzeCount(tableName)).toBe(0);
+      } finally {
+        await recording.end();
+      }
+    });
+  });
+
   it('ends the pool it created on close, never one it was given', async () => {
     const owned = new PostgresEventStore({ connectionString, schema, tableName: `events_${++tables}` });
     await owned.migrate();
@@ -245,6 +314,9 @@ describe('PostgresEventStore options', () => {
     );
     expect(() => new PostgresEventStore({ pool, tableName: '"x"' })).toThrow(/tableName/);
     expect(() => new PostgresEventStore({ pool, batchSize: 0 })).toThrow(/batchSize/);
+    expect(() => new PostgresEventStore({ pool, analyze: 'sometimes' as never })).toThrow(
+      /`analyze` must be one of auto, off/,
+    );
     expect(() => new PostgresEventStore({ pool, connectionString })).toThrow(/not both/);
     const saved = process.env.DATABASE_URL;
     delete process.env.DATABASE_URL;

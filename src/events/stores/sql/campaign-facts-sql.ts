@@ -3,7 +3,6 @@ import type { CampaignFacts } from '../../../metrics/message-facts.js';
 import type { MetricsQuery } from '../../../metrics/metrics-types.js';
 import { emptyStatusSummary } from '../../../metrics/status-fold.js';
 import { resolveIdentities } from '../../identity-links.js';
-import type { OutboundEvent, SendFailedEvent } from '../../stored-event.js';
 import type { CampaignFactsSource } from './campaign-facts-source.js';
 import { ENGAGEMENT_KINDS_SQL } from './engagement-kinds.js';
 import { fromEventRow, type StoredEventRow } from './event-row.js';
@@ -20,6 +19,11 @@ type MessageStatusRow = unknown[];
 
 /** Where the rollup columns start in a {@link MessageStatusRow}. */
 const FOLDED_AT = 5;
+
+/** A nullable text column's value as an optional field. */
+function optionalText(value: unknown): string | undefined {
+  return value === null || value === undefined ? undefined : String(value);
+}
 
 /**
  * The columns of an engagement event that attribution reads (who, when, which message or campaign, the
@@ -79,7 +83,10 @@ export async function loadCampaignFacts(
     failedParams.values,
   );
 
-  for (const row of failedRows) builder.addSend(fromEventRow(row) as SendFailedEvent);
+  for (const row of failedRows) {
+    const event = fromEventRow(row);
+    if (event.kind === 'send_failed') builder.addSend(event);
+  }
 
   const engagementColumns = ENGAGEMENT_COLUMNS.map((column) => {
     if (column === 'at') return `${atMs('e.at')} AS at`;
@@ -111,17 +118,7 @@ export async function loadCampaignFacts(
     );
   };
 
-  // The builder copies what it keeps out of each event, so one scratch send and one scratch summary
-  // serve every message.
-  const outbound: OutboundEvent = {
-    kind: 'outbound',
-    messageId: '',
-    recipientId: '',
-    at: new Date(0),
-    campaignId: q.campaignId,
-    variant: undefined,
-    segment: undefined,
-  } as unknown as OutboundEvent;
+  // addStatusSummary reads the summary during the call and keeps nothing of it: one serves every row.
   const summary = emptyStatusSummary();
   const messageParams = new SqlParams(dialect);
   const messageConditions = [`o.kind = 'outbound'`, `o.campaign_id = ${messageParams.add(q.campaignId)}`];
@@ -137,13 +134,14 @@ export async function loadCampaignFacts(
     ORDER BY o.at, o.message_id`,
     messageParams.values,
     (row: MessageStatusRow) => {
-      const messageId = row[0] as string;
-      outbound.messageId = messageId;
-      outbound.recipientId = row[1] as string;
-      outbound.at = new Date(Number(row[2]));
-      (outbound as { variant: unknown }).variant = row[3] ?? undefined;
-      (outbound as { segment: unknown }).segment = row[4] ?? undefined;
-      builder.addSend(outbound);
+      const messageId = String(row[0]);
+      builder.addSendRow(
+        messageId,
+        String(row[1]),
+        Number(row[2]),
+        optionalText(row[3]),
+        optionalText(row[4]),
+      );
       if (readPackedStatusRollup(row, FOLDED_AT, summary)) builder.addStatusSummary(messageId, summary);
     },
   );

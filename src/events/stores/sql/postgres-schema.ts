@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { withClientTransaction } from '../postgres/transaction.js';
 import { eventIndexStatements } from './event-indexes.js';
 import { createIdentityLinksSql, identityLinksTableName } from './identity-links-sql.js';
 import { backfillStatusRollupSql, createStatusRollupSql, statusRollupTableName } from './status-rollup.js';
@@ -82,15 +83,14 @@ export async function migratePostgres(
 ): Promise<number> {
   const qualified = `"${schema}"."${name}"`;
   const versions = `"${schema}".${POSTGRES_VERSION_TABLE}`;
-  await client.query('BEGIN');
-  try {
+  return withClientTransaction(client, async () => {
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`wacloud:${schema}`]);
     await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
     await client.query(`CREATE TABLE IF NOT EXISTS ${versions} (
-      table_name text PRIMARY KEY,
-      version integer NOT NULL,
-      applied_at timestamptz NOT NULL DEFAULT now()
-    )`);
+    table_name text PRIMARY KEY,
+    version integer NOT NULL,
+    applied_at timestamptz NOT NULL DEFAULT now()
+  )`);
     const result = await client.query<{ version: number }>(
       `SELECT version FROM ${versions} WHERE table_name = $1`,
       [name],
@@ -103,14 +103,10 @@ export async function migratePostgres(
     if (current < targetVersion) {
       await client.query(
         `INSERT INTO ${versions} (table_name, version) VALUES ($1, $2)
-         ON CONFLICT (table_name) DO UPDATE SET version = excluded.version, applied_at = now()`,
+       ON CONFLICT (table_name) DO UPDATE SET version = excluded.version, applied_at = now()`,
         [name, targetVersion],
       );
     }
-    await client.query('COMMIT');
     return current;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  }
+  });
 }
