@@ -20,7 +20,6 @@ import {
 } from './sql/identity-links-sql.js';
 import { keysetScan } from './sql/keyset-scan.js';
 import { summarizeCampaign } from './sql/metrics-for-query.js';
-import { SqlParams } from './sql/sql-params.js';
 import { migrateSqlite } from './sql/sqlite-schema.js';
 import {
   foldStatusRollups,

@@ -315,7 +315,7 @@ describe('PostgresEventStore options', () => {
     expect(() => new PostgresEventStore({ pool, tableName: '"x"' })).toThrow(/tableName/);
     expect(() => new PostgresEventStore({ pool, batchSize: 0 })).toThrow(/batchSize/);
     expect(() => new PostgresEventStore({ pool, analyze: 'sometimes' as never })).toThrow(
-      /`analyze` must be one of auto, off/,
+      /option "analyze" must be one of auto, off/,
     );
     expect(() => new PostgresEventStore({ pool, connectionString })).toThrow(/not both/);
     const saved = process.env.DATABASE_URL;
