@@ -1,5 +1,6 @@
 /** The event model every part writes and reads: stored events, the EventStore interface, the memory store. */
 
+export type { EventChanges, EventCursor } from './event-changes.js';
 export { eventKey } from './event-key.js';
 export type { EventFilter, EventStore } from './event-store.js';
 export { type HashRecipientsOptions, hashRecipientId, hashRecipients } from './hash-recipients.js';

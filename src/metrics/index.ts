@@ -34,3 +34,4 @@ export {
 } from './metrics-query.js';
 export type { StatusSummary } from './status-summary.js';
 export { type SummarizeOptions, summarizeMessageFacts } from './summarize.js';
+export { type WatchCampaignMetricsOptions, watchCampaignMetrics } from './watch-campaign-metrics.js';

@@ -4,12 +4,14 @@ import { ConfigError } from '../../errors/index.js';
 import type { CampaignMetrics, MetricsQuery } from '../../metrics/campaign-metrics.js';
 import type { CampaignFacts } from '../../metrics/message-facts.js';
 import type { StatusSummary } from '../../metrics/status-summary.js';
+import type { EventChanges, EventCursor } from '../event-changes.js';
 import type { EventFilter, EventStore } from '../event-store.js';
 import type { IdentityLinks } from '../identity-links.js';
 import { normalizeRecipientId } from '../recipient-id.js';
 import type { StoredEvent } from '../stored-event.js';
 import { assertStoredEvents } from '../stored-event-schema.js';
 import { loadCampaignFacts } from './sql/campaign-facts-sql.js';
+import { latestCursorSql, readSinceSql, type SqlChangeSource } from './sql/change-feed-sql.js';
 import { eventFilterConditions } from './sql/event-filter-sql.js';
 import {
   EVENT_COLUMN_TYPES,
@@ -332,6 +334,27 @@ export class PostgresEventStore implements EventStore {
   async #selectLinks(db: pg.Pool | pg.PoolClient, ids: readonly string[]): Promise<[string, string][]> {
     const { sql, values } = selectLinksSql(this.#identityTable, 'postgres', ids);
     return (await db.query<[string, string]>({ text: sql, values, rowMode: 'array' })).rows;
+  }
+
+  /** The events appended after `cursor`, in id order (holes re-read for a while); see `EventStore.readSince`. */
+  async readSince(cursor: EventCursor | undefined, limit: number): Promise<EventChanges> {
+    await this.migrate();
+    return readSinceSql(this.#changeSource(), cursor, limit);
+  }
+
+  /** A cursor a little before the newest event stored now (see `latestCursorSql`). */
+  async latestCursor(): Promise<EventCursor> {
+    await this.migrate();
+    return latestCursorSql(this.#changeSource());
+  }
+
+  #changeSource(): SqlChangeSource {
+    return {
+      dialect: 'postgres',
+      table: this.#table,
+      columns: selectColumns('e'),
+      select: async (sql, values) => (await this.#pool.query<StoredEventRow>(sql, values)).rows,
+    };
   }
 
   /** Ends the pool if the store created it (a `pool` you passed in stays open). */
