@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 export * from './client/index.js';
+export * from './dashboard/index.js';
 export * from './errors/index.js';
 export * from './events/index.js';
 export * from './messages/index.js';

@@ -11,6 +11,7 @@ Commands:
   templates     list your message templates
   simulate      run the local Cloud API simulator (no Meta account needed)
   listen        receive Meta's webhooks into a store (signature checked, stored before 200)
+  dashboard     a live web page of the store's campaigns (127.0.0.1 by default)
 
 Options:
   -h, --help     show help (also: wacloud <command> --help)
