@@ -21,6 +21,7 @@ const LAYERS = {
   webhooks: ['errors', 'schemas', 'events', 'tracking'],
   queue: ['errors', 'schemas', 'messages', 'client', 'events', 'tracking'],
   report: ['errors', 'schemas', 'events', 'tracking', 'metrics'],
+  dashboard: ['errors', 'schemas', 'events', 'tracking', 'metrics', 'report'],
   simulator: ['errors', 'schemas', 'messages', 'webhooks'],
   cli: [
     'errors',
@@ -34,6 +35,7 @@ const LAYERS = {
     'webhooks',
     'queue',
     'report',
+    'dashboard',
     'simulator',
   ],
 };

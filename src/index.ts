@@ -66,6 +66,15 @@ export {
   type WhatsAppClientOptions,
 } from './client/index.js';
 export {
+  createDashboardHandler,
+  type DashboardCampaign,
+  type DashboardHandler,
+  type DashboardHandlerOptions,
+  type DashboardMetricsQuery,
+  type NodeDashboardListener,
+  nodeDashboardListener,
+} from './dashboard/index.js';
+export {
   AbortError,
   AuthError,
   allErrorInfo,
@@ -98,6 +107,8 @@ export {
   type ConsentStatus,
   type ConversionEvent,
   consentStatus,
+  type EventChanges,
+  type EventCursor,
   type EventFilter,
   type EventStore,
   exportRecipientData,
@@ -240,6 +251,8 @@ export {
   type RateMetric,
   type VariantComparison,
   type VariantSample,
+  type WatchCampaignMetricsOptions,
+  watchCampaignMetrics,
 } from './metrics/index.js';
 export {
   type BackgroundErrorHandler,

@@ -2,6 +2,7 @@ import { SDK_VERSION } from '../client/version.js';
 import { ConfigError, WhatsAppError } from '../errors/index.js';
 import { redact } from '../errors/redact.js';
 import { type CliIo, ExitCode, type ExitCodeValue, UsageError } from './cli-io.js';
+import { runDashboardCommand } from './commands/dashboard.js';
 import { runExportCommand } from './commands/export.js';
 import { runListenCommand } from './commands/listen.js';
 import { runReportCommand } from './commands/report.js';
@@ -20,14 +21,21 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   simulate: runSimulateCliCommand,
   listen: runListenCommand,
   export: runExportCommand,
+  dashboard: runDashboardCommand,
 };
 
 /** Secrets that must never be echoed, whatever went wrong. */
 function secretsOf(env: CliIo['env'], argv: readonly string[]): string[] {
-  const secrets = [env.WHATSAPP_ACCESS_TOKEN, env.WHATSAPP_APP_SECRET, env.WHATSAPP_VERIFY_TOKEN];
+  const secrets = [
+    env.WHATSAPP_ACCESS_TOKEN,
+    env.WHATSAPP_APP_SECRET,
+    env.WHATSAPP_VERIFY_TOKEN,
+    env.WACLOUD_DASHBOARD_TOKEN,
+  ];
   argv.forEach((arg, i) => {
-    if (arg === '--token' || arg === '--app-secret' || arg === '--verify-token') secrets.push(argv[i + 1]);
-    const inline = /^--(token|app-secret|verify-token)=(.+)$/.exec(arg);
+    if (arg === '--token' || arg === '--app-secret' || arg === '--verify-token' || arg === '--auth-token')
+      secrets.push(argv[i + 1]);
+    const inline = /^--(token|app-secret|verify-token|auth-token)=(.+)$/.exec(arg);
     if (inline) secrets.push(inline[2]);
   });
   return secrets.filter((s): s is string => typeof s === 'string' && s.length > 0);

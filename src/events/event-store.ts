@@ -1,4 +1,5 @@
 import type { CampaignMetrics, MetricsQuery } from '../metrics/metrics-types.js';
+import type { EventChanges, EventCursor } from './event-changes.js';
 import type { IdentityLinks } from './identity-links.js';
 import type { StoredEvent, StoredEventKind } from './stored-event.js';
 
@@ -59,4 +60,13 @@ export interface EventStore {
    * every id apart: an event that names a person only by a user id is then attributed to nobody.
    */
   identityLinks?(recipientIds?: readonly string[]): Promise<IdentityLinks>;
+  /**
+   * Optional change feed: the events appended after `cursor` (from the first event when `undefined`), in
+   * append order, at most `limit` of them. `watchCampaignMetrics` reads only what was appended since
+   * its last update through it; without it, it recomputes the metrics in full each time. An event may
+   * come twice (readers fold repeats away) but none appended after the cursor is left out.
+   */
+  readSince?(cursor: EventCursor | undefined, limit: number): Promise<EventChanges>;
+  /** Optional, with `readSince`: a cursor at the newest event now stored (reading from it yields later appends). */
+  latestCursor?(): Promise<EventCursor>;
 }

@@ -4,6 +4,7 @@
  */
 
 export { type ConsentHistory, type ConsentStatus, consentStatus, readConsent } from './consent.js';
+export type { EventChanges, EventCursor } from './event-changes.js';
 export type { EventFilter, EventStore } from './event-store.js';
 export { type HashRecipientsOptions, hashRecipientId, hashRecipients } from './hash-recipients.js';
 export { exportRecipientData, type RecipientData } from './recipient-export.js';

@@ -23,3 +23,4 @@ export type {
   MetricsQuery,
   RateCard,
 } from './metrics-types.js';
+export { type WatchCampaignMetricsOptions, watchCampaignMetrics } from './watch-campaign-metrics.js';

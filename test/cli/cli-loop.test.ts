@@ -8,7 +8,8 @@ import { type CliProcess, runCliProcess, spawnCli } from '../helpers/spawn-cli.j
 
 /**
  * The README's loop, as spawned processes with credentials in the environment only:
- * `wacloud listen` + `wacloud simulate --webhook` + `wacloud send --store` + `wacloud report --format html`.
+ * `wacloud listen` + `wacloud simulate --webhook` + `wacloud dashboard` + `wacloud send --store` +
+ * `wacloud report --format html`.
  */
 const TOKEN = 'EAAGloop-token-DO-NOT-PRINT-5';
 const APP_SECRET = 'loop-app-secret-DO-NOT-PRINT-8';
@@ -29,7 +30,7 @@ interface ReportJson {
 }
 
 describe('the whole loop from the command line', () => {
-  it('listen + simulate --webhook + send + report --format html', async () => {
+  it('listen + simulate --webhook + dashboard + send + report --format html', async () => {
     const secrets = { WHATSAPP_APP_SECRET: APP_SECRET, WHATSAPP_VERIFY_TOKEN: 'loop-verify' };
     const listen = spawnCli(['listen', '--port', '0', '--store', 'sqlite:wa.db'], { cwd: dir, env: secrets });
     running.push(listen);
@@ -47,6 +48,19 @@ describe('the whole loop from the command line', () => {
       WHATSAPP_PHONE_NUMBER_ID: phone as string,
       WHATSAPP_BASE_URL: baseUrl as string,
     };
+
+    // The dashboard is up before the campaign starts, as a marketer would leave it open.
+    const dashboard = spawnCli(
+      ['dashboard', '--port', '0', '--store', 'sqlite:wa.db', '--interval-ms', '200'],
+      {
+        cwd: dir,
+      },
+    );
+    running.push(dashboard);
+    const [, dashboardUrl] = await dashboard.waitFor(
+      'stdout',
+      /wacloud dashboard: (http:\/\/127\.0\.0\.1:\d+\/)/,
+    );
 
     const rows = Array.from({ length: RECIPIENTS }, (_, i) => `+1650555${String(2000 + i)},R${i}`);
     writeFileSync(join(dir, 'r.csv'), `phone,name\n${rows.join('\n')}\n`);
@@ -80,6 +94,25 @@ describe('the whole loop from the command line', () => {
     expect(metrics.sent).toBe(RECIPIENTS);
     expect(metrics.delivered).toBeGreaterThan(0);
     expect(metrics.delivered + metrics.failed).toBeLessThanOrEqual(RECIPIENTS);
+
+    const listed = (await (await fetch(`${dashboardUrl}?view=campaigns`)).json()) as {
+      campaigns: Array<{ campaignId: string; sends: number }>;
+    };
+    expect(listed.campaigns).toContainEqual(
+      expect.objectContaining({ campaignId: 'loop', sends: RECIPIENTS }),
+    );
+    const live = (await (
+      await fetch(`${dashboardUrl}?view=metrics&campaign=loop`)
+    ).json()) as ReportJson['metrics'];
+    expect(live.sent).toBe(RECIPIENTS);
+    expect(live.delivered).toBeGreaterThan(0);
+    const dashboardPage = await (await fetch(`${dashboardUrl}?campaign=loop`)).text();
+    expect(dashboardPage).toContain('data-field="campaign-id">loop<');
+    expect(dashboardPage).toMatch(/data-kpi="sent"[\s\S]*?>12</);
+    dashboard.child.kill('SIGTERM');
+    const dashboardStopped = await dashboard.done;
+    expect(dashboardStopped.code).toBe(0);
+    expect(dashboardStopped.stdout).toContain('wacloud dashboard: stopped');
 
     const html = await runCliProcess([...report, '--format', 'html', '--out', 'report.html'], {
       cwd: dir,

@@ -51,6 +51,10 @@ export class GroupCommitEventStore implements EventStore {
   readonly appendNew?: (events: StoredEvent[]) => Promise<StoredEvent[]>;
   /** Computes metrics in the wrapped store; present only when the wrapped store has it. */
   readonly aggregate?: (query: MetricsQuery) => Promise<CampaignMetrics>;
+  /** The wrapped store's change feed; present only when the wrapped store has it. */
+  readonly readSince?: EventStore['readSince'];
+  /** The wrapped store's latest cursor; present only when the wrapped store has it. */
+  readonly latestCursor?: EventStore['latestCursor'];
 
   readonly #maxDelayMs: number;
   readonly #maxBatch: number;
@@ -75,6 +79,10 @@ export class GroupCommitEventStore implements EventStore {
     this.#maxBatch = maxBatch;
     if (store.appendNew !== undefined) {
       this.appendNew = (events) => this.#enqueue(events, true);
+    }
+    if (store.readSince !== undefined && store.latestCursor !== undefined) {
+      this.readSince = store.readSince.bind(store);
+      this.latestCursor = store.latestCursor.bind(store);
     }
     if (store.aggregate !== undefined) {
       const aggregate = store.aggregate.bind(store);

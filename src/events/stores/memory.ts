@@ -1,8 +1,9 @@
-import type { ConfigError } from '../../errors/index.js';
+import { ConfigError } from '../../errors/index.js';
 import { CampaignFactsBuilder } from '../../metrics/campaign-facts-builder.js';
 import { summarizeMessageFacts } from '../../metrics/metrics-from-facts.js';
 import type { CampaignMetrics, MetricsQuery } from '../../metrics/metrics-types.js';
 import { assertKnownOptions, invalidOption, optionKeys } from '../../schemas/validate-options.js';
+import type { EventChanges, EventCursor } from '../event-changes.js';
 import type { EventFilter, EventStore } from '../event-store.js';
 import { IdentityLinks, resolveIdentities } from '../identity-links.js';
 import { normalizeRecipientId } from '../recipient-id.js';
@@ -66,6 +67,8 @@ export class MemoryEventStore implements EventStore {
   readonly #byMessage = new Map<string, Row[]>();
   readonly #byRecipient = new Map<string, Row[]>();
   readonly #identities = new IdentityLinks();
+  /** Every stored event in append order: the change feed `readSince` reads (the rows get sorted by time). */
+  readonly #log: StoredEvent[] = [];
   #seq = 0;
 
   /** Creates an empty store. Unknown option keys throw {@link ConfigError}. */
@@ -104,6 +107,7 @@ export class MemoryEventStore implements EventStore {
       const last = rows[rows.length - 1];
       if (last && last.atMs > row.atMs) this.#sorted = false;
       rows.push(row);
+      this.#log.push(event);
       this.#index(row);
       this.#identities.learn(event);
       added?.push(input);
@@ -202,6 +206,21 @@ export class MemoryEventStore implements EventStore {
   /** The ids known to be one person with each of these (phone numbers and business-scoped user ids). */
   async identityLinks(_recipientIds?: readonly string[]): Promise<IdentityLinks> {
     return this.#identities;
+  }
+
+  /** The events appended after `cursor` (an append count), in append order; see `EventStore.readSince`. */
+  async readSince(cursor: EventCursor | undefined, limit: number): Promise<EventChanges> {
+    const start = cursor === undefined ? 0 : Number(cursor);
+    if (!Number.isSafeInteger(start) || start < 0)
+      throw new ConfigError('MemoryEventStore: not a cursor of this store');
+    const events = this.#log.slice(start, start + limit);
+    const end = start + events.length;
+    return { events, cursor: String(end), more: end < this.#log.length };
+  }
+
+  /** A cursor after the newest event stored now. */
+  async latestCursor(): Promise<EventCursor> {
+    return String(this.#log.length);
   }
 
   /** Streams the matching events in ascending `at` (ties in append order), from a snapshot taken at the start. */

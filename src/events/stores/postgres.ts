@@ -2,6 +2,7 @@ import pg from 'pg';
 import type { CampaignFacts } from '../../metrics/message-facts.js';
 import type { CampaignMetrics, MetricsQuery } from '../../metrics/metrics-types.js';
 import { assertKnownOptions, invalidOption, optionKeys } from '../../schemas/validate-options.js';
+import type { EventChanges, EventCursor } from '../event-changes.js';
 import type { EventFilter, EventStore } from '../event-store.js';
 import type { IdentityLinks } from '../identity-links.js';
 import type { StoredEvent } from '../stored-event.js';
@@ -11,6 +12,8 @@ import { foldCampaignInPostgres } from './postgres/campaign-fold.js';
 import { linkIdentities, readIdentityLinks } from './postgres/identity-linking.js';
 import { ANALYZE_MODES, type AnalyzeMode, PlannerStatistics } from './postgres/planner-statistics.js';
 import { type PostgresStatements, postgresStatements } from './postgres/statements.js';
+import { latestCursorSql, readSinceSql, type SqlChangeSource } from './sql/change-feed-sql.js';
+import type { StoredEventRow } from './sql/event-row.js';
 import { keysetScan } from './sql/keyset-scan.js';
 import { summarizeCampaign } from './sql/metrics-for-query.js';
 import { migratePostgres } from './sql/postgres-schema.js';
@@ -206,6 +209,27 @@ export class PostgresEventStore implements EventStore {
   async identityLinks(recipientIds?: readonly string[]): Promise<IdentityLinks> {
     await this.migrate();
     return readIdentityLinks(this.#pool, this.#statements.identityTable, recipientIds);
+  }
+
+  /** The events appended after `cursor`, in id order (holes re-read for a while); see `EventStore.readSince`. */
+  async readSince(cursor: EventCursor | undefined, limit: number): Promise<EventChanges> {
+    await this.migrate();
+    return readSinceSql(this.#changeSource(), cursor, limit);
+  }
+
+  /** A cursor a little before the newest event stored now (see `latestCursorSql`). */
+  async latestCursor(): Promise<EventCursor> {
+    await this.migrate();
+    return latestCursorSql(this.#changeSource());
+  }
+
+  #changeSource(): SqlChangeSource {
+    return {
+      dialect: 'postgres',
+      table: this.#statements.table,
+      columns: this.#statements.eventColumns,
+      select: async (sql, values) => (await this.#pool.query<StoredEventRow>(sql, values)).rows,
+    };
   }
 
   /** Ends the pool if the store created it (a `pool` you passed in stays open). */

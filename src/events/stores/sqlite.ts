@@ -2,12 +2,14 @@ import Database from 'better-sqlite3';
 import type { CampaignFacts } from '../../metrics/message-facts.js';
 import type { CampaignMetrics, MetricsQuery } from '../../metrics/metrics-types.js';
 import { assertKnownOptions, invalidOption, optionKeys } from '../../schemas/validate-options.js';
+import type { EventChanges, EventCursor } from '../event-changes.js';
 import type { EventFilter, EventStore } from '../event-store.js';
 import type { IdentityLinks } from '../identity-links.js';
 import { normalizeRecipientId } from '../recipient-id.js';
 import type { StoredEvent } from '../stored-event.js';
 import { assertStoredEvents } from '../stored-event-schema.js';
 import { loadCampaignFacts } from './sql/campaign-facts-sql.js';
+import { latestCursorSql, readSinceSql, type SqlChangeSource } from './sql/change-feed-sql.js';
 import { EVENT_COLUMNS, type EventRowValues, type StoredEventRow, toEventRow } from './sql/event-row.js';
 import { quoteIdentifier } from './sql/identifier.js';
 import {
@@ -218,6 +220,25 @@ export class SqliteEventStore implements EventStore {
       },
       query,
     );
+  }
+
+  /** The events appended after `cursor`, in append order (`rowid` order); see `EventStore.readSince`. */
+  async readSince(cursor: EventCursor | undefined, limit: number): Promise<EventChanges> {
+    return readSinceSql(this.#changeSource(), cursor, limit);
+  }
+
+  /** A cursor at the newest event stored now. */
+  async latestCursor(): Promise<EventCursor> {
+    return latestCursorSql(this.#changeSource());
+  }
+
+  #changeSource(): SqlChangeSource {
+    return {
+      dialect: 'sqlite',
+      table: this.#table,
+      columns: 'e.*',
+      select: async (sql, values) => this.#db.prepare(sql).all(...values) as StoredEventRow[],
+    };
   }
 
   /** Closes the database if the store opened it (a `database` you passed in stays open). */

@@ -1,0 +1,89 @@
+/**
+ * Live metrics on a 250,000-message campaign receiving 4,000 events/s: each `watchCampaignMetrics`
+ * update (the incremental fold behind it: read what was appended since, re-fold the people it concerns,
+ * summarize) measured in CPU ms of this process, per store, after each second's worth of events is
+ * appended; and whether the result equals a full `computeCampaignMetrics` at the same point.
+ * Goal: ≤ 50 ms CPU per update. PostgreSQL runs when WACLOUD_TEST_DATABASE_URL (default local) answers.
+ * Prints one JSON line per figure.
+ */
+import pg from 'pg';
+import type { EventStore, StoredEvent } from '../src/events/index.js';
+import { MemoryEventStore } from '../src/events/index.js';
+import { PostgresEventStore } from '../src/events/stores/postgres.js';
+import { computeCampaignMetrics } from '../src/metrics/index.js';
+import { LiveCampaignFold } from '../src/metrics/live-campaign-fold.js';
+import { generateCampaign } from '../test/metrics/generate-campaign.js';
+
+const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 250_000);
+const EVENTS_PER_SECOND = 4000;
+const UPDATES = Number(process.env.BENCH_UPDATES ?? 10);
+const CAMPAIGN = 'launch';
+const QUERY = { campaignId: CAMPAIGN, groupBy: 'variant' as const, rateCard: { marketing: 0.0613 } };
+const DATABASE_URL = process.env.WACLOUD_TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+
+function print(store: string, figure: string, value: number | boolean, unit: string, extra = {}): void {
+  const shown = typeof value === 'number' ? Number(value.toFixed(3)) : value;
+  console.log(JSON.stringify({ bench: 'watch-metrics', store, figure, value: shown, unit, ...extra }));
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
+}
+
+async function appendAll(store: EventStore, events: StoredEvent[]): Promise<void> {
+  for (let i = 0; i < events.length; i += 20_000) await store.append(events.slice(i, i + 20_000));
+}
+
+async function run(name: string, store: EventStore, events: StoredEvent[]): Promise<void> {
+  const live = UPDATES * EVENTS_PER_SECOND;
+  const before = events.slice(0, events.length - live);
+  await appendAll(store, before);
+  const fold = new LiveCampaignFold(store, QUERY);
+  const startCpu = process.cpuUsage();
+  await fold.start();
+  const start = process.cpuUsage(startCpu);
+  print(name, 'start_cpu_ms', (start.user + start.system) / 1000, 'ms', { events: before.length });
+  const cpu: number[] = [];
+  const wall: number[] = [];
+  let equal = true;
+  for (let u = 0; u < UPDATES; u++) {
+    const offset = before.length + u * EVENTS_PER_SECOND;
+    await store.append(events.slice(offset, offset + EVENTS_PER_SECOND));
+    const t0 = performance.now();
+    const c0 = process.cpuUsage();
+    await fold.update();
+    const metrics = fold.metrics();
+    const c = process.cpuUsage(c0);
+    wall.push(performance.now() - t0);
+    cpu.push((c.user + c.system) / 1000);
+    if (u === 0 || u === UPDATES - 1) {
+      const full = await computeCampaignMetrics(store, QUERY);
+      equal &&= JSON.stringify(full) === JSON.stringify(metrics);
+    }
+  }
+  const extra = { messages: MESSAGES, eventsPerUpdate: EVENTS_PER_SECOND, updates: UPDATES };
+  print(name, 'update_cpu_ms_p50', percentile(cpu, 0.5), 'ms', extra);
+  print(name, 'update_cpu_ms_max', Math.max(...cpu), 'ms', { ...extra, goal: 50 });
+  print(name, 'update_wall_ms_p50', percentile(wall, 0.5), 'ms', extra);
+  print(name, 'equal_to_full_computation', equal, 'boolean', extra);
+}
+
+const events = generateCampaign({ messages: MESSAGES, seed: 2026 });
+await run('memory', new MemoryEventStore({ validate: false }), events);
+
+const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 4 });
+const schema = `wacloud_bench_watch_${process.pid}`;
+try {
+  await pool.query('SELECT 1');
+} catch {
+  console.error('watch-metrics bench: PostgreSQL unreachable, skipped');
+  await pool.end();
+  process.exit(0);
+}
+try {
+  await run('postgres', new PostgresEventStore({ pool, schema, validate: false }), events);
+} finally {
+  await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  await pool.end();
+}

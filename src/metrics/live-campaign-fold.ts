@@ -1,0 +1,322 @@
+import type { EventCursor } from '../events/event-changes.js';
+import { eventKey } from '../events/event-key.js';
+import type { EventStore } from '../events/event-store.js';
+import { type IdentityLinks, identityPairs, resolveIdentities } from '../events/identity-links.js';
+import { normalizeRecipientId } from '../events/recipient-id.js';
+import type { OutboundEvent, SendFailedEvent, StoredEvent, StoredEventKind } from '../events/stored-event.js';
+import { CampaignFactsBuilder } from './campaign-facts-builder.js';
+import type { MessageFacts, RejectionFacts } from './message-facts.js';
+import { summarizeMessageFacts } from './metrics-from-facts.js';
+import { type ResolvedMetricsQuery, resolveMetricsQuery } from './metrics-query.js';
+import type { CampaignMetrics, MetricsQuery } from './metrics-types.js';
+
+/** Events read from the change feed per call. */
+const FEED_PAGE = 5000;
+/** Ids per scan when fetching the events of new messages or new recipients. */
+const SCAN_CHUNK = 5000;
+const BY_MESSAGE: readonly StoredEventKind[] = [
+  'status',
+  'inbound',
+  'click',
+  'opt_out',
+  'block',
+  'conversion',
+];
+const BY_RECIPIENT: readonly StoredEventKind[] = ['inbound', 'click', 'opt_out', 'block', 'conversion'];
+/** The suppression list's record of a 131050 failure: the fold ignores it (see CampaignFactsBuilder). */
+const ERROR_131050_SOURCE = 'error_131050';
+
+/** Everything the campaign knows about one person (one canonical recipient id). */
+interface Person {
+  /** Their `outbound` and `send_failed` events of the campaign, by event key. */
+  readonly sends: Map<string, OutboundEvent | SendFailedEvent>;
+  /** The events that may concern their messages, by event key (repeats fold away). */
+  readonly events: Map<string, StoredEvent>;
+  /** Whether their earlier events were fetched from the store (done on their first message). */
+  scanned: boolean;
+  /** How many ids (phone number, user ids) they had when their events were last fetched by recipient. */
+  aliasCount: number;
+  /** Their messages' facts as of the last fold. */
+  messages: MessageFacts[];
+  /** Their refused sends as of the last fold. */
+  rejections: RejectionFacts[];
+}
+
+function* chunks<T>(items: readonly T[]): Generator<T[]> {
+  for (let i = 0; i < items.length; i += SCAN_CHUNK) yield items.slice(i, i + SCAN_CHUNK);
+}
+
+/**
+ * The incremental fold behind `watchCampaignMetrics` (advanced, internal).
+ *
+ * Attribution cannot be updated event by event in general: a new send changes which message an earlier
+ * unlinked reply belongs to, and a new failure moves such a reply to an earlier message. But it never
+ * crosses people: every event either names a message (and so its recipient) or names only its
+ * recipient. So the fold keeps, per person, their sends and the events that may concern them; each
+ * update reads only the events appended since (the store's `readSince` feed), routes each to its person
+ * and re-folds only the people touched, with the same {@link CampaignFactsBuilder} a full computation
+ * uses — so the numbers are identical. A new message's earlier events (a status that came before the
+ * send was recorded) and a new recipient's earlier replies are fetched from the store by id: the cost
+ * of an update follows the new events, not the campaign. Identity links learned from new events merge
+ * the people they join. The final summary is a linear pass over the folded facts (no I/O).
+ *
+ * @internal
+ */
+export class LiveCampaignFold {
+  readonly #store: EventStore;
+  readonly #query: MetricsQuery;
+  readonly #resolved: ResolvedMetricsQuery;
+  #links: IdentityLinks | undefined;
+  readonly #people = new Map<string, Person>();
+  /** Which person each of the campaign's messages was sent to. */
+  readonly #owners = new Map<string, string>();
+  #cursor: EventCursor | undefined;
+  #affected = new Set<string>();
+  #newMessages: string[] = [];
+  #newPeople: string[] = [];
+  #relinked = new Set<string>();
+
+  /** A fold of `query` over `store`; call {@link LiveCampaignFold.start} first. */
+  constructor(store: EventStore, query: MetricsQuery) {
+    this.#store = store;
+    this.#query = query;
+    this.#resolved = resolveMetricsQuery(query);
+  }
+
+  /**
+   * Whether the fold can follow this store and query: the store has the `readSince` change feed, and
+   * the query does not infer blocks (which depends on the time of asking, not on new events).
+   */
+  static supports(store: EventStore, query: MetricsQuery): boolean {
+    return (
+      store.readSince !== undefined &&
+      store.latestCursor !== undefined &&
+      resolveMetricsQuery(query).blockInferenceAfterMs === undefined
+    );
+  }
+
+  /** Reads the campaign as it is now (a cursor is taken first, so nothing appended meanwhile is missed). */
+  async start(): Promise<void> {
+    this.#cursor = await this.#store.latestCursor!();
+    this.#links = await this.#store.identityLinks?.();
+    const window: { from?: Date; to?: Date } = {};
+    if (this.#query.from) window.from = this.#query.from;
+    if (this.#query.to) window.to = this.#query.to;
+    for await (const event of this.#store.scan({
+      campaignId: this.#resolved.campaignId,
+      kinds: ['outbound', 'send_failed'],
+      ...window,
+    })) {
+      this.#route(event);
+    }
+    await this.#settle();
+  }
+
+  /** Folds in what was appended since the last call; resolves true when any person's facts were re-folded. */
+  async update(): Promise<boolean> {
+    for (;;) {
+      const changes = await this.#store.readSince!(this.#cursor, FEED_PAGE);
+      this.#cursor = changes.cursor;
+      for (const event of changes.events) this.#route(event);
+      if (!changes.more) break;
+    }
+    return this.#settle();
+  }
+
+  /** The campaign's metrics as of the last fold (a summary of the facts kept; no I/O). */
+  metrics(): CampaignMetrics {
+    const messages: MessageFacts[] = [];
+    const rejections: RejectionFacts[] = [];
+    for (const person of this.#people.values()) {
+      for (const m of person.messages) messages.push(m);
+      for (const r of person.rejections) rejections.push(r);
+    }
+    const q = this.#resolved;
+    const options: Parameters<typeof summarizeMessageFacts>[1] = { timeZone: q.timeZone };
+    if (q.groupBy) options.groupBy = q.groupBy;
+    if (q.rateCard) options.rateCard = q.rateCard;
+    return summarizeMessageFacts({ messages, rejections }, options);
+  }
+
+  #keyOf(recipientId: string): string {
+    return this.#links ? this.#links.canonical(recipientId) : normalizeRecipientId(recipientId);
+  }
+
+  #person(key: string): Person {
+    let person = this.#people.get(key);
+    if (person === undefined) {
+      person = {
+        sends: new Map(),
+        events: new Map(),
+        scanned: false,
+        aliasCount: 0,
+        messages: [],
+        rejections: [],
+      };
+      this.#people.set(key, person);
+    }
+    return person;
+  }
+
+  /** Sends the event to the person it may concern, if any (the same selection a full computation scans). */
+  #route(event: StoredEvent): void {
+    if (this.#links) this.#learnLinks(event);
+    switch (event.kind) {
+      case 'outbound':
+      case 'send_failed':
+        this.#addSend(event);
+        return;
+      case 'status':
+        this.#toOwner(event, event.messageId);
+        return;
+      case 'inbound':
+        if (event.contextMessageId !== undefined) this.#toOwner(event, event.contextMessageId);
+        else this.#toRecipient(event, event.recipientId);
+        return;
+      case 'click':
+      case 'conversion':
+        if (event.messageId !== undefined) this.#toOwner(event, event.messageId);
+        else if (
+          event.recipientId !== undefined &&
+          (event.campaignId === undefined || event.campaignId === this.#resolved.campaignId)
+        ) {
+          this.#toRecipient(event, event.recipientId);
+        }
+        return;
+      case 'opt_out':
+      case 'block':
+        if (event.kind === 'opt_out' && event.source === ERROR_131050_SOURCE) return;
+        if (event.messageId !== undefined) this.#toOwner(event, event.messageId);
+        else this.#toRecipient(event, event.recipientId);
+        return;
+      default:
+        return;
+    }
+  }
+
+  #addSend(event: OutboundEvent | SendFailedEvent): void {
+    const q = this.#resolved;
+    if (event.campaignId !== q.campaignId) return;
+    const atMs = event.at.getTime();
+    if (atMs < q.fromMs || atMs >= q.toMs) return;
+    const key = this.#keyOf(event.recipientId);
+    const person = this.#person(key);
+    const id = eventKey(event);
+    if (person.sends.has(id)) return;
+    person.sends.set(id, event);
+    this.#affected.add(key);
+    if (event.kind !== 'outbound') return;
+    if (!this.#owners.has(event.messageId)) {
+      this.#owners.set(event.messageId, key);
+      this.#newMessages.push(event.messageId);
+    }
+    if (!person.scanned) {
+      person.scanned = true;
+      this.#newPeople.push(key);
+    }
+  }
+
+  #toOwner(event: StoredEvent, messageId: string): void {
+    const owner = this.#owners.get(messageId);
+    if (owner !== undefined) this.#addEvent(owner, event);
+  }
+
+  #toRecipient(event: StoredEvent, recipientId: string): void {
+    const key = this.#keyOf(recipientId);
+    if (this.#people.get(key)?.scanned) this.#addEvent(key, event);
+  }
+
+  #addEvent(key: string, event: StoredEvent): void {
+    const events = this.#person(key).events;
+    const id = eventKey(event);
+    if (events.has(id)) return;
+    events.set(id, event);
+    this.#affected.add(key);
+  }
+
+  /**
+   * An event that ties ids together may make two of our people one, and make a user id's earlier events
+   * (attributed to nobody so far) concern a campaign recipient: merge them, and re-read that person's events.
+   */
+  #learnLinks(event: StoredEvent): void {
+    const links = this.#links!;
+    const pairs = identityPairs(event);
+    if (pairs.length === 0) return;
+    links.learn(event);
+    for (const [a] of pairs) {
+      const canonical = links.canonical(a);
+      for (const alias of links.aliases(canonical)) {
+        if (alias !== canonical && this.#people.has(alias)) this.#merge(alias, canonical);
+      }
+      const person = this.#people.get(canonical);
+      if (person?.scanned && links.aliases(canonical).length > person.aliasCount)
+        this.#relinked.add(canonical);
+    }
+  }
+
+  #merge(fromKey: string, toKey: string): void {
+    const from = this.#people.get(fromKey)!;
+    this.#people.delete(fromKey);
+    this.#affected.delete(fromKey);
+    const to = this.#person(toKey);
+    for (const [id, send] of from.sends) {
+      to.sends.set(id, send);
+      if (send.kind === 'outbound' && this.#owners.get(send.messageId) === fromKey)
+        this.#owners.set(send.messageId, toKey);
+    }
+    for (const [id, event] of from.events) to.events.set(id, event);
+    to.scanned ||= from.scanned;
+    this.#affected.add(toKey);
+  }
+
+  /** Fetches what new messages and people need from the store, then re-folds every person touched. */
+  async #settle(): Promise<boolean> {
+    while (this.#newMessages.length > 0 || this.#newPeople.length > 0 || this.#relinked.size > 0) {
+      const messageIds = this.#newMessages;
+      const people = [...this.#newPeople, ...this.#relinked];
+      for (const key of people) {
+        const person = this.#people.get(key);
+        if (person) person.aliasCount = this.#links ? this.#links.aliases(key).length : 1;
+      }
+      this.#newMessages = [];
+      this.#newPeople = [];
+      this.#relinked = new Set();
+      for (const ids of chunks(messageIds)) {
+        for await (const event of this.#store.scan({ kinds: BY_MESSAGE, messageIds: ids }))
+          this.#route(event);
+      }
+      const recipientIds = this.#links ? this.#links.expand(people) : people;
+      for (const ids of chunks(recipientIds)) {
+        for await (const event of this.#store.scan({ kinds: BY_RECIPIENT, recipientIds: ids }))
+          this.#route(event);
+      }
+    }
+    if (this.#affected.size === 0) return false;
+    this.#refold(this.#affected);
+    this.#affected = new Set();
+    return true;
+  }
+
+  #refold(keys: ReadonlySet<string>): void {
+    const builder = resolveIdentities(new CampaignFactsBuilder(this.#query), this.#links);
+    const people: Person[] = [];
+    for (const key of keys) {
+      const person = this.#people.get(key);
+      if (person === undefined) continue;
+      people.push(person);
+      for (const send of person.sends.values()) builder.addSend(send);
+    }
+    for (const person of people) for (const event of person.events.values()) builder.addEvent(event);
+    const facts = builder.build();
+    for (const person of people) {
+      person.messages = [];
+      person.rejections = [];
+    }
+    for (const message of facts.messages) {
+      const owner = this.#owners.get(message.messageId);
+      if (owner !== undefined) this.#people.get(owner)?.messages.push(message);
+    }
+    for (const rejection of facts.rejections)
+      this.#people.get(this.#keyOf(rejection.recipientId))?.rejections.push(rejection);
+  }
+}

@@ -1,0 +1,181 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/errors/index.js';
+import type { EventStore } from '../../src/events/event-store.js';
+import type { StoredEvent } from '../../src/events/stored-event.js';
+import { MemoryEventStore } from '../../src/events/stores/memory.js';
+import { PostgresEventStore } from '../../src/events/stores/postgres.js';
+import { SqliteEventStore } from '../../src/events/stores/sqlite.js';
+import { computeCampaignMetrics } from '../../src/metrics/compute-campaign-metrics.js';
+import { LiveCampaignFold } from '../../src/metrics/live-campaign-fold.js';
+import type { MetricsQuery } from '../../src/metrics/metrics-types.js';
+import { watchCampaignMetrics } from '../../src/metrics/watch-campaign-metrics.js';
+import { postgresRequired, TEST_DATABASE_URL } from '../helpers/test-services.js';
+import { mulberry32 } from './generate-campaign.js';
+import { randomCase } from './random-event-set.js';
+
+/*
+ * The incremental fold against a full computation at the same point: random campaigns (repeats, disorder,
+ * user-id-only replies, 131049/131050, clicks without statuses) arrive in random slices between updates,
+ * other campaigns' events interleaved, on every store.
+ */
+
+const SEED = Number(process.env.WACLOUD_PROPERTY_SEED ?? 20261214);
+
+/** The random case's query without block inference (which the live fold leaves to full recomputation). */
+function liveQuery(query: MetricsQuery): MetricsQuery {
+  const { blockInference: _b, now: _n, ...rest } = query;
+  return rest;
+}
+
+/** Appends a few random cases in slices, updating the folds between slices and comparing every time. */
+async function checkIncremental(store: EventStore, cases: number, firstIndex: number): Promise<number> {
+  const random = mulberry32(SEED + firstIndex);
+  const set = Array.from({ length: cases }, (_, i) => randomCase(firstIndex + i, random));
+  const all: StoredEvent[] = set.flatMap((c) => c.events);
+  for (let k = all.length - 1; k > 0; k--) {
+    const j = Math.floor(random() * (k + 1));
+    [all[k], all[j]] = [all[j]!, all[k]!];
+  }
+  const queries = set.map((c) => liveQuery(c.query as MetricsQuery));
+  const folds = queries.map((q) => new LiveCampaignFold(store, q));
+  let comparisons = 0;
+  const compare = async () => {
+    for (let i = 0; i < folds.length; i++) {
+      const expected = await computeCampaignMetrics(store, queries[i]!);
+      expect(folds[i]!.metrics(), `case ${firstIndex + i} (seed ${SEED})`).toEqual(expected);
+      comparisons++;
+    }
+  };
+  // Some events are there before the watch starts; the rest arrive in slices.
+  let i = Math.floor(random() * all.length * 0.5);
+  await store.append(all.slice(0, i));
+  for (const fold of folds) await fold.start();
+  await compare();
+  while (i < all.length) {
+    const size = 1 + Math.floor(random() * 30);
+    await store.append(all.slice(i, i + size));
+    i += size;
+    for (const fold of folds) await fold.update();
+    await compare();
+  }
+  return comparisons;
+}
+
+describe('watchCampaignMetrics: the incremental fold equals a full computation', () => {
+  it('on the memory store', async () => {
+    const store = new MemoryEventStore();
+    let n = 0;
+    for (let round = 0; round < 20; round++) n += await checkIncremental(store, 8, round * 8);
+    expect(n).toBeGreaterThan(500);
+  });
+
+  it('on the SQLite store', async () => {
+    const store = new SqliteEventStore({ filename: ':memory:' });
+    let n = 0;
+    for (let round = 0; round < 6; round++) n += await checkIncremental(store, 6, 1000 + round * 6);
+    expect(n).toBeGreaterThan(100);
+    await store.close();
+  });
+
+  it('updates reading only what was appended (a store without the feed recomputes)', async () => {
+    const store = new MemoryEventStore();
+    const at = new Date(Date.UTC(2026, 4, 1, 9));
+    await store.append([{ kind: 'outbound', messageId: 'w1', recipientId: '15550001', at, campaignId: 'c' }]);
+    let scans = 0;
+    const counting: EventStore = {
+      append: (e) => store.append(e),
+      scan: (f) => {
+        scans++;
+        return store.scan(f);
+      },
+      readSince: (c, l) => store.readSince(c, l),
+      latestCursor: () => store.latestCursor(),
+    };
+    const fold = new LiveCampaignFold(counting, { campaignId: 'c' });
+    await fold.start();
+    const startScans = scans;
+    await store.append([{ kind: 'status', messageId: 'w1', status: 'read', at }]);
+    expect(await fold.update()).toBe(true);
+    expect(scans).toBe(startScans); // a status of a known message needs no scan
+    expect(fold.metrics().read).toBe(1);
+    expect(await fold.update()).toBe(false);
+    expect(LiveCampaignFold.supports({ append: store.append, scan: store.scan }, { campaignId: 'c' })).toBe(
+      false,
+    );
+    expect(LiveCampaignFold.supports(store, { campaignId: 'c', blockInference: { afterMs: 1 } })).toBe(false);
+  });
+
+  it('yields at once, then when the numbers change, and ends when the signal aborts', async () => {
+    const store = new MemoryEventStore();
+    const at = new Date(Date.UTC(2026, 4, 1, 9));
+    await store.append([{ kind: 'outbound', messageId: 'w1', recipientId: '15550001', at, campaignId: 'c' }]);
+    const stop = new AbortController();
+    const seen: number[] = [];
+    for await (const m of watchCampaignMetrics(
+      store,
+      { campaignId: 'c' },
+      { intervalMs: 5, signal: stop.signal },
+    )) {
+      seen.push(m.delivered);
+      if (seen.length === 1)
+        await store.append([{ kind: 'status', messageId: 'w1', status: 'delivered', at }]);
+      else stop.abort();
+    }
+    expect(seen).toEqual([0, 1]);
+    const noFeed: EventStore = { append: (e) => store.append(e), scan: (f) => store.scan(f) };
+    const it = watchCampaignMetrics(noFeed, { campaignId: 'c' }, { intervalMs: 5 });
+    expect((await it.next()).value).toMatchObject({ sent: 1, delivered: 1 });
+    await it.return();
+    await expect(watchCampaignMetrics(store, { campaignId: 'c' }, { intervalMs: 0 }).next()).rejects.toThrow(
+      ConfigError,
+    );
+    await expect(
+      watchCampaignMetrics(store, { campaignId: 'c' }, { every: 1 } as never).next(),
+    ).rejects.toThrow(ConfigError);
+  });
+});
+
+const pgUp = await postgresRequired();
+const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 4 });
+const schema = `wacloud_watch_${process.pid}_${randomBytes(3).toString('hex')}`;
+afterAll(async () => {
+  if (pgUp) await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  await pool.end();
+});
+
+describe.runIf(pgUp)('watchCampaignMetrics on PostgreSQL', () => {
+  it('the incremental fold equals a full computation', async () => {
+    const store = new PostgresEventStore({ pool, schema, tableName: 'events_watch' });
+    let n = 0;
+    for (let round = 0; round < 4; round++) n += await checkIncremental(store, 5, 2000 + round * 5);
+    expect(n).toBeGreaterThan(50);
+  });
+
+  it('re-reads ids skipped by transactions that commit late', async () => {
+    const store = new PostgresEventStore({ pool, schema, tableName: 'events_holes' });
+    const at = new Date(Date.UTC(2026, 4, 1, 9));
+    await store.append([{ kind: 'outbound', messageId: 'h0', recipientId: '1555', at, campaignId: 'h' }]);
+    const cursor = await store.latestCursor();
+    const slow = await pool.connect();
+    try {
+      await slow.query('BEGIN');
+      const table = `"${schema}"."events_holes"`;
+      await slow.query(
+        `INSERT INTO ${table} (event_key, kind, at, message_id, status) VALUES ('late', 'status', now(), 'h0', 'read')`,
+      );
+      await store.append([{ kind: 'status', messageId: 'h0', status: 'delivered', at }]);
+      const first = await store.readSince(cursor, 100);
+      expect(first.events.map((e) => e.kind === 'status' && e.status)).toContain('delivered');
+      expect(first.events.map((e) => e.kind === 'status' && e.status)).not.toContain('read');
+      await slow.query('COMMIT');
+      const second = await store.readSince(first.cursor, 100);
+      expect(second.events.map((e) => e.kind === 'status' && e.status)).toEqual(['read']);
+      const third = await store.readSince(second.cursor, 100);
+      expect(third.events).toEqual([]);
+    } finally {
+      slow.release();
+    }
+  });
+});
