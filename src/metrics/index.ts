@@ -15,6 +15,13 @@ export type {
   RateCard,
 } from './campaign-metrics.js';
 export {
+  type CampaignPairComparison,
+  type CampaignRow,
+  type CampaignsComparison,
+  type CompareCampaignsQuery,
+  compareCampaigns,
+} from './compare-campaigns.js';
+export {
   type CompareVariantsOptions,
   type CountKey,
   compareVariants,
