@@ -41,6 +41,8 @@ class FoldedMessage implements MessageFacts {
   readonly sentAt: Date;
   readonly variant?: string;
   readonly segment?: string;
+  readonly templateName?: string;
+  readonly recipientTimeZone?: string;
   delivered = false;
   read = false;
   failed = false;
@@ -79,6 +81,9 @@ class FoldedMessage implements MessageFacts {
     this.sentAtMs = event.at.getTime();
     if (event.variant !== undefined) this.variant = event.variant;
     if (event.segment !== undefined) this.segment = event.segment;
+    if (event.templateName !== undefined) this.templateName = event.templateName;
+    const zone = event.metadata?.timeZone;
+    if (typeof zone === 'string') this.recipientTimeZone = zone;
   }
 }
 

@@ -39,5 +39,6 @@ export {
   type ResolvedMetricsQuery,
   resolveMetricsQuery,
 } from './metrics-query.js';
+export { RecipientCountries, recipientCountry, UNKNOWN_COUNTRY } from './recipient-country.js';
 export type { StatusSummary } from './status-summary.js';
 export { type SummarizeOptions, summarizeMessageFacts } from './summarize.js';

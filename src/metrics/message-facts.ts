@@ -14,6 +14,10 @@ export interface MessageFacts {
   variant?: string;
   /** Audience segment of the send, if any. */
   segment?: string;
+  /** The template sent, if the message was a template (`templateName` of the outbound event). */
+  templateName?: string;
+  /** The recipient's IANA time zone from their record (`metadata.timeZone` of the outbound event), if any. */
+  recipientTimeZone?: string;
   /** Delivered: a `delivered`, `read` or `played` status arrived, or a user's action proves it. */
   delivered: boolean;
   /** Read: a `read` or `played` status arrived, or a user's action proves it. */

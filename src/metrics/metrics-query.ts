@@ -11,7 +11,7 @@ const metricsQuerySchema = z.strictObject({
   campaignId: z.string().min(1),
   from: z.date().optional(),
   to: z.date().optional(),
-  groupBy: z.enum(['variant', 'segment', 'day']).optional(),
+  groupBy: z.enum(['variant', 'segment', 'day', 'hour', 'weekday', 'template', 'country']).optional(),
   attributionWindowMs: z.number().nonnegative().optional(),
   rateCard: objectRecord(z.number().finite().nonnegative()).optional(),
   timeZone: z

@@ -2,3 +2,13 @@ export { optOutsOverTime } from './opt-outs-over-time.js';
 export { type ProportionInterval, wilsonInterval } from './proportion-interval.js';
 export { renderCampaignReport } from './render-campaign-report.js';
 export type { CampaignReportInput, OptOutBucket, ReportComparison } from './report-input.js';
+export {
+  type BestSendTime,
+  SEND_TIME_RATES,
+  type SendTimeCell,
+  type SendTimeEstimate,
+  type SendTimeHeatmap,
+  type SendTimeQuery,
+  type SendTimeRate,
+  sendTimeHeatmap,
+} from './send-time-heatmap.js';
