@@ -40,5 +40,13 @@ export {
   resolveMetricsQuery,
 } from './metrics-query.js';
 export { RecipientCountries, recipientCountry, UNKNOWN_COUNTRY } from './recipient-country.js';
+export {
+  computeServiceMetrics,
+  DEFAULT_QUIET_PERIOD_MS,
+  type DurationSummary,
+  type ServiceGroupBy,
+  type ServiceMetrics,
+  type ServiceMetricsQuery,
+} from './service-metrics.js';
 export type { StatusSummary } from './status-summary.js';
 export { type SummarizeOptions, summarizeMessageFacts } from './summarize.js';
