@@ -7,7 +7,6 @@ import { SqliteEventStore } from '../../src/events/stores/sqlite.js';
 import { computeServiceMetrics } from '../../src/metrics/service-metrics.js';
 
 const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
 const T0 = Date.UTC(2026, 0, 5, 9); // Monday 09:00 UTC
 const at = (minutes: number) => new Date(T0 + minutes * MINUTE);
 let n = 0;
