@@ -39,7 +39,7 @@ export {
   type ResolvedMetricsQuery,
   resolveMetricsQuery,
 } from './metrics-query.js';
-export { RecipientCountries, recipientCountry, UNKNOWN_COUNTRY } from './recipient-country.js';
+export { recipientCountry, UNKNOWN_COUNTRY } from './recipient-country.js';
 export {
   computeServiceMetrics,
   DEFAULT_QUIET_PERIOD_MS,

@@ -93,7 +93,7 @@ export class RecipientCountries {
 
 /**
  * The country of a recipient, from the phone number (ISO 3166-1 alpha-2, e.g. `DE`), or `'unknown'`
- * for a business-scoped user id or a number with no known calling code. See {@link RecipientCountries}.
+ * for a business-scoped user id or a number with no known calling code (rule: docs/metrics.md, "Breakdowns").
  *
  * @example
  * ```ts

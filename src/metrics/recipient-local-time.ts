@@ -49,9 +49,11 @@ function isTimeZone(zone: string): boolean {
  * The local time of recipients, for `groupBy: 'hour' | 'weekday'` and best-send-time analysis. A
  * recipient's zone is, in order: the zone their record gives (`metadata.timeZone` of the outbound
  * event, when it is an IANA zone); the zone of their phone number's country, when every zone of that
- * country has the same UTC offset at that instant (Germany, India, Brazil's south-east at most times
- * is not enough: Brazil has several offsets, so it is not used); else `fallbackTimeZone` (the query's
- * `timeZone`). Business-scoped user ids have no country, so they get the fallback too.
+ * country has the same UTC offset at that instant (Germany, India; not the United States or Brazil);
+ * else `fallbackTimeZone` (the query's `timeZone`). Business-scoped user ids have no country, so they
+ * get the fallback too.
+ *
+ * @internal
  */
 export class RecipientClock {
   readonly #fallback: string;
