@@ -74,13 +74,15 @@ class FoldedMessage implements MessageFacts {
   categoryRank = -1;
   revenueMicros = 0;
 
-  constructor(event: OutboundEvent) {
+  /** `labels`: also keep the template name and the record's time zone (only the groupings that use them). */
+  constructor(event: OutboundEvent, labels: boolean) {
     this.messageId = event.messageId;
     this.recipientId = event.recipientId;
     this.sentAt = event.at;
     this.sentAtMs = event.at.getTime();
     if (event.variant !== undefined) this.variant = event.variant;
     if (event.segment !== undefined) this.segment = event.segment;
+    if (!labels) return;
     if (event.templateName !== undefined) this.templateName = event.templateName;
     const zone = event.metadata?.timeZone;
     if (typeof zone === 'string') this.recipientTimeZone = zone;
@@ -160,11 +162,15 @@ export class CampaignFactsBuilder {
   readonly #clickEvents = new Map<FoldedMessage, StoredEvent[]>();
   readonly #priorDeliveries = new Map<string, number>();
   readonly #optOut: OptOutDetectionOptions;
+  /** Whether the grouping reads the template name or the recipient's record time zone (see MessageFacts). */
+  readonly #labels: boolean;
   #sealed = false;
 
   /** Starts a fold for the query's campaign (the query is validated; unknown keys are rejected). */
   constructor(query: MetricsQuery) {
     this.#query = resolveMetricsQuery(query);
+    const groupBy = this.#query.groupBy;
+    this.#labels = groupBy === 'template' || groupBy === 'hour' || groupBy === 'weekday';
     this.#optOut = { quickReplyPayloads: this.#query.optOutPayloads };
     if (this.#query.optOutKeywords) this.#optOut.keywords = this.#query.optOutKeywords;
   }
@@ -197,7 +203,7 @@ export class CampaignFactsBuilder {
     if (event.kind === 'outbound') {
       const messages = this.#messages;
       if (messages.get(event.messageId) === undefined)
-        messages.set(event.messageId, new FoldedMessage(event));
+        messages.set(event.messageId, new FoldedMessage(event, this.#labels));
       return;
     }
     const key = eventKey(event);
