@@ -7,6 +7,7 @@ export { type ConsentHistory, type ConsentStatus, consentStatus, readConsent } f
 export type { EventChanges, EventCursor } from './event-changes.js';
 export type { EventFilter, EventStore } from './event-store.js';
 export { type HashRecipientsOptions, hashRecipientId, hashRecipients } from './hash-recipients.js';
+export { recipientCountry, UNKNOWN_COUNTRY } from './recipient-country.js';
 export { exportRecipientData, type RecipientData } from './recipient-export.js';
 export type {
   ClickEvent,

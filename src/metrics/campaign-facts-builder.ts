@@ -42,6 +42,8 @@ const Rank = { Sent: 0, Delivered: 1, Read: 2 } as const;
 class MessageFold {
   readonly messageId: string;
   readonly recipientId: string;
+  readonly templateName: string | undefined;
+  readonly recipientTimeZone: string | undefined;
   readonly sentAtMs: number;
   readonly variant: string | undefined;
   readonly segment: string | undefined;
@@ -71,12 +73,16 @@ class MessageFold {
     sentAtMs: number,
     variant: string | undefined,
     segment: string | undefined,
+    templateName: string | undefined,
+    recipientTimeZone: string | undefined,
   ) {
     this.messageId = messageId;
     this.recipientId = recipientId;
     this.sentAtMs = sentAtMs;
     this.variant = variant;
     this.segment = segment;
+    this.templateName = templateName;
+    this.recipientTimeZone = recipientTimeZone;
   }
 }
 
@@ -150,6 +156,8 @@ function messageFacts(m: MessageFold): MessageFacts {
     sentAt: new Date(m.sentAtMs),
     variant: m.variant,
     segment: m.segment,
+    templateName: m.templateName,
+    recipientTimeZone: m.recipientTimeZone,
     delivered,
     read: m.rank >= Rank.Read || m.proved,
     failed,
@@ -186,11 +194,15 @@ export class CampaignFactsBuilder {
   readonly #unlinked: UnlinkedEvent[] = [];
   readonly #priorDeliveries = new Map<string, number>();
   readonly #optOut: OptOutDetectionOptions;
+  /** Whether the grouping reads the template name or the recipient's record time zone (see MessageFacts). */
+  readonly #labels: boolean;
   #sealed = false;
 
   /** Starts a fold for the query's campaign (the query is validated; unknown keys are rejected). */
   constructor(query: MetricsQuery) {
     this.#query = resolveMetricsQuery(query);
+    const groupBy = this.#query.groupBy;
+    this.#labels = groupBy === 'template' || groupBy === 'hour' || groupBy === 'weekday';
     this.#optOut = { quickReplyPayloads: this.#query.optOutPayloads };
     if (this.#query.optOutKeywords) this.#optOut.keywords = this.#query.optOutKeywords;
   }
@@ -216,7 +228,17 @@ export class CampaignFactsBuilder {
   addSend(event: OutboundEvent | SendFailedEvent): void {
     if (event.campaignId !== this.#query.campaignId) return;
     if (event.kind === 'outbound') {
-      this.#addMessage(event.messageId, event.recipientId, event.at.getTime(), event.variant, event.segment);
+      const labels = this.#labels;
+      const zone = labels ? event.metadata?.timeZone : undefined;
+      this.#addMessage(
+        event.messageId,
+        event.recipientId,
+        event.at.getTime(),
+        event.variant,
+        event.segment,
+        labels ? event.templateName : undefined,
+        typeof zone === 'string' ? zone : undefined,
+      );
       return;
     }
     const q = this.#query;
@@ -244,6 +266,8 @@ export class CampaignFactsBuilder {
    * @param sentAtMs - when the API accepted it, in epoch milliseconds
    * @param variant - the send's A/B variant, if any
    * @param segment - the send's audience segment, if any
+   * @param templateName - the template sent, if any (kept only when the query groups by template, hour or weekday)
+   * @param recipientTimeZone - the IANA zone the send's record gives its recipient, if any (same rule)
    */
   addSendRow(
     messageId: string,
@@ -251,8 +275,19 @@ export class CampaignFactsBuilder {
     sentAtMs: number,
     variant: string | undefined,
     segment: string | undefined,
+    templateName?: string,
+    recipientTimeZone?: string,
   ): void {
-    this.#addMessage(messageId, recipientId, sentAtMs, variant, segment);
+    const labels = this.#labels;
+    this.#addMessage(
+      messageId,
+      recipientId,
+      sentAtMs,
+      variant,
+      segment,
+      labels ? templateName : undefined,
+      labels ? recipientTimeZone : undefined,
+    );
   }
 
   #addMessage(
@@ -261,13 +296,18 @@ export class CampaignFactsBuilder {
     sentAtMs: number,
     variant: string | undefined,
     segment: string | undefined,
+    templateName: string | undefined,
+    recipientTimeZone: string | undefined,
   ): void {
     const q = this.#query;
     if (sentAtMs < q.fromMs || sentAtMs >= q.toMs) return;
     this.#assertNotSealed();
     const messages = this.#messages;
     if (messages.get(messageId) === undefined) {
-      messages.set(messageId, new MessageFold(messageId, recipientId, sentAtMs, variant, segment));
+      messages.set(
+        messageId,
+        new MessageFold(messageId, recipientId, sentAtMs, variant, segment, templateName, recipientTimeZone),
+      );
     }
   }
 

@@ -7,6 +7,13 @@ export {
   DEFAULT_BENCHMARK_RULES,
 } from './benchmark-campaign.js';
 export {
+  type CampaignPairComparison,
+  type CampaignRow,
+  type CampaignsComparison,
+  type CompareCampaignsQuery,
+  compareCampaigns,
+} from './compare-campaigns.js';
+export {
   type CompareVariantsOptions,
   type CountKey,
   compareVariants,
@@ -23,4 +30,12 @@ export type {
   MetricsQuery,
   RateCard,
 } from './metrics-types.js';
+export {
+  computeServiceMetrics,
+  DEFAULT_QUIET_PERIOD_MS,
+  type DurationSummary,
+  type ServiceGroupBy,
+  type ServiceMetrics,
+  type ServiceMetricsQuery,
+} from './service-metrics.js';
 export { type WatchCampaignMetricsOptions, watchCampaignMetrics } from './watch-campaign-metrics.js';

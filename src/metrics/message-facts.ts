@@ -15,6 +15,13 @@ export interface MessageFacts {
   variant?: string;
   /** Audience segment of the send, if any. */
   segment?: string;
+  /**
+   * The template sent (`templateName` of the outbound event); kept only when the query groups by
+   * `template`, `hour` or `weekday`, the groupings that read it or the next field.
+   */
+  templateName?: string;
+  /** The recipient's time zone from their record (`metadata.timeZone` of the outbound event); kept as `templateName`. */
+  recipientTimeZone?: string;
   /** Delivered: a `delivered`, `read` or `played` status arrived, or a user's action proves it. */
   delivered: boolean;
   /** Read: a `read` or `played` status arrived, or a user's action proves it. */

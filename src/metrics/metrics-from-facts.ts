@@ -1,6 +1,8 @@
 import { errorInfo } from '../errors/index.js';
+import { RecipientCountries } from '../events/recipient-country.js';
 import type { CampaignFacts, MessageFacts, RejectionFacts } from './message-facts.js';
 import type { CampaignMetrics, FailureCount, MetricsGroupBy, RateCard } from './metrics-types.js';
+import { RecipientClock } from './recipient-local-time.js';
 
 const MICROS = 1_000_000;
 const ALREADY_OPTED_OUT_ERROR = 131050;
@@ -10,11 +12,11 @@ const QUARTER_HOUR_MS = 15 * 60 * 1000;
 
 /** Options of {@link summarizeMessageFacts}. */
 export interface SummarizeOptions {
-  /** Also compute `groups` by variant, segment or day of sending. */
+  /** Also compute `groups` (see {@link MetricsGroupBy}). */
   groupBy?: MetricsGroupBy;
   /** Prices per billable message by pricing category (without it, `cost` is `null`). */
   rateCard?: RateCard;
-  /** IANA time zone for day groups (default `UTC`). */
+  /** IANA time zone for day groups, and for hour and weekday groups of recipients of unknown zone (default `UTC`). */
   timeZone?: string;
 }
 
@@ -146,14 +148,33 @@ function dayKeyer(timeZone: string): (at: Date) => string {
   };
 }
 
-function grouper(
-  groupBy: MetricsGroupBy,
-  timeZone: string,
-): (item: { variant?: string; segment?: string }, at: Date) => string {
-  if (groupBy === 'variant') return (item) => item.variant ?? NO_GROUP;
-  if (groupBy === 'segment') return (item) => item.segment ?? NO_GROUP;
-  const day = dayKeyer(timeZone);
-  return (_item, at) => day(at);
+/** What a group key is read from: a message's facts or a refused send's. */
+type GroupedItem = Pick<MessageFacts, 'variant' | 'segment' | 'templateName' | 'recipientTimeZone'> & {
+  recipientId: string;
+};
+
+function grouper(groupBy: MetricsGroupBy, timeZone: string): (item: GroupedItem, at: Date) => string {
+  switch (groupBy) {
+    case 'variant':
+      return (item) => item.variant ?? NO_GROUP;
+    case 'segment':
+      return (item) => item.segment ?? NO_GROUP;
+    case 'template':
+      return (item) => item.templateName ?? NO_GROUP;
+    case 'country': {
+      const countries = new RecipientCountries();
+      return (item) => countries.countryOf(item.recipientId);
+    }
+    case 'hour':
+    case 'weekday': {
+      const clock = new RecipientClock(timeZone);
+      return (item, at) => clock.localKeys(item.recipientId, at, item.recipientTimeZone)[groupBy];
+    }
+    default: {
+      const day = dayKeyer(timeZone);
+      return (_item, at) => day(at);
+    }
+  }
 }
 
 /**

@@ -13,7 +13,7 @@ const metricsQuerySchema = optionsSchema<MetricsQuery>()({
   campaignId: z.string().min(1),
   from: z.date().optional(),
   to: z.date().optional(),
-  groupBy: z.enum(['variant', 'segment', 'day']).optional(),
+  groupBy: z.enum(['variant', 'segment', 'day', 'hour', 'weekday', 'template', 'country']).optional(),
   attributionWindowMs: z.number().nonnegative().optional(),
   rateCard: objectRecord(z.number().finite().nonnegative()).optional(),
   timeZone: z

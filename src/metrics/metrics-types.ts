@@ -3,8 +3,13 @@ import type { OptOutDetectionOptions } from '../tracking/opt-out-detection.js';
 /** A price per billable message for each pricing category, e.g. `{ marketing: 0.0613, utility: 0.008 }`. */
 export type RateCard = Readonly<Record<string, number>>;
 
-/** How {@link CampaignMetrics} can be broken down into `groups`. */
-export type MetricsGroupBy = 'variant' | 'segment' | 'day';
+/**
+ * How {@link CampaignMetrics} can be broken down into `groups`: by A/B variant, audience segment, day of
+ * sending (in `timeZone`), the recipient's local hour (`00`–`23`) or weekday (`1 Mon`–`7 Sun`) of sending,
+ * template name, or the recipient's country (ISO 3166-1 alpha-2 from the phone number, `unknown` for a
+ * business-scoped user id). Messages without a variant, segment or template go to `(none)`.
+ */
+export type MetricsGroupBy = 'variant' | 'segment' | 'day' | 'hour' | 'weekday' | 'template' | 'country';
 
 /** Opt-in inference of blocks (off by default: WhatsApp reports no blocks). */
 export interface BlockInferenceOptions {
@@ -23,13 +28,16 @@ export interface MetricsQuery {
   from?: Date;
   /** Only messages sent strictly before this instant. */
   to?: Date;
-  /** Also break the metrics down by variant, segment or day of sending. */
+  /** Also break the metrics down (see {@link MetricsGroupBy}). */
   groupBy?: MetricsGroupBy;
   /** How long after a message an unlinked reply, opt-out, block or conversion is still credited to it (default 72 h). */
   attributionWindowMs?: number;
   /** Prices per billable message by pricing category; without it `cost` and `returnOnSpend` are `null`. */
   rateCard?: RateCard;
-  /** IANA time zone for `groupBy: 'day'` (default `UTC`). */
+  /**
+   * IANA time zone for `groupBy: 'day'` (default `UTC`), and for `'hour'` / `'weekday'` when the
+   * recipient's own zone is not known (see docs/metrics.md, "Local time").
+   */
   timeZone?: string;
   /** Opt-out keyword and quick-reply detection. */
   optOut?: OptOutDetectionOptions;

@@ -4,3 +4,13 @@ export { optOutsOverTime } from './opt-outs-over-time.js';
 export { recipientDataToCsv } from './recipient-data-csv.js';
 export { renderCampaignReport } from './render-campaign-report.js';
 export type { CampaignReportInput, OptOutBucket, ReportComparison } from './report-input.js';
+export {
+  type BestSendTime,
+  SEND_TIME_RATES,
+  type SendTimeCell,
+  type SendTimeEstimate,
+  type SendTimeHeatmap,
+  type SendTimeQuery,
+  type SendTimeRate,
+  sendTimeHeatmap,
+} from './send-time-heatmap.js';

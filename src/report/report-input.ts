@@ -1,5 +1,6 @@
 import type { VariantComparison } from '../metrics/compare-variants.js';
 import type { CampaignMetrics } from '../metrics/metrics-types.js';
+import type { SendTimeHeatmap } from './send-time-heatmap.js';
 
 /** The A/B comparison shown in the report's verdict: a `compareVariants` result and the variants' names. */
 export interface ReportComparison {
@@ -29,6 +30,8 @@ export interface CampaignReportInput {
   comparison?: ReportComparison;
   /** Opt-outs over time, oldest first. */
   optOutsOverTime?: readonly OptOutBucket[];
+  /** Rates by the recipients' local weekday × hour of sending (`sendTimeHeatmap`), drawn as heatmaps. */
+  sendTimes?: SendTimeHeatmap;
   /** When the report was generated (shown in the header; injected so output is reproducible). */
   generatedAt: Date;
   /** ISO 4217 currency of cost and revenue (default `USD`). */

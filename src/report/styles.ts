@@ -43,6 +43,14 @@ figcaption { font-weight: 600; font-size: 13px; margin-bottom: 4px; }
 .verdict dt { color: var(--muted); font-size: 12px; }
 .verdict dd { margin: 0; font-weight: 600; font-variant-numeric: tabular-nums; }
 .empty { color: var(--muted); font-style: italic; }
+.heatmap { margin: 0 0 18px; overflow-x: auto; }
+.heatmap figcaption { font-size: 13px; margin-bottom: 6px; }
+.heatmap table { border-collapse: separate; border-spacing: 2px; font-size: 10px; }
+.heatmap th { color: var(--muted); font-weight: 500; padding: 0 2px; }
+.heatmap td { width: 18px; height: 18px; border-radius: 3px; padding: 0; }
+.heatmap td.heat-empty { background: transparent; }
+.heatmap td.heat-few { background: repeating-linear-gradient(45deg, var(--line), var(--line) 2px, transparent 2px, transparent 5px); }
+.heatmap td.heat-best { outline: 2px solid #111; outline-offset: -1px; }
 footer { color: var(--muted); font-size: 12px; }
 footer ul { padding-left: 18px; }
 @media print { body { background: #fff; } section, .kpi { break-inside: avoid; } }

@@ -247,6 +247,16 @@ describe('wacloud report', () => {
     const page = readFileSync(`${box.dir}/report.html`, 'utf8');
     expect(page).toContain('<!doctype html>');
     expect(page).toContain('data-field="campaign-id">rep<');
+    expect(page).toContain('data-rate-grid="readRate"');
+    const groupsBy = async (groupBy: string) => {
+      const run = await box.run([...base, '--group-by', groupBy, '--format', 'json']);
+      const { metrics } = JSON.parse(run.stdout) as {
+        metrics: { groups: Array<{ key: string; metrics: { sent: number } }> };
+      };
+      return metrics.groups.map((g) => [g.key, g.metrics.sent]);
+    };
+    expect(await groupsBy('template')).toEqual([['order_update', 3]]);
+    expect(await groupsBy('country')).toEqual([['US', 3]]);
   });
 
   it('splits an A/B campaign between templates with --variant and compares the variants', async () => {

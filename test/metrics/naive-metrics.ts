@@ -5,6 +5,7 @@
  * streams only.
  */
 
+import { getCountries, getCountryCallingCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { StoredEvent } from '../../src/events/stored-event.js';
 import { isOptOutText } from '../../src/tracking/opt-out-keywords.js';
 
@@ -15,7 +16,8 @@ export interface NaiveQuery {
   to?: Date;
   attributionWindowMs?: number;
   rateCard?: Record<string, number>;
-  groupBy?: 'variant' | 'segment';
+  groupBy?: 'variant' | 'segment' | 'hour' | 'weekday' | 'template' | 'country';
+  timeZone?: string;
   blockInference?: { afterMs: number };
   now?: Date;
 }
@@ -56,6 +58,72 @@ function personMatcher(events: StoredEvent[]): (a: string, b: string) => boolean
     return seen;
   };
   return (a, b) => canon(a) === canon(b) || reachable(canon(a)).has(canon(b));
+}
+
+/** The main country of each calling code several countries share (libphonenumber's numbering plan owner). */
+const MAIN_COUNTRY: Record<string, string> = {
+  '1': 'US',
+  '7': 'RU',
+  '39': 'IT',
+  '44': 'GB',
+  '47': 'NO',
+  '61': 'AU',
+  '212': 'MA',
+  '262': 'RE',
+  '290': 'SH',
+  '358': 'FI',
+  '590': 'GP',
+  '599': 'CW',
+};
+
+/** docs/metrics.md: the phone number's country, the calling code's main one when unplaceable, else unknown. */
+function naiveCountry(id: string): string {
+  if (!/^[+\d\s().-]+$/.test(id)) return 'unknown';
+  const digits = id.replace(/\D/g, '');
+  const parsed = parsePhoneNumberFromString(`+${digits}`);
+  if (parsed?.country) return parsed.country;
+  const sharing = getCountries().filter((c) => digits.startsWith(getCountryCallingCode(c)));
+  if (sharing.length === 0) return 'unknown';
+  const code = getCountryCallingCode(sharing[0]!);
+  return MAIN_COUNTRY[code] ?? sharing[0]!;
+}
+
+function offsetAt(zone: string, at: Date): string {
+  return new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' })
+    .format(at)
+    .split(' ')
+    .pop()!;
+}
+
+/** docs/metrics.md "Local time": record zone, else the country's zone when all its zones agree, else timeZone. */
+function naiveZone(recipientId: string, at: Date, recordZone: unknown, fallback: string): string {
+  if (typeof recordZone === 'string') {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: recordZone });
+      return recordZone;
+    } catch {}
+  }
+  const country = naiveCountry(recipientId);
+  if (country === 'unknown') return fallback;
+  const locale = new Intl.Locale(`und-${country}`) as unknown as {
+    timeZones?: string[];
+    getTimeZones?: () => string[];
+  };
+  const zones = locale.getTimeZones?.() ?? locale.timeZones ?? [];
+  if (zones.length === 0) return fallback;
+  return zones.every((z) => offsetAt(z, at) === offsetAt(zones[0]!, at)) ? zones[0]! : fallback;
+}
+
+const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
+function naiveLocalKey(kind: 'hour' | 'weekday', zone: string, at: Date): string {
+  if (kind === 'hour') {
+    const hour = Number(at.toLocaleString('en-GB', { timeZone: zone, hour: 'numeric', hourCycle: 'h23' }));
+    return String(hour).padStart(2, '0');
+  }
+  const name = at.toLocaleString('en-US', { timeZone: zone, weekday: 'long' });
+  const index = WEEKDAYS.indexOf(name);
+  return `${index === 0 ? 7 : index} ${name.slice(0, 3)}`;
 }
 
 function ratio(n: number, d: number): number | null {
@@ -347,15 +415,40 @@ export function naiveCampaignMetrics(all: StoredEvent[], query: NaiveQuery): Rec
   };
   const result: Record<string, unknown> = summarize(states, refused);
   if (query.groupBy) {
-    const field = query.groupBy;
-    const keys = new Set<string>();
-    for (const s of states) keys.add(s.m[field] ?? '(none)');
-    for (const r of refused) keys.add(r[field] ?? '(none)');
-    result.groups = [...keys].sort().map((key) => ({
+    const by = query.groupBy;
+    const fallback = query.timeZone ?? 'UTC';
+    const keys = new Map<object, string>();
+    const keyOf = (e: Outbound | (typeof refused)[number]): string => {
+      let key = keys.get(e);
+      if (key === undefined) {
+        key = computeKey(e);
+        keys.set(e, key);
+      }
+      return key;
+    };
+    const computeKey = (e: Outbound | (typeof refused)[number]): string => {
+      switch (by) {
+        case 'variant':
+        case 'segment':
+          return e[by] ?? '(none)';
+        case 'template':
+          return (e.kind === 'outbound' ? e.templateName : undefined) ?? '(none)';
+        case 'country':
+          return naiveCountry(e.recipientId);
+        default: {
+          const record = e.kind === 'outbound' ? e.metadata?.timeZone : undefined;
+          return naiveLocalKey(by, naiveZone(e.recipientId, e.at, record, fallback), e.at);
+        }
+      }
+    };
+    const groupKeys = new Set<string>();
+    for (const s of states) groupKeys.add(keyOf(s.m));
+    for (const r of refused) groupKeys.add(keyOf(r));
+    result.groups = [...groupKeys].sort().map((key) => ({
       key,
       metrics: summarize(
-        states.filter((s) => (s.m[field] ?? '(none)') === key),
-        refused.filter((r) => (r[field] ?? '(none)') === key),
+        states.filter((s) => keyOf(s.m) === key),
+        refused.filter((r) => keyOf(r) === key),
       ),
     }));
   }

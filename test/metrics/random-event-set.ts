@@ -62,7 +62,9 @@ export function randomCase(index: number, random: () => number): RandomCase {
   const otherCampaign = `o${index}`;
   const people: RandomPerson[] = [];
   for (let p = 0, n = 1 + int(4); p < n; p++) {
-    const phone = `49${String(index).padStart(6, '0')}${p}${int(10)}`;
+    // Mostly German numbers; some from codes several countries share, some from multi-zone countries.
+    const prefix = chance(0.6) ? '49' : pick(['1', '1876', '44', '7', '91', '55', '977']);
+    const phone = `${prefix}${String(index).padStart(6, '0')}${p}${int(10)}`;
     people.push({ phone, userId: `DE.${index}.${p}` });
   }
   const events: StoredEvent[] = [];
@@ -98,6 +100,9 @@ export function randomCase(index: number, random: () => number): RandomCase {
     };
     if (chance(0.6)) outbound.variant = pick(['A', 'B']);
     if (chance(0.4)) outbound.segment = pick(['vip', 'new']);
+    if (chance(0.5)) outbound.templateName = pick(['spring_sale', 'reminder']);
+    // The recipient's record zone: valid, or a value that is no IANA zone (ignored).
+    if (chance(0.15)) outbound.metadata = { timeZone: pick(['Asia/Tokyo', 'America/Chicago', 'Mars/Base']) };
     events.push(outbound);
     sends.push({ messageId, person, at, campaign });
 
@@ -215,7 +220,9 @@ export function randomCase(index: number, random: () => number): RandomCase {
   if (chance(0.3)) query.attributionWindowMs = pick([0, 30 * MINUTE, 6 * HOUR, 30 * HOUR]);
   if (chance(0.15)) query.from = new Date(T0 + 20 * HOUR);
   if (chance(0.15)) query.to = new Date(T0 + 60 * HOUR);
-  if (chance(0.3)) query.groupBy = pick(['variant', 'segment'] as const);
+  if (chance(0.45))
+    query.groupBy = pick(['variant', 'segment', 'hour', 'weekday', 'template', 'country'] as const);
+  if (chance(0.3)) query.timeZone = pick(['America/New_York', 'Asia/Kolkata', 'UTC']);
   if (chance(0.3)) query.rateCard = { marketing: 0.0613, utility: 0.008 };
   if (chance(0.2)) {
     query.blockInference = { afterMs: pick([HOUR, 24 * HOUR]) };

@@ -12,6 +12,7 @@ import {
 } from '../../metrics/index.js';
 import { optOutsOverTime } from '../../report/opt-outs-over-time.js';
 import { renderCampaignReport } from '../../report/render-campaign-report.js';
+import { sendTimeHeatmap } from '../../report/send-time-heatmap.js';
 import { type CliIo, ExitCode, type ExitCodeValue, UsageError } from '../cli-io.js';
 import { metricsCsv, metricsTable } from '../metrics-formats.js';
 import { openStore, STORE_HELP } from '../open-store.js';
@@ -26,7 +27,7 @@ Computes a campaign's metrics from an event store and prints or writes them.
   ${STORE_HELP}
   --format <f>              table (default) | json | csv | html
   --out <file>              write to this file instead of stdout
-  --group-by <g>            variant (default) | segment | day
+  --group-by <g>            variant (default) | segment | day | hour | weekday | template | country
   --metric <rate>           rate the A/B verdict compares (default clickThroughRate)
   --rate-card <list>        prices per billable message, e.g. marketing=0.0613,utility=0.008
   --currency <code>         currency of the rate card (default USD)
@@ -34,7 +35,15 @@ Computes a campaign's metrics from an event store and prints or writes them.
 `;
 
 const FORMATS = ['table', 'json', 'csv', 'html'] as const;
-const GROUPS: readonly MetricsGroupBy[] = ['variant', 'segment', 'day'];
+const GROUPS: readonly MetricsGroupBy[] = [
+  'variant',
+  'segment',
+  'day',
+  'hour',
+  'weekday',
+  'template',
+  'country',
+];
 
 function parseRateCard(value: string | undefined): Record<string, number> | undefined {
   if (value === undefined) return undefined;
@@ -133,6 +142,7 @@ export async function runReportCommand(argv: string[], io: CliIo, now: () => Dat
         metrics,
         ...(comparison ? { comparison } : {}),
         optOutsOverTime: await optOutsOverTime(opened.store, values.campaign),
+        sendTimes: await sendTimeHeatmap(opened.store, values.campaign),
         generatedAt: now(),
         currency: values.currency,
       });

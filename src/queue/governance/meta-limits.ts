@@ -1,4 +1,4 @@
-import { recipientCallingCode, recipientCountry } from './recipient-country.js';
+import { recipientCountry } from '../../events/recipient-country.js';
 
 /** Meta's per-user marketing limit: "not delivered to maintain healthy ecosystem engagement". */
 export const MARKETING_LIMIT_CODE = 131049;
@@ -51,16 +51,14 @@ const MARKETING_LIMIT_EXEMPT: ReadonlySet<string> = new Set([
  * the UK, Japan or South Korea (country by libphonenumber-js). Unknown countries and user ids: it applies.
  */
 export function marketingLimitApplies(recipientId: string): boolean {
-  const country = recipientCountry(recipientId);
-  return country === undefined || !MARKETING_LIMIT_EXEMPT.has(country);
+  return !MARKETING_LIMIT_EXEMPT.has(recipientCountry(recipientId));
 }
 
 /**
  * Whether the recipient's number is a US one, which Meta has not delivered marketing templates to since
  * April 2025: libphonenumber-js places it in the US, or it is a +1 number it cannot place (+1 is shared
- * with Canada and the Caribbean, told apart by area code).
+ * with Canada and the Caribbean, told apart by area code; the code's main country is the US).
  */
 export function isUsNumber(recipientId: string): boolean {
-  const country = recipientCountry(recipientId);
-  return country === 'US' || (country === undefined && recipientCallingCode(recipientId) === '1');
+  return recipientCountry(recipientId) === 'US';
 }

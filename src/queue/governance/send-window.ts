@@ -1,5 +1,5 @@
 import { ConfigError } from '../../errors/index.js';
-import { recipientCountry } from './recipient-country.js';
+import { recipientCountry, UNKNOWN_COUNTRY } from '../../events/recipient-country.js';
 
 /**
  * The hours of the recipient's day in which sends may start (the `sendWindow` option of `SendQueue`).
@@ -81,7 +81,7 @@ export class SendWindow {
     const given = this.#zoneOf?.(recipientId);
     if (typeof given === 'string' && given !== '' && this.#formatter(given)) return given;
     const country = recipientCountry(recipientId);
-    return (country && this.#zoneOfCountry(country)) ?? this.#fallbackZone;
+    return (country !== UNKNOWN_COUNTRY && this.#zoneOfCountry(country)) || this.#fallbackZone;
   }
 
   /** Whether `at` is inside the window in `zone`. */

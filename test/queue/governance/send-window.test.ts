@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/errors/index.js';
-import { recipientCallingCode, recipientCountry } from '../../../src/queue/governance/recipient-country.js';
+import { recipientCountry } from '../../../src/events/recipient-country.js';
 import { parseClockTime, SendWindow } from '../../../src/queue/governance/send-window.js';
 
 const GERMANY = '4915112345678';
@@ -36,8 +36,8 @@ describe('recipientCountry', () => {
     expect(recipientCountry(GERMANY)).toBe('DE');
     expect(recipientCountry(`+${TURKEY}`)).toBe('TR');
     expect(recipientCountry(US)).toBe('US');
-    expect(recipientCountry('US.13491208655302741918')).toBeUndefined();
-    expect(recipientCallingCode('19995551234')).toBe('1');
+    expect(recipientCountry('US.13491208655302741918')).toBe('unknown');
+    expect(recipientCountry('19995551234')).toBe('US');
   });
 });
 

@@ -19,6 +19,8 @@ type MessageStatusRow = unknown[];
 
 /** Where the rollup columns start in a {@link MessageStatusRow}. */
 const FOLDED_AT = 5;
+/** Where the outbound's template name and record time zone are, when the grouping needs them. */
+const LABELS_AT = FOLDED_AT + 3;
 
 /** A nullable text column's value as an optional field. */
 function optionalText(value: unknown): string | undefined {
@@ -124,11 +126,20 @@ export async function loadCampaignFacts(
   const messageConditions = [`o.kind = 'outbound'`, `o.campaign_id = ${messageParams.add(q.campaignId)}`];
   if (Number.isFinite(q.fromMs)) messageConditions.push(`o.at >= ${messageParams.addInstant(q.fromMs)}`);
   if (Number.isFinite(q.toMs)) messageConditions.push(`o.at < ${messageParams.addInstant(q.toMs)}`);
+  // The template name and the recipient's record time zone live in `extra`: read only for the groupings
+  // that use them, so the others keep reading the sends from a covering index.
+  const withLabels = q.groupBy === 'template' || q.groupBy === 'hour' || q.groupBy === 'weekday';
+  const labels = !withLabels
+    ? ''
+    : dialect === 'postgres'
+      ? `, o.extra ->> 'templateName', CASE WHEN jsonb_typeof(o.extra #> '{metadata,timeZone}') = 'string'
+          THEN o.extra #>> '{metadata,timeZone}' END`
+      : `, json_extract(o.extra, '$.templateName'), json_extract(o.extra, '$.metadata.timeZone')`;
   // One row per message: the send joined with its status rollup (kept up to date on append), in the
   // fold's own order (time, then id) so it need not sort them again; folded as the rows stream in.
   const messagesFolded = source.eachArray(
     `SELECT o.message_id, o.recipient_id, ${atMs('o.at')} AS at, o.variant, o.segment,
-      ${packedStatusRollupSql('r')}
+      ${packedStatusRollupSql('r')}${labels}
     FROM ${table} o LEFT JOIN ${source.rollupTable} r ON r.message_id = o.message_id
     WHERE ${messageConditions.join(' AND ')}
     ORDER BY o.at, o.message_id`,
@@ -141,6 +152,8 @@ export async function loadCampaignFacts(
         Number(row[2]),
         optionalText(row[3]),
         optionalText(row[4]),
+        withLabels ? optionalText(row[LABELS_AT]) : undefined,
+        withLabels ? optionalText(row[LABELS_AT + 1]) : undefined,
       );
       if (readPackedStatusRollup(row, FOLDED_AT, summary)) builder.addStatusSummary(messageId, summary);
     },

@@ -292,6 +292,8 @@ export function describeSqlStoreBehaviour(name: string, makeStore: () => Promise
         { campaignId: 'launch' },
         { campaignId: 'followup', attributionWindowMs: 6 * 3_600_000 },
         { campaignId: 'launch', blockInference: { afterMs: 3_600_000 }, now: new Date(Date.UTC(2026, 5, 1)) },
+        // Groupings that also read each send's template name and record time zone from `extra`.
+        { campaignId: 'launch', groupBy: 'template' },
       ];
       for (const query of queries)
         expect(await store.campaignFacts(query)).toEqual(referenceFacts(events, query));

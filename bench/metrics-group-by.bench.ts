@@ -1,0 +1,86 @@
+/**
+ * What a breakdown costs: `computeCampaignMetrics` on a seeded campaign (250,000 messages by default,
+ * `BENCH_MESSAGES`) ungrouped and with `groupBy: 'hour' | 'weekday' | 'country' | 'template'`, on the
+ * memory store and SQLite (a WAL file in the OS temp dir). Goal: `hour` ≤ 1.5× ungrouped on each store
+ * (`ratio`). The numbers of every grouped run are checked against the ungrouped totals. Prints one JSON
+ * line per figure.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EventStore } from '../src/events/event-store.js';
+import { MemoryEventStore } from '../src/events/stores/memory.js';
+import { SqliteEventStore } from '../src/events/stores/sqlite.js';
+import { computeCampaignMetrics } from '../src/metrics/compute-campaign-metrics.js';
+import type { MetricsGroupBy } from '../src/metrics/metrics-types.js';
+import { generateCampaign } from '../test/metrics/generate-campaign.js';
+
+const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 250_000);
+const RUNS = 3;
+const CAMPAIGN = 'launch';
+const GROUPINGS: readonly (MetricsGroupBy | undefined)[] = [
+  undefined,
+  'hour',
+  'weekday',
+  'country',
+  'template',
+];
+
+function line(figure: string, value: number, unit: string, extra: Record<string, unknown> = {}): void {
+  const load1 = Number((loadavg()[0] ?? 0).toFixed(2));
+  console.log(
+    JSON.stringify({
+      bench: 'metrics-group-by',
+      figure,
+      value: Number(value.toFixed(3)),
+      unit,
+      ...extra,
+      load1,
+    }),
+  );
+}
+
+async function bestOf(
+  store: EventStore,
+  groupBy: MetricsGroupBy | undefined,
+): Promise<{ ms: number; sent: number }> {
+  let best = Number.POSITIVE_INFINITY;
+  let sent = 0;
+  for (let i = 0; i < RUNS; i++) {
+    const started = performance.now();
+    const metrics = await computeCampaignMetrics(store, {
+      campaignId: CAMPAIGN,
+      ...(groupBy ? { groupBy } : {}),
+    });
+    best = Math.min(best, performance.now() - started);
+    sent = metrics.sent;
+    if (metrics.groups && metrics.groups.reduce((total, g) => total + g.metrics.sent, 0) !== metrics.sent) {
+      throw new Error(`groupBy ${groupBy}: the groups do not add up to the total`);
+    }
+  }
+  return { ms: best, sent };
+}
+
+async function measure(name: string, store: EventStore): Promise<void> {
+  const base = await bestOf(store, undefined);
+  line(`${name}.ungrouped`, base.ms, 'ms', { messages: base.sent });
+  for (const groupBy of GROUPINGS.slice(1)) {
+    const grouped = await bestOf(store, groupBy);
+    line(`${name}.${groupBy}`, grouped.ms, 'ms', { ratio: Number((grouped.ms / base.ms).toFixed(2)) });
+  }
+}
+
+const events = generateCampaign({ messages: MESSAGES, campaignId: CAMPAIGN });
+const memory = new MemoryEventStore();
+await memory.append(events);
+await measure('memory', memory);
+
+const dir = mkdtempSync(join(tmpdir(), 'wacloud-bench-group-'));
+try {
+  const sqlite = new SqliteEventStore({ filename: join(dir, 'events.db') });
+  for (let i = 0; i < events.length; i += 10_000) await sqlite.append(events.slice(i, i + 10_000));
+  await measure('sqlite', sqlite);
+  await sqlite.close();
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
