@@ -41,6 +41,7 @@ export {
   type TemplateMetricType,
   type WebhookUpdateState,
 } from './resources/insights-types.js';
+export type { MarketingProductPolicy, SendMarketingOptions } from './resources/marketing-messages.js';
 export type {
   MediaCallOptions,
   MediaDownload,

@@ -1,7 +1,13 @@
 import { WhatsAppError } from '../errors/index.js';
 import { eventKey } from '../events/event-key.js';
 import { normalizeRecipientId } from '../events/recipient-id.js';
-import type { OutboundEvent, SendFailedEvent, StatusEvent, StoredEvent } from '../events/stored-event.js';
+import type {
+  ClickEvent,
+  OutboundEvent,
+  SendFailedEvent,
+  StatusEvent,
+  StoredEvent,
+} from '../events/stored-event.js';
 import { isOptOutInbound } from '../tracking/opt-out-detection.js';
 import type { MetricsQuery, OptOutDetectionOptions } from './campaign-metrics.js';
 import type { CampaignFacts, MessageFacts, RejectionFacts } from './message-facts.js';
@@ -20,6 +26,8 @@ const USER_ACTION_OPT_OUT_SOURCES: ReadonlySet<string> = new Set([
 ]);
 /** The suppression list's record of a 131050 failure: not a new opt-out, and counted from the failure itself. */
 const ERROR_131050_SOURCE = 'error_131050';
+/** The `source` of a click Meta reported (Marketing Messages API `user_actions`). */
+const META_SOURCE = 'meta';
 
 /** An event that names no message, attributed once every message's state is known (see `build`). */
 interface UnlinkedEvent {
@@ -153,6 +161,10 @@ export class CampaignFactsBuilder {
   readonly #unlinked: UnlinkedEvent[] = [];
   /** The clicks credited to each message, repeats included (counted without them in `build`). */
   readonly #clickEvents = new Map<FoldedMessage, StoredEvent[]>();
+  /** Meta's clicks (`source: 'meta'`): credited in `build` through their `clickId` alone. */
+  readonly #metaClicks: ClickEvent[] = [];
+  /** The message each Meta click id belongs to, from the redirect's own clicks that recorded it. */
+  readonly #messageByClickId = new Map<string, FoldedMessage>();
   readonly #priorDeliveries = new Map<string, number>();
   readonly #optOut: OptOutDetectionOptions;
   #sealed = false;
@@ -285,7 +297,9 @@ export class CampaignFactsBuilder {
         else this.#keepUnlinked(event, event.recipientId, true);
         return;
       case 'click': {
-        if (event.messageId !== undefined) {
+        if (event.source === META_SOURCE) {
+          if (event.clickId !== undefined) this.#metaClicks.push(event);
+        } else if (event.messageId !== undefined) {
           const target = this.#messages.get(event.messageId);
           if (target) this.#credit(event, target);
         } else if (
@@ -327,6 +341,13 @@ export class CampaignFactsBuilder {
       case 'click': {
         // Repeats are dropped in `build` (a repeat is credited to the same message, at the same time).
         target.proved = true;
+        if (event.clickId !== undefined && event.source !== META_SOURCE) {
+          // The lowest message id wins should two links ever carry one click id: order-free.
+          const known = this.#messageByClickId.get(event.clickId);
+          if (known === undefined || target.messageId < known.messageId) {
+            this.#messageByClickId.set(event.clickId, target);
+          }
+        }
         const list = this.#clickEvents.get(target);
         if (list === undefined) this.#clickEvents.set(target, [event]);
         else list.push(event);
@@ -438,8 +459,16 @@ export class CampaignFactsBuilder {
     for (const { event, key, windowed } of this.#unlinked) {
       this.#credit(event, this.#latestFor(key, event.at.getTime(), windowed));
     }
+    // Meta's clicks go to the message of the link click that recorded the same click id (a Meta click
+    // and a click on your own link for one tap: both count in `clicks`, the message once in `clicked`).
+    for (const click of this.#metaClicks) {
+      const target = this.#messageByClickId.get(click.clickId as string);
+      // Not a click on the message if stamped before the second it was sent in.
+      if (target && click.at.getTime() >= endOfSecond(target.sentAtMs) - 1000) this.#credit(click, target);
+    }
     // Credited once: a second build() must not count these clicks and conversions again.
     this.#unlinked.length = 0;
+    this.#metaClicks.length = 0;
     for (const m of messages) {
       m.delivered = m.rank >= Rank.Delivered || m.proved;
       m.read = m.rank >= Rank.Read || m.proved;

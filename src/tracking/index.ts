@@ -3,6 +3,7 @@ export {
   type LinkTarget,
   type LinkTracker,
   type LinkTrackerOptions,
+  type LinkUtmOptions,
   type TrackedLink,
 } from './link-tracker.js';
 export { isOptOutInbound, optOutEventFor } from './opt-out-detection.js';
@@ -22,3 +23,4 @@ export {
   suppressionSignal,
 } from './store-suppression-list.js';
 export { MemorySuppressionList, type SuppressionList } from './suppression.js';
+export { DEFAULT_UTM_MEDIUM, DEFAULT_UTM_SOURCE, type UtmParameters, withUtmParameters } from './utm.js';

@@ -29,6 +29,7 @@ export type {
   TemplateQualityWebhookEvent,
   TemplateStatusWebhookEvent,
   UnknownWebhookEvent,
+  UserActionWebhookEvent,
   UserPreferencesWebhookEvent,
   WebhookContact,
   WebhookConversation,
