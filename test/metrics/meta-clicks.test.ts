@@ -51,3 +51,26 @@ describe("Meta's clicks in the metrics", () => {
     expect(viaScan).toEqual(await computeCampaignMetrics(store, { campaignId: 'mm' }));
   });
 });
+
+describe('per-click metrics', () => {
+  it('conversionsPerClick counts clicked messages that converted; revenuePerClick is revenue over clicked', async () => {
+    const store = await campaignWithOneLinkClick(undefined);
+    const later = new Date(1753000000 * 1000 + 60_000);
+    await store.append([
+      { kind: 'conversion', at: later, value: 30, messageId: 'wamid.A' },
+      // A conversion of the message that was not clicked: in revenue, not in conversionsPerClick.
+      { kind: 'conversion', at: later, value: 10, messageId: 'wamid.B' },
+      { kind: 'status', messageId: 'wamid.B', status: 'delivered', at: later },
+    ]);
+    const m = await computeCampaignMetrics(store, { campaignId: 'mm' });
+    expect(m).toMatchObject({
+      clicked: 1,
+      converted: 2,
+      revenue: 40,
+      conversionsPerClick: 1,
+      revenuePerClick: 40,
+    });
+    const none = await computeCampaignMetrics(new MemoryEventStore(), { campaignId: 'mm' });
+    expect(none).toMatchObject({ conversionsPerClick: null, revenuePerClick: null });
+  });
+});

@@ -353,6 +353,14 @@ export function naiveCampaignMetrics(all: StoredEvent[], query: NaiveQuery): Rec
       ),
       revenue,
       revenuePerRecipient: ratio(revenue, delivered),
+      conversionsPerClick: ratio(
+        count((s) => s.clicks > 0 && s.converted),
+        count((s) => s.clicks > 0),
+      ),
+      revenuePerClick: ratio(
+        revenue,
+        count((s) => s.clicks > 0),
+      ),
       cost,
       returnOnSpend: cost ? revenue / cost : null,
       failuresByCode: [...failures.entries()]
