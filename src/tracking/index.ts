@@ -23,4 +23,10 @@ export {
   suppressionSignal,
 } from './store-suppression-list.js';
 export { MemorySuppressionList, type SuppressionList } from './suppression.js';
-export { DEFAULT_UTM_MEDIUM, DEFAULT_UTM_SOURCE, type UtmParameters, withUtmParameters } from './utm.js';
+export {
+  DEFAULT_UTM_MEDIUM,
+  DEFAULT_UTM_SOURCE,
+  type UtmContext,
+  type UtmParameters,
+  withUtmParameters,
+} from './utm.js';
