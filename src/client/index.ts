@@ -31,6 +31,7 @@ export type {
   TemplateMetricType,
   WebhookUpdateState,
 } from './resources/insights-types.js';
+export type { MarketingProductPolicy, SendMarketingOptions } from './resources/marketing-messages.js';
 export type {
   MediaCallOptions,
   MediaDownload,

@@ -224,8 +224,8 @@ const ROWS: Row[] = [
   [
     131055,
     'Method not allowed',
-    'invalid_request',
-    'Marketing Messages API accepts only marketing templates.',
+    'template',
+    'Marketing Messages API accepts only marketing templates: send this one with messages.send.',
   ],
   [
     131056,
@@ -336,8 +336,8 @@ const ROWS: Row[] = [
   [
     134100,
     'Only marketing templates supported',
-    'invalid_request',
-    'Marketing Messages API accepts only marketing templates.',
+    'template',
+    'Marketing Messages API accepts only marketing templates: send this one with messages.send.',
   ],
   [
     134101,

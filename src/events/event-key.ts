@@ -9,7 +9,7 @@ function part(value: string | number | undefined): string {
 /**
  * The identity of a stored event: two events with the same key are the same fact, and stores keep only
  * the first. `status`: messageId + status (Meta's own dedupe rule); `inbound` and `outbound`: messageId;
- * `send_failed`: its idempotencyKey when set; every other kind (and `send_failed` without one): its
+ * `send_failed`: its idempotencyKey when set; `click`: its content with its source and Meta click id; every other kind (and `send_failed` without one): its
  * content, including `at`. SQL stores use this same function for their unique key.
  */
 export function eventKey(event: StoredEvent): string {
@@ -24,8 +24,13 @@ export function eventKey(event: StoredEvent): string {
       return event.idempotencyKey !== undefined
         ? `f${SEP}k${SEP}${event.idempotencyKey}`
         : `f${SEP}${event.recipientId}${SEP}${event.at.getTime()}${SEP}${part(event.campaignId)}${SEP}${part(event.errorCode)}`;
-    case 'click':
-      return `c${SEP}${event.at.getTime()}${SEP}${part(event.messageId)}${SEP}${part(event.recipientId)}${SEP}${part(event.campaignId)}${SEP}${part(event.url)}`;
+    case 'click': {
+      const key = `c${SEP}${event.at.getTime()}${SEP}${part(event.messageId)}${SEP}${part(event.recipientId)}${SEP}${part(event.campaignId)}${SEP}${part(event.url)}`;
+      // Keys of clicks without a source or click id stay as they were before those fields existed.
+      return event.source === undefined && event.clickId === undefined
+        ? key
+        : `${key}${SEP}${part(event.source)}${SEP}${part(event.clickId)}`;
+    }
     case 'opt_out':
     case 'opt_in':
     case 'block':

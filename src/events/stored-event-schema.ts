@@ -76,6 +76,11 @@ export const storedEventSchema = z.discriminatedUnion('kind', [
     recipientId: optionalLabel,
     campaignId: optionalLabel,
     url: optionalLabel,
+    source: optionalLabel,
+    clickId: optionalLabel,
+    trackingToken: optionalLabel,
+    component: optionalLabel,
+    productId: optionalLabel,
   }),
   z.object({
     kind: z.enum(['opt_out', 'opt_in', 'block']),

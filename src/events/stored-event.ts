@@ -94,7 +94,12 @@ export interface InboundEvent extends UserIdentityFields {
   previousParentUserId?: string;
 }
 
-/** A tap on a tracked link. */
+/**
+ * A tap on a link. `source` says who saw it: wacloud's own redirect (`link`, also when absent) or Meta's
+ * Marketing Messages API click webhook (`meta`). A `meta` click names no message: it belongs to the
+ * message of the `link` click that carries the same `clickId` (Meta appends its click id to the URL it
+ * opens, as `fbclid`, and the redirect records it).
+ */
 export interface ClickEvent {
   kind: 'click';
   at: Date;
@@ -102,6 +107,16 @@ export interface ClickEvent {
   recipientId?: string;
   campaignId?: string;
   url?: string;
+  /** `link` (wacloud's redirect; the default when absent) or `meta` (a `user_actions` click webhook). */
+  source?: 'link' | 'meta' | (string & {});
+  /** Meta's click id: from the webhook on a `meta` click, from the URL's `fbclid` on a `link` click. */
+  clickId?: string;
+  /** Meta's `tracking_token` of a `meta` click. */
+  trackingToken?: string;
+  /** Where the user tapped, on a `meta` click: `cta` or `body`. */
+  component?: string;
+  /** The product tapped, on a `meta` click, when Meta reports one. */
+  productId?: string;
 }
 
 /** A recipient opted out, opted back in, or blocked you (blocks come from your app; WhatsApp reports none). */

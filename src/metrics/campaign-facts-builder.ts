@@ -1,7 +1,13 @@
 import { ConfigError } from '../errors/index.js';
 import { eventKey } from '../events/event-key.js';
 import { normalizeRecipientId } from '../events/recipient-id.js';
-import type { OutboundEvent, SendFailedEvent, StatusEvent, StoredEvent } from '../events/stored-event.js';
+import type {
+  ClickEvent,
+  OutboundEvent,
+  SendFailedEvent,
+  StatusEvent,
+  StoredEvent,
+} from '../events/stored-event.js';
 import { isOptOutInbound, type OptOutDetectionOptions } from '../tracking/opt-out-detection.js';
 import type { CampaignFacts, MessageFacts, RejectionFacts } from './message-facts.js';
 import { type ResolvedMetricsQuery, resolveMetricsQuery } from './metrics-query.js';
@@ -20,6 +26,8 @@ const USER_ACTION_OPT_OUT_SOURCES: ReadonlySet<string> = new Set([
 ]);
 /** The suppression list's record of a 131050 failure: not a new opt-out, and counted from the failure itself. */
 const ERROR_131050_SOURCE = 'error_131050';
+/** The `source` of a click Meta reported (Marketing Messages API `user_actions`). */
+const META_SOURCE = 'meta';
 
 /** An event that names no message, attributed once every message's state is known (see `build`). */
 interface UnlinkedEvent {
@@ -192,6 +200,10 @@ export class CampaignFactsBuilder {
   readonly #byRecipient = new Map<string, MessageFold | MessageFold[]>();
   readonly #conversions = new Set<string>();
   readonly #unlinked: UnlinkedEvent[] = [];
+  /** Meta's clicks (`source: 'meta'`): credited in `build` through their `clickId` alone. */
+  readonly #metaClicks: ClickEvent[] = [];
+  /** The message each Meta click id belongs to, from the redirect's own clicks that recorded it. */
+  readonly #messageByClickId = new Map<string, MessageFold>();
   readonly #priorDeliveries = new Map<string, number>();
   readonly #optOut: OptOutDetectionOptions;
   /** Whether the grouping reads the template name or the recipient's record time zone (see MessageFacts). */
@@ -397,7 +409,9 @@ export class CampaignFactsBuilder {
         else this.#keepUnlinked(event, event.recipientId, true);
         return;
       case 'click': {
-        if (event.messageId !== undefined) {
+        if (event.source === META_SOURCE) {
+          if (event.clickId !== undefined) this.#metaClicks.push(event);
+        } else if (event.messageId !== undefined) {
           const target = this.#messages.get(event.messageId);
           if (target) this.#credit(event, target);
         } else if (
@@ -441,6 +455,13 @@ export class CampaignFactsBuilder {
         target.proved = true;
         if (target.clickEvents === undefined) target.clickEvents = [event];
         else target.clickEvents.push(event);
+        if (event.clickId !== undefined && event.source !== META_SOURCE) {
+          // The lowest message id wins should two links ever carry one click id: order-free.
+          const known = this.#messageByClickId.get(event.clickId);
+          if (known === undefined || target.messageId < known.messageId) {
+            this.#messageByClickId.set(event.clickId, target);
+          }
+        }
         return;
       }
       case 'inbound':
@@ -547,8 +568,16 @@ export class CampaignFactsBuilder {
     for (const { event, key, windowed } of this.#unlinked) {
       this.#credit(event, this.#latestFor(key, event.at.getTime(), windowed));
     }
+    // Meta's clicks go to the message of the link click that recorded the same click id (a Meta click
+    // and a click on your own link for one tap: both count in `clicks`, the message once in `clicked`).
+    for (const click of this.#metaClicks) {
+      const target = this.#messageByClickId.get(click.clickId as string);
+      // Not a click on the message if stamped before the second it was sent in.
+      if (target && click.at.getTime() >= endOfSecond(target.sentAtMs) - 1000) this.#credit(click, target);
+    }
     // Credited once: a second build() must not count these clicks and conversions again.
     this.#unlinked.length = 0;
+    this.#metaClicks.length = 0;
     if (q.blockInferenceAfterMs !== undefined) this.#inferBlocks(folds, q.blockInferenceAfterMs, q.nowMs);
     sortBySendTime(folds);
     const messages: MessageFacts[] = new Array(folds.length);

@@ -26,8 +26,8 @@ function* chunks<T>(items: readonly T[]): Generator<T[]> {
 
 /**
  * Step 1 over any {@link EventStore} (advanced): scans the campaign's sends, then the events of its
- * messages (by messageId) and of its recipients (by recipientId, from the campaign's first send on),
- * and folds them with {@link CampaignFactsBuilder}. Works with any store that implements `scan`.
+ * messages (by messageId), of its recipients (by recipientId, from the campaign's first send on) and
+ * the clicks Meta reported (which name neither, from the first send on), and folds them with {@link CampaignFactsBuilder}. Works with any store that implements `scan`.
  */
 export async function collectCampaignFacts(store: EventStore, query: MetricsQuery): Promise<CampaignFacts> {
   const links = await store.identityLinks?.();
@@ -58,6 +58,15 @@ export async function collectCampaignFacts(store: EventStore, query: MetricsQuer
     for (const ids of chunks(recipientIds)) {
       for await (const event of store.scan({ kinds: BY_RECIPIENT, recipientIds: ids, from })) {
         // Events naming a message were seen in the messageId scans; folding them twice is harmless.
+        builder.addEvent(event);
+      }
+    }
+  }
+  if (messageIds.length > 0) {
+    // Meta's click webhooks name no message and no recipient: the fold matches them by click id.
+    const from = new Date(Math.floor(firstSendMs / 1000) * 1000);
+    for await (const event of store.scan({ kinds: ['click'], from })) {
+      if (event.kind === 'click' && event.source === 'meta') {
         builder.addEvent(event);
       }
     }

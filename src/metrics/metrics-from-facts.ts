@@ -35,6 +35,8 @@ class Tally {
   limitedByMeta = 0;
   blocked = 0;
   converted = 0;
+  /** Clicked messages that also converted (the numerator of `conversionsPerClick`). */
+  clickedConverted = 0;
   revenueMicros = 0;
   readonly billableByCategory = new Map<string, number>();
   readonly failuresByCode = new Map<number | null, number>();
@@ -57,6 +59,7 @@ class Tally {
     if (m.optedOut) this.optedOut++;
     if (m.blocked) this.blocked++;
     if (m.converted) this.converted++;
+    if (m.converted && m.clicked) this.clickedConverted++;
     if (m.revenue !== 0) this.revenueMicros += Math.round(m.revenue * MICROS);
     if (m.billable) {
       const category = m.pricingCategory ?? '';
@@ -122,6 +125,8 @@ function toMetrics(t: Tally, rateCard: RateCard | undefined): CampaignMetrics {
     conversionRate: rate(t.converted, t.delivered),
     revenue,
     revenuePerRecipient: rate(revenue, t.delivered),
+    conversionsPerClick: rate(t.clickedConverted, t.clicked),
+    revenuePerClick: rate(revenue, t.clicked),
     cost,
     returnOnSpend: cost === null || cost === 0 ? null : revenue / cost,
     failuresByCode,

@@ -110,6 +110,13 @@ export interface CampaignMetrics {
   revenue: number;
   /** revenue / delivered. */
   revenuePerRecipient: number | null;
+  /**
+   * Clicked messages that also converted / clicked messages: how often a click led to a conversion
+   * attributed to the same message.
+   */
+  conversionsPerClick: number | null;
+  /** revenue / clicked: revenue per clicked message. */
+  revenuePerClick: number | null;
   /** Billable messages × the rate card price of their category; `null` without a rate card. */
   cost: number | null;
   /** revenue / cost; `null` when cost is `null` or zero. */

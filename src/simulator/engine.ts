@@ -29,6 +29,7 @@ import {
   type SimulatedContact,
   type StatusObject,
   templateStatusEnvelope,
+  userActionsEnvelope,
   userPreferencesEnvelope,
   type WebhookPhone,
 } from './webhooks/payloads.js';
@@ -149,8 +150,45 @@ export class SimulatorEngine {
     return fault;
   }
 
+  /**
+   * `POST /{phone-number-id}/marketing_messages` (Marketing Messages API): a template send whose
+   * template must be a MARKETING one (134100 otherwise), priced `marketing_lite`, whose clicks also come
+   * back as `user_actions` webhooks unless `message_activity_sharing` is `false`.
+   */
+  postMarketingMessages(phoneId: string, body: unknown): Record<string, unknown> {
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+      throw new SimulatedGraphError(100, { message: '(#100) Invalid parameter' });
+    }
+    const { product_policy, message_activity_sharing, ...message } = body as Record<string, unknown>;
+    if (
+      product_policy !== undefined &&
+      product_policy !== 'CLOUD_API_FALLBACK' &&
+      product_policy !== 'STRICT'
+    ) {
+      throw new SimulatedGraphError(100, {
+        message: '(#100) Param product_policy must be one of {CLOUD_API_FALLBACK, STRICT}',
+      });
+    }
+    if (message_activity_sharing !== undefined && typeof message_activity_sharing !== 'boolean') {
+      throw new SimulatedGraphError(100, {
+        message: '(#100) Param message_activity_sharing must be a boolean',
+      });
+    }
+    if (message.recipient_type !== undefined && message.recipient_type !== 'individual') {
+      throw new SimulatedGraphError(100, {
+        message: '(#100) Param recipient_type must be one of {INDIVIDUAL}',
+      });
+    }
+    if (message.status !== undefined || message.type !== 'template') throw new SimulatedGraphError(131055);
+    return this.postMessages(phoneId, message, { activitySharing: message_activity_sharing !== false });
+  }
+
   /** `POST /{phone-number-id}/messages`: a send or a mark-as-read. */
-  postMessages(phoneId: string, body: unknown): Record<string, unknown> {
+  postMessages(
+    phoneId: string,
+    body: unknown,
+    marketingApi?: SimulatedMessage['marketingApi'],
+  ): Record<string, unknown> {
     const phone = this.phone(phoneId);
     if (!phone) throw unknownObjectError('POST', phoneId);
     const now = this.now();
@@ -179,8 +217,11 @@ export class SimulatorEngine {
     this.#sendCounts.set(countKey, nth + 1);
     const rng = Prng.derive(this.options.seed, `${countKey}|${nth}`);
     const id = outboundMessageId(checked.waId, rng);
-    const category = template ? template.template.category.toLowerCase() : 'service';
-    const marketing = category === 'marketing';
+    const templateCategory = template ? template.template.category.toLowerCase() : 'service';
+    const marketing = templateCategory === 'marketing';
+    if (marketingApi && !marketing) throw new SimulatedGraphError(134100);
+    // Meta prices Marketing Messages API deliveries as `marketing_lite`.
+    const category = marketingApi ? 'marketing_lite' : templateCategory;
     const events: PlannedEvent[] = outsideWindow
       ? [{ kind: 'status', status: 'failed', atMs: 50, postAtMs: 50, errorCode: 131047, duplicate: false }]
       : planMessage(rng, {
@@ -199,6 +240,7 @@ export class SimulatorEngine {
       ...(template ? { templateName: template.template.name } : {}),
       category,
       body: body as Record<string, unknown>,
+      ...(marketingApi ? { marketingApi } : {}),
       acceptedAt: new Date(now),
       events,
     };
@@ -379,11 +421,22 @@ export class SimulatorEngine {
           ),
         );
         return undefined;
-      case 'click':
+      case 'click': {
         this.insights.click(message.id, 'url_button', event.url);
-        return openLoopbackLink(event.url).then((opened) => {
+        let url = event.url;
+        if (message.marketingApi?.activitySharing) {
+          // Meta appends its click id to the URL it opens and reports the click as a `user_actions` webhook.
+          const rng = Prng.derive(this.options.seed, `click|${message.id}|${event.atMs}`);
+          const click = { clickComponent: 'cta' as const, clickId: rng.hex(32), trackingToken: rng.hex(40) };
+          url = withClickId(url, click.clickId);
+          this.#dispatcher.post(
+            userActionsEnvelope(this.options.businessAccountId, toWebhookPhone(phone), click, seconds),
+          );
+        }
+        return openLoopbackLink(url).then((opened) => {
           if (opened) this.stats.clicks++;
         });
+      }
     }
   }
 
@@ -393,6 +446,17 @@ export class SimulatorEngine {
     this.#dispatcher.post(
       inboundEnvelope(this.options.businessAccountId, toWebhookPhone(phone), contact, message),
     );
+  }
+}
+
+/** `url` with Meta's click id appended as `fbclid` (the parameter Meta's link tracking adds). */
+function withClickId(url: string, clickId: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.searchParams.append('fbclid', clickId);
+    return parsed.href;
+  } catch {
+    return url;
   }
 }
 

@@ -40,6 +40,11 @@ export interface SimulatedMessage {
   category: string;
   /** The request body as received. */
   body: Record<string, unknown>;
+  /**
+   * Sent through the Marketing Messages API (`/marketing_messages`); `activitySharing` is whether its
+   * clicks are reported as `user_actions` webhooks (`message_activity_sharing` not `false`).
+   */
+  marketingApi?: { activitySharing: boolean };
   /** When the simulator accepted it (simulated clock). */
   acceptedAt: Date;
   /** Statuses, replies, taps, clicks and opt-outs planned for this message. */

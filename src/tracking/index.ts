@@ -5,6 +5,7 @@ export {
   type LinkTarget,
   type LinkTracker,
   type LinkTrackerOptions,
+  type LinkUtmOptions,
   type TrackedLink,
 } from './link-tracker.js';
 export { isOptOutInbound, type OptOutDetectionOptions, optOutEventFor } from './opt-out-detection.js';
@@ -22,3 +23,10 @@ export {
   suppressionFromEvents,
 } from './store-suppression-list.js';
 export { MemorySuppressionList, type SuppressionList } from './suppression.js';
+export {
+  DEFAULT_UTM_MEDIUM,
+  DEFAULT_UTM_SOURCE,
+  type UtmContext,
+  type UtmParameters,
+  withUtmParameters,
+} from './utm.js';

@@ -4,9 +4,30 @@ import { hashRecipientId } from '../events/hash-recipients.js';
 import type { ClickEvent } from '../events/stored-event.js';
 import { assertKnownOptions, invalidOption, optionKeys } from '../schemas/validate-options.js';
 import { createLinkTokenCodec, type LinkTokenBody, MAX_LINK_TOKEN_LENGTH } from './link-token.js';
+import { type UtmParameters, withUtmParameters } from './utm.js';
 
-/** Who a tracked link was sent to: a message (text bodies), or a campaign + recipient (template URL buttons). */
-export type LinkTarget = { messageId: string } | { campaignId: string; recipientId: string };
+/**
+ * Who a tracked link was sent to: a message (text bodies), or a campaign + recipient (template URL
+ * buttons); plus, optionally, UTM parameters for the destination (see {@link LinkUtmOptions}).
+ */
+export type LinkTarget = (
+  | { messageId: string; campaignId?: string }
+  | { campaignId: string; recipientId: string }
+) &
+  LinkUtmOptions;
+
+/**
+ * UTM parameters for a tracked link's destination, added before the link is signed. `utm: true` adds
+ * `utm_source=whatsapp`, `utm_medium=message`, `utm_campaign=<campaignId>` and
+ * `utm_content=<variant>` (each only when known); an object overrides any of them and may add
+ * `term`. Parameters the URL already has are kept, never duplicated; the recipient is never a UTM value.
+ */
+export interface LinkUtmOptions {
+  /** `true` for the default UTM parameters, or the values to use instead of the defaults. */
+  utm?: true | UtmParameters;
+  /** The A/B variant the link was sent in: the default `utm_content`. */
+  variant?: string;
+}
 
 /** What a valid token carries. */
 export interface TrackedLink {
@@ -62,6 +83,13 @@ export interface LinkTrackerOptions {
   recipientIdentity?: 'plain' | 'hash';
   /** HMAC key for `recipientIdentity: 'hash'` (at least 16 bytes): the key of your `hashRecipients` store. */
   recipientHashKey?: string | Uint8Array;
+  /**
+   * The query parameter in which Meta's link tracking (Marketing Messages API) passes its click id on
+   * the opened URL; the redirect records it as the click's `clickId`, which ties Meta's `user_actions`
+   * click webhook to this click's message, and passes it on to the destination (for Meta's pixel).
+   * Default `'fbclid'`; `false` to ignore it.
+   */
+  clickIdParam?: string | false;
 }
 
 /** A click tracker: signs links and serves the redirect. Create one with {@link createLinkTracker}. */
@@ -96,6 +124,7 @@ const OPTION_KEYS = optionKeys<LinkTrackerOptions>()({
   requireIssuedAt: true,
   recipientIdentity: true,
   recipientHashKey: true,
+  clickIdParam: true,
 });
 const MIN_SECRET_BYTES = 16;
 // C0 controls (CR, LF, NUL, tab...), DEL and C1 controls: no header, log line or browser takes them raw.
@@ -125,6 +154,24 @@ function unservableUrlProblem(url: unknown): string | undefined {
   }
   if (!isHttpUrl(url)) return 'must be an absolute http(s) URL';
   return undefined;
+}
+
+/** Meta's click id on the request URL, when it carries a usable one (printable, at most 512 characters). */
+function clickIdOf(requestUrl: string, param: string): string | undefined {
+  const value = new URL(requestUrl).searchParams.get(param);
+  if (value === null || value.length === 0 || value.length > 512 || CONTROL_CHARACTER.test(value)) {
+    return undefined;
+  }
+  return value;
+}
+
+/** The destination, with Meta's click id passed on (unless it already carries that parameter). */
+function withClickId(url: string, param: string | false, clickId: string | undefined): string {
+  const target = new URL(url);
+  if (param !== false && clickId !== undefined && !target.searchParams.has(param)) {
+    target.searchParams.append(param, clickId);
+  }
+  return target.href;
 }
 
 /** Not found, with no hint about why: an invalid token never redirects anywhere. */
@@ -180,6 +227,10 @@ export function createLinkTracker(options: LinkTrackerOptions): LinkTracker {
   if (recipientIdentity === 'plain' && recipientHashKey !== undefined) {
     throw invalidOption(OWNER, 'recipientHashKey', `is only used with recipientIdentity: 'hash'`);
   }
+  const { clickIdParam = 'fbclid' } = options;
+  if (clickIdParam !== false && !(typeof clickIdParam === 'string' && clickIdParam.length > 0)) {
+    throw invalidOption(OWNER, 'clickIdParam', 'must be a non-empty string or false');
+  }
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const basePath = new URL(baseUrl).pathname.replace(/\/+$/, '');
   const isPreview =
@@ -198,11 +249,20 @@ export function createLinkTracker(options: LinkTrackerOptions): LinkTracker {
   const token = (url: string, target: LinkTarget): string => {
     const problem = unservableUrlProblem(url);
     if (problem) throw invalid('url', problem);
+    if (target !== null && typeof target === 'object' && target.utm !== undefined) {
+      const context: { campaignId?: string; variant?: string; recipientId?: string } = {};
+      if (typeof target.campaignId === 'string') context.campaignId = target.campaignId;
+      if (typeof target.variant === 'string') context.variant = target.variant;
+      if ('recipientId' in target && typeof target.recipientId === 'string') {
+        context.recipientId = target.recipientId;
+      }
+      url = withUtmParameters(url, target.utm, context);
+    }
     const issuedAt = Math.floor(now().getTime() / 1000);
     let body: LinkTokenBody;
     if ('messageId' in target && typeof target.messageId === 'string' && target.messageId) {
       body = { u: url, m: target.messageId, t: issuedAt };
-    } else if ('campaignId' in target && target.campaignId && target.recipientId) {
+    } else if ('recipientId' in target && target.campaignId && target.recipientId) {
       body = { u: url, c: target.campaignId, r: recipientFor(target.recipientId), t: issuedAt };
     } else {
       throw invalid('target', 'needs { messageId } or { campaignId, recipientId }');
@@ -251,8 +311,10 @@ export function createLinkTracker(options: LinkTrackerOptions): LinkTracker {
     }
     const link = verify(tokenValue);
     if (!link) return notFound();
+    const clickId = clickIdParam === false ? undefined : clickIdOf(request.url, clickIdParam);
     if (request.method === 'GET' && !isPreview(request)) {
       const click: ClickEvent = { kind: 'click', at: now(), url: link.url };
+      if (clickId !== undefined) click.clickId = clickId;
       if (link.messageId !== undefined) click.messageId = link.messageId;
       if (link.campaignId !== undefined) click.campaignId = link.campaignId;
       if (link.recipientId !== undefined) click.recipientId = link.recipientId;
@@ -267,7 +329,7 @@ export function createLinkTracker(options: LinkTrackerOptions): LinkTracker {
     return new Response(null, {
       status: 302,
       headers: {
-        location: new URL(link.url).href,
+        location: withClickId(link.url, clickIdParam, clickId),
         'cache-control': 'no-store',
         'referrer-policy': 'no-referrer',
       },

@@ -57,6 +57,7 @@ export type {
   TemplateQualityWebhookEvent,
   TemplateStatusWebhookEvent,
   UnknownWebhookEvent,
+  UserActionWebhookEvent,
   UserPreferencesWebhookEvent,
   WebhookContact,
   WebhookConversation,

@@ -8,13 +8,14 @@ import {
 } from './parse-helpers.js';
 import { parseMessage } from './parse-message.js';
 import { parseStatus } from './parse-status.js';
+import { parseUserAction } from './parse-user-action.js';
 import { userPreferenceSchema, webhookErrorSchema } from './schemas.js';
 import type { SystemErrorWebhookEvent, UserPreferencesWebhookEvent, WebhookEvent } from './webhook-events.js';
 
 /**
- * Walks the `value` of a `messages` change: every status, every message and every system-level error.
- * A value with none of them (a shape wacloud does not model, e.g. MM API `user_actions`) becomes one
- * `unknown` event.
+ * Walks the `value` of a `messages` change: every status, every message, every Marketing Messages API
+ * user action and every system-level error. A value with none of them (a shape wacloud does not model)
+ * becomes one `unknown` event.
  */
 export function parseMessagesValue(value: unknown, businessAccountId: string, out: WebhookEvent[]): void {
   const phoneNumberId = phoneNumberIdOf(value);
@@ -22,9 +23,16 @@ export function parseMessagesValue(value: unknown, businessAccountId: string, ou
     out.push(unknownEvent('messages', value, 'value.metadata.phone_number_id is missing', businessAccountId));
     return;
   }
-  const { statuses, messages, errors } = value;
-  if (statuses === undefined && messages === undefined && errors === undefined) {
-    out.push(unknownEvent('messages', value, 'no statuses, messages or errors in value', businessAccountId));
+  const { statuses, messages, errors, user_actions: userActions } = value;
+  if (statuses === undefined && messages === undefined && errors === undefined && userActions === undefined) {
+    out.push(
+      unknownEvent(
+        'messages',
+        value,
+        'no statuses, messages, user_actions or errors in value',
+        businessAccountId,
+      ),
+    );
     return;
   }
   if (statuses !== undefined) {
@@ -48,6 +56,21 @@ export function parseMessagesValue(value: unknown, businessAccountId: string, ou
         );
       }
     } else out.push(unknownEvent('messages', messages, 'value.messages is not an array', businessAccountId));
+  }
+  if (userActions !== undefined) {
+    if (Array.isArray(userActions)) {
+      for (const a of userActions) {
+        out.push(
+          parseElementSafely('messages', a, businessAccountId, (e) =>
+            parseUserAction(e, phoneNumberId, businessAccountId),
+          ),
+        );
+      }
+    } else {
+      out.push(
+        unknownEvent('messages', userActions, 'value.user_actions is not an array', businessAccountId),
+      );
+    }
   }
   if (errors !== undefined) parseSystemErrors(errors, phoneNumberId, businessAccountId, out);
 }

@@ -169,6 +169,20 @@ export const userPreferenceSchema = z
     path: ['wa_id'],
   });
 
+/** One element of `value.user_actions` (Marketing Messages API click and landing page view events). */
+export const userActionSchema = z.looseObject({
+  action_type: z.string().min(1),
+  timestamp: unixSecondsSchema,
+  marketing_messages_link_click_data: z
+    .looseObject({
+      click_component: z.string().optional(),
+      click_id: z.string().optional(),
+      tracking_token: z.string().optional(),
+      product_id: z.union([z.string(), z.number()]).optional(),
+    })
+    .optional(),
+});
+
 const templateId = z.union([z.string().min(1), z.number()]);
 
 /** `value` of `message_template_status_update`. */

@@ -1,4 +1,5 @@
 import type {
+  ClickEvent,
   InboundEvent,
   PreferenceEvent,
   StatusEvent,
@@ -22,7 +23,9 @@ export interface ToStoredEventsOptions {
  * The {@link StoredEvent}s a webhook event is recorded as: `status` → `status`; `message` → `inbound`,
  * plus an `opt_out` (source `keyword` or `quick_reply`, naming the message it answers) when it is a
  * STOP keyword or a STOP button payload; `user_preferences` stop → `opt_out` and resume → `opt_in`
- * (source `user_preferences`). Every other event type stores nothing (it returns `[]`).
+ * (source `user_preferences`); a `user_action` Meta link click (`marketing_messages_link_click`) → a
+ * `click` with `source: 'meta'` and Meta's ids (its message is found through `clickId`, see
+ * `ClickEvent`). Every other event type stores nothing (it returns `[]`).
  * Uses the default STOP keywords and payloads; {@link createStoredEventMapper} configures them.
  *
  * @example
@@ -64,10 +67,21 @@ function storedEventsOf(event: WebhookEvent, options: ToStoredEventsOptions): St
       if (event.userId !== undefined) stored.userId = event.userId;
       return [stored];
     }
+    case 'user_action': {
+      if (event.action !== META_LINK_CLICK) return [];
+      const click: ClickEvent = { kind: 'click', at: event.timestamp, source: 'meta' };
+      if (event.clickId !== undefined) click.clickId = event.clickId;
+      if (event.trackingToken !== undefined) click.trackingToken = event.trackingToken;
+      if (event.clickComponent !== undefined) click.component = event.clickComponent;
+      if (event.productId !== undefined) click.productId = event.productId;
+      return [click];
+    }
     default:
       return [];
   }
 }
+
+const META_LINK_CLICK = 'marketing_messages_link_click';
 
 function statusToStored(event: StatusWebhookEvent): StatusEvent {
   const stored: StatusEvent = {

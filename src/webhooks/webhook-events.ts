@@ -142,6 +142,32 @@ export interface UserPreferencesWebhookEvent {
   raw: Record<string, unknown>;
 }
 
+/**
+ * What a user did with a message sent through the Marketing Messages API (`value.user_actions[]` of a
+ * `messages` change; limited availability, messages sent in the last 7 days). `action` is Meta's
+ * `action_type`: `marketing_messages_link_click` (a tap on the body or call-to-action),
+ * `landing_page_view` (the tapped link's page opened in the in-app browser), or one Meta adds later.
+ * Meta names no message and no user: `clickId` (also appended to the opened URL, as `fbclid`) is what
+ * ties the action to your own link's click, and so to its message.
+ */
+export interface UserActionWebhookEvent {
+  type: 'user_action';
+  /** Meta's `action_type`. */
+  action: 'marketing_messages_link_click' | 'landing_page_view' | (string & {});
+  timestamp: Date;
+  /** `cta` or `body`: where the user tapped (`click_component`). */
+  clickComponent?: 'cta' | 'body' | (string & {});
+  /** Meta's id of the click (`click_id`). */
+  clickId?: string;
+  /** Meta's internal token for the click (`tracking_token`); a landing page view shares its click's. */
+  trackingToken?: string;
+  /** The product tapped, when assigned in Ads Manager or the Marketing API (`product_id`). */
+  productId?: string;
+  phoneNumberId: string;
+  businessAccountId: string;
+  raw: Record<string, unknown>;
+}
+
 /** Something happened to the WhatsApp Business Account (`account_update`): violation, restriction, ban... */
 export interface AccountUpdateWebhookEvent {
   type: 'account_update';
@@ -205,6 +231,7 @@ export type WebhookEvent =
   | TemplateQualityWebhookEvent
   | TemplateCategoryWebhookEvent
   | UserPreferencesWebhookEvent
+  | UserActionWebhookEvent
   | AccountUpdateWebhookEvent
   | PhoneNumberQualityWebhookEvent
   | SystemErrorWebhookEvent

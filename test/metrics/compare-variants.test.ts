@@ -31,6 +31,8 @@ function metrics(counts: Partial<CampaignMetrics>): CampaignMetrics {
     conversionRate: null,
     revenue: 0,
     revenuePerRecipient: null,
+    conversionsPerClick: null,
+    revenuePerClick: null,
     cost: null,
     returnOnSpend: null,
     failuresByCode: [],

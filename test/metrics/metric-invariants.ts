@@ -44,6 +44,18 @@ export function brokenInvariants(metrics: CampaignMetrics, path = 'total'): stri
   }
   if (m.delivered === 0 ? m.revenuePerRecipient !== null : m.revenuePerRecipient !== m.revenue / m.delivered)
     broken.push(`${path}: revenuePerRecipient`);
+  if (m.clicked === 0 ? m.revenuePerClick !== null : m.revenuePerClick !== m.revenue / m.clicked)
+    broken.push(`${path}: revenuePerClick`);
+  if (
+    m.clicked === 0
+      ? m.conversionsPerClick !== null
+      : m.conversionsPerClick === null ||
+        !(m.conversionsPerClick >= 0 && m.conversionsPerClick <= 1) ||
+        m.conversionsPerClick * m.clicked > m.converted + 1e-9
+  )
+    broken.push(
+      `${path}: conversionsPerClick ${m.conversionsPerClick} (clicked ${m.clicked}, converted ${m.converted})`,
+    );
   const failures = m.failuresByCode.reduce((sum, f) => sum + f.count, 0);
   if (failures !== m.failed)
     broken.push(`${path}: failuresByCode adds up to ${failures}, failed is ${m.failed}`);

@@ -233,6 +233,21 @@ export function naiveCampaignMetrics(all: StoredEvent[], query: NaiveQuery): Rec
     return best;
   };
   const attributedTo = (e: StoredEvent): string | undefined => {
+    // A click Meta reported belongs to the message of the link clicks that recorded its click id (the
+    // lowest message id, should there be several), unless it is stamped before that message's send second.
+    if (e.kind === 'click' && e.source === 'meta') {
+      if (e.clickId === undefined) return undefined;
+      const targets = countable
+        .filter((o) => o.kind === 'click' && o.source !== 'meta' && o.clickId === e.clickId)
+        .map(attributedTo)
+        .filter((id): id is string => id !== undefined)
+        .sort();
+      const target = messages.find((m) => m.messageId === targets[0]);
+      if (!target) return undefined;
+      return Math.floor(e.at.getTime() / 1000) >= Math.floor(target.at.getTime() / 1000)
+        ? target.messageId
+        : undefined;
+    }
     const named = namedMessage(e);
     if (named !== undefined) return ids.has(named) ? named : undefined;
     switch (e.kind) {
@@ -406,6 +421,14 @@ export function naiveCampaignMetrics(all: StoredEvent[], query: NaiveQuery): Rec
       ),
       revenue,
       revenuePerRecipient: ratio(revenue, delivered),
+      conversionsPerClick: ratio(
+        count((s) => s.clicks > 0 && s.converted),
+        count((s) => s.clicks > 0),
+      ),
+      revenuePerClick: ratio(
+        revenue,
+        count((s) => s.clicks > 0),
+      ),
       cost,
       returnOnSpend: cost ? revenue / cost : null,
       failuresByCode: [...failures.entries()]

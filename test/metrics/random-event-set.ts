@@ -131,6 +131,7 @@ export function randomCase(index: number, random: () => number): RandomCase {
 
   // Engagement: each names a message (of this campaign, another, or none), or only a recipient.
   const engagementAt = () => new Date(T0 - HOUR + int(6 * 24) * HOUR + int(60) * MINUTE);
+  const metaClickId = () => `clk.${index}.${int(4)}`;
   const someMessage = () =>
     sends.length > 0 && chance(0.85) ? pick(sends).messageId : `wamid.elsewhere.${index}`;
   for (let e = 0, n = int(12); e < n; e++) {
@@ -140,7 +141,9 @@ export function randomCase(index: number, random: () => number): RandomCase {
     const person = anchor ? anchor.person : pick(people);
     const at = anchor ? new Date(Math.floor(anchor.at / 1000) * 1000) : engagementAt();
     const who = idFor(person, random, 0.1);
-    switch (pick(['click', 'click', 'inbound', 'inbound', 'opt_out', 'opt_in', 'block', 'conversion'])) {
+    switch (
+      pick(['click', 'click', 'meta_click', 'inbound', 'inbound', 'opt_out', 'opt_in', 'block', 'conversion'])
+    ) {
       case 'click': {
         const click: StoredEvent = {
           kind: 'click',
@@ -153,7 +156,14 @@ export function randomCase(index: number, random: () => number): RandomCase {
           click.recipientId = who;
           if (how < 0.8) click.campaignId = chance(0.8) ? campaignId : otherCampaign;
         }
+        // The redirect saw Meta's click id (`fbclid`): a few ids, so two links may share one.
+        if (chance(0.5)) click.clickId = metaClickId();
         events.push(click);
+        break;
+      }
+      case 'meta_click': {
+        // Meta's `user_actions` click: no message, no recipient, only its click id.
+        events.push({ kind: 'click', at, source: 'meta', clickId: metaClickId(), component: 'cta' });
         break;
       }
       case 'inbound': {

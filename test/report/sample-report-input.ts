@@ -54,6 +54,8 @@ export function metricsFrom(c: {
     conversionRate: rate(converted, c.delivered),
     revenue,
     revenuePerRecipient: rate(revenue, c.delivered),
+    conversionsPerClick: rate(Math.min(converted, c.clicked), c.clicked),
+    revenuePerClick: rate(revenue, c.clicked),
     cost,
     returnOnSpend: cost ? revenue / cost : null,
     failuresByCode: c.failuresByCode ?? [],

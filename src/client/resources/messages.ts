@@ -2,6 +2,7 @@ import { InvalidResponseError, ValidationError } from '../../errors/index.js';
 import type { OutgoingMessage } from '../../messages/types/outgoing-message.js';
 import { validateOutgoingMessage } from '../../messages/validate.js';
 import type { CallOptions, Transport } from '../transport.js';
+import { type SendMarketingOptions, serializeMarketingBody } from './marketing-messages.js';
 import { missingOption } from './missing-option.js';
 
 /**
@@ -63,11 +64,14 @@ const WIRE_PREFIX = '{"messaging_product":"whatsapp"';
 export class MessagesResource {
   #transport: Transport;
   #path: string | undefined;
+  #marketingPath: string | undefined;
 
   /** @internal */
   constructor(transport: Transport, phoneNumberId: string | undefined) {
     this.#transport = transport;
     this.#path = phoneNumberId === undefined ? undefined : transport.apiPath(phoneNumberId, 'messages');
+    this.#marketingPath =
+      phoneNumberId === undefined ? undefined : transport.apiPath(phoneNumberId, 'marketing_messages');
   }
 
   #messagesPath(): string {
@@ -105,6 +109,36 @@ export class MessagesResource {
       maxRetries: options?.maxRetries,
     });
     return toSendResult(response, message, this.#messagesPath());
+  }
+
+  /**
+   * Sends a marketing template through Meta's Marketing Messages API:
+   * `POST /{phone-number-id}/marketing_messages`, with `product_policy` and `message_activity_sharing`
+   * from `options`. Only template messages to individual recipients are accepted (anything else throws
+   * `ValidationError` before any request); Meta answers a template that is not a marketing template
+   * with 131055 or 134100 (`TemplateError`, not retryable) and one still syncing to the API with 134101
+   * (`TemplateError`, `retryable`: try again in about 10 minutes). The same retry policy as
+   * {@link MessagesResource.send}: never re-sent once the body may have reached Meta.
+   *
+   * Message time-to-live is a template setting on this API (`message_send_ttl_seconds`, 12 h to
+   * 30 days, when creating or updating the template), not a per-send field.
+   */
+  async sendMarketing(
+    message: OutgoingMessage | SendableMessage,
+    options: SendMarketingOptions = {},
+  ): Promise<SendMessageResult> {
+    const body = serializeMarketingBody(message, options);
+    if (this.#marketingPath === undefined) throw missingOption('phoneNumberId', 'messages');
+    const response = await this.#transport.json<SendMessageResponse>({
+      method: 'POST',
+      path: this.#marketingPath,
+      body,
+      idempotent: false,
+      signal: options.signal,
+      timeoutMs: options.timeoutMs,
+      maxRetries: options.maxRetries,
+    });
+    return toSendResult(response, message, this.#marketingPath);
   }
 
   /**

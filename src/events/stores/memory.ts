@@ -66,6 +66,8 @@ export class MemoryEventStore implements EventStore {
   readonly #byCampaign = new Map<string, Row[]>();
   readonly #byMessage = new Map<string, Row[]>();
   readonly #byRecipient = new Map<string, Row[]>();
+  /** Meta's clicks (`source: 'meta'`, found by click id, not by message or recipient; see `ClickEvent`). */
+  readonly #metaClicks: Row[] = [];
   readonly #identities = new IdentityLinks();
   /** Every stored event in append order: the change feed `readSince` reads (the rows get sorted by time). */
   readonly #log: StoredEvent[] = [];
@@ -124,6 +126,7 @@ export class MemoryEventStore implements EventStore {
     }
     if (event.recipientId !== undefined)
       push(this.#byRecipient, normalizeRecipientId(event.recipientId), row);
+    if (event.kind === 'click' && event.source === 'meta') this.#metaClicks.push(row);
   }
 
   #allRows(): Row[] {
@@ -259,6 +262,7 @@ export class MemoryEventStore implements EventStore {
           if (RECIPIENT_KINDS.has(row.event.kind)) builder.addEvent(row.event);
         }
       }
+      for (const row of this.#metaClicks) builder.addEvent(row.event);
     }
     if (q.blockInferenceAfterMs !== undefined) this.#addPriorDeliveries(builder);
     const summarize: Parameters<typeof summarizeMessageFacts>[1] = { timeZone: q.timeZone };

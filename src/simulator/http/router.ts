@@ -36,7 +36,7 @@ export async function applyFault(
 ): Promise<'disconnect' | undefined> {
   const edge = ctx.segments.length === 2 ? (ctx.segments[1] as string) : 'node';
   let to: string | undefined;
-  if (edge === 'messages') {
+  if (edge === 'messages' || edge === 'marketing_messages') {
     const body = parseBody(ctx) as { to?: unknown } | undefined;
     to = typeof body?.to === 'string' ? body.to : undefined;
   }
@@ -61,6 +61,9 @@ export async function route(engine: SimulatorEngine, ctx: RequestContext): Promi
   if (edge !== undefined) {
     if (edge === 'messages' && method === 'POST') {
       return { status: 200, json: engine.postMessages(id, parseBody(ctx)) };
+    }
+    if (edge === 'marketing_messages' && method === 'POST') {
+      return { status: 200, json: engine.postMarketingMessages(id, parseBody(ctx)) };
     }
     if (edge === 'media' && method === 'POST') {
       if (!engine.phone(id)) throw unknownObjectError(method, id);

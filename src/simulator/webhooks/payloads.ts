@@ -50,6 +50,39 @@ export function statusesEnvelope(
   return envelope(wabaId, 'messages', { ...metadata(phone), statuses });
 }
 
+/** One Marketing Messages API click, as Meta reports it (`marketing_messages_link_click_data`). */
+export interface SimulatedLinkClick {
+  clickComponent: 'cta' | 'body';
+  clickId: string;
+  trackingToken: string;
+}
+
+/**
+ * A `user_actions` click webhook on the `messages` field, shaped as Meta documents it ("Tracking click
+ * events"): no contact and no message id, only the click's ids.
+ */
+export function userActionsEnvelope(
+  wabaId: string,
+  phone: WebhookPhone,
+  click: SimulatedLinkClick,
+  timestampSeconds: number,
+): WebhookEnvelope {
+  return envelope(wabaId, 'messages', {
+    ...metadata(phone),
+    user_actions: [
+      {
+        action_type: 'marketing_messages_link_click',
+        timestamp: String(timestampSeconds),
+        marketing_messages_link_click_data: {
+          click_component: click.clickComponent,
+          click_id: click.clickId,
+          tracking_token: click.trackingToken,
+        },
+      },
+    ],
+  });
+}
+
 /** A simulated user (`contacts[]` of inbound webhooks). */
 export interface SimulatedContact {
   waId: string;

@@ -96,7 +96,9 @@ export async function loadCampaignFacts(
     return `e.${column}`;
   }).join(', ');
   // Only the engagement events that can concern the campaign: by message id, reply context, or
-  // recipient at or after the first send. `all` reads every engagement event instead (the fold ignores
+  // recipient at or after the first send; then (a branch of its own, so the first keeps its index
+  // plan) Meta's click webhooks, which name neither message nor recipient: the fold matches them to a
+  // message by click id. `all` reads every engagement event instead (the fold ignores
   // other campaigns'), `scan` makes SQLite scan rather than probe (see below).
   const selectEngagement = (plan: 'probe' | 'scan' | 'all') => {
     if (plan === 'all') {
@@ -115,7 +117,11 @@ export async function loadCampaignFacts(
         OR ${probe('e.context_message_id')} IN (SELECT message_id FROM sends)
         OR (${probe('e.recipient_key')} IN (SELECT recipient_key FROM sends)
           AND ${probe('e.at')} >= ${firstSendSecondSql(dialect)})${linkedRecipientsSql(source, probe)}
-      )`,
+      )
+      UNION ALL
+      SELECT ${engagementColumns} FROM ${table} e
+      WHERE e.kind = 'click' AND e.message_id IS NULL AND e.recipient_id IS NULL
+        AND e.at >= ${firstSendSecondSql(dialect)}`,
       params.values,
     );
   };
