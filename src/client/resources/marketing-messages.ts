@@ -2,7 +2,7 @@ import { ConfigError, ValidationError, type ValidationIssue } from '../../errors
 import type { OutgoingMessage } from '../../messages/types/outgoing-message.js';
 import { validateOutgoingMessage } from '../../messages/validate.js';
 import type { CallOptions } from '../transport.js';
-import type { SendableMessage } from './messages.js';
+import type { SendableMessage } from './sendable-message.js';
 
 /**
  * What the Marketing Messages API does when it cannot deliver through itself: `CLOUD_API_FALLBACK`
