@@ -153,6 +153,8 @@ interface RecipientFold<S, E> {
     sentAtMs: number,
     variant: string | undefined,
     segment: string | undefined,
+    templateName?: string,
+    recipientTimeZone?: string,
   ): void;
   addEvent(event: E): void;
   addPriorDelivery?(recipientId: string, at: Date): void;
@@ -176,8 +178,24 @@ export function resolveIdentities<
   builder.addEvent = (event: E) => addEvent(links.canonicalEvent(event));
   const addSendRow = builder.addSendRow?.bind(builder);
   if (addSendRow !== undefined) {
-    builder.addSendRow = (messageId, recipientId, sentAtMs, variant, segment) =>
-      addSendRow(messageId, links.canonicalRecipientId(recipientId), sentAtMs, variant, segment);
+    builder.addSendRow = (
+      messageId,
+      recipientId,
+      sentAtMs,
+      variant,
+      segment,
+      templateName,
+      recipientTimeZone,
+    ) =>
+      addSendRow(
+        messageId,
+        links.canonicalRecipientId(recipientId),
+        sentAtMs,
+        variant,
+        segment,
+        templateName,
+        recipientTimeZone,
+      );
   }
   const addPriorDelivery = builder.addPriorDelivery?.bind(builder);
   if (addPriorDelivery !== undefined) {

@@ -3,7 +3,13 @@ import { eventKey } from '../events/event-key.js';
 import type { EventStore } from '../events/event-store.js';
 import { type IdentityLinks, identityPairs, resolveIdentities } from '../events/identity-links.js';
 import { normalizeRecipientId } from '../events/recipient-id.js';
-import type { OutboundEvent, SendFailedEvent, StoredEvent, StoredEventKind } from '../events/stored-event.js';
+import type {
+  ClickEvent,
+  OutboundEvent,
+  SendFailedEvent,
+  StoredEvent,
+  StoredEventKind,
+} from '../events/stored-event.js';
 import { CampaignFactsBuilder } from './campaign-facts-builder.js';
 import type { MessageFacts, RejectionFacts } from './message-facts.js';
 import { summarizeMessageFacts } from './metrics-from-facts.js';
@@ -25,6 +31,8 @@ const BY_MESSAGE: readonly StoredEventKind[] = [
 const BY_RECIPIENT: readonly StoredEventKind[] = ['inbound', 'click', 'opt_out', 'block', 'conversion'];
 /** The suppression list's record of a 131050 failure: the fold ignores it (see CampaignFactsBuilder). */
 const ERROR_131050_SOURCE = 'error_131050';
+/** Meta's click webhooks name no message and no recipient: they join a tracker click by click id. */
+const META_SOURCE = 'meta';
 
 /** Everything the campaign knows about one person (one canonical recipient id). */
 interface Person {
@@ -75,6 +83,13 @@ export class LiveCampaignFold {
   #newMessages: string[] = [];
   #newPeople: string[] = [];
   #relinked = new Set<string>();
+  /** Meta's clicks seen so far, by click id (each goes to the person whose tracker click recorded the id). */
+  readonly #metaClicks = new Map<string, Map<string, ClickEvent>>();
+  /** From when (epoch ms, a whole second) Meta's clicks already stored have been read. */
+  #metaReadFromMs = Number.POSITIVE_INFINITY;
+  /** The person a tracker click with a click id was folded for. */
+  readonly #personByClickId = new Map<string, string>();
+  #firstSendMs = Number.POSITIVE_INFINITY;
 
   /** A fold of `query` over `store`; call {@link LiveCampaignFold.start} first. */
   constructor(store: EventStore, query: MetricsQuery) {
@@ -174,6 +189,18 @@ export class LiveCampaignFold {
         else this.#toRecipient(event, event.recipientId);
         return;
       case 'click':
+        if (event.source === META_SOURCE) {
+          this.#addMetaClick(event);
+          return;
+        }
+        if (event.messageId !== undefined) this.#toOwner(event, event.messageId);
+        else if (
+          event.recipientId !== undefined &&
+          (event.campaignId === undefined || event.campaignId === this.#resolved.campaignId)
+        ) {
+          this.#toRecipient(event, event.recipientId);
+        }
+        return;
       case 'conversion':
         if (event.messageId !== undefined) this.#toOwner(event, event.messageId);
         else if (
@@ -203,6 +230,7 @@ export class LiveCampaignFold {
     const person = this.#person(key);
     const id = eventKey(event);
     if (person.sends.has(id)) return;
+    if (event.kind === 'outbound') this.#firstSendMs = Math.min(this.#firstSendMs, atMs);
     person.sends.set(id, event);
     this.#affected.add(key);
     if (event.kind !== 'outbound') return;
@@ -232,6 +260,23 @@ export class LiveCampaignFold {
     if (events.has(id)) return;
     events.set(id, event);
     this.#affected.add(key);
+    if (event.kind === 'click' && event.clickId !== undefined) this.#personByClickId.set(event.clickId, key);
+  }
+
+  /**
+   * Keeps a Meta click (the refold hands it to the builder beside the tracker click with its click id),
+   * and marks the person of that tracker click, if known, for a refold.
+   */
+  #addMetaClick(event: ClickEvent): void {
+    const clickId = event.clickId;
+    if (clickId === undefined) return; // names no message in any way: a full computation credits it to none
+    const known = this.#metaClicks.get(clickId);
+    if (known) known.set(eventKey(event), event);
+    else this.#metaClicks.set(clickId, new Map([[eventKey(event), event]]));
+    const owner = this.#personByClickId.get(clickId);
+    if (owner === undefined) return;
+    const key = this.#people.has(owner) ? owner : this.#keyOf(owner);
+    if (this.#people.has(key)) this.#affected.add(key);
   }
 
   /**
@@ -271,6 +316,7 @@ export class LiveCampaignFold {
 
   /** Fetches what new messages and people need from the store, then re-folds every person touched. */
   async #settle(): Promise<boolean> {
+    await this.#readEarlierMetaClicks();
     while (this.#newMessages.length > 0 || this.#newPeople.length > 0 || this.#relinked.size > 0) {
       const messageIds = this.#newMessages;
       const people = [...this.#newPeople, ...this.#relinked];
@@ -297,6 +343,25 @@ export class LiveCampaignFold {
     return true;
   }
 
+  /**
+   * Meta's clicks name no message: a full computation reads every one from the campaign's first send on.
+   * When that first send moves earlier (or first appears), read the ones stored before what was read so far.
+   */
+  async #readEarlierMetaClicks(): Promise<void> {
+    if (!Number.isFinite(this.#firstSendMs)) return;
+    const fromMs = Math.floor(this.#firstSendMs / 1000) * 1000;
+    if (fromMs >= this.#metaReadFromMs) return;
+    const filter: { kinds: StoredEventKind[]; from: Date; to?: Date } = {
+      kinds: ['click'],
+      from: new Date(fromMs),
+    };
+    if (Number.isFinite(this.#metaReadFromMs)) filter.to = new Date(this.#metaReadFromMs);
+    this.#metaReadFromMs = fromMs;
+    for await (const event of this.#store.scan(filter)) {
+      if (event.kind === 'click' && event.source === META_SOURCE) this.#addMetaClick(event);
+    }
+  }
+
   #refold(keys: ReadonlySet<string>): void {
     const builder = resolveIdentities(new CampaignFactsBuilder(this.#query), this.#links);
     const people: Person[] = [];
@@ -306,7 +371,13 @@ export class LiveCampaignFold {
       people.push(person);
       for (const send of person.sends.values()) builder.addSend(send);
     }
-    for (const person of people) for (const event of person.events.values()) builder.addEvent(event);
+    for (const person of people) {
+      for (const event of person.events.values()) {
+        builder.addEvent(event);
+        if (event.kind !== 'click' || event.clickId === undefined) continue;
+        for (const click of this.#metaClicks.get(event.clickId)?.values() ?? []) builder.addEvent(click);
+      }
+    }
     const facts = builder.build();
     for (const person of people) {
       person.messages = [];

@@ -59,7 +59,8 @@ export class ChromiumPage {
         `--window-size=${width},${height}`,
         'about:blank',
       ],
-      { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'] },
+      // Its own process group, so close() can end Chromium's helper processes with it.
+      { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'], detached: true },
     );
     const page = new ChromiumPage(child, profile);
     const { targetId } = (await page.send('Target.createTarget', { url: 'about:blank' })) as {
@@ -125,8 +126,13 @@ export class ChromiumPage {
   /** Closes the browser and removes its profile. */
   async close(): Promise<void> {
     const exited = new Promise((resolve) => this.#child.once('exit', resolve));
-    this.#child.kill('SIGTERM');
+    try {
+      process.kill(-this.#child.pid!, 'SIGTERM');
+    } catch {
+      this.#child.kill('SIGTERM');
+    }
     await exited;
-    rmSync(this.#profile, { recursive: true, force: true });
+    // Chromium's helper processes may still be writing to the profile for a moment after it exits.
+    rmSync(this.#profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   }
 }

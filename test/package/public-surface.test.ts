@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as client from '../../src/client/index.js';
+import * as dashboard from '../../src/dashboard/index.js';
 import * as errors from '../../src/errors/index.js';
 import * as events from '../../src/events/index.js';
 import * as root from '../../src/index.js';
@@ -14,7 +15,7 @@ import * as webhooks from '../../src/webhooks/index.js';
 import { importBuiltPackage, REPO_ROOT } from '../helpers/built-package.js';
 
 /** The module barrels the root entry lists its names from. */
-const MODULES = [client, errors, events, messages, metrics, queue, report, tracking, webhooks];
+const MODULES = [client, dashboard, errors, events, messages, metrics, queue, report, tracking, webhooks];
 
 function indexFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
