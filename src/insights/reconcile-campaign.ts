@@ -1,0 +1,290 @@
+import { z } from 'zod';
+import type { TemplateAnalyticsDataPoint, WhatsAppClient } from '../client/index.js';
+import type { EventStore } from '../events/event-store.js';
+import { collectCampaignFacts } from '../metrics/compute-campaign-metrics.js';
+import type { MessageFacts } from '../metrics/message-facts.js';
+import { summarizeMessageFacts } from '../metrics/metrics-from-facts.js';
+import type { CampaignMetrics, RateCard } from '../metrics/metrics-types.js';
+import { objectRecord } from '../schemas/object-record.js';
+import { optionsSchema, parseOptions } from '../schemas/validate-options.js';
+import { fillGapsFromHistory, type GapFillResult } from './fill-gaps-from-history.js';
+import type {
+  CampaignReconciliation,
+  ReconcileCampaignOptions,
+  ReconcileCause,
+  ReconcileCell,
+  ReconcileCounts,
+} from './reconcile-types.js';
+import { templateIdsByName } from './template-ids.js';
+
+const DAY_MS = 86_400_000;
+/** Meta's read and click counts of a day keep accruing this long after its sends. */
+const META_ACCRUAL_MS = 7 * DAY_MS;
+/** `fillGaps: true`: messages pending for an hour. */
+const DEFAULT_GAP_FILL_AFTER_MS = 3_600_000;
+const NO_TEMPLATE = '(none)';
+
+const optionsShape = optionsSchema<ReconcileCampaignOptions>()({
+  campaignId: z.string().min(1),
+  from: z.date().optional(),
+  to: z.date().optional(),
+  templateIds: objectRecord(
+    z.union([z.string().regex(/^\d+$/), z.array(z.string().regex(/^\d+$/))]),
+  ).optional(),
+  timeZone: z
+    .string()
+    .refine((zone) => {
+      try {
+        new Intl.DateTimeFormat('en-CA', { timeZone: zone });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone')
+    .optional(),
+  rateCard: objectRecord(z.number().finite().nonnegative()).optional(),
+  fillGaps: z
+    .union([z.boolean(), z.strictObject({ olderThanMs: z.number().finite().nonnegative() })])
+    .optional(),
+  now: z.date().optional(),
+  signal: z.instanceof(AbortSignal).optional(),
+});
+
+/**
+ * A campaign's numbers beside Meta's: our sent, delivered, read and clicks per day and template
+ * (folded from the event store as `computeCampaignMetrics` does) against Meta's `template_analytics`
+ * for the same days and template ids, the difference per cell and its likely {@link ReconcileCause}s;
+ * our cost (webhook pricing × `rateCard`) against Meta's `pricing_analytics` cost of those days.
+ *
+ * ```ts
+ * const r = await reconcileCampaign(store, wa, { campaignId: 'spring', rateCard: { marketing: 0.0613 } });
+ * for (const c of r.cells) console.log(c.day, c.templateName, c.difference, c.causes);
+ * ```
+ *
+ * Meta's figures cover every send of a template that day, this campaign's and any other's. Reads of
+ * the account (`template_analytics`, `pricing_analytics`) spend the client's WABA read budget: one
+ * per 10 templates and page, plus one. Template ids not given are looked up once with
+ * `wa.templates.list`. With `fillGaps`, {@link fillGapsFromHistory} runs first.
+ * Throws `ConfigError` for invalid options; Graph errors as the client throws them.
+ */
+export async function reconcileCampaign(
+  store: EventStore,
+  client: Pick<WhatsAppClient, 'insights' | 'templates'>,
+  options: ReconcileCampaignOptions,
+): Promise<CampaignReconciliation> {
+  parseOptions('reconcileCampaign', optionsShape, options);
+  const now = options.now ?? new Date();
+  const timeZone = options.timeZone ?? 'UTC';
+  const call = options.signal ? { signal: options.signal } : {};
+  let gapFill: GapFillResult | undefined;
+  if (options.fillGaps) {
+    const olderThanMs = options.fillGaps === true ? DEFAULT_GAP_FILL_AFTER_MS : options.fillGaps.olderThanMs;
+    gapFill = await fillGapsFromHistory(store, client, {
+      campaignId: options.campaignId,
+      olderThanMs,
+      now,
+      ...call,
+    });
+  }
+  const window: { from?: Date; to?: Date } = {};
+  if (options.from) window.from = options.from;
+  if (options.to) window.to = options.to;
+  const facts = await collectCampaignFacts(store, { campaignId: options.campaignId, ...window });
+  const dayOf = dayKeyer(timeZone);
+  const groups = new Map<string, { day: string; templateName: string; messages: MessageFacts[] }>();
+  for (const message of facts.messages) {
+    const day = dayOf(message.sentAt);
+    const templateName = message.templateName ?? NO_TEMPLATE;
+    const key = `${day}\u001f${templateName}`;
+    const group = groups.get(key) ?? { day, templateName, messages: [] };
+    group.messages.push(message);
+    groups.set(key, group);
+  }
+  const names = [...new Set([...groups.values()].map((g) => g.templateName))].filter(
+    (n) => n !== NO_TEMPLATE,
+  );
+  const idsByName = await templateIdsByName(client, names, options.templateIds, options.signal);
+  const allIds = [...new Set([...idsByName.values()].flat())];
+
+  const sentTimes = facts.messages.map((m) => m.sentAt.getTime());
+  const range =
+    sentTimes.length === 0
+      ? undefined
+      : {
+          start: new Date(Math.min(...sentTimes) - DAY_MS),
+          end: new Date(Math.max(Math.max(...sentTimes) + DAY_MS, Math.min(...sentTimes) + 1000)),
+        };
+  const metaPoints: TemplateAnalyticsDataPoint[] = [];
+  if (range && allIds.length > 0) {
+    for await (const point of client.insights.templateAnalytics({
+      templateIds: allIds,
+      start: range.start,
+      end: range.end,
+      ...(timeZone === 'UTC' ? {} : { useWabaTimezone: true }),
+      ...call,
+    })) {
+      metaPoints.push(point);
+    }
+  }
+  const metaByCell = new Map<string, { counts: ReconcileCounts; spent: number | null }>();
+  for (const point of metaPoints) {
+    const key = `${dayOf(new Date(point.start * 1000))}\u001f${point.template_id}`;
+    const cell = metaByCell.get(key) ?? { counts: zeroCounts(), spent: null };
+    addCounts(cell.counts, metaCounts(point));
+    const spent = point.cost?.find((c) => c.type === 'amount_spent')?.value;
+    if (typeof spent === 'number') cell.spent = (cell.spent ?? 0) + spent;
+    metaByCell.set(key, cell);
+  }
+  const metaAnswered = metaPoints.length > 0;
+
+  const cells: ReconcileCell[] = [];
+  for (const group of [...groups.values()].sort(byDayThenTemplate)) {
+    const metrics = summarize(group.messages, options.rateCard);
+    const ours = countsOf(metrics);
+    const templateIds = idsByName.get(group.templateName) ?? [];
+    let meta: ReconcileCounts | null = null;
+    let metaSpent: number | null = null;
+    if (metaAnswered && templateIds.length > 0) {
+      meta = zeroCounts();
+      for (const id of templateIds) {
+        const found = metaByCell.get(`${group.day}\u001f${id}`);
+        if (!found) continue;
+        addCounts(meta, found.counts);
+        if (found.spent !== null) metaSpent = (metaSpent ?? 0) + found.spent;
+      }
+    }
+    const lastSentMs = Math.max(...group.messages.map((m) => m.sentAt.getTime()));
+    const recent = now.getTime() - lastSentMs < META_ACCRUAL_MS;
+    const difference = meta ? subtract(meta, ours) : null;
+    cells.push({
+      day: group.day,
+      templateName: group.templateName,
+      templateIds,
+      ours,
+      meta,
+      difference,
+      causes: causesOf(ours, meta, recent, metaAnswered || templateIds.length === 0),
+      cost: { ours: metrics.cost, meta: metaSpent },
+    });
+  }
+
+  const oursTotal = cells.reduce((sum, c) => addCounts(sum, c.ours), zeroCounts());
+  const withMeta = cells.filter((c) => c.meta !== null);
+  const metaTotal =
+    withMeta.length === 0
+      ? null
+      : withMeta.reduce((sum, c) => addCounts(sum, c.meta ?? zeroCounts()), zeroCounts());
+  const oursOfMetaCells = withMeta.reduce((sum, c) => addCounts(sum, c.ours), zeroCounts());
+  const causes = [...new Set(cells.flatMap((c) => c.causes))];
+
+  let metaAccount: number | null = null;
+  if (range) {
+    for await (const point of client.insights.pricingAnalytics({
+      start: range.start,
+      end: range.end,
+      granularity: 'DAILY',
+      metricTypes: ['COST'],
+      ...call,
+    })) {
+      if (typeof point.cost === 'number') metaAccount = (metaAccount ?? 0) + point.cost;
+    }
+  }
+  const result: CampaignReconciliation = {
+    campaignId: options.campaignId,
+    cells,
+    totals: {
+      ours: oursTotal,
+      meta: metaTotal,
+      difference: metaTotal ? subtract(metaTotal, oursOfMetaCells) : null,
+    },
+    causes,
+    cost: { ours: summarize(facts.messages, options.rateCard).cost, metaAccount },
+  };
+  if (gapFill) result.gapFill = gapFill;
+  return result;
+}
+
+/**
+ * The likely causes of one cell's difference. `metaKnown` false: Meta's analytics returned nothing
+ * at all for templates we did send.
+ */
+function causesOf(
+  ours: ReconcileCounts,
+  meta: ReconcileCounts | null,
+  recent: boolean,
+  metaKnown: boolean,
+): ReconcileCause[] {
+  if (meta === null) return metaKnown ? [] : ['analytics_unavailable'];
+  const causes: ReconcileCause[] = [];
+  if (meta.delivered > ours.delivered) causes.push('webhooks_not_received');
+  const readDiffers = meta.read !== ours.read;
+  const clicksDiffer = meta.clicks !== ours.clicks;
+  if (recent && (readDiffers || clicksDiffer)) causes.push('meta_still_counting');
+  if (!recent && readDiffers && meta.delivered === ours.delivered && meta.sent === ours.sent) {
+    causes.push('read_receipts_off');
+  }
+  if (clicksDiffer) causes.push('click_tracking_differs');
+  return causes;
+}
+
+function summarize(messages: MessageFacts[], rateCard: RateCard | undefined): CampaignMetrics {
+  return summarizeMessageFacts({ messages, rejections: [] }, rateCard ? { rateCard } : {});
+}
+
+function countsOf(m: CampaignMetrics): ReconcileCounts {
+  return { sent: m.sent, delivered: m.delivered, read: m.read, clicks: m.clicks };
+}
+
+function metaCounts(point: TemplateAnalyticsDataPoint): ReconcileCounts {
+  const clicks = (point.clicked ?? [])
+    .filter((c) => c.type === 'url_button')
+    .reduce((sum, c) => sum + c.count, 0);
+  return { sent: point.sent ?? 0, delivered: point.delivered ?? 0, read: point.read ?? 0, clicks };
+}
+
+function zeroCounts(): ReconcileCounts {
+  return { sent: 0, delivered: 0, read: 0, clicks: 0 };
+}
+
+function addCounts(into: ReconcileCounts, add: ReconcileCounts): ReconcileCounts {
+  into.sent += add.sent;
+  into.delivered += add.delivered;
+  into.read += add.read;
+  into.clicks += add.clicks;
+  return into;
+}
+
+function subtract(a: ReconcileCounts, b: ReconcileCounts): ReconcileCounts {
+  return {
+    sent: a.sent - b.sent,
+    delivered: a.delivered - b.delivered,
+    read: a.read - b.read,
+    clicks: a.clicks - b.clicks,
+  };
+}
+
+function byDayThenTemplate(
+  a: { day: string; templateName: string },
+  b: { day: string; templateName: string },
+): number {
+  return a.day < b.day
+    ? -1
+    : a.day > b.day
+      ? 1
+      : a.templateName < b.templateName
+        ? -1
+        : a.templateName > b.templateName
+          ? 1
+          : 0;
+}
+
+/** `YYYY-MM-DD` of an instant in a time zone. */
+function dayKeyer(timeZone: string): (at: Date) => string {
+  const format = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  });
+  return (at) => format.format(at);
+}
