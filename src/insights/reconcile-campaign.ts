@@ -89,7 +89,13 @@ export async function reconcileCampaign(
   const window: { from?: Date; to?: Date } = {};
   if (options.from) window.from = options.from;
   if (options.to) window.to = options.to;
-  const facts = await collectCampaignFacts(store, { campaignId: options.campaignId, ...window });
+  // groupBy 'template' keeps each message's template name in its facts.
+  const facts = await collectCampaignFacts(store, {
+    campaignId: options.campaignId,
+    groupBy: 'template',
+    timeZone,
+    ...window,
+  });
   const dayOf = dayKeyer(timeZone);
   const groups = new Map<string, { day: string; templateName: string; messages: MessageFacts[] }>();
   for (const message of facts.messages) {
