@@ -5,6 +5,7 @@ import * as client from '../../src/client/index.js';
 import * as errors from '../../src/errors/index.js';
 import * as events from '../../src/events/index.js';
 import * as root from '../../src/index.js';
+import * as insights from '../../src/insights/index.js';
 import * as messages from '../../src/messages/index.js';
 import * as metrics from '../../src/metrics/index.js';
 import * as queue from '../../src/queue/index.js';
@@ -14,7 +15,7 @@ import * as webhooks from '../../src/webhooks/index.js';
 import { importBuiltPackage, REPO_ROOT } from '../helpers/built-package.js';
 
 /** The module barrels the root entry lists its names from. */
-const MODULES = [client, errors, events, messages, metrics, queue, report, tracking, webhooks];
+const MODULES = [client, errors, events, insights, messages, metrics, queue, report, tracking, webhooks];
 
 function indexFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
