@@ -1,9 +1,10 @@
+import { z } from 'zod';
 import type { MessageHistoryEntry, WhatsAppClient } from '../client/index.js';
-import { ValidationError } from '../errors/index.js';
 import { eventKey } from '../events/event-key.js';
 import type { EventStore } from '../events/event-store.js';
 import type { StatusEvent } from '../events/stored-event.js';
 import { collectCampaignFacts } from '../metrics/compute-campaign-metrics.js';
+import { optionsSchema, parseOptions } from '../schemas/validate-options.js';
 import {
   type HistoryOccurrence,
   occurrenceOfEdge,
@@ -33,6 +34,13 @@ export interface GapFillResult {
   appended: StatusEvent[];
 }
 
+const optionsShape = optionsSchema<FillGapsOptions>()({
+  campaignId: z.string().min(1),
+  olderThanMs: z.number().finite().nonnegative(),
+  now: z.date().optional(),
+  signal: z.instanceof(AbortSignal).optional(),
+});
+
 /**
  * Fills the statuses whose webhooks never came from Meta's message history: for each message of the
  * campaign still `pending` `olderThanMs` after it was sent, reads its history
@@ -42,20 +50,15 @@ export interface GapFillResult {
  * appended again, and a webhook for it arriving later is dropped by the store's event key.
  *
  * One phone-number read per pending message (not counted against the WABA read budget).
- * Throws `ValidationError` for a negative or non-finite `olderThanMs`.
+ * Throws `ConfigError` for invalid options (a negative or non-finite `olderThanMs`, say).
  */
 export async function fillGapsFromHistory(
   store: EventStore,
   client: Pick<WhatsAppClient, 'insights'>,
   options: FillGapsOptions,
 ): Promise<GapFillResult> {
+  parseOptions('fillGapsFromHistory', optionsShape, options);
   const { campaignId, olderThanMs } = options;
-  if (typeof olderThanMs !== 'number' || !Number.isFinite(olderThanMs) || olderThanMs < 0) {
-    throw new ValidationError(
-      [{ path: 'olderThanMs', message: 'must be a finite number of ms, 0 or more' }],
-      'fillGapsFromHistory options',
-    );
-  }
   const cutoff = (options.now ?? new Date()).getTime() - olderThanMs;
   const facts = await collectCampaignFacts(store, { campaignId });
   const pending = facts.messages.filter((m) => m.pending && m.sentAt.getTime() <= cutoff);
