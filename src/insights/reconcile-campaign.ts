@@ -112,14 +112,7 @@ export async function reconcileCampaign(
   const idsByName = await templateIdsByName(client, names, options.templateIds, options.signal);
   const allIds = [...new Set([...idsByName.values()].flat())];
 
-  const sentTimes = facts.messages.map((m) => m.sentAt.getTime());
-  const range =
-    sentTimes.length === 0
-      ? undefined
-      : {
-          start: new Date(Math.min(...sentTimes) - DAY_MS),
-          end: new Date(Math.max(Math.max(...sentTimes) + DAY_MS, Math.min(...sentTimes) + 1000)),
-        };
+  const range = readRange(facts.messages);
   const metaPoints: TemplateAnalyticsDataPoint[] = [];
   if (range && allIds.length > 0) {
     for await (const point of client.insights.templateAnalytics({
@@ -159,7 +152,7 @@ export async function reconcileCampaign(
         if (found.spent !== null) metaSpent = (metaSpent ?? 0) + found.spent;
       }
     }
-    const lastSentMs = Math.max(...group.messages.map((m) => m.sentAt.getTime()));
+    const lastSentMs = group.messages.reduce((last, m) => Math.max(last, m.sentAt.getTime()), 0);
     const recent = now.getTime() - lastSentMs < META_ACCRUAL_MS;
     const difference = meta ? subtract(meta, ours) : null;
     cells.push({
@@ -208,6 +201,22 @@ export async function reconcileCampaign(
   };
   if (gapFill) result.gapFill = gapFill;
   return result;
+}
+
+/**
+ * The range Meta is asked about: a day either side of the sends, so every day they fall on in any
+ * time zone is covered (cells are matched by day afterwards). `undefined` without sends.
+ */
+function readRange(messages: readonly MessageFacts[]): { start: Date; end: Date } | undefined {
+  if (messages.length === 0) return undefined;
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
+  for (const m of messages) {
+    const ms = m.sentAt.getTime();
+    if (ms < first) first = ms;
+    if (ms > last) last = ms;
+  }
+  return { start: new Date(first - DAY_MS), end: new Date(last + DAY_MS) };
 }
 
 /**
