@@ -8,6 +8,8 @@ import type { CampaignMetrics, RateCard } from '../metrics/metrics-types.js';
 import { objectRecord } from '../schemas/object-record.js';
 import { optionsSchema, parseOptions } from '../schemas/validate-options.js';
 import { fillGapsFromHistory, type GapFillResult } from './fill-gaps-from-history.js';
+import { causesOf, META_ACCRUAL_MS } from './reconcile-causes.js';
+import { addCounts, countsOf, metaCounts, subtract, zeroCounts } from './reconcile-counts.js';
 import type {
   CampaignReconciliation,
   ReconcileCampaignOptions,
@@ -18,8 +20,6 @@ import type {
 import { templateIdsByName } from './template-ids.js';
 
 const DAY_MS = 86_400_000;
-/** Meta's read and click counts of a day keep accruing this long after its sends. */
-const META_ACCRUAL_MS = 7 * DAY_MS;
 /** `fillGaps: true`: messages pending for an hour. */
 const DEFAULT_GAP_FILL_AFTER_MS = 3_600_000;
 const NO_TEMPLATE = '(none)';
@@ -219,63 +219,8 @@ function readRange(messages: readonly MessageFacts[]): { start: Date; end: Date 
   return { start: new Date(first - DAY_MS), end: new Date(last + DAY_MS) };
 }
 
-/**
- * The likely causes of one cell's difference. `metaKnown` false: Meta's analytics returned nothing
- * at all for templates we did send.
- */
-function causesOf(
-  ours: ReconcileCounts,
-  meta: ReconcileCounts | null,
-  recent: boolean,
-  metaKnown: boolean,
-): ReconcileCause[] {
-  if (meta === null) return metaKnown ? [] : ['analytics_unavailable'];
-  const causes: ReconcileCause[] = [];
-  if (meta.delivered > ours.delivered) causes.push('webhooks_not_received');
-  const readDiffers = meta.read !== ours.read;
-  const clicksDiffer = meta.clicks !== ours.clicks;
-  if (recent && (readDiffers || clicksDiffer)) causes.push('meta_still_counting');
-  if (!recent && readDiffers && meta.delivered === ours.delivered && meta.sent === ours.sent) {
-    causes.push('read_receipts_off');
-  }
-  if (clicksDiffer) causes.push('click_tracking_differs');
-  return causes;
-}
-
 function summarize(messages: MessageFacts[], rateCard: RateCard | undefined): CampaignMetrics {
   return summarizeMessageFacts({ messages, rejections: [] }, rateCard ? { rateCard } : {});
-}
-
-function countsOf(m: CampaignMetrics): ReconcileCounts {
-  return { sent: m.sent, delivered: m.delivered, read: m.read, clicks: m.clicks };
-}
-
-function metaCounts(point: TemplateAnalyticsDataPoint): ReconcileCounts {
-  const clicks = (point.clicked ?? [])
-    .filter((c) => c.type === 'url_button')
-    .reduce((sum, c) => sum + c.count, 0);
-  return { sent: point.sent ?? 0, delivered: point.delivered ?? 0, read: point.read ?? 0, clicks };
-}
-
-function zeroCounts(): ReconcileCounts {
-  return { sent: 0, delivered: 0, read: 0, clicks: 0 };
-}
-
-function addCounts(into: ReconcileCounts, add: ReconcileCounts): ReconcileCounts {
-  into.sent += add.sent;
-  into.delivered += add.delivered;
-  into.read += add.read;
-  into.clicks += add.clicks;
-  return into;
-}
-
-function subtract(a: ReconcileCounts, b: ReconcileCounts): ReconcileCounts {
-  return {
-    sent: a.sent - b.sent,
-    delivered: a.delivered - b.delivered,
-    read: a.read - b.read,
-    clicks: a.clicks - b.clicks,
-  };
 }
 
 function byDayThenTemplate(
