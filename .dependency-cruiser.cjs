@@ -20,6 +20,7 @@ const LAYERS = {
   'events/stores': ['errors', 'schemas', 'events', 'tracking', 'metrics'],
   webhooks: ['errors', 'schemas', 'events', 'tracking'],
   queue: ['errors', 'schemas', 'messages', 'client', 'events', 'tracking'],
+  insights: ['errors', 'schemas', 'messages', 'client', 'events', 'tracking', 'metrics'],
   report: ['errors', 'schemas', 'events', 'tracking', 'metrics'],
   dashboard: ['errors', 'schemas', 'events', 'tracking', 'metrics', 'report'],
   simulator: ['errors', 'schemas', 'messages', 'webhooks'],
@@ -37,6 +38,7 @@ const LAYERS = {
     'report',
     'dashboard',
     'simulator',
+    'insights',
   ],
 };
 

@@ -136,6 +136,17 @@ export {
   type UserIdentityFields,
 } from './events/index.js';
 export {
+  type CampaignReconciliation,
+  type FillGapsOptions,
+  fillGapsFromHistory,
+  type GapFillResult,
+  type ReconcileCampaignOptions,
+  type ReconcileCause,
+  type ReconcileCell,
+  type ReconcileCounts,
+  reconcileCampaign,
+} from './insights/index.js';
+export {
   type AudioMessage,
   type AudioObject,
   type AudioOptions,

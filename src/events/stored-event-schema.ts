@@ -54,6 +54,7 @@ export const storedEventSchema = z.discriminatedUnion('kind', [
     recipientId: optionalLabel,
     errorCode: z.number().int().optional(),
     pricing: pricingSchema.optional(),
+    source: optionalLabel,
     ...identity,
   }),
   z.object({

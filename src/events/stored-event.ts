@@ -73,6 +73,12 @@ export interface StatusEvent extends UserIdentityFields {
   recipientId?: string;
   errorCode?: number;
   pricing?: StoredPricing;
+  /**
+   * Where the status came from: a webhook (`webhook`, also when absent) or Meta's message history
+   * (`history`, appended by `fillGapsFromHistory` for a webhook that never came). Not part of the
+   * event key: the same status of the same message is stored once, whichever way it came first.
+   */
+  source?: 'webhook' | 'history' | (string & {});
 }
 
 /** A message a user sent you. `recipientId` is who wrote; `messageId` is the reply's own id. */

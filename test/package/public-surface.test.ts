@@ -6,6 +6,7 @@ import * as dashboard from '../../src/dashboard/index.js';
 import * as errors from '../../src/errors/index.js';
 import * as events from '../../src/events/index.js';
 import * as root from '../../src/index.js';
+import * as insights from '../../src/insights/index.js';
 import * as messages from '../../src/messages/index.js';
 import * as metrics from '../../src/metrics/index.js';
 import * as queue from '../../src/queue/index.js';
@@ -15,7 +16,19 @@ import * as webhooks from '../../src/webhooks/index.js';
 import { importBuiltPackage, REPO_ROOT } from '../helpers/built-package.js';
 
 /** The module barrels the root entry lists its names from. */
-const MODULES = [client, dashboard, errors, events, messages, metrics, queue, report, tracking, webhooks];
+const MODULES = [
+  client,
+  dashboard,
+  errors,
+  events,
+  insights,
+  messages,
+  metrics,
+  queue,
+  report,
+  tracking,
+  webhooks,
+];
 
 function indexFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

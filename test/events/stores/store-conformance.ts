@@ -198,6 +198,19 @@ export function describeEventStoreConformance(
       expect(back.map((e) => e.at.getTime())).toEqual([at(1), at(3), at(4)].map((d) => d.getTime()));
     });
 
+    it('keeps a status filled from history, and drops the later webhook of the same status', async () => {
+      const store = await fresh();
+      await store.append([
+        { kind: 'status', messageId: 'h', status: 'delivered', at: at(1), source: 'history' },
+      ]);
+      await store.append([
+        { kind: 'status', messageId: 'h', status: 'delivered', at: at(2), source: 'webhook' },
+      ]);
+      expect(plain(await collect(store))).toEqual(
+        plain([{ kind: 'status', messageId: 'h', status: 'delivered', at: at(1), source: 'history' }]),
+      );
+    });
+
     it('appendNew returns only the events not stored before, in input order', async (ctx) => {
       const store = await fresh();
       if (!store.appendNew) {
