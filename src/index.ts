@@ -325,6 +325,7 @@ export {
   type CampaignReportInput,
   type OptOutBucket,
   optOutsOverTime,
+  type ProportionInterval,
   type ReportComparison,
   recipientDataToCsv,
   renderCampaignReport,
