@@ -1,5 +1,6 @@
 import { type CallingCodeMatch, callingCodeOf, RecipientCountries } from '../events/recipient-country.js';
 import { normalizeRecipientId } from '../events/recipient-id.js';
+import { isTimeZone, zonesOfCountry } from '../events/time-zones.js';
 
 /** Offsets from UTC are multiples of 15 minutes and change on such boundaries: one answer per quarter hour. */
 const QUARTER_HOUR_MS = 15 * 60 * 1000;
@@ -20,29 +21,6 @@ export interface LocalTimeKeys {
   hour: string;
   /** ISO weekday number and short English name, `1 Mon` to `7 Sun`. */
   weekday: string;
-}
-
-/** The IANA zones of a country, as the runtime's ICU data lists them (`Intl.Locale` region info). */
-function countryZones(country: string): readonly string[] {
-  try {
-    const locale = new Intl.Locale(`und-${country}`) as Intl.Locale & {
-      getTimeZones?: () => string[] | undefined;
-      timeZones?: string[];
-    };
-    return locale.getTimeZones?.() ?? locale.timeZones ?? [];
-  } catch {
-    return [];
-  }
-}
-
-/** Whether `zone` is an IANA time zone the runtime knows. */
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -146,7 +124,7 @@ export class RecipientClock {
   #countryZones(country: string): readonly string[] {
     let zones = this.#zonesByCountry.get(country);
     if (zones === undefined) {
-      zones = countryZones(country).filter((zone) => this.#isValidZone(zone));
+      zones = zonesOfCountry(country).filter((zone) => this.#isValidZone(zone));
       this.#zonesByCountry.set(country, zones);
     }
     return zones;

@@ -1,5 +1,6 @@
 import { ConfigError } from '../../errors/index.js';
 import { recipientCountry, UNKNOWN_COUNTRY } from '../../events/recipient-country.js';
+import { isTimeZone, zonesOfCountry } from '../../events/time-zones.js';
 
 /**
  * The hours of the recipient's day in which sends may start (the `sendWindow` option of `SendQueue`).
@@ -31,16 +32,6 @@ export function parseClockTime(value: unknown, field: string): number {
   if (!match)
     throw new ConfigError(`sendWindow.${field} must be 'HH:MM' (00:00–23:59), got ${String(value)}`);
   return Number(match[1]) * 60 + Number(match[2]);
-}
-
-/** Whether `zone` is an IANA time zone this runtime knows. */
-export function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -218,18 +209,5 @@ export class SendWindow {
         : undefined;
     this.#countryZones.set(country, single);
     return single;
-  }
-}
-
-/** The IANA zones of a country, from the runtime's ICU data (`Intl.Locale` time zones). */
-function zonesOfCountry(country: string): string[] {
-  try {
-    const locale = new Intl.Locale(`und-${country}`) as Intl.Locale & {
-      getTimeZones?: () => string[] | undefined;
-      timeZones?: string[];
-    };
-    return locale.getTimeZones?.() ?? locale.timeZones ?? [];
-  } catch {
-    return [];
   }
 }
