@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { createDashboardHandler } from '../../dashboard/dashboard-handler.js';
 import { nodeDashboardListener } from '../../dashboard/node-listener.js';
 import { type CliIo, ExitCode, type ExitCodeValue, UsageError } from '../cli-io.js';
+import { integerFlag } from '../integer-flag.js';
 import { openStore, STORE_HELP } from '../open-store.js';
 import { printable } from '../printable.js';
 
@@ -26,15 +27,6 @@ store). Read-only. Ctrl-C or SIGTERM stops it.
 
 const COOKIE = 'wacloud_dashboard';
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
-
-function integer(value: string | undefined, name: string, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got "${printable(value)}"`);
-  }
-  return n;
-}
 
 function sameSecret(given: string | undefined, token: string): boolean {
   if (given === undefined) return false;
@@ -95,9 +87,9 @@ export async function runDashboardCommand(argv: string[], io: CliIo): Promise<Ex
   }
   if (values.store === undefined)
     throw new UsageError('--store is required (the store "wacloud listen" writes to)');
-  const port = integer(values.port, 'port', 0, 65535) ?? 3001;
+  const port = integerFlag(values.port, 'port', 0, 65535) ?? 3001;
   const host = values.host ?? '127.0.0.1';
-  const intervalMs = integer(values['interval-ms'], 'interval-ms', 50, 3_600_000) ?? 1000;
+  const intervalMs = integerFlag(values['interval-ms'], 'interval-ms', 50, 3_600_000) ?? 1000;
   const token = values['auth-token'] ?? io.env.WACLOUD_DASHBOARD_TOKEN;
   if (!LOOPBACK.has(host) && !token) {
     throw new UsageError(

@@ -5,6 +5,7 @@ import { redact } from '../../errors/redact.js';
 import { GroupCommitEventStore } from '../../events/stores/group-commit-store.js';
 import { createNodeWebhookHandler } from '../../webhooks/frameworks/node.js';
 import { type CliIo, ExitCode, type ExitCodeValue, UsageError } from '../cli-io.js';
+import { integerFlag } from '../integer-flag.js';
 import { ListenStats } from '../listen-stats.js';
 import { openStore, STORE_HELP } from '../open-store.js';
 import { printable } from '../printable.js';
@@ -36,15 +37,6 @@ Exit codes: 0 stopped cleanly, 1 some events could not be stored, 2 usage or con
 /** Requests still being answered get this long after a stop before their connections are cut. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
-function integer(value: string | undefined, name: string, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got "${printable(value)}"`);
-  }
-  return n;
-}
-
 /**
  * `wacloud listen`: a webhook receiver writing to a store. Resolves when `io.signal` aborts (Ctrl-C or
  * SIGTERM) and every request accepted so far has been answered and stored.
@@ -72,14 +64,14 @@ export async function runListenCommand(argv: string[], io: CliIo): Promise<ExitC
     io.stdout.write(LISTEN_HELP);
     return ExitCode.ok;
   }
-  const port = integer(values.port, 'port', 0, 65535);
+  const port = integerFlag(values.port, 'port', 0, 65535);
   if (port === undefined) throw new UsageError('--port is required');
   const path = values.path ?? '/webhook';
   if (!path.startsWith('/')) throw new UsageError(`--path must start with "/", got "${printable(path)}"`);
   const host = values.host ?? '127.0.0.1';
-  const summaryEvery = integer(values['summary-every'], 'summary-every', 0, 86_400) ?? 5;
-  const maxDelayMs = integer(values['batch-delay-ms'], 'batch-delay-ms', 0, 60_000) ?? 2;
-  const maxBatch = integer(values['max-batch'], 'max-batch', 1, 100_000) ?? 1000;
+  const summaryEvery = integerFlag(values['summary-every'], 'summary-every', 0, 86_400) ?? 5;
+  const maxDelayMs = integerFlag(values['batch-delay-ms'], 'batch-delay-ms', 0, 60_000) ?? 2;
+  const maxBatch = integerFlag(values['max-batch'], 'max-batch', 1, 100_000) ?? 1000;
   const appSecret = values['app-secret'] ?? io.env.WHATSAPP_APP_SECRET;
   const verifyToken = values['verify-token'] ?? io.env.WHATSAPP_VERIFY_TOKEN;
   if (!appSecret) throw new UsageError('--app-secret (or WHATSAPP_APP_SECRET) is required');
