@@ -1,4 +1,5 @@
 import type { BackoffScope, WhatsAppError } from '../errors/index.js';
+import type { FrequencyCapLedger } from './governance/frequency-cap.js';
 import type { MessageCategory } from './governance/message-category.js';
 import type { SendOutcome } from './outcome.js';
 import type { OutgoingMessageLike } from './send-client.js';
@@ -40,6 +41,54 @@ export interface SendJob {
   pairRateHits: number;
   /** Times this send was rescheduled after a 131049 (Meta's per-user marketing limit). */
   deferrals?: number;
+  /** Requests made in the rounds before the last 131049 deferral (added to the final `attempts`). */
+  priorAttempts?: number;
+}
+
+/** A frequency-cap slot taken for one send (see {@link DispatchGate.reserve}). */
+export interface CapReservation {
+  /** The recipient whose slot it is. */
+  recipientId: string;
+  /** When the slot was taken (epoch ms). */
+  at: number;
+}
+
+/** What the dispatch-time governance says about a due job: go (holding a cap slot, if any) or capped. */
+export type DispatchVerdict = { kind: 'go'; reservation: CapReservation | undefined } | { kind: 'capped' };
+
+/** A 131049 refusal the queue reschedules: the job to run again, and when. */
+export interface Deferral {
+  /** The job for the next round: `deferrals` counted, attempts reset, `priorAttempts` carried. */
+  job: SendJob;
+  /** The 131049 error. */
+  error: WhatsAppError;
+  /** Which deferral this is, 1-based. */
+  deferral: number;
+  /** Not before this instant (epoch ms). */
+  until: number;
+}
+
+/**
+ * The campaign-governance steps that run when a send is about to go, for adapters whose workers run
+ * them ({@link QueueAdapter.schedulesDelayed}): the same steps, with the same settings, as the in-process
+ * governance of the memory adapter. A worker calls {@link DispatchGate.dueAt} when it picks a job up
+ * (re-checks `notBefore` and the send window: a job early for its time goes back to waiting), then
+ * {@link DispatchGate.reserve} (the frequency cap), sends, and hands the outcome to
+ * {@link DispatchGate.settle}.
+ */
+export interface DispatchGate {
+  /** The earliest instant (epoch ms, at least now) the job may go. */
+  dueAt(job: SendJob): number;
+  /** Takes the job's frequency-cap slot (marketing with a cap), atomically in the ledger. */
+  reserve(job: SendJob): Promise<DispatchVerdict>;
+  /** Gives a slot back (the send did not happen: delayed for a retry, for spacing...). */
+  release(reservation: CapReservation | undefined): void;
+  /**
+   * After a send: gives the slot back when the message did not reach the recipient; returns the
+   * {@link Deferral} when a 131049 answer reschedules it (already reported as a `deferred` event), else
+   * `undefined` (the outcome is final).
+   */
+  settle(job: SendJob, outcome: SendOutcome, reservation: CapReservation | undefined): Deferral | undefined;
 }
 
 /** What one attempt came to: a final outcome, or a retry after a delay. */
@@ -88,6 +137,8 @@ export interface QueueRuntime {
   idle(): void;
   /** Reports a background error of the adapter (the queue's `onError` policy: handler, else log). */
   reportError(error: unknown): void;
+  /** The dispatch-time governance, for adapters that set {@link QueueAdapter.schedulesDelayed}. */
+  readonly governance: DispatchGate;
 }
 
 /** Live counts of an adapter. */
@@ -103,10 +154,27 @@ export interface QueueCounts {
  * BullMQ adapter (`wacloud/bullmq`) keeps them in Redis and shares the limits across workers.
  */
 export interface QueueAdapter {
+  /**
+   * True when the adapter keeps sends that wait for their time itself, durably (the BullMQ adapter:
+   * as delayed jobs in Redis, which survive a restart). `SendQueue` then hands it each job at once with
+   * the instant it is due, and the adapter's workers run the dispatch-time governance
+   * ({@link QueueRuntime.governance}: due time again, frequency cap, 131049 deferrals). Absent or false
+   * (the memory adapter): `SendQueue` holds waiting sends in its own process and runs those steps
+   * itself before {@link QueueAdapter.add}.
+   */
+  readonly schedulesDelayed?: boolean;
+  /**
+   * A frequency-cap ledger every process of this adapter shares (the BullMQ adapter: Redis, on its
+   * connection). `SendQueue` uses it when the user gives no `frequencyCapLedger`.
+   */
+  sharedFrequencyCapLedger?(): FrequencyCapLedger;
   /** Called once by the `SendQueue` that owns the adapter. */
   attach(runtime: QueueRuntime): void;
-  /** Queues a job; resolves with its outcome (never rejects). */
-  add(job: SendJob): Promise<SendOutcome>;
+  /**
+   * Queues a job; resolves with its outcome (never rejects). `dueAt` (epoch ms, only given to adapters
+   * that set `schedulesDelayed`): do not start it before then.
+   */
+  add(job: SendJob, dueAt?: number): Promise<SendOutcome>;
   /** Stops starting new requests. */
   pause(): void | Promise<void>;
   /** Starts sending again. */

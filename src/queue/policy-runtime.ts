@@ -1,7 +1,8 @@
 import { AbortError, GraphApiError, WhatsAppError } from '../errors/index.js';
-import type { AttemptResult, QueueRuntime, RetryInfo, SendJob } from './adapter.js';
+import type { AttemptResult, DispatchGate, QueueRuntime, RetryInfo, SendJob } from './adapter.js';
 import { EventRecorder } from './event-recorder.js';
-import { defersAfter } from './governance/send-governance.js';
+import { DispatchGovernance, defersAfter } from './governance/dispatch-governance.js';
+import type { DeferredInfo } from './governance/send-governance.js';
 import type { SendOutcome } from './outcome.js';
 import { decideRetry } from './retry-policy.js';
 import type { ResolvedSendQueueOptions } from './send-queue-options.js';
@@ -16,6 +17,8 @@ export interface PolicyRuntimeHooks {
   onIdle(): void;
   /** A background task (store write, suppression write) failed. */
   onError(error: unknown): void;
+  /** A worker of a scheduling adapter rescheduled a send after a 131049. */
+  onDeferred(info: DeferredInfo): void;
 }
 
 /**
@@ -27,6 +30,7 @@ export class PolicyRuntime implements QueueRuntime {
   readonly messagesPerSecond: number;
   readonly perRecipientIntervalMs: number;
   readonly concurrency: number;
+  readonly governance: DispatchGate;
   readonly #recorder: EventRecorder | undefined;
 
   readonly #hooks: PolicyRuntimeHooks;
@@ -40,6 +44,7 @@ export class PolicyRuntime implements QueueRuntime {
     this.messagesPerSecond = settings.messagesPerSecond;
     this.perRecipientIntervalMs = settings.perRecipientIntervalMs;
     this.concurrency = settings.concurrency;
+    this.governance = dispatchGate(new DispatchGovernance(settings.governance), settings.now, hooks);
     this.#recorder = settings.store
       ? new EventRecorder({
           sink: settings.store,
@@ -154,6 +159,36 @@ export class PolicyRuntime implements QueueRuntime {
       this.#hooks.onError(error);
     }
   }
+}
+
+/** The dispatch-time governance on the runtime's clock, reporting through its hooks. */
+function dispatchGate(
+  governance: DispatchGovernance,
+  now: () => number,
+  hooks: PolicyRuntimeHooks,
+): DispatchGate {
+  const onError = (error: unknown) => hooks.onError(error);
+  return {
+    dueAt: (job) => governance.dueAt(job, now()),
+    reserve: (job) => governance.reserve(job, now(), onError),
+    release: (reservation) => governance.release(reservation, onError),
+    settle(job, outcome, reservation) {
+      const deferral = governance.settle(job, outcome, reservation, now(), onError);
+      if (deferral) {
+        try {
+          hooks.onDeferred({
+            job,
+            error: deferral.error as DeferredInfo['error'],
+            deferral: deferral.deferral,
+            until: new Date(deferral.until),
+          });
+        } catch (error) {
+          onError(error);
+        }
+      }
+      return deferral;
+    },
+  };
 }
 
 /** Anything thrown by a client, as a wacloud error (foreign errors are wrapped, kept as `cause`). */

@@ -156,6 +156,6 @@ export function resolveSendQueueOptions(options: SendQueueOptions): ResolvedSend
     storeFlushMs: options.storeFlushMs ?? 1000,
     now: options.now ?? Date.now,
     reportError: backgroundErrorReporter(options.onError, backgroundLogger(options.logger, client)),
-    governance: resolveGovernance(options, options.store),
+    governance: resolveGovernance(options, options.store, options.adapter),
   };
 }

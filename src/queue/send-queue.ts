@@ -47,11 +47,13 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
         this.#settings.reportError(error);
         if (this.listenerCount('error') > 0) this.emit('error', error);
       },
+      onDeferred: (info) => this.emit('deferred', info),
     });
     this.#adapter = this.#settings.adapter ?? new MemoryQueueAdapter();
     this.#adapter.attach(this.#runtime);
     this.#governance = new SendGovernance(this.#settings.governance, {
-      send: (job) => this.#adapter.add(job),
+      send: (job, dueAt) => (dueAt === undefined ? this.#adapter.add(job) : this.#adapter.add(job, dueAt)),
+      schedulesDelayed: this.#adapter.schedulesDelayed === true,
       now: () => this.#settings.now(),
       store: this.#settings.store,
       onDeferred: (info) => this.emit('deferred', info),

@@ -1,4 +1,5 @@
 import { ConfigError } from '../../errors/index.js';
+import type { QueueAdapter } from '../adapter.js';
 import {
   checkFrequencyCap,
   type FrequencyCap,
@@ -20,8 +21,9 @@ export interface GovernanceOptions {
   /** At most `max` marketing messages per recipient in any `perMs`; more end `skipped` (`frequency_cap`). */
   frequencyCap?: FrequencyCap;
   /**
-   * Where the cap is counted (default: in this process). Give every queue the same
-   * `RedisFrequencyCapLedger` to hold the cap across processes and campaigns.
+   * Where the cap is counted. Default: the adapter's shared ledger (the BullMQ adapter: Redis, on its
+   * connection, so every worker and campaign holds one cap), else this process's memory. Give every
+   * queue the same `RedisFrequencyCapLedger` to hold the cap across processes with other adapters.
    */
   frequencyCapLedger?: FrequencyCapLedger;
   /**
@@ -67,8 +69,15 @@ export const GOVERNANCE_OPTION_KEYS = [
   'skipUsMarketing',
 ] as const;
 
-/** Checks the governance options (throws `ConfigError` naming the option) and applies the defaults. */
-export function resolveGovernance(options: GovernanceOptions, store: object | undefined): GovernanceSettings {
+/**
+ * Checks the governance options (throws `ConfigError` naming the option) and applies the defaults;
+ * the frequency-cap ledger defaults to the adapter's shared one.
+ */
+export function resolveGovernance(
+  options: GovernanceOptions,
+  store: object | undefined,
+  adapter?: QueueAdapter,
+): GovernanceSettings {
   const requireConsent = options.requireConsent ?? false;
   if (requireConsent && typeof (store as { scan?: unknown } | undefined)?.scan !== 'function') {
     throw new ConfigError('SendQueue option requireConsent needs a store that can scan (an EventStore)');
@@ -82,7 +91,7 @@ export function resolveGovernance(options: GovernanceOptions, store: object | un
   return {
     requireConsent,
     frequencyCap: options.frequencyCap === undefined ? undefined : checkFrequencyCap(options.frequencyCap),
-    frequencyCapLedger: ledger ?? new MemoryFrequencyCapLedger(),
+    frequencyCapLedger: ledger ?? adapter?.sharedFrequencyCapLedger?.() ?? new MemoryFrequencyCapLedger(),
     sendWindow: options.sendWindow === undefined ? undefined : new SendWindow(options.sendWindow),
     maxDeferrals: options.maxDeferrals ?? 3,
     deferralDelayMs: options.deferralDelayMs ?? DAY_MS,

@@ -1,11 +1,12 @@
-import { GraphApiError } from '../../errors/index.js';
+import type { GraphApiError } from '../../errors/index.js';
 import { consentStatus, readConsent } from '../../events/consent.js';
 import type { EventStore } from '../../events/event-store.js';
 import type { SendJob } from '../adapter.js';
 import type { SendOutcome, SkipReason } from '../outcome.js';
 import type { GovernanceSettings } from './governance-options.js';
-import { categoryOf, type MessageCategory } from './message-category.js';
-import { isUsNumber, MARKETING_LIMIT_CODE, marketingLimitApplies } from './meta-limits.js';
+import { DispatchGovernance } from './dispatch-governance.js';
+import { categoryOf } from './message-category.js';
+import { isUsNumber } from './meta-limits.js';
 import { WakeQueue } from './wake-queue.js';
 
 /** Details of a send rescheduled after Meta's per-user marketing limit (the `deferred` event). */
@@ -22,8 +23,17 @@ export interface DeferredInfo {
 
 /** What the governance needs from its queue. */
 export interface SendGovernanceDeps {
-  /** Hands a job to the adapter (after every check); resolves with its outcome. */
-  send(job: SendJob): Promise<SendOutcome>;
+  /**
+   * Hands a job to the adapter (after every check); resolves with its outcome. `dueAt` is given only
+   * when `schedulesDelayed`: the adapter holds the job until then.
+   */
+  send(job: SendJob, dueAt?: number): Promise<SendOutcome>;
+  /**
+   * The adapter keeps waiting sends itself and its workers run the dispatch-time steps (see
+   * `QueueAdapter.schedulesDelayed`): the governance then only runs the admission steps (region,
+   * consent) and hands every job over at once with the instant it is due.
+   */
+  schedulesDelayed?: boolean;
   /** Clock in epoch milliseconds. */
   now(): number;
   /** The queue's store (scanned for consent when `requireConsent`). */
@@ -36,41 +46,28 @@ export interface SendGovernanceDeps {
 
 interface Held {
   job: SendJob;
-  category: MessageCategory;
-  /** Not before this instant (epoch ms): `notBefore`, or the end of a 131049 deferral. */
+  /** Not before this instant (epoch ms): the end of a 131049 deferral (`notBefore` is in the job). */
   notBefore: number;
-  /** Requests made in earlier rounds (before deferrals). */
-  priorAttempts: number;
   /** Told once, when the send first waits (a campaign then frees its slot). */
   onWaiting: ((until: Date) => void) | undefined;
   resolve(outcome: SendOutcome): void;
 }
 
 /**
- * Whether the queue will reschedule this outcome rather than end the message with it: a 131049
- * refusal of a marketing message to a number Meta applies the limit to, with deferrals left. The runtime
- * does not record such an outcome, so a deferred send is never counted as a failure.
- */
-export function defersAfter(job: SendJob, outcome: SendOutcome, settings: GovernanceSettings): boolean {
-  return (
-    outcome.status === 'failed' &&
-    outcome.error instanceof GraphApiError &&
-    outcome.error.code === MARKETING_LIMIT_CODE &&
-    (job.deferrals ?? 0) < settings.maxDeferrals &&
-    categoryOf(job.message, job.options.category) === 'marketing' &&
-    marketingLimitApplies(job.recipientId)
-  );
-}
-
-/**
  * The governance steps in front of the adapter, in order: the region rule and consent (skip), then
  * waiting for `notBefore` and the recipient's send window (in one {@link WakeQueue}, never a timer per
- * message), then the frequency cap (skip), then the send; a 131049 answer goes back to waiting.
+ * message), then the frequency cap (skip), then the send; a 131049 answer goes back to waiting. The
+ * steps from the wait on are {@link DispatchGovernance}'s; with an adapter that schedules waiting sends
+ * itself (BullMQ), they run in its workers instead, and this class only admits and hands over.
  */
 export class SendGovernance {
   readonly #settings: GovernanceSettings;
   readonly #deps: SendGovernanceDeps;
+  readonly #dispatch: DispatchGovernance;
   readonly #waiting: WakeQueue<Held>;
+  /** Sends handed to a scheduling adapter to wait there: their due instants, by a local token. */
+  readonly #handedOver = new Map<number, number>();
+  #handOverSeq = 0;
   #held = 0;
   #closed = false;
   #emptyWaiters: Array<() => void> = [];
@@ -79,7 +76,8 @@ export class SendGovernance {
   constructor(settings: GovernanceSettings, deps: SendGovernanceDeps) {
     this.#settings = settings;
     this.#deps = deps;
-    this.#waiting = new WakeQueue<Held>({ wake: (held) => void this.#dispatch(held), now: deps.now });
+    this.#dispatch = new DispatchGovernance(settings);
+    this.#waiting = new WakeQueue<Held>({ wake: (held) => void this.#send(held), now: deps.now });
   }
 
   /** Sends held back by the governance: checking consent, waiting for their time, or being reserved. */
@@ -87,8 +85,22 @@ export class SendGovernance {
     return this.#held;
   }
 
-  /** How many sends wait for a time, and the earliest wake-up. */
+  /**
+   * How many sends wait for a time, and the earliest wake-up. With a scheduling adapter: the sends
+   * this process handed over that are not due yet.
+   */
   waiting(): { count: number; nextAt: Date | undefined } {
+    if (this.#deps.schedulesDelayed) {
+      const now = this.#deps.now();
+      let count = 0;
+      let next = Number.POSITIVE_INFINITY;
+      for (const at of this.#handedOver.values()) {
+        if (at <= now) continue;
+        count++;
+        next = Math.min(next, at);
+      }
+      return { count, nextAt: count === 0 ? undefined : new Date(next) };
+    }
     const next = this.#waiting.nextAt;
     return { count: this.#waiting.size, nextAt: next === undefined ? undefined : new Date(next) };
   }
@@ -116,10 +128,8 @@ export class SendGovernance {
       this.#deps.onError(error);
       return skipped(job, 'no_consent');
     }
-    const notBefore = job.options.notBefore?.getTime() ?? 0;
-    return new Promise<SendOutcome>((resolve) =>
-      this.#schedule({ job, category, notBefore, priorAttempts: 0, onWaiting, resolve }),
-    );
+    if (this.#deps.schedulesDelayed) return this.#handOver(job, onWaiting);
+    return new Promise<SendOutcome>((resolve) => this.#schedule({ job, notBefore: 0, onWaiting, resolve }));
   }
 
   /** Resolves when nothing is held. */
@@ -131,21 +141,35 @@ export class SendGovernance {
   /** Ends every waiting send `skipped` (`closed`); later wake-ups and deferrals end the same way. */
   close(): void {
     this.#closed = true;
-    for (const held of this.#waiting.drain()) this.#finish(held, closedOutcome(held));
+    for (const held of this.#waiting.drain()) this.#finish(held, closedOutcome(held.job));
+  }
+
+  // The adapter keeps the job until it is due and its worker re-checks the time, the cap and 131049.
+  async #handOver(job: SendJob, onWaiting: ((until: Date) => void) | undefined): Promise<SendOutcome> {
+    const now = this.#deps.now();
+    const at = this.#dispatch.dueAt(job, now);
+    const token = this.#handOverSeq++;
+    if (at > now) {
+      this.#handedOver.set(token, at);
+      onWaiting?.(new Date(at));
+    }
+    try {
+      return await this.#deps.send(job, at);
+    } finally {
+      this.#handedOver.delete(token);
+      this.#release();
+    }
   }
 
   #schedule(held: Held): void {
     if (this.#closed) {
-      this.#finish(held, closedOutcome(held));
+      this.#finish(held, closedOutcome(held.job));
       return;
     }
     const now = this.#deps.now();
-    let at = Math.max(now, held.notBefore);
-    const window = this.#settings.sendWindow;
-    if (window && (held.category === 'marketing' || held.category === 'utility'))
-      at = window.nextAllowedAt(held.job.recipientId, at).getTime();
+    const at = this.#dispatch.dueAt(held.job, Math.max(now, held.notBefore));
     if (at <= now) {
-      void this.#dispatch(held);
+      void this.#send(held);
       return;
     }
     this.#waiting.add(held, at);
@@ -154,61 +178,44 @@ export class SendGovernance {
     onWaiting?.(new Date(at));
   }
 
-  async #dispatch(held: Held): Promise<void> {
+  async #send(held: Held): Promise<void> {
     if (this.#closed) {
-      this.#finish(held, closedOutcome(held));
+      this.#finish(held, closedOutcome(held.job));
       return;
     }
     const { job } = held;
-    const cap = this.#settings.frequencyCap;
-    const ledger = this.#settings.frequencyCapLedger;
-    let reservedAt: number | undefined;
-    if (cap && held.category === 'marketing') {
-      const at = this.#deps.now();
-      let reserved: boolean;
-      try {
-        reserved = await ledger.tryReserve(job.recipientId, at, cap);
-      } catch (error) {
-        this.#deps.onError(error);
-        reserved = false;
-      }
-      if (!reserved) {
-        this.#finish(held, skipped(job, 'frequency_cap'));
-        return;
-      }
-      reservedAt = at;
+    const onError = (error: unknown) => this.#deps.onError(error);
+    const verdict = await this.#dispatch.reserve(job, this.#deps.now(), onError);
+    if (verdict.kind === 'capped') {
+      this.#finish(held, skipped(job, 'frequency_cap'));
+      return;
     }
     const outcome = await this.#deps.send(job);
-    if (reservedAt !== undefined && (outcome.status === 'failed' || outcome.status === 'skipped')) {
-      ledger.release(job.recipientId, reservedAt).catch((error: unknown) => this.#deps.onError(error));
-    }
-    if (defersAfter(job, outcome, this.#settings)) {
+    const deferral = this.#dispatch.settle(job, outcome, verdict.reservation, this.#deps.now(), onError);
+    if (deferral) {
       // The runtime did not record this refusal: the send is not over. A closing queue ends it `closed`.
       if (this.#closed) {
-        this.#finish(held, closedOutcome(held));
+        this.#finish(held, closedOutcome(deferral.job));
         return;
       }
-      const deferral = (job.deferrals ?? 0) + 1;
-      const until = this.#deps.now() + this.#settings.deferralDelayMs;
       try {
         this.#deps.onDeferred({
           job,
-          error: outcome.error as GraphApiError,
-          deferral,
-          until: new Date(until),
+          error: deferral.error as GraphApiError,
+          deferral: deferral.deferral,
+          until: new Date(deferral.until),
         });
       } catch (error) {
         this.#deps.onError(error);
       }
       this.#schedule({
         ...held,
-        job: { ...job, id: `${job.id}~d${deferral}`, attempts: 0, pairRateHits: 0, deferrals: deferral },
-        notBefore: until,
-        priorAttempts: held.priorAttempts + job.attempts,
+        job: { ...deferral.job, id: `${job.id}~d${deferral.deferral}` },
+        notBefore: deferral.until,
       });
       return;
     }
-    this.#finish(held, { ...outcome, attempts: outcome.attempts + held.priorAttempts });
+    this.#finish(held, { ...outcome, attempts: outcome.attempts + (job.priorAttempts ?? 0) });
   }
 
   #finish(held: Held, outcome: SendOutcome): void {
@@ -226,9 +233,9 @@ export class SendGovernance {
 }
 
 /** `skipped` (`closed`), counting the requests of earlier rounds. */
-function closedOutcome(held: Held): SendOutcome {
-  const outcome = skipped(held.job, 'closed');
-  return { ...outcome, attempts: outcome.attempts + held.priorAttempts };
+function closedOutcome(job: SendJob): SendOutcome {
+  const outcome = skipped(job, 'closed');
+  return { ...outcome, attempts: outcome.attempts + (job.priorAttempts ?? 0) };
 }
 
 function skipped(job: SendJob, reason: SkipReason): SendOutcome {

@@ -6,8 +6,9 @@ import { Redis, type RedisOptions } from 'ioredis';
 import { timerMs } from '../../../client/retry-after.js';
 import { ConfigError, NetworkError, WhatsAppError } from '../../../errors/index.js';
 import { assertKnownOptions, invalidOption, optionKeys } from '../../../schemas/validate-options.js';
-import type { QueueAdapter, QueueCounts, QueueRuntime, SendJob } from '../../adapter.js';
-import type { SendOutcome } from '../../outcome.js';
+import type { CapReservation, QueueAdapter, QueueCounts, QueueRuntime, SendJob } from '../../adapter.js';
+import { type FrequencyCapLedger, RedisFrequencyCapLedger } from '../../governance/frequency-cap.js';
+import type { SendOutcome, SkipReason } from '../../outcome.js';
 import { decodeOutcome, type EncodedOutcome, encodeOutcome } from './outcome-codec.js';
 import { RedisLimits } from './redis-limits.js';
 
@@ -92,10 +93,19 @@ interface AttachedState {
  * `unknown` (the request may have reached Meta) and is never re-sent. Nothing is sent twice by
  * wacloud and nothing is lost.
  *
+ * Campaign governance across processes: a send waiting for its time (`notBefore`, the recipient's
+ * send window, the end of a 131049 deferral) is a BullMQ **delayed job** in Redis, not a timer in the
+ * process that enqueued it, so it survives a crash or a restart of every process. The worker that picks
+ * a job up re-checks its time, takes its frequency-cap slot in Redis (one Lua script: workers racing for
+ * a recipient never exceed the cap) and, on a 131049, puts it back as a delayed job with its deferral
+ * count in the job data.
+ *
  * Outcome promises and events live in the process that enqueued (via BullMQ queue events); the
  * event store is written by the worker that processed the job.
  */
 export class BullMQAdapter implements QueueAdapter {
+  /** Waiting sends are delayed jobs in Redis; the workers run the dispatch-time governance. */
+  readonly schedulesDelayed = true;
   #attached: AttachedState | undefined;
   readonly #waiting = new Map<string, { job: SendJob; resolve: (outcome: SendOutcome) => void }>();
   #idleWaiters: Array<() => void> = [];
@@ -128,6 +138,20 @@ export class BullMQAdapter implements QueueAdapter {
   /** The BullMQ queue name in use (after attach). */
   get queueName(): string {
     return this.#options.queueName ?? this.#state.queueName;
+  }
+
+  /**
+   * The frequency-cap ledger in Redis, on this adapter's connection, under `<keyPrefix>:fcap:` (one
+   * sorted set per recipient): shared by every worker, campaign and number using the same Redis and
+   * key prefix. `SendQueue` uses it unless given a `frequencyCapLedger`.
+   */
+  sharedFrequencyCapLedger(): FrequencyCapLedger {
+    return new RedisFrequencyCapLedger({
+      redis: {
+        eval: (script, numKeys, ...args) => this.#state.redis.eval(script, numKeys, ...args),
+      },
+      keyPrefix: `${this.#keyPrefix}:fcap:`,
+    });
   }
 
   attach(runtime: QueueRuntime): void {
@@ -176,7 +200,8 @@ export class BullMQAdapter implements QueueAdapter {
     };
   }
 
-  async add(job: SendJob): Promise<SendOutcome> {
+  /** Queues a job in Redis; with `dueAt` later than now, as a delayed job due then. */
+  async add(job: SendJob, dueAt?: number): Promise<SendOutcome> {
     const state = this.#state;
     const closed: SendOutcome = {
       status: 'skipped',
@@ -202,6 +227,7 @@ export class BullMQAdapter implements QueueAdapter {
       }
     }
     const jobId = key === undefined ? `r-${randomUUID()}` : `k-${Buffer.from(key).toString('base64url')}`;
+    const delay = dueAt === undefined ? 0 : Math.max(0, dueAt - state.runtime.now());
     const outcome = await new Promise<SendOutcome>((resolve) => {
       this.#waiting.set(jobId, { job, resolve });
       state.queue
@@ -211,6 +237,7 @@ export class BullMQAdapter implements QueueAdapter {
           {
             jobId,
             attempts: 1,
+            ...(delay > 0 ? { delay } : {}),
             removeOnComplete: { age: 3600, count: 10_000 },
             removeOnFail: { age: 24 * 3600 },
           },
@@ -359,31 +386,50 @@ export class BullMQAdapter implements QueueAdapter {
   }
 
   async #process(bullJob: Job<SendJob>, token: string | undefined): Promise<EncodedOutcome> {
-    const { runtime, limits } = this.#state;
+    const { runtime, limits, redis } = this.#state;
     const job: SendJob = { ...bullJob.data, id: bullJob.id ?? bullJob.data.id };
     const markerKey = this.#markerKey(job.id);
 
     const skip = await runtime.precheck(job);
     if (skip) return this.#finish(job, skip);
 
+    // A job re-run after its worker died may have been sent already: its marker decides, before the
+    // frequency cap (whose slot the first run holds) could call it capped.
+    const earlier = await redis.get(markerKey);
+    if (earlier !== null) return this.#finish(job, recoveredOutcome(job, earlier));
+
+    const gate = runtime.governance;
+    const dueAt = gate.dueAt(job);
+    const now = runtime.now();
+    if (dueAt > now) return this.#delay(bullJob, token, dueAt - now);
+    const verdict = await gate.reserve(job);
+    if (verdict.kind === 'capped') return this.#finish(job, skippedOutcome(job, 'frequency_cap'));
+    const { reservation } = verdict;
+
     const member = `${job.id}:${job.attempts}:${randomUUID()}`;
     // One dispatch loop per process at a time: no thundering herd of pollers on Redis.
-    const verdict = this.#dispatching.then(async () => {
+    const decision = this.#dispatching.then(async () => {
       for (;;) {
         const v = await limits.dispatch(member, job.recipientId, markerKey);
         if (v.kind !== 'wait') return v;
         await sleep(timerMs(v.ms));
       }
     });
-    this.#dispatching = verdict.then(
+    this.#dispatching = decision.then(
       () => undefined,
       () => undefined,
     );
-    const decided = await verdict;
-    if (decided.kind === 'marked') return this.#finish(job, recoveredOutcome(job, decided.marker));
+    const decided = await decision.catch((error: unknown) => {
+      gate.release(reservation);
+      throw error;
+    });
+    if (decided.kind === 'marked') {
+      gate.release(reservation);
+      return this.#finish(job, recoveredOutcome(job, decided.marker));
+    }
     if (decided.kind === 'recipient_wait') {
-      await bullJob.moveToDelayed(Date.now() + decided.ms, token);
-      throw new DelayedError();
+      gate.release(reservation);
+      return this.#delay(bullJob, token, decided.ms);
     }
 
     this.#active++;
@@ -396,15 +442,9 @@ export class BullMQAdapter implements QueueAdapter {
     } finally {
       this.#active--;
     }
-    if (result.kind === 'done') {
-      const { outcome } = result;
-      // sent: remember the id; unknown: keep "dispatching" so a re-run never re-sends; failed: refused, forget.
-      const marker =
-        outcome.status === 'sent' ? SENT + outcome.messageId : outcome.status === 'failed' ? '' : DISPATCHING;
-      await limits.finish(member, markerKey, marker);
-      return this.#finish(job, outcome);
-    }
+    if (result.kind === 'done') return this.#done(bullJob, token, job, result.outcome, member, reservation);
     // The request was refused: it is safe to send again later.
+    gate.release(reservation);
     await limits.finish(member, markerKey, '');
     runtime.retrying({
       job,
@@ -417,7 +457,39 @@ export class BullMQAdapter implements QueueAdapter {
     if (result.scope === 'recipient') await limits.holdRecipient(job.recipientId, result.delayMs);
     else await limits.releaseRecipient(job.recipientId);
     await bullJob.updateData(job);
-    await bullJob.moveToDelayed(Date.now() + (result.scope === 'recipient' ? 0 : result.delayMs), token);
+    return this.#delay(bullJob, token, result.scope === 'recipient' ? 0 : result.delayMs);
+  }
+
+  // A request answered: final, or (131049) back to waiting as a delayed job with its deferral count.
+  async #done(
+    bullJob: Job<SendJob>,
+    token: string | undefined,
+    job: SendJob,
+    outcome: SendOutcome,
+    member: string,
+    reservation: CapReservation | undefined,
+  ): Promise<EncodedOutcome> {
+    const { runtime, limits } = this.#state;
+    const markerKey = this.#markerKey(job.id);
+    const deferral = runtime.governance.settle(job, outcome, reservation);
+    // sent: remember the id; unknown: keep "dispatching" so a re-run never re-sends; failed: refused, forget.
+    const marker =
+      outcome.status === 'sent' ? SENT + outcome.messageId : outcome.status === 'failed' ? '' : DISPATCHING;
+    await limits.finish(member, markerKey, marker);
+    if (deferral) {
+      const until = deferral.until;
+      await bullJob.updateData({
+        ...deferral.job,
+        options: { ...deferral.job.options, notBefore: new Date(until) },
+      });
+      return this.#delay(bullJob, token, until - runtime.now());
+    }
+    return this.#finish(job, { ...outcome, attempts: outcome.attempts + (job.priorAttempts ?? 0) });
+  }
+
+  /** Puts the job back in Redis as a delayed job due in `ms`. */
+  async #delay(bullJob: Job<SendJob>, token: string | undefined, ms: number): Promise<never> {
+    await bullJob.moveToDelayed(Date.now() + Math.max(0, ms), token);
     throw new DelayedError();
   }
 
@@ -500,6 +572,16 @@ function closedOutcome(job: SendJob | undefined): SendOutcome {
     reason: 'closed',
     attempts: job?.attempts ?? 0,
     recipientId: job?.recipientId ?? '',
+  };
+}
+
+function skippedOutcome(job: SendJob, reason: SkipReason): SendOutcome {
+  return {
+    status: 'skipped',
+    reason,
+    attempts: job.attempts + (job.priorAttempts ?? 0),
+    recipientId: job.recipientId,
+    ...(job.options.idempotencyKey === undefined ? {} : { idempotencyKey: job.options.idempotencyKey }),
   };
 }
 
