@@ -1,6 +1,10 @@
 /**
  * A worker process for the BullMQ tests: `node --import tsx test/queue/helpers/bullmq-worker.ts`.
- * Configured by env: FAKE_URL, QUEUE, KEY_PREFIX, PHONE, MPS, PAIR_MS, LOCK_MS, CONCURRENCY.
+ * Configured by env: FAKE_URL, QUEUE, KEY_PREFIX, PHONE, MPS, PAIR_MS, LOCK_MS, CONCURRENCY; FCAP_MS
+ * (a frequency cap of one marketing message per that many ms, on the adapter's Redis ledger); ENQUEUE
+ * (this many marketing templates to `+<ENQUEUE_PREFIX><i>`, key `<ENQUEUE_PREFIX>-<i>`, enqueued at
+ * start with `notBefore` NOT_BEFORE_IN_MS from then: the process is then a producer and a worker).
+ * Prints `ready <notBefore epoch ms>` once started.
  */
 import { BullMQAdapter } from '../../../src/queue/adapters/bullmq/index.js';
 import { SendQueue } from '../../../src/queue/index.js';
@@ -14,6 +18,7 @@ const queue = new SendQueue({
   perRecipientIntervalMs: Number(env.PAIR_MS ?? 0),
   retry: { baseDelayMs: 5, maxDelayMs: 20, pairBackoffUnitMs: 5, longDelayMs: 20 },
   ...(env.CONCURRENCY ? { concurrency: Number(env.CONCURRENCY) } : {}),
+  ...(env.FCAP_MS ? { frequencyCap: { max: 1, perMs: Number(env.FCAP_MS) } } : {}),
   adapter: new BullMQAdapter({
     connection: TEST_REDIS,
     queueName: env.QUEUE as string,
@@ -23,7 +28,21 @@ const queue = new SendQueue({
   }),
 });
 
+const prefix = env.ENQUEUE_PREFIX ?? '90555';
+const notBefore = Date.now() + Number(env.NOT_BEFORE_IN_MS ?? 0);
+for (let i = 0; i < Number(env.ENQUEUE ?? 0); i++) {
+  const message = {
+    to: `+${prefix}${i}`,
+    type: 'template',
+    template: { name: 'promo', language: { code: 'en' } },
+  };
+  void queue.enqueue(message, {
+    idempotencyKey: `${prefix}-${i}`,
+    notBefore: new Date(notBefore),
+  });
+}
+
 process.on('SIGTERM', () => {
   void queue.close().then(() => process.exit(0));
 });
-process.stdout.write('ready\n');
+process.stdout.write(`ready ${notBefore}\n`);
