@@ -12,6 +12,10 @@ export { normalizeRecipientId } from './events/recipient-id.js';
 export { assertStoredEvents } from './events/stored-event-schema.js';
 export type {
   AttemptResult,
+  CapReservation,
+  Deferral,
+  DispatchGate,
+  DispatchVerdict,
   EnqueueOptions,
   QueueAdapter,
   QueueCounts,

@@ -68,7 +68,9 @@ export class DispatchGovernance {
       onError(error);
       reserved = false;
     }
-    return reserved ? { kind: 'go', reservation: { recipientId: job.recipientId, at: now } } : { kind: 'capped' };
+    return reserved
+      ? { kind: 'go', reservation: { recipientId: job.recipientId, at: now } }
+      : { kind: 'capped' };
   }
 
   /** Gives a slot back (in the background; a failure goes to `onError`). */
