@@ -104,6 +104,35 @@ describe.skipIf(!available)('BullMQAdapter governance (real Redis)', () => {
     expect(server.arrivals).toHaveLength(0);
   });
 
+  it('a worker re-checks the window when it picks a job up: an early job goes back to waiting in Redis', async () => {
+    const server = await fakeApi();
+    const queueName = `wg-${run}-recheck`;
+    const names = { connection, queueName, keyPrefix: `wg-${run}-recheck-k` };
+    const client = httpQueueClient(server.url, `PN-${run}-recheck`);
+    // The worker's window opens in two hours (Istanbul time, as +90 numbers are); the producer has none.
+    const istanbul = (ms: number) => new Date(Date.now() + 3 * 3600_000 + ms).toISOString().slice(11, 16);
+    const worker = new SendQueue({
+      client,
+      perRecipientIntervalMs: 0,
+      sendWindow: { start: istanbul(2 * 3600_000), end: istanbul(3 * 3600_000), timeZone: 'UTC' },
+      adapter: new BullMQAdapter(names),
+    });
+    queues.push(worker);
+    const producer = new SendQueue({ client, adapter: new BullMQAdapter({ ...names, worker: false }) });
+    const outcome = producer.enqueue(promo('+905321160001'));
+    const bull = new Queue(queueName, { connection });
+    try {
+      while ((await bull.getDelayedCount()) < 1) await new Promise((r) => setTimeout(r, 20));
+      expect(server.arrivals).toHaveLength(0);
+      // Closing the producer cancels what it enqueued and no worker started, waiting jobs included.
+      await producer.close();
+      expect(await outcome).toMatchObject({ status: 'skipped', reason: 'closed' });
+      expect(await bull.getDelayedCount()).toBe(0);
+    } finally {
+      await bull.close();
+    }
+  });
+
   it('holds the frequency cap in Redis by default: two queues, one recipient, one send', async () => {
     const server = await fakeApi();
     const cap = { frequencyCap: { max: 1, perMs: DAY } };
