@@ -162,7 +162,11 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
     await this.#runtime.flush();
   }
 
-  /** Sends waiting for their time (send window, `notBefore`, 131049 deferral) and the earliest wake-up. */
+  /**
+   * Sends waiting for their time (send window, `notBefore`, 131049 deferral) and the earliest wake-up.
+   * With an adapter that keeps waiting sends itself (BullMQ: delayed jobs in Redis), the sends this
+   * process enqueued that are not due yet.
+   */
   waiting(): { count: number; nextAt: Date | undefined } {
     return this.#governance.waiting();
   }
