@@ -80,6 +80,38 @@ describe.skipIf(!available)('BullMQAdapter governance (real Redis)', () => {
     }
   });
 
+  it('keepJobsOnClose: a graceful restart leaves scheduled sends in Redis, and a later worker sends them', async () => {
+    const server = await fakeApi();
+    const names = { connection, queueName: `wg-${run}-keep`, keyPrefix: `wg-${run}-keep-k` };
+    const client = httpQueueClient(server.url, `PN-${run}-keep`);
+    const producer = new SendQueue({
+      client,
+      adapter: new BullMQAdapter({ ...names, worker: false, keepJobsOnClose: true }),
+    });
+    const notBefore = new Date(Date.now() + 1500);
+    const tos = ['+905321170001', '+905321170002'];
+    const pending = tos.map((to) => producer.enqueue(promo(to), { notBefore, idempotencyKey: `keep-${to}` }));
+    const bull = new Queue(names.queueName, { connection });
+    try {
+      while ((await bull.getDelayedCount()) < 2) await new Promise((r) => setTimeout(r, 20));
+      await producer.close();
+      expect((await Promise.all(pending)).map((o) => o.reason)).toEqual(['closed', 'closed']);
+      expect(await bull.getDelayedCount()).toBe(2);
+      const worker = bullQueue(server, 'keep');
+      while (server.arrivals.length < 2) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(server.arrivals.map((a) => a.to).sort()).toEqual(tos);
+      expect(server.arrivals.every((a) => a.at >= notBefore.getTime())).toBe(true);
+      // The idempotency keys were kept with the jobs: enqueuing again is a duplicate.
+      expect(await worker.enqueue(promo(tos[0]!), { idempotencyKey: `keep-${tos[0]}` })).toMatchObject({
+        status: 'skipped',
+        reason: 'duplicate',
+      });
+    } finally {
+      await bull.close();
+    }
+  });
+
   it('a campaign reports its sends waiting on BullMQ, and how long', async () => {
     const server = await fakeApi();
     // A one-minute window that opens at the next minute, so every send waits for it. The recipients'

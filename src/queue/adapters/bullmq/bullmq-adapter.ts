@@ -45,6 +45,13 @@ export interface BullMQAdapterOptions {
    * `skipped`/`closed`, reports a {@link NetworkError} through `onError`, and resolves.
    */
   closeTimeoutMs?: number;
+  /**
+   * Leave this process's jobs that no worker has started in Redis when it closes (default false: they
+   * are removed). Other or later workers send them when due, so a graceful restart (SIGTERM, then
+   * `close()`) cancels no scheduled send. In this process their `enqueue()` promises still resolve
+   * `skipped` (`closed`); the worker that sends them records their real outcome in the store.
+   */
+  keepJobsOnClose?: boolean;
 }
 
 const OPTION_KEYS = optionKeys<BullMQAdapterOptions>()({
@@ -60,6 +67,7 @@ const OPTION_KEYS = optionKeys<BullMQAdapterOptions>()({
   burstToleranceMs: true,
   onError: true,
   closeTimeoutMs: true,
+  keepJobsOnClose: true,
 });
 
 const DEFAULT_CLOSE_TIMEOUT_MS = 5_000;
@@ -108,6 +116,8 @@ export class BullMQAdapter implements QueueAdapter {
   readonly schedulesDelayed = true;
   #attached: AttachedState | undefined;
   readonly #waiting = new Map<string, { job: SendJob; resolve: (outcome: SendOutcome) => void }>();
+  /** Jobs `close()` left in Redis (`keepJobsOnClose`): their key and job must not be freed. */
+  readonly #leftInRedis = new Set<string>();
   #idleWaiters: Array<() => void> = [];
   #active = 0;
   #dispatching: Promise<void> = Promise.resolve();
@@ -246,7 +256,8 @@ export class BullMQAdapter implements QueueAdapter {
           this.#resolveFailed(jobId, error instanceof Error ? error.message : String(error)),
         );
     });
-    if (key !== undefined && (outcome.status === 'failed' || outcome.status === 'skipped')) {
+    const left = this.#leftInRedis.delete(jobId);
+    if (key !== undefined && !left && (outcome.status === 'failed' || outcome.status === 'skipped')) {
       // Free the key and the job id derived from it, so the message can be enqueued again.
       await state.redis.del(this.#idempotencyKey(key)).catch(() => undefined);
       await state.queue.remove(jobId).catch(() => undefined);
@@ -269,7 +280,8 @@ export class BullMQAdapter implements QueueAdapter {
 
   /**
    * Closes the local worker (after its active jobs), removes this process's jobs that no worker has
-   * started (they end `skipped`/`closed`), waits for the ones being sent elsewhere, then disconnects.
+   * started (they end `skipped`/`closed`; with `keepJobsOnClose` they stay in Redis for other workers),
+   * waits for the ones being sent elsewhere, then disconnects.
    * When Redis does not answer within `closeTimeoutMs`, drops the connections instead (see
    * {@link BullMQAdapterOptions.closeTimeoutMs}).
    */
@@ -293,6 +305,11 @@ export class BullMQAdapter implements QueueAdapter {
       const job = await state.queue.getJob(jobId);
       const jobState = job ? await job.getState() : 'unknown';
       if (job && (jobState === 'waiting' || jobState === 'delayed' || jobState === 'prioritized')) {
+        if (this.#options.keepJobsOnClose) {
+          this.#leftInRedis.add(jobId);
+          this.#resolveJob(jobId, closedOutcome(this.#waiting.get(jobId)?.job));
+          continue;
+        }
         const removed = await job.remove().then(
           () => true,
           () => false,
