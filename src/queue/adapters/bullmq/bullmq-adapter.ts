@@ -604,7 +604,7 @@ function skippedOutcome(job: SendJob, reason: SkipReason): SendOutcome {
 
 function recoveredOutcome(job: SendJob, marker: string): SendOutcome {
   const base = {
-    attempts: job.attempts,
+    attempts: job.attempts + (job.priorAttempts ?? 0),
     recipientId: job.recipientId,
     ...(job.options.idempotencyKey === undefined ? {} : { idempotencyKey: job.options.idempotencyKey }),
   };
