@@ -65,12 +65,12 @@ describe.skipIf(!available)('BullMQ governance across processes (real Redis)', (
       LOCK_MS: '1000',
     };
     const total = 50;
-    // The victim enqueues (as producer and worker) sends not due for 5 s, and dies before they are.
+    // The victim enqueues (as producer and worker) sends not due for 6 s, and dies before they are.
     const victim = await startWorker({
       ...env,
       ENQUEUE: String(total),
       ENQUEUE_PREFIX: '90532',
-      NOT_BEFORE_IN_MS: '5000',
+      NOT_BEFORE_IN_MS: '6000',
     });
     const notBefore = Number(victim.line.split(' ')[1]);
     const bull = new Queue(queueName, { connection });

@@ -62,7 +62,7 @@ describe.skipIf(!available)('BullMQAdapter governance (real Redis)', () => {
   it('keeps a send waiting for notBefore as a delayed job in Redis, and sends it no earlier', async () => {
     const server = await fakeApi();
     const queue = bullQueue(server, 'later');
-    const notBefore = new Date(Date.now() + 1500);
+    const notBefore = new Date(Date.now() + 2500);
     const pending = ['+905321110001', '+905321110002', '+905321110003'].map((to) =>
       queue.enqueue(promo(to), { notBefore, idempotencyKey: `later-${to}` }),
     );
