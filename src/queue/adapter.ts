@@ -79,8 +79,12 @@ export interface Deferral {
 export interface DispatchGate {
   /** The earliest instant (epoch ms, at least now) the job may go. */
   dueAt(job: SendJob): number;
-  /** Takes the job's frequency-cap slot (marketing with a cap), atomically in the ledger. */
-  reserve(job: SendJob): Promise<DispatchVerdict>;
+  /**
+   * Takes the job's frequency-cap slot (marketing with a cap), atomically in the ledger. `holder`: a
+   * stable id of the send, unique across every queue sharing the ledger, so that a re-run after a
+   * crash keeps the slot its first run took (see `FrequencyCapLedger.tryReserve`).
+   */
+  reserve(job: SendJob, holder?: string): Promise<DispatchVerdict>;
   /** Gives a slot back (the send did not happen: delayed for a retry, for spacing...). */
   release(reservation: CapReservation | undefined): void;
   /**

@@ -170,7 +170,7 @@ function dispatchGate(
   const onError = (error: unknown) => hooks.onError(error);
   return {
     dueAt: (job) => governance.dueAt(job, now()),
-    reserve: (job) => governance.reserve(job, now(), onError),
+    reserve: (job, holder) => governance.reserve(job, now(), onError, holder),
     release: (reservation) => governance.release(reservation, onError),
     settle(job, outcome, reservation) {
       const deferral = governance.settle(job, outcome, reservation, now(), onError);

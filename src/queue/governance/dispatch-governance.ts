@@ -55,15 +55,21 @@ export class DispatchGovernance {
   /**
    * Takes the frequency-cap slot of a marketing send at `now` (atomically in the ledger: two processes
    * racing for a recipient's last slot never both get it). A ledger error counts as no slot: it is
-   * passed to `onError` and the send is `capped`, never sent past a cap nobody could check.
+   * passed to `onError` and the send is `capped`, never sent past a cap nobody could check. `holder`:
+   * see `FrequencyCapLedger.tryReserve`.
    */
-  async reserve(job: SendJob, now: number, onError: (error: unknown) => void): Promise<DispatchVerdict> {
+  async reserve(
+    job: SendJob,
+    now: number,
+    onError: (error: unknown) => void,
+    holder?: string,
+  ): Promise<DispatchVerdict> {
     const cap = this.#settings.frequencyCap;
     if (!cap || categoryOf(job.message, job.options.category) !== 'marketing')
       return { kind: 'go', reservation: undefined };
     let reserved: boolean;
     try {
-      reserved = await this.#settings.frequencyCapLedger.tryReserve(job.recipientId, now, cap);
+      reserved = await this.#settings.frequencyCapLedger.tryReserve(job.recipientId, now, cap, holder);
     } catch (error) {
       onError(error);
       reserved = false;

@@ -15,8 +15,13 @@ export interface FrequencyCap {
  * processes racing for one recipient never both get the last slot.
  */
 export interface FrequencyCapLedger {
-  /** Takes one slot of the recipient's cap at `at` (epoch ms); false when `max` are already taken in `perMs`. */
-  tryReserve(recipientId: string, at: number, cap: FrequencyCap): Promise<boolean>;
+  /**
+   * Takes one slot of the recipient's cap at `at` (epoch ms); false when `max` are already taken in
+   * `perMs`. `holder`, a stable id of the send: a send that already holds a slot (re-run after its
+   * worker died between taking it and sending) keeps that slot, moved to `at`, instead of needing a
+   * second. Optional for implementations (the memory ledger ignores it: it dies with its process).
+   */
+  tryReserve(recipientId: string, at: number, cap: FrequencyCap, holder?: string): Promise<boolean>;
   /** Gives back the slot taken at `at` (no-op when there is none). */
   release(recipientId: string, at: number): Promise<void>;
 }
@@ -90,14 +95,16 @@ export interface RedisFrequencyCapLedgerOptions {
   keyPrefix?: string;
 }
 
-// KEYS: the recipient's sorted set. ARGV: at, perMs, max, member.
-// Drops slots older than the period, then takes one if fewer than max remain; the key expires
-// perMs after its newest slot, so idle recipients leave nothing behind.
+// KEYS: the recipient's sorted set. ARGV: at, perMs, max, member, '1' when member is a holder id.
+// Drops slots older than the period; a holder that already has a slot keeps it (moved to at), else
+// takes one if fewer than max remain; the key expires perMs after its newest slot, so idle recipients
+// leave nothing behind.
 const RESERVE = `
 local at = tonumber(ARGV[1])
 local per = tonumber(ARGV[2])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', at - per)
-if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then return 0 end
+local held = ARGV[5] == '1' and redis.call('ZSCORE', KEYS[1], ARGV[4])
+if not held and redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then return 0 end
 redis.call('ZADD', KEYS[1], at, ARGV[4])
 local newest = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
 local ttl = tonumber(newest[2]) + per - at
@@ -130,8 +137,11 @@ export class RedisFrequencyCapLedger implements FrequencyCapLedger {
     this.#prefix = options.keyPrefix ?? 'wacloud:fcap:';
   }
 
-  async tryReserve(recipientId: string, at: number, cap: FrequencyCap): Promise<boolean> {
-    const member = `${at}:${process.pid}:${(this.#sequence++).toString(36)}:${Math.random().toString(36).slice(2)}`;
+  async tryReserve(recipientId: string, at: number, cap: FrequencyCap, holder?: string): Promise<boolean> {
+    const member =
+      holder === undefined
+        ? `${at}:${process.pid}:${(this.#sequence++).toString(36)}:${Math.random().toString(36).slice(2)}`
+        : `h:${holder}`;
     const taken = await this.#redis.eval(
       RESERVE,
       1,
@@ -140,6 +150,7 @@ export class RedisFrequencyCapLedger implements FrequencyCapLedger {
       cap.perMs,
       cap.max,
       member,
+      holder === undefined ? '0' : '1',
     );
     return Number(taken) === 1;
   }

@@ -112,4 +112,20 @@ describe.skipIf(!available)('RedisFrequencyCapLedger (real Redis)', () => {
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(HOUR + 10);
   });
+
+  it('a holder that already has a slot keeps it (a re-run after a crash), others are still refused', async () => {
+    const keyPrefix = `${prefix}holder:`;
+    const ledger = new RedisFrequencyCapLedger({ redis: connect(), keyPrefix });
+    const cap = { max: 1, perMs: HOUR };
+    const t0 = Date.now();
+    expect(await ledger.tryReserve('r', t0, cap, 'q:job-1')).toBe(true);
+    expect(await ledger.tryReserve('r', t0 + 500, cap, 'q:job-1')).toBe(true);
+    expect(await ledger.tryReserve('r', t0 + 600, cap, 'q:job-2')).toBe(false);
+    expect(await ledger.tryReserve('r', t0 + 700, cap)).toBe(false);
+    const probe = connect();
+    expect(await probe.zcard(`${keyPrefix}r`)).toBe(1);
+    // The slot moved to the re-run's time, so releasing it by that time frees it.
+    await ledger.release('r', t0 + 500);
+    expect(await probe.zcard(`${keyPrefix}r`)).toBe(0);
+  });
 });

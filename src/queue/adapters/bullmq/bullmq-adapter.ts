@@ -411,7 +411,7 @@ export class BullMQAdapter implements QueueAdapter {
     if (skip) return this.#finish(job, skip);
 
     // A job re-run after its worker died may have been sent already: its marker decides, before the
-    // frequency cap (whose slot the first run holds) could call it capped.
+    // frequency cap (whose slot the first run may hold) is asked.
     const earlier = await redis.get(markerKey);
     if (earlier !== null) return this.#finish(job, recoveredOutcome(job, earlier));
 
@@ -419,7 +419,8 @@ export class BullMQAdapter implements QueueAdapter {
     const dueAt = gate.dueAt(job);
     const now = runtime.now();
     if (dueAt > now) return this.#delay(bullJob, token, dueAt - now);
-    const verdict = await gate.reserve(job);
+    // Holder: the job in this queue, so a re-run after a crash keeps the slot its first run took.
+    const verdict = await gate.reserve(job, `${this.queueName}:${job.id}`);
     if (verdict.kind === 'capped') return this.#finish(job, skippedOutcome(job, 'frequency_cap'));
     const { reservation } = verdict;
 
