@@ -40,6 +40,8 @@ export interface SendJob {
   pairRateHits: number;
   /** Times this send was rescheduled after a 131049 (Meta's per-user marketing limit). */
   deferrals?: number;
+  /** 131057 (maintenance) answers so far: they do not use up `maxAttempts`. */
+  maintenanceWaits?: number;
 }
 
 /** What one attempt came to: a final outcome, or a retry after a delay. */
@@ -117,4 +119,9 @@ export interface QueueAdapter {
   close(): Promise<void>;
   /** Live counts. */
   counts(): QueueCounts;
+  /**
+   * Changes the throughput limit of the number from now on (after Meta's `THROUGHPUT_UPGRADE`).
+   * Optional: an adapter without it keeps the limit it was attached with.
+   */
+  setMessagesPerSecond?(messagesPerSecond: number): void;
 }

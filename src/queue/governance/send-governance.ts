@@ -3,6 +3,7 @@ import { consentStatus, readConsent } from '../../events/consent.js';
 import type { EventStore } from '../../events/event-store.js';
 import type { SendJob } from '../adapter.js';
 import type { SendOutcome, SkipReason } from '../outcome.js';
+import type { CampaignPauses } from './campaign-pauses.js';
 import type { GovernanceSettings } from './governance-options.js';
 import { categoryOf, type MessageCategory } from './message-category.js';
 import { isUsNumber, MARKETING_LIMIT_CODE, marketingLimitApplies } from './meta-limits.js';
@@ -32,6 +33,8 @@ export interface SendGovernanceDeps {
   onDeferred(info: DeferredInfo): void;
   /** Reports a background error (a ledger release that failed). */
   onError(error: unknown): void;
+  /** Quality pauses: a send of a paused campaign is parked until the campaign resumes. */
+  pauses: CampaignPauses;
 }
 
 interface Held {
@@ -71,6 +74,8 @@ export class SendGovernance {
   readonly #settings: GovernanceSettings;
   readonly #deps: SendGovernanceDeps;
   readonly #waiting: WakeQueue<Held>;
+  /** Sends of paused campaigns, by campaign, until it resumes. */
+  readonly #parked = new Map<string, Held[]>();
   #held = 0;
   #closed = false;
   #emptyWaiters: Array<() => void> = [];
@@ -122,16 +127,60 @@ export class SendGovernance {
     );
   }
 
+  /**
+   * When a send of `category` to `recipientId` would wait for its send window: the instant the window
+   * opens (epoch ms). `undefined` when it may go now, the window does not hold that category, the region
+   * rule would skip it, or the queue is closed.
+   */
+  holdUntil(recipientId: string, category: MessageCategory): number | undefined {
+    const window = this.#settings.sendWindow;
+    if (!window || this.#closed || (category !== 'marketing' && category !== 'utility')) return undefined;
+    if (category === 'marketing' && this.#settings.skipUsMarketing && isUsNumber(recipientId)) return undefined;
+    const now = this.#deps.now();
+    const at = window.nextAllowedAt(recipientId, now).getTime();
+    return at > now ? at : undefined;
+  }
+
   /** Resolves when nothing is held. */
   onEmpty(): Promise<void> {
     if (this.#held === 0) return Promise.resolve();
     return new Promise((resolve) => this.#emptyWaiters.push(resolve));
   }
 
-  /** Ends every waiting send `skipped` (`closed`); later wake-ups and deferrals end the same way. */
+  /** Ends every waiting or parked send `skipped` (`closed`); later wake-ups and deferrals end the same way. */
   close(): void {
     this.#closed = true;
     for (const held of this.#waiting.drain()) this.#finish(held, closedOutcome(held));
+    const parked = [...this.#parked.values()].flat();
+    this.#parked.clear();
+    for (const held of parked) this.#finish(held, closedOutcome(held));
+  }
+
+  /** Sends parked because their campaign is paused. */
+  get parked(): number {
+    let count = 0;
+    for (const list of this.#parked.values()) count += list.length;
+    return count;
+  }
+
+  /** Lets the parked sends of a campaign that resumed go on (each waits again for its window if need be). */
+  unpark(campaignId: string): void {
+    const parked = this.#parked.get(campaignId);
+    if (!parked) return;
+    this.#parked.delete(campaignId);
+    for (const held of parked) this.#schedule(held);
+  }
+
+  #park(held: Held): void {
+    const campaignId = held.job.options.campaignId as string;
+    if (!this.#deps.pauses.isPaused(campaignId)) {
+      // Resumed while the send was on its way back: go on.
+      this.#schedule(held);
+      return;
+    }
+    const list = this.#parked.get(campaignId);
+    if (list) list.push(held);
+    else this.#parked.set(campaignId, [held]);
   }
 
   #schedule(held: Held): void {
@@ -160,6 +209,10 @@ export class SendGovernance {
       return;
     }
     const { job } = held;
+    if (this.#deps.pauses.holds(job)) {
+      this.#park(held);
+      return;
+    }
     const cap = this.#settings.frequencyCap;
     const ledger = this.#settings.frequencyCapLedger;
     let reservedAt: number | undefined;
@@ -181,6 +234,12 @@ export class SendGovernance {
     const outcome = await this.#deps.send(job);
     if (reservedAt !== undefined && (outcome.status === 'failed' || outcome.status === 'skipped')) {
       ledger.release(job.recipientId, reservedAt).catch((error: unknown) => this.#deps.onError(error));
+    }
+    // The adapter handed it back unsent: its campaign was paused while it was queued.
+    if (outcome.status === 'skipped' && outcome.reason === 'paused') {
+      if (this.#closed) this.#finish(held, closedOutcome(held));
+      else this.#park(held);
+      return;
     }
     if (defersAfter(job, outcome, this.#settings)) {
       // The runtime did not record this refusal: the send is not over. A closing queue ends it `closed`.
