@@ -7,6 +7,8 @@ export type {
   CampaignBuildContext,
   CampaignEvents,
   CampaignHandle,
+  CampaignHeldRecipients,
+  CampaignPauseControl,
   CampaignProgress,
   CampaignQueue,
   CampaignSpec,
@@ -21,12 +23,14 @@ export {
   RedisFrequencyCapLedger,
   type RedisFrequencyCapLedgerOptions,
 } from './governance/frequency-cap.js';
+export type { CampaignPauseInfo } from './governance/campaign-pauses.js';
 export type { GovernanceOptions } from './governance/governance-options.js';
 export type { MessageCategory } from './governance/message-category.js';
 export type { DeferredInfo } from './governance/send-governance.js';
 export { SendWindow, type SendWindowOptions } from './governance/send-window.js';
+export type { ObservedWebhookEvent, PauseReason } from './governance/webhook-signals.js';
 export type { SendOutcome, SendStatus, SkipReason } from './outcome.js';
-export type { QueueStats, SendQueueEvents, SendResultEvent } from './queue-events.js';
+export type { QueueStats, SendQueueEvents, SendResultEvent, ThroughputChange } from './queue-events.js';
 export type { RetrySettings } from './retry-policy.js';
 export type { OutgoingMessageLike, QueueClient, SendResultLike, TemplateLike } from './send-client.js';
 export { SendQueue } from './send-queue.js';
