@@ -166,7 +166,10 @@ export interface CampaignPauseControl {
   /** Marks the campaign as running (signals pause it at once) or finished. */
   setRunning(campaignId: string, running: boolean): void;
   /** Calls `listener` on the campaign's pauses and resumes; returns the unsubscribe function. */
-  watch(campaignId: string, listener: (change: 'paused' | 'resumed', info: CampaignPauseInfo) => void): () => void;
+  watch(
+    campaignId: string,
+    listener: (change: 'paused' | 'resumed', info: CampaignPauseInfo) => void,
+  ): () => void;
 }
 
 const KEY_FIELDS = ['to', 'phone', 'wa_id', 'recipient', 'id'] as const;

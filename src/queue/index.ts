@@ -15,6 +15,7 @@ export type {
 } from './campaign.js';
 export type { QueueEventSink, QueueSuppressionList } from './collaborators.js';
 export { EventRecordError } from './event-record-error.js';
+export type { CampaignPauseInfo } from './governance/campaign-pauses.js';
 export {
   type FrequencyCap,
   type FrequencyCapLedger,
@@ -23,7 +24,6 @@ export {
   RedisFrequencyCapLedger,
   type RedisFrequencyCapLedgerOptions,
 } from './governance/frequency-cap.js';
-export type { CampaignPauseInfo } from './governance/campaign-pauses.js';
 export type { GovernanceOptions } from './governance/governance-options.js';
 export type { MessageCategory } from './governance/message-category.js';
 export type { DeferredInfo } from './governance/send-governance.js';

@@ -26,9 +26,9 @@ import { contactIds, type SimulatedIdentity, senderFields, simulatedIdentity } f
 import { WebhookDispatcher } from './webhooks/dispatcher.js';
 import {
   inboundEnvelope,
+  numberQualityEnvelope,
   type SimulatedContact,
   type StatusObject,
-  numberQualityEnvelope,
   templateStatusEnvelope,
   userActionsEnvelope,
   userPreferencesEnvelope,

@@ -135,7 +135,8 @@ export class SendGovernance {
   holdUntil(recipientId: string, category: MessageCategory): number | undefined {
     const window = this.#settings.sendWindow;
     if (!window || this.#closed || (category !== 'marketing' && category !== 'utility')) return undefined;
-    if (category === 'marketing' && this.#settings.skipUsMarketing && isUsNumber(recipientId)) return undefined;
+    if (category === 'marketing' && this.#settings.skipUsMarketing && isUsNumber(recipientId))
+      return undefined;
     const now = this.#deps.now();
     const at = window.nextAllowedAt(recipientId, now).getTime();
     return at > now ? at : undefined;

@@ -81,7 +81,8 @@ export function signalOf(webhook: ObservedWebhookEvent): GovernanceSignal | unde
         messagesPerSecond: UPGRADED_MESSAGES_PER_SECOND,
         webhook,
       };
-    if (event === 'FLAGGED' || rating === 'RED') return { kind: 'number_flagged', displayPhoneNumber, webhook };
+    if (event === 'FLAGGED' || rating === 'RED')
+      return { kind: 'number_flagged', displayPhoneNumber, webhook };
     if (event === 'UNFLAGGED' || rating === 'GREEN' || rating === 'YELLOW')
       return { kind: 'number_unflagged', displayPhoneNumber, webhook };
   }

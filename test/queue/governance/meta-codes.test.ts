@@ -38,11 +38,7 @@ describe('131057 (maintenance, e.g. a throughput upgrade in progress)', () => {
       delayMs: 60_000,
     });
     expect(
-      decideRetry(
-        error,
-        { attempt: 3, pairRateHits: 0, maintenanceWaits: MAX_MAINTENANCE_WAITS },
-        settings,
-      ),
+      decideRetry(error, { attempt: 3, pairRateHits: 0, maintenanceWaits: MAX_MAINTENANCE_WAITS }, settings),
     ).toEqual({ action: 'fail', suppressRecipient: false });
   });
 

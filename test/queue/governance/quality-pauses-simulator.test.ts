@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WhatsAppClient } from '../../../src/client/index.js';
-import { GraphApiError } from '../../../src/errors/index.js';
+import type { GraphApiError } from '../../../src/errors/index.js';
 import { type CampaignPauseInfo, SendQueue } from '../../../src/queue/index.js';
 import { type Simulator, startSimulator } from '../../../src/simulator/index.js';
 import { createWebhookHandler } from '../../../src/webhooks/index.js';
@@ -68,7 +68,11 @@ describe('quality pauses through the simulator', () => {
     const campaign = queue.sendCampaign({
       campaignId: 'welcome',
       recipients: Array.from({ length: total }, (_, i) => TR(i)),
-      build: (to) => ({ to, type: 'template', template: { name: 'hello_world', language: { code: 'en_US' } } }),
+      build: (to) => ({
+        to,
+        type: 'template',
+        template: { name: 'hello_world', language: { code: 'en_US' } },
+      }),
       maxPending: 4,
     });
     const failures: unknown[] = [];
@@ -80,7 +84,11 @@ describe('quality pauses through the simulator', () => {
     expect(sim.setTemplateStatus('hello_world', 'en_US', 'PAUSED')).toBe(true);
     await new Promise<void>((resolve) => campaign.once('paused', () => resolve()));
     expect(paused).toEqual([
-      expect.objectContaining({ campaignId: 'welcome', reason: 'template_paused', templateName: 'hello_world' }),
+      expect.objectContaining({
+        campaignId: 'welcome',
+        reason: 'template_paused',
+        templateName: 'hello_world',
+      }),
     ]);
     // While paused nothing more is sent, once the request in flight finished (a send that raced the
     // webhook failed with 132015).

@@ -133,7 +133,11 @@ describe('quality pauses', () => {
     const signal = templateStatus('PAUSED');
     expect(queue.observe(signal)).toBe(true);
     expect(paused).toEqual([
-      expect.objectContaining({ campaignId: 'spring', reason: 'template_paused', templateName: 'spring_sale' }),
+      expect.objectContaining({
+        campaignId: 'spring',
+        reason: 'template_paused',
+        templateName: 'spring_sale',
+      }),
     ]);
     expect(paused[0]?.webhook).toBe(signal);
     expect(campaign.progress().paused).toBe(true);
