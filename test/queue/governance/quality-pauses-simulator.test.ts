@@ -111,4 +111,45 @@ describe('quality pauses through the simulator', () => {
     for (const error of failures) expect((error as GraphApiError).code).toBe(132015);
     expect(sim.stats().webhooksPosted).toBeGreaterThan(0);
   });
+
+  it('a throughput upgrade: 131057 while it runs costs no attempts, then the limit is 1,000 mps', async () => {
+    const webhookUrl = await webhookEndpoint((event) => queue?.observe(event));
+    simulator = await startSimulator({ appSecret: APP_SECRET, webhookUrl, behaviour: QUIET });
+    const client = new WhatsAppClient({
+      accessToken: 'test-token',
+      phoneNumberId: simulator.phoneNumberId,
+      baseUrl: simulator.url,
+    });
+    queue = new SendQueue({
+      client,
+      messagesPerSecond: 80,
+      maxAttempts: 2,
+      perRecipientIntervalMs: 0,
+      retry: { longDelayMs: 20 },
+    });
+    const changed = new Promise<number>((resolve) =>
+      queue?.once('throughput_changed', (change) => resolve(change.messagesPerSecond)),
+    );
+    // The upgrade takes up to a minute; meanwhile Meta answers 131057: three times in a row for the
+    // first recipient (more than maxAttempts), then for the next requests.
+    simulator.injectFault({ code: 131057, times: 3, edge: 'messages', to: TR(0) });
+    simulator.injectFault({ code: 131057, times: 3, edge: 'messages' });
+    const campaign = queue.sendCampaign({
+      campaignId: 'upgrade',
+      recipients: Array.from({ length: 10 }, (_, i) => TR(i)),
+      build: (to) => ({
+        to,
+        type: 'template',
+        template: { name: 'hello_world', language: { code: 'en_US' } },
+      }),
+    });
+    const outcomes: number[] = [];
+    campaign.on('outcome', (o) => o.recipientId === TR(0).slice(1) && outcomes.push(o.attempts));
+    const final = await campaign.done;
+    expect(final).toMatchObject({ sent: 10, failed: 0 });
+    expect(outcomes[0]).toBeGreaterThanOrEqual(4);
+    simulator.postNumberQuality('THROUGHPUT_UPGRADE');
+    expect(await changed).toBe(1000);
+    expect(queue.messagesPerSecond).toBe(1000);
+  });
 });
