@@ -158,7 +158,7 @@ describe('quality pauses', () => {
     expect(resumed).toEqual([expect.objectContaining({ campaignId: 'spring', resumedBy: 'manual' })]);
   });
 
-  it('a template pause lifted by REINSTATED resumes on its own; a resumed campaign is not paused again by the same cause', async () => {
+  it('a template pause lifted by REINSTATED resumes on its own; another language of the template is another template', async () => {
     const { client, release } = gatedClient();
     const queue = queueWith({ client, concurrency: 1 });
     const events: string[] = [];
