@@ -304,7 +304,9 @@ class Campaign<R> extends EventEmitter<CampaignEvents> implements CampaignHandle
         const due = this.#held.take();
         if (due) {
           if (--this.#waiting === 0 && this.#held.size === 0) this.#waitingUntil = undefined;
-          await this.#queueOne(due.recipient, due.index);
+          // The queue closed: a held recipient ends `closed` without being built (a fast shutdown).
+          if (this.#queueClosed) this.#record(this.#closedUnbuilt(due.recipient, due.index));
+          else await this.#queueOne(due.recipient, due.index);
           continue;
         }
         if (exhausted || this.#cancelled) {
@@ -340,6 +342,22 @@ class Campaign<R> extends EventEmitter<CampaignEvents> implements CampaignHandle
     await this.#queue.flushStore();
     if (failure) throw failure.error;
     return this.progress();
+  }
+
+  /** `skipped` (`closed`) for a held recipient the queue closed on; it never reached the queue. */
+  #closedUnbuilt(recipient: R, index: number): SendOutcome {
+    let key: string | undefined;
+    try {
+      key = this.#spec.recipientKey ? this.#spec.recipientKey(recipient) : defaultKey(recipient);
+    } catch {
+      key = undefined;
+    }
+    return {
+      status: 'skipped',
+      reason: 'closed',
+      attempts: 0,
+      recipientId: recipientIdOfFailed(recipient, key, index),
+    };
   }
 
   #sleep(): Promise<void> {

@@ -99,6 +99,7 @@ describe('campaign recipients outside their window', () => {
     await queue.close();
     const final = await campaign.done;
     expect(final).toMatchObject({ skipped: 50, sent: 0, waiting: 0, done: true });
+    expect(builds).toBe(1);
     expect(calls).toEqual([]);
   });
 });
