@@ -38,7 +38,7 @@ if (role === 'worker') {
   console.log(`worker on ${queueName}; Ctrl-C to stop`);
   process.on('SIGINT', () => void queue.close().then(() => process.exit(0)));
 } else {
-  const recipients = Array.from({ length: 40 }, (_, i) => `+1650555${String(1000 + i)}`);
+  const recipients = Array.from({ length: 40 }, (_, i) => `+90532555${String(1000 + i)}`);
   const campaign = queue.sendCampaign({
     campaignId: 'bullmq-demo',
     recipients,

@@ -133,7 +133,7 @@ interface Recipient {
 function* recipients(): Generator<Recipient> {
   const names = ['Ana', 'Ben', 'Chloé', 'Dev', 'Eli', 'Fatma', 'Gus', 'Hana', 'Ivan', 'Jun'];
   for (let i = 0; i < RECIPIENTS; i++) {
-    yield { phone: `+1555${String(1_000_000 + i).slice(1)}`, name: names[i % names.length] ?? 'there' };
+    yield { phone: `+90532${String(1_000_000 + i)}`, name: names[i % names.length] ?? 'there' };
   }
 }
 

@@ -40,7 +40,7 @@ const { client, close } = await connect({
 });
 
 try {
-  const recipients = Array.from({ length: isExampleTest ? 300 : 1000 }, (_, i) => `+1650555${3000 + i}`);
+  const recipients = Array.from({ length: isExampleTest ? 300 : 1000 }, (_, i) => `+90532555${3000 + i}`);
   const queue = new SendQueue({ client, store, messagesPerSecond: 400 });
   const campaign = queue.sendCampaign({
     campaignId: 'pg-demo',

@@ -281,7 +281,12 @@ const ROWS: Row[] = [
     'template',
     'Match the parameter format the template defines.',
   ],
-  [132015, 'Template is paused', 'template', 'Paused for low quality; wait for REINSTATED.'],
+  [
+    132015,
+    'Template is paused',
+    'template',
+    'Paused for low quality, or a message held by template pacing was dropped; wait for REINSTATED.',
+  ],
   [132016, 'Template is disabled', 'template', 'Permanently disabled; create a new template.'],
   [
     132018,

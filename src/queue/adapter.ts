@@ -43,6 +43,8 @@ export interface SendJob {
   deferrals?: number;
   /** Requests made in the rounds before the last 131049 deferral (added to the final `attempts`). */
   priorAttempts?: number;
+  /** 131057 (maintenance) answers so far: they do not use up `maxAttempts`. */
+  maintenanceWaits?: number;
 }
 
 /** A frequency-cap slot taken for one send (see {@link DispatchGate.reserve}). */
@@ -189,4 +191,9 @@ export interface QueueAdapter {
   close(): Promise<void>;
   /** Live counts. */
   counts(): QueueCounts;
+  /**
+   * Changes the throughput limit of the number from now on (after Meta's `THROUGHPUT_UPGRADE`).
+   * Optional: an adapter without it keeps the limit it was attached with.
+   */
+  setMessagesPerSecond?(messagesPerSecond: number): void;
 }

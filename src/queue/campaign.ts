@@ -2,6 +2,9 @@ import { EventEmitter } from 'eventemitter3';
 import { ValidationError, type WhatsAppError } from '../errors/index.js';
 import { normalizeRecipientId } from '../events/recipient-id.js';
 import type { EnqueueOptions } from './adapter.js';
+import type { CampaignPauseInfo } from './governance/campaign-pauses.js';
+import { categoryOf, type MessageCategory } from './governance/message-category.js';
+import { HeldRecipients } from './held-recipients.js';
 import { recipientIdOf } from './message-recipient.js';
 import type { SendOutcome } from './outcome.js';
 import { asWhatsAppError, defined } from './policy-runtime.js';
@@ -75,6 +78,10 @@ export interface CampaignProgress {
   waiting: number;
   /** While some wait: the latest time one of them is due (a bound on when the waiting is over). */
   waitingUntil: Date | undefined;
+  /** Whether the campaign is paused (a quality signal, or `pause()`): no recipient is read, queued sends wait. */
+  paused: boolean;
+  /** Sent templates Meta answered with `message_status: held_for_quality_assessment` (template pacing). */
+  heldForQualityAssessment: number;
 }
 
 /** Events of a {@link CampaignHandle}. */
@@ -83,6 +90,10 @@ export interface CampaignEvents {
   progress: (progress: CampaignProgress) => void;
   /** One message finished. */
   outcome: (outcome: SendOutcome) => void;
+  /** The campaign was paused (why: `reason`, and the `webhook` that did it). */
+  paused: (info: CampaignPauseInfo) => void;
+  /** The campaign goes on (`resumedBy`: `manual` or `automatic`). */
+  resumed: (info: CampaignPauseInfo) => void;
 }
 
 /** A running campaign. */
@@ -93,6 +104,13 @@ export interface CampaignHandle extends EventEmitter<CampaignEvents> {
   progress(): CampaignProgress;
   /** Stops reading recipients; messages already queued still finish. */
   cancel(): void;
+  /** Pauses the campaign (`paused` event, reason `manual`): no recipient is read, queued sends wait. */
+  pause(): void;
+  /**
+   * Continues a paused campaign, also one a quality signal paused (that cause no longer holds it; a new
+   * one pauses it again). Returns false when it was not paused.
+   */
+  resume(): boolean;
   /**
    * Resolves with the final progress once every recipient read has exactly one outcome; rejects only
    * when pre-flight fails or the source throws, and then only after the sends already queued finished.
@@ -116,6 +134,42 @@ export interface CampaignQueue {
   now(): number;
   /** Stores a `send_failed` event for a message that never reached the queue (its build failed). */
   recordUnsent(outcome: SendOutcome, options: EnqueueOptions): void;
+  /** Quality pauses of campaigns. */
+  readonly pauses: CampaignPauseControl;
+  /**
+   * When a send of `category` to `recipientId` would wait for its send window: the instant it may start
+   * (epoch ms); `undefined` when it may start now, is not held by the window, or would be skipped.
+   */
+  holdUntil(recipientId: string, category: MessageCategory): number | undefined;
+  /** Registers a running campaign's recipients held for their window; returns the unregister function. */
+  holdRecipients(held: CampaignHeldRecipients): () => void;
+}
+
+/** What a running campaign tells its queue about the recipients it holds for their window. */
+export interface CampaignHeldRecipients {
+  /** How many are held. */
+  count(): number;
+  /** When the earliest is due (epoch ms), or `undefined` when none is held. */
+  nextAt(now: number): number | undefined;
+  /** The queue is closing: every held recipient is due now, and a pause no longer stops reading (all end `skipped`, `closed`). */
+  queueClosed(): void;
+}
+
+/** The queue's campaign pauses, as a campaign drives them. */
+export interface CampaignPauseControl {
+  /** Whether the campaign is paused. */
+  isPaused(campaignId: string): boolean;
+  /** Pauses it by hand. */
+  pause(campaignId: string): void;
+  /** Resumes it; false when it was not paused. */
+  resume(campaignId: string): boolean;
+  /** Marks the campaign as running (signals pause it at once) or finished. */
+  setRunning(campaignId: string, running: boolean): void;
+  /** Calls `listener` on the campaign's pauses and resumes; returns the unsubscribe function. */
+  watch(
+    campaignId: string,
+    listener: (change: 'paused' | 'resumed', info: CampaignPauseInfo) => void,
+  ): () => void;
 }
 
 const KEY_FIELDS = ['to', 'phone', 'wa_id', 'recipient', 'id'] as const;
@@ -135,6 +189,7 @@ class Campaign<R> extends EventEmitter<CampaignEvents> implements CampaignHandle
   readonly campaignId: string;
   readonly done: Promise<CampaignProgress>;
   #counts = { sent: 0, failed: 0, skipped: 0, unknown: 0 };
+  #heldForQualityAssessment = 0;
   #read = 0;
   #pending = 0;
   #waiting = 0;
@@ -145,6 +200,12 @@ class Campaign<R> extends EventEmitter<CampaignEvents> implements CampaignHandle
   #startedAt: number | undefined;
   #wakeReader: (() => void) | undefined;
   readonly #total: number | undefined;
+  /** Recipients held unbuilt until their send window opens (the compact form of a waiting send). */
+  readonly #held: HeldRecipients<R>;
+  /** The category of the campaign's messages, learnt from the first one built. */
+  #category: MessageCategory | undefined;
+  /** The queue closed: nothing waits any more (every send ends `skipped`, `closed`). */
+  #queueClosed = false;
 
   readonly #spec: CampaignSpec<R>;
 
@@ -156,12 +217,22 @@ class Campaign<R> extends EventEmitter<CampaignEvents> implements CampaignHandle
     this.#spec = spec;
     this.campaignId = spec.campaignId;
     this.#total = spec.total ?? (Array.isArray(spec.recipients) ? spec.recipients.length : undefined);
+    this.#held = new HeldRecipients<R>({ onDue: () => this.#wake(), now: () => queue.now() });
     this.done = this.#run();
     this.done.catch(() => undefined);
   }
 
   cancel(): void {
     this.#cancelled = true;
+    this.#wake();
+  }
+
+  pause(): void {
+    this.#queue.pauses.pause(this.campaignId);
+  }
+
+  resume(): boolean {
+    return this.#queue.pauses.resume(this.campaignId);
   }
 
   progress(): CampaignProgress {
@@ -184,31 +255,129 @@ class Campaign<R> extends EventEmitter<CampaignEvents> implements CampaignHandle
       done: this.#finished && this.#pending === 0 && this.#waiting === 0,
       waiting: this.#waiting,
       waitingUntil: this.#waitingUntil === undefined ? undefined : new Date(this.#waitingUntil),
+      paused: this.#queue.pauses.isPaused(this.campaignId),
+      heldForQualityAssessment: this.#heldForQualityAssessment,
     };
   }
 
   async #run(): Promise<CampaignProgress> {
+    const pauses = this.#queue.pauses;
+    pauses.setRunning(this.campaignId, true);
+    const unwatch = pauses.watch(this.campaignId, (change, info) => {
+      this.emit(change, info);
+      this.#wake();
+    });
+    const held = this.#held;
+    const unclose = this.#queue.holdRecipients({
+      count: () => held.size,
+      nextAt: (now) => held.nextAt(now),
+      queueClosed: () => {
+        this.#queueClosed = true;
+        held.releaseAll();
+      },
+    });
+    try {
+      return await this.#readRecipients();
+    } finally {
+      unwatch();
+      unclose();
+      pauses.setRunning(this.campaignId, false);
+    }
+  }
+
+  /**
+   * Reads the source, holds recipients whose window is closed (unbuilt, see {@link HeldRecipients}),
+   * and queues the others and the held ones as they fall due; stops reading while paused.
+   */
+  async #readRecipients(): Promise<CampaignProgress> {
     const maxPending = this.#spec.maxPending ?? 1000;
+    const source = iterate(this.#spec.recipients);
+    let exhausted = false;
     let failure: { error: unknown } | undefined;
     try {
-      for await (const recipient of this.#spec.recipients) {
-        if (this.#cancelled) break;
-        while (this.#pending >= maxPending)
-          await new Promise<void>((resolve) => (this.#wakeReader = resolve));
+      for (;;) {
+        while (
+          this.#pending >= maxPending ||
+          (!this.#queueClosed && this.#queue.pauses.isPaused(this.campaignId))
+        )
+          await this.#sleep();
+        const due = this.#held.take();
+        if (due) {
+          if (--this.#waiting === 0 && this.#held.size === 0) this.#waitingUntil = undefined;
+          // The queue closed: a held recipient ends `closed` without being built (a fast shutdown).
+          if (this.#queueClosed) this.#record(this.#closedUnbuilt(due.recipient, due.index));
+          else await this.#queueOne(due.recipient, due.index);
+          continue;
+        }
+        if (exhausted || this.#cancelled) {
+          if (this.#held.size === 0) break;
+          await this.#sleep();
+          continue;
+        }
+        const next = await source.next();
+        if (next.done) {
+          exhausted = true;
+          continue;
+        }
+        const recipient = await next.value;
         const index = this.#read++;
         this.#startedAt ??= this.#queue.now();
+        const until = this.#holdUntil(recipient);
+        if (until !== undefined) {
+          this.#held.add(recipient, index, until);
+          this.#waiting++;
+          this.#waitingUntil = Math.max(this.#waitingUntil ?? 0, until);
+          continue;
+        }
         await this.#queueOne(recipient, index);
       }
     } catch (error) {
       failure = { error };
+    } finally {
+      if (!exhausted) await closeSource(source);
     }
     this.#finished = true;
     // Even when the source or pre-flight failed, settle only once every queued send has its outcome.
-    while (this.#pending + this.#waiting > 0)
-      await new Promise<void>((resolve) => (this.#wakeReader = resolve));
+    while (this.#pending + this.#waiting > 0) await this.#sleep();
     await this.#queue.flushStore();
     if (failure) throw failure.error;
     return this.progress();
+  }
+
+  /** `skipped` (`closed`) for a held recipient the queue closed on; it never reached the queue. */
+  #closedUnbuilt(recipient: R, index: number): SendOutcome {
+    let key: string | undefined;
+    try {
+      key = this.#spec.recipientKey ? this.#spec.recipientKey(recipient) : defaultKey(recipient);
+    } catch {
+      key = undefined;
+    }
+    return {
+      status: 'skipped',
+      reason: 'closed',
+      attempts: 0,
+      recipientId: recipientIdOfFailed(recipient, key, index),
+    };
+  }
+
+  #sleep(): Promise<void> {
+    return new Promise<void>((resolve) => (this.#wakeReader = resolve));
+  }
+
+  /**
+   * When the recipient's send window is closed: the instant it opens (the recipient is then held
+   * unbuilt). Only once a built message showed the campaign's category is one the window holds.
+   */
+  #holdUntil(recipient: R): number | undefined {
+    if (this.#category === undefined) return undefined;
+    let key: string | undefined;
+    try {
+      key = this.#spec.recipientKey ? this.#spec.recipientKey(recipient) : defaultKey(recipient);
+    } catch {
+      return undefined;
+    }
+    if (key === undefined || key.trim() === '') return undefined;
+    return this.#queue.holdUntil(normalizeRecipientId(key.trim()), this.#category);
   }
 
   async #queueOne(recipient: R, index: number): Promise<void> {
@@ -223,6 +392,7 @@ class Campaign<R> extends EventEmitter<CampaignEvents> implements CampaignHandle
         spec.variants && key !== undefined ? assignVariant(key, spec.variants, this.campaignId) : undefined;
       message = await spec.build(recipient, { campaignId: this.campaignId, variant, index });
       const recipientId = recipientIdOf(message);
+      this.#category ??= categoryOf(message, undefined);
       const variantOf =
         variant ?? (spec.variants ? assignVariant(recipientId, spec.variants, this.campaignId) : undefined);
       options = {
@@ -324,8 +494,25 @@ class Campaign<R> extends EventEmitter<CampaignEvents> implements CampaignHandle
 
   #record(outcome: SendOutcome): void {
     this.#counts[outcome.status]++;
+    if (outcome.messageStatus === 'held_for_quality_assessment') this.#heldForQualityAssessment++;
     this.emit('outcome', outcome);
     this.emit('progress', this.progress());
+  }
+}
+
+/** An iterator over an iterable or async iterable (a `Readable` is one), as `for await` would use. */
+function iterate<R>(recipients: Iterable<R> | AsyncIterable<R>): AsyncIterator<R> | Iterator<R> {
+  const asyncIterable = recipients as AsyncIterable<R>;
+  if (typeof asyncIterable[Symbol.asyncIterator] === 'function') return asyncIterable[Symbol.asyncIterator]();
+  return (recipients as Iterable<R>)[Symbol.iterator]();
+}
+
+/** Lets the source release what it holds (a stream, a cursor) when the campaign stops reading early. */
+async function closeSource<R>(source: AsyncIterator<R> | Iterator<R>): Promise<void> {
+  try {
+    await source.return?.();
+  } catch {
+    // The campaign's own outcome matters more than a source that fails to close.
   }
 }
 

@@ -7,12 +7,15 @@ export type {
   CampaignBuildContext,
   CampaignEvents,
   CampaignHandle,
+  CampaignHeldRecipients,
+  CampaignPauseControl,
   CampaignProgress,
   CampaignQueue,
   CampaignSpec,
 } from './campaign.js';
 export type { QueueEventSink, QueueSuppressionList } from './collaborators.js';
 export { EventRecordError } from './event-record-error.js';
+export type { CampaignPauseInfo } from './governance/campaign-pauses.js';
 export {
   type FrequencyCap,
   type FrequencyCapLedger,
@@ -25,8 +28,9 @@ export type { GovernanceOptions } from './governance/governance-options.js';
 export type { MessageCategory } from './governance/message-category.js';
 export type { DeferredInfo } from './governance/send-governance.js';
 export { SendWindow, type SendWindowOptions } from './governance/send-window.js';
+export type { ObservedWebhookEvent, PauseReason } from './governance/webhook-signals.js';
 export type { SendOutcome, SendStatus, SkipReason } from './outcome.js';
-export type { QueueStats, SendQueueEvents, SendResultEvent } from './queue-events.js';
+export type { QueueStats, SendQueueEvents, SendResultEvent, ThroughputChange } from './queue-events.js';
 export type { RetrySettings } from './retry-policy.js';
 export type { OutgoingMessageLike, QueueClient, SendResultLike, TemplateLike } from './send-client.js';
 export { SendQueue } from './send-queue.js';

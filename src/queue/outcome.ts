@@ -12,7 +12,9 @@ export type SendStatus = 'sent' | 'failed' | 'skipped' | 'unknown';
  * Why a message was `skipped`: `suppressed` (opted out, blocked), `duplicate` (idempotency key),
  * `closed` (the queue closed first), `no_consent` (`requireConsent` and no standing marketing opt-in),
  * `frequency_cap` (the recipient's cap is reached), `region` (marketing to a US number, see
- * `skipUsMarketing`), `erased` (the person asked to be forgotten).
+ * `skipUsMarketing`), `erased` (the person asked to be forgotten). `paused` is never a final outcome:
+ * an adapter hands a send of a paused campaign back with it, and the queue keeps the send until the
+ * campaign resumes (or ends it `closed`).
  */
 export type SkipReason =
   | 'suppressed'
@@ -21,7 +23,8 @@ export type SkipReason =
   | 'no_consent'
   | 'frequency_cap'
   | 'region'
-  | 'erased';
+  | 'erased'
+  | 'paused';
 
 /** The result every `enqueue()` promise resolves to (it never rejects). */
 export interface SendOutcome {
@@ -39,4 +42,9 @@ export interface SendOutcome {
   recipientId: string;
   /** The idempotency key the message was enqueued with. */
   idempotencyKey?: string;
+  /**
+   * When `sent` as a template: Meta's `message_status` from the send response, `accepted` or
+   * `held_for_quality_assessment` (template pacing holds it; it is delivered later, or fails with 132015).
+   */
+  messageStatus?: string;
 }

@@ -8,6 +8,7 @@ import { decideRetry } from './retry-policy.js';
 import type { ResolvedSendQueueOptions } from './send-queue-options.js';
 
 const PAIR_RATE = 131056;
+const MAINTENANCE = 131057;
 
 /** Hooks the runtime reports through (the owning `SendQueue` turns them into events). */
 export interface PolicyRuntimeHooks {
@@ -19,6 +20,8 @@ export interface PolicyRuntimeHooks {
   onError(error: unknown): void;
   /** A worker of a scheduling adapter rescheduled a send after a 131049. */
   onDeferred(info: DeferredInfo): void;
+  /** Whether the job's campaign is paused (it is then handed back unsent, `skipped` with reason `paused`). */
+  holds?(job: SendJob): boolean;
 }
 
 /**
@@ -60,6 +63,7 @@ export class PolicyRuntime implements QueueRuntime {
   }
 
   precheck(job: SendJob): SendOutcome | undefined | Promise<SendOutcome | undefined> {
+    if (this.#hooks.holds?.(job)) return { ...this.#base(job), status: 'skipped', reason: 'paused' };
     const list = this.#settings.suppression;
     if (!list) return undefined;
     const verdict = list.isSuppressed(job.recipientId);
@@ -75,15 +79,21 @@ export class PolicyRuntime implements QueueRuntime {
         maxRetries: 0,
         ...(signal ? { signal } : {}),
       });
-      return { kind: 'done', outcome: { ...this.#base(job), status: 'sent', messageId: result.messageId } };
+      const outcome: SendOutcome = { ...this.#base(job), status: 'sent', messageId: result.messageId };
+      if (result.messageStatus !== undefined) outcome.messageStatus = result.messageStatus;
+      return { kind: 'done', outcome };
     } catch (thrown) {
       const error = asWhatsAppError(thrown);
+      const maintenanceWaits = job.maintenanceWaits ?? 0;
       const decision = decideRetry(
         error,
-        { attempt: job.attempts, pairRateHits: job.pairRateHits },
+        { attempt: job.attempts - maintenanceWaits, pairRateHits: job.pairRateHits, maintenanceWaits },
         this.#settings.retry,
       );
       if (error instanceof GraphApiError && error.code === PAIR_RATE) job.pairRateHits++;
+      // 131057 (maintenance, e.g. a throughput upgrade) waits without using up the message's attempts.
+      if (error instanceof GraphApiError && error.code === MAINTENANCE && decision.action === 'retry')
+        job.maintenanceWaits = maintenanceWaits + 1;
       if (decision.action === 'retry') {
         return { kind: 'retry', scope: decision.scope, delayMs: decision.delayMs, error };
       }
@@ -105,6 +115,8 @@ export class PolicyRuntime implements QueueRuntime {
     const at = new Date(this.#settings.now());
     if (outcome.status === 'sent' && outcome.messageId) {
       const templateName = job.message.template?.name;
+      // `accepted` is the norm; anything else (`held_for_quality_assessment`, `paused`) is kept.
+      const messageStatus = outcome.messageStatus === 'accepted' ? undefined : outcome.messageStatus;
       this.#recorder.record({
         kind: 'outbound',
         messageId: outcome.messageId,
@@ -112,7 +124,9 @@ export class PolicyRuntime implements QueueRuntime {
         at,
         phoneNumberId: this.phoneNumberId,
         ...defined({ campaignId, variant, segment, templateName }),
-        ...(metadata || idempotencyKey ? { metadata: { ...metadata, ...defined({ idempotencyKey }) } } : {}),
+        ...(metadata || idempotencyKey || messageStatus
+          ? { metadata: { ...metadata, ...defined({ idempotencyKey, messageStatus }) } }
+          : {}),
       });
     } else if (outcome.status === 'failed') {
       const errorCode = outcome.error instanceof GraphApiError ? outcome.error.code : undefined;

@@ -1,5 +1,7 @@
 import type { EnqueueOptions, RetryInfo } from './adapter.js';
+import type { CampaignPauseInfo } from './governance/campaign-pauses.js';
 import type { DeferredInfo } from './governance/send-governance.js';
+import type { ObservedWebhookEvent } from './governance/webhook-signals.js';
 import type { SendOutcome } from './outcome.js';
 import type { OutgoingMessageLike } from './send-client.js';
 
@@ -27,6 +29,16 @@ export interface QueueStats {
   pending: number;
   /** Requests in flight. */
   inFlight: number;
+  /** Sent templates Meta answered with `message_status: held_for_quality_assessment` (template pacing). */
+  heldForQualityAssessment: number;
+}
+
+/** Details of the `throughput_changed` event. */
+export interface ThroughputChange {
+  /** The new limit of the number, in messages per second. */
+  messagesPerSecond: number;
+  /** The webhook that raised it (`phone_number_quality_update`, `THROUGHPUT_UPGRADE`). */
+  webhook: ObservedWebhookEvent;
 }
 
 /** Typed events of `SendQueue` (an eventemitter3 emitter). Outcome events fire in the enqueuing process. */
@@ -43,6 +55,15 @@ export interface SendQueueEvents {
   retry: (info: RetryInfo) => void;
   /** Meta refused a send with 131049 (per-user marketing limit); it is rescheduled, not failed. */
   deferred: (info: DeferredInfo) => void;
+  /**
+   * A campaign was paused: its template was paused or disabled, the number's quality was flagged, or
+   * `pause()` was called. Its queued sends wait (none is lost); see `reason` and `webhook`.
+   */
+  campaign_paused: (info: CampaignPauseInfo) => void;
+  /** A paused campaign goes on: `resume()` was called, or Meta lifted the cause (`resumedBy`). */
+  campaign_resumed: (info: CampaignPauseInfo) => void;
+  /** The number's throughput limit changed (Meta's `THROUGHPUT_UPGRADE`: 1,000 messages per second). */
+  throughput_changed: (change: ThroughputChange) => void;
   /** Totals changed (after every outcome). */
   progress: (stats: QueueStats) => void;
   /** Nothing queued or in flight. */

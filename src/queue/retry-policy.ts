@@ -34,7 +34,15 @@ export interface AttemptContext {
   attempt: number;
   /** How many 131056 answers this message has had before this one. */
   pairRateHits: number;
+  /**
+   * How many 131057 (maintenance) waits this message has had before this one: up to
+   * {@link MAX_MAINTENANCE_WAITS} of them do not count against `maxAttempts`.
+   */
+  maintenanceWaits?: number;
 }
+
+/** Most 131057 waits of one message that do not use up its attempts (about half an hour at the default delay). */
+export const MAX_MAINTENANCE_WAITS = 30;
 
 const NUMBER_WIDE = new Set([130429, 80007, 4]);
 const PAIR_RATE = 131056;
@@ -59,7 +67,8 @@ export function equalJitterDelay(attempt: number, settings: RetrySettings): numb
  * - 130429 / 80007 / 4: the whole number pauses (Retry-After, at most `maxRetryAfterMs`, else jittered exponential backoff;
  *   4 and 80007 wait at least `longDelayMs`).
  * - 131056: only this recipient waits `pairBackoffUnitMs × 4^X`.
- * - 131057: the number waits about a minute.
+ * - 131057: the number waits about a minute (Retry-After, else `longDelayMs`); up to
+ *   {@link MAX_MAINTENANCE_WAITS} such waits do not use up the message's attempts.
  * - network errors before the request was written, 5xx, 1, 2, 131000, 131016 and other retryable
  *   codes: capped exponential backoff with full jitter.
  * - a network error after the request may have reached Meta, or a 2xx answer that cannot be read
@@ -97,6 +106,8 @@ export function decideRetry(error: unknown, context: AttemptContext, settings: R
     decision = { action: 'retry', scope: 'recipient', delayMs };
   } else if (code === MAINTENANCE) {
     decision = { action: 'retry', scope: 'number', delayMs: retryAfterMs ?? settings.longDelayMs };
+    // Meta's maintenance (a throughput upgrade takes up to a minute) is not the message's fault.
+    if ((context.maintenanceWaits ?? 0) < MAX_MAINTENANCE_WAITS) return decision;
   } else if (error.retryable && (error.info.scope === undefined || error.info.scope === 'request')) {
     decision = { action: 'retry', scope: 'request', delayMs: fullJitterDelay(context.attempt, settings) };
   } else {

@@ -124,6 +124,7 @@ const schema = optionsSchema<SendQueueOptions>()({
   maxDeferrals: z.number().int().min(0).max(100).optional(),
   deferralDelayMs: ms.max(MAX_TIMER_MS).optional(),
   skipUsMarketing: z.boolean().optional(),
+  displayPhoneNumber: z.string().min(1).optional(),
 });
 
 /** Validates `SendQueue` options (unknown keys rejected) and applies the defaults. */

@@ -1,9 +1,16 @@
 import { EventEmitter } from 'eventemitter3';
 import type { EnqueueOptions, QueueAdapter, SendJob } from './adapter.js';
 import { MemoryQueueAdapter } from './adapters/memory/memory-adapter.js';
-import { type CampaignHandle, type CampaignSpec, startCampaign } from './campaign.js';
+import {
+  type CampaignHandle,
+  type CampaignHeldRecipients,
+  type CampaignSpec,
+  startCampaign,
+} from './campaign.js';
 import { checkEnqueueArguments } from './enqueue-arguments.js';
+import { type CampaignPauseInfo, CampaignPauses } from './governance/campaign-pauses.js';
 import { SendGovernance } from './governance/send-governance.js';
+import { type ObservedWebhookEvent, sameNumber, signalOf } from './governance/webhook-signals.js';
 import { IdempotencyKeys } from './idempotency-keys.js';
 import { recipientIdOf } from './message-recipient.js';
 import type { SendOutcome } from './outcome.js';
@@ -15,6 +22,8 @@ import {
   resolveSendQueueOptions,
   type SendQueueOptions,
 } from './send-queue-options.js';
+
+const HELD_FOR_QUALITY = 'held_for_quality_assessment';
 
 /**
  * Sends messages for one phone number within Meta's limits: throughput per number, spacing per
@@ -31,7 +40,12 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
   readonly #runtime: PolicyRuntime;
   readonly #keys: IdempotencyKeys;
   readonly #governance: SendGovernance;
+  readonly #pauses: CampaignPauses;
   readonly #totals = { sent: 0, failed: 0, skipped: 0, unknown: 0 };
+  #heldForQualityAssessment = 0;
+  /** Recipients running campaigns hold unbuilt until their send window opens. */
+  readonly #campaignHolds = new Set<CampaignHeldRecipients>();
+  #messagesPerSecond: number;
   #sequence = 0;
   #closing: Promise<void> | undefined;
 
@@ -40,7 +54,16 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
     super();
     this.#settings = resolveSendQueueOptions(options);
     this.#keys = new IdempotencyKeys(this.#settings.idempotencyCacheSize);
+    this.#messagesPerSecond = this.#settings.messagesPerSecond;
+    this.#pauses = new CampaignPauses({
+      onPaused: (info) => this.emit('campaign_paused', info),
+      onResumed: (info) => {
+        this.#governance.unpark(info.campaignId);
+        this.emit('campaign_resumed', info);
+      },
+    });
     this.#runtime = new PolicyRuntime(this.#settings, {
+      holds: (job) => this.#pauses.holds(job),
       onRetry: (info) => this.emit('retry', info),
       onIdle: () => this.emit('idle'),
       onError: (error) => {
@@ -58,6 +81,7 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
       store: this.#settings.store,
       onDeferred: (info) => this.emit('deferred', info),
       onError: (error) => this.#runtime.reportError(error),
+      pauses: this.#pauses,
     });
   }
 
@@ -66,9 +90,57 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
     return this.#runtime.phoneNumberId;
   }
 
-  /** The throughput limit of this queue's number. */
+  /** The throughput limit of this queue's number (raised by a `THROUGHPUT_UPGRADE` webhook). */
   get messagesPerSecond(): number {
-    return this.#settings.messagesPerSecond;
+    return this.#messagesPerSecond;
+  }
+
+  /**
+   * Feeds a webhook event to the queue's governance (e.g. `processor.on('event', (e) => queue.observe(e))`):
+   * a paused or disabled template pauses the campaigns that use it, a flagged number (quality RED) pauses
+   * every campaign of the queue (`campaign_paused`); `REINSTATED` / `APPROVED` and `UNFLAGGED` resume the
+   * campaigns they paused; `THROUGHPUT_UPGRADE` raises the number's limit to 1,000 messages per second
+   * (`throughput_changed`; adapters without `setMessagesPerSecond` keep their limit). Number events apply
+   * when their `display_phone_number` matches the `displayPhoneNumber` option (or it is not set).
+   * Returns whether the event meant anything to the queue.
+   */
+  observe(event: ObservedWebhookEvent): boolean {
+    const signal = signalOf(event);
+    if (!signal) return false;
+    if (
+      (signal.kind === 'number_flagged' ||
+        signal.kind === 'number_unflagged' ||
+        signal.kind === 'throughput_upgrade') &&
+      !sameNumber(signal.displayPhoneNumber, this.#settings.governance.displayPhoneNumber)
+    )
+      return false;
+    if (signal.kind === 'throughput_upgrade') {
+      if (signal.messagesPerSecond <= this.#messagesPerSecond) return true;
+      this.#messagesPerSecond = signal.messagesPerSecond;
+      this.#adapter.setMessagesPerSecond?.(signal.messagesPerSecond);
+      this.emit('throughput_changed', { messagesPerSecond: signal.messagesPerSecond, webhook: event });
+      return true;
+    }
+    this.#pauses.apply(signal);
+    return true;
+  }
+
+  /** Pauses a campaign by hand (`campaign_paused`, reason `manual`): its queued sends wait. */
+  pauseCampaign(campaignId: string): void {
+    this.#pauses.pause(campaignId);
+  }
+
+  /**
+   * Continues a paused campaign (`campaign_resumed`), also when a quality signal paused it: the cause it
+   * was paused for no longer holds it (a new cause pauses it again). Returns false when it was not paused.
+   */
+  resumeCampaign(campaignId: string): boolean {
+    return this.#pauses.resume(campaignId);
+  }
+
+  /** Whether a campaign is paused. */
+  isCampaignPaused(campaignId: string): boolean {
+    return this.#pauses.isPaused(campaignId);
   }
 
   /**
@@ -130,6 +202,31 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
         enqueue: (message, options = {}, onWaiting = undefined) => this.#enqueue(message, options, onWaiting),
         flushStore: () => this.#runtime.flush(),
         now: () => this.#settings.now(),
+        holdUntil: (recipientId, category) => this.#governance.holdUntil(recipientId, category),
+        holdRecipients: (held) => {
+          this.#campaignHolds.add(held);
+          return () => this.#campaignHolds.delete(held);
+        },
+        pauses: {
+          isPaused: (campaignId) => this.#pauses.isPaused(campaignId),
+          pause: (campaignId) => this.pauseCampaign(campaignId),
+          resume: (campaignId) => this.resumeCampaign(campaignId),
+          setRunning: (campaignId, running) => this.#pauses.setRunning(campaignId, running),
+          watch: (campaignId, listener) => {
+            const paused = (info: CampaignPauseInfo) => {
+              if (info.campaignId === campaignId) listener('paused', info);
+            };
+            const resumed = (info: CampaignPauseInfo) => {
+              if (info.campaignId === campaignId) listener('resumed', info);
+            };
+            this.on('campaign_paused', paused);
+            this.on('campaign_resumed', resumed);
+            return () => {
+              this.off('campaign_paused', paused);
+              this.off('campaign_resumed', resumed);
+            };
+          },
+        },
         recordUnsent: (outcome, options) =>
           this.#runtime.settle(
             { id: '', message: {}, recipientId: outcome.recipientId, options, attempts: 0, pairRateHits: 0 },
@@ -163,12 +260,21 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
   }
 
   /**
-   * Sends waiting for their time (send window, `notBefore`, 131049 deferral) and the earliest wake-up.
-   * With an adapter that keeps waiting sends itself (BullMQ: delayed jobs in Redis), the sends this
-   * process enqueued that are not due yet.
+   * Sends waiting for their time (send window, `notBefore`, 131049 deferral; campaign recipients held
+   * for their window included) and the earliest wake-up. With an adapter that keeps waiting sends itself
+   * (BullMQ: delayed jobs in Redis), the sends this process enqueued that are not due yet.
    */
   waiting(): { count: number; nextAt: Date | undefined } {
-    return this.#governance.waiting();
+    const own = this.#governance.waiting();
+    let count = own.count;
+    let nextAt = own.nextAt?.getTime();
+    const now = this.#settings.now();
+    for (const held of this.#campaignHolds) {
+      count += held.count();
+      const at = held.nextAt(now);
+      if (at !== undefined && (nextAt === undefined || at < nextAt)) nextAt = at;
+    }
+    return { count, nextAt: nextAt === undefined ? undefined : new Date(nextAt) };
   }
 
   /**
@@ -178,6 +284,7 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
   close(): Promise<void> {
     this.#closing ??= (async () => {
       this.#governance.close();
+      for (const held of this.#campaignHolds) held.queueClosed();
       await this.#adapter.close();
       await this.#runtime.flush();
     })();
@@ -186,11 +293,16 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
 
   /** Running totals and live counts. */
   stats(): QueueStats {
-    return { ...this.#totals, ...this.#adapter.counts() };
+    return {
+      ...this.#totals,
+      ...this.#adapter.counts(),
+      heldForQualityAssessment: this.#heldForQualityAssessment,
+    };
   }
 
   #report(outcome: SendOutcome, message: OutgoingMessageLike, options: EnqueueOptions): SendOutcome {
     this.#totals[outcome.status]++;
+    if (outcome.messageStatus === HELD_FOR_QUALITY) this.#heldForQualityAssessment++;
     this.emit(outcome.status, { outcome, message, options });
     this.emit('progress', this.stats());
     return outcome;

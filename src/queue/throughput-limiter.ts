@@ -23,10 +23,9 @@ export interface ThroughputLimiterOptions {
  * only with fewer than `limit` counted, hence at most `limit` arrivals in the window.
  */
 export class ThroughputLimiter {
-  /** Most requests in any window. */
-  readonly limit: number;
+  #limit: number;
   readonly #windowMs: number;
-  readonly #intervalMs: number;
+  #intervalMs: number;
   readonly #toleranceMs: number;
   #theoreticalAt = Number.NEGATIVE_INFINITY;
   #inFlight = 0;
@@ -34,10 +33,21 @@ export class ThroughputLimiter {
   #head = 0;
 
   constructor(options: ThroughputLimiterOptions) {
-    this.limit = options.limit;
+    this.#limit = options.limit;
     this.#windowMs = options.windowMs ?? 1000;
     this.#intervalMs = this.#windowMs / options.limit;
     this.#toleranceMs = Math.max(options.burstToleranceMs ?? 20, 0);
+  }
+
+  /** Most requests in any window. */
+  get limit(): number {
+    return this.#limit;
+  }
+
+  /** Changes the limit from now on (a number's throughput upgrade); requests already counted stay counted. */
+  setLimit(limit: number): void {
+    this.#limit = limit;
+    this.#intervalMs = this.#windowMs / limit;
   }
 
   /** Requests counted against the window at `now` (in flight, or answered within the window). */
@@ -53,7 +63,7 @@ export class ThroughputLimiter {
   tryAcquire(now: number): number {
     const paceWait = this.#theoreticalAt - this.#toleranceMs - now;
     if (paceWait > 0) return paceWait;
-    if (this.counted(now) >= this.limit) {
+    if (this.counted(now) >= this.#limit) {
       const oldest = this.#finishedAt[this.#head];
       return oldest === undefined ? Number.POSITIVE_INFINITY : Math.max(1, oldest + this.#windowMs - now);
     }

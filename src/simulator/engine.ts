@@ -26,6 +26,7 @@ import { contactIds, type SimulatedIdentity, senderFields, simulatedIdentity } f
 import { WebhookDispatcher } from './webhooks/dispatcher.js';
 import {
   inboundEnvelope,
+  numberQualityEnvelope,
   type SimulatedContact,
   type StatusObject,
   templateStatusEnvelope,
@@ -327,6 +328,35 @@ export class SimulatorEngine {
         ),
       );
     });
+  }
+
+  /**
+   * Meta changes a template's status: `PAUSED` or `DISABLED` (sends then fail with 132015 / 132016),
+   * `REINSTATED` (approved again). Posts the `message_template_status_update`; false when no template has
+   * that name and language.
+   */
+  setTemplateStatus(name: string, language: string, event: 'PAUSED' | 'DISABLED' | 'REINSTATED'): boolean {
+    const template = this.templates.find(name, language);
+    if (!template) return false;
+    this.templates.setStatus(template.id, event === 'REINSTATED' ? 'APPROVED' : event);
+    this.#dispatcher.post(
+      templateStatusEnvelope(this.options.businessAccountId, template, event, Math.floor(this.now() / 1000)),
+    );
+    return true;
+  }
+
+  /** Posts a `phone_number_quality_update` for a served number (`FLAGGED`, `UNFLAGGED`, `THROUGHPUT_UPGRADE`). */
+  postNumberQuality(event: string, phoneNumberId?: string): void {
+    const phone = this.#phones.get(phoneNumberId ?? (this.options.phoneNumbers[0] as ServedPhoneNumber).id);
+    if (!phone) throw new Error(`The simulator serves no phone number ${String(phoneNumberId)}`);
+    this.#dispatcher.post(
+      numberQualityEnvelope(
+        this.options.businessAccountId,
+        phone.displayPhoneNumber,
+        event,
+        Math.floor(this.now() / 1000),
+      ),
+    );
   }
 
   /** Cancels what is scheduled and closes webhook connections. */

@@ -35,6 +35,17 @@ export interface Simulator {
   inbound(from: string, message: InboundInput, options?: InboundOptions): string;
   /** Makes the next matching request(s) fail with a Graph error or a dropped connection. */
   injectFault(fault: SimulatorFault): void;
+  /**
+   * Meta pauses, disables or reinstates a template: its status changes (a paused template's sends fail
+   * with 132015, a disabled one's with 132016) and a `message_template_status_update` webhook is posted.
+   * Returns false when no template has that name and language.
+   */
+  setTemplateStatus(name: string, language: string, event: 'PAUSED' | 'DISABLED' | 'REINSTATED'): boolean;
+  /**
+   * Posts a `phone_number_quality_update` webhook for a served number (default: the first):
+   * `FLAGGED` (quality RED), `UNFLAGGED`, `THROUGHPUT_UPGRADE`...
+   */
+  postNumberQuality(event: string, phoneNumberId?: string): void;
   /** Stops listening and cancels what is still scheduled (call `flush()` first to deliver it). */
   close(): Promise<void>;
 }
@@ -76,6 +87,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     flush: () => engine.work.idle(),
     inbound: (from, message, inboundOptions) => engine.inbound(from, message, inboundOptions),
     injectFault: (fault) => engine.injectFault(fault),
+    setTemplateStatus: (name, language, event) => engine.setTemplateStatus(name, language, event),
+    postNumberQuality: (event, phoneNumberId) => engine.postNumberQuality(event, phoneNumberId),
     close() {
       closed ??= (async () => {
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -17,7 +17,7 @@ describe('wacloud send and Ctrl-C', () => {
   });
 
   it('an interrupt that came before sending started (while the CSV was counted) still stops the run', async () => {
-    const rows = Array.from({ length: 20 }, (_, i) => `+1650555${2000 + i}`);
+    const rows = Array.from({ length: 20 }, (_, i) => `+90532555${2000 + i}`);
     box.write('r.csv', `phone\n${rows.join('\n')}\n`);
     let stdout = '';
     const code = await runCli(['send', '--template', 'hello_world', '--to', 'r.csv', '--mps', '5'], {

@@ -86,7 +86,7 @@ describe('dist/cli.js, spawned', () => {
   it('send from a CSV: sends the good rows, reports the bad one, exits 1 with the summary', async () => {
     writeFileSync(
       join(dir, 'r.csv'),
-      'phone,name\n+16505550001,Ann\n+16505550002,"Bo"b\n+16505550003,Cy\nnope,Dee\n+16505550005,Eve\n',
+      'phone,name\n+905325550001,Ann\n+905325550002,"Bo"b\n+905325550003,Cy\nnope,Dee\n+905325550005,Eve\n',
     );
     const send = await run([
       'send',
@@ -132,7 +132,7 @@ describe('dist/cli.js, spawned', () => {
   });
 
   it('send stops cleanly on Ctrl-C (SIGINT): summary printed, exit 1, the rest resumable', async () => {
-    const rows = Array.from({ length: 40 }, (_, i) => `+1650555${String(1000 + i)},R${i}`);
+    const rows = Array.from({ length: 40 }, (_, i) => `+90532555${String(1000 + i)},R${i}`);
     writeFileSync(join(dir, 'slow.csv'), `phone,name\n${rows.join('\n')}\n`);
     const args = ['send', '--template', 'hello_world', '--to', 'slow.csv', '--mps', '2'];
     const store = ['--store', 'sqlite:./wa.db', '--campaign', 'slow'];

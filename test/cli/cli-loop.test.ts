@@ -62,7 +62,7 @@ describe('the whole loop from the command line', () => {
       /wacloud dashboard: (http:\/\/127\.0\.0\.1:\d+\/)/,
     );
 
-    const rows = Array.from({ length: RECIPIENTS }, (_, i) => `+1650555${String(2000 + i)},R${i}`);
+    const rows = Array.from({ length: RECIPIENTS }, (_, i) => `+90532555${String(2000 + i)},R${i}`);
     writeFileSync(join(dir, 'r.csv'), `phone,name\n${rows.join('\n')}\n`);
     const send = await runCliProcess(
       ['send', '--template', 'hello_world', '--to', 'r.csv', '--store', 'sqlite:wa.db', '--campaign', 'loop'],

@@ -6,13 +6,13 @@ import { CliSandbox } from './cli-harness.js';
 /** Three kinds of broken quoting among good rows; line numbers are the file's. */
 const CSV = [
   'phone,name',
-  '+16505550101,Ann',
-  '+16505550102,"Bo"b', // text after a closing quote
-  '+16505550103,Ca"rl', // a quote inside an unquoted field
-  '+16505550104,"Dee\nwith a line break"', // legal: a quoted field spanning two lines
-  '+16505550106,Eve',
-  '+16505550107,"Fay', // a quote never closed
-  '+16505550108,Gus',
+  '+905325550101,Ann',
+  '+905325550102,"Bo"b', // text after a closing quote
+  '+905325550103,Ca"rl', // a quote inside an unquoted field
+  '+905325550104,"Dee\nwith a line break"', // legal: a quoted field spanning two lines
+  '+905325550106,Eve',
+  '+905325550107,"Fay', // a quote never closed
+  '+905325550108,Gus',
   '',
 ].join('\n');
 
@@ -31,10 +31,10 @@ describe('readCsvRecords', () => {
     expect(got.filter((r) => 'error' in r).map((r) => r.line)).toEqual([3, 4, 8]);
     expect(got.filter((r) => 'fields' in r)).toEqual([
       { line: 1, fields: ['phone', 'name'] },
-      { line: 2, fields: ['+16505550101', 'Ann'] },
-      { line: 5, fields: ['+16505550104', 'Dee\nwith a line break'] },
-      { line: 7, fields: ['+16505550106', 'Eve'] },
-      { line: 9, fields: ['+16505550108', 'Gus'] },
+      { line: 2, fields: ['+905325550101', 'Ann'] },
+      { line: 5, fields: ['+905325550104', 'Dee\nwith a line break'] },
+      { line: 7, fields: ['+905325550106', 'Eve'] },
+      { line: 9, fields: ['+905325550108', 'Gus'] },
     ]);
   });
 
@@ -84,10 +84,10 @@ describe('wacloud send with malformed CSV lines', () => {
     expect(run.stderr).toMatch(/^line 8: skipped: malformed CSV: a quoted field is never closed/m);
     expect(run.stdout).toMatch(/sent 4, failed 0, unknown 0, skipped 0, already sent 0, bad rows 3/);
     expect(sim.messages.map((m) => m.to).sort()).toEqual([
-      '+16505550101',
-      '+16505550104',
-      '+16505550106',
-      '+16505550108',
+      '+905325550101',
+      '+905325550104',
+      '+905325550106',
+      '+905325550108',
     ]);
   });
 

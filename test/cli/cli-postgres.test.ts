@@ -32,7 +32,7 @@ describe.skipIf(!up)('wacloud with --store postgres://', () => {
 
   it('sends, resumes and reports through PostgreSQL', async () => {
     const store = `${URL_BASE}?schema=${schema}`;
-    box.write('r.csv', 'phone,order\n+16505550500,P-1\n+16505550501,P-2\n');
+    box.write('r.csv', 'phone,order\n+905325550500,P-1\n+905325550501,P-2\n');
     const args = [
       'send',
       '--template',

@@ -6,12 +6,12 @@ const TOKEN = 'EAAGsecret-token-DO-NOT-PRINT-42';
 
 const CSV = [
   'phone,name,order',
-  '+1 650-555-0001,Ann,A-1',
-  '+16505550002,Bob,A-2',
+  '+90 532 555 00 01,Ann,A-1',
+  '+905325550002,Bob,A-2',
   'not-a-phone,Cy,A-3',
-  '+16505550004,Dee,',
-  '+16505550005,Eve,A-5,extra',
-  '+16505550006,Fay,A-6',
+  '+905325550004,Dee,',
+  '+905325550005,Eve,A-5,extra',
+  '+905325550006,Fay,A-6',
   '',
 ].join('\n');
 
@@ -147,9 +147,9 @@ describe('wacloud send', () => {
     expect(first.stdout).toContain('sent 3, failed 0');
     expect(first.stdout).toContain('bad rows 3');
     expect(sim.messages.length - before).toBe(3);
-    expect(sentTo().slice(before).sort()).toEqual(['+16505550001', '+16505550002', '+16505550006']);
+    expect(sentTo().slice(before).sort()).toEqual(['+905325550001', '+905325550002', '+905325550006']);
 
-    box.write('r.csv', `${CSV}+16505550007,Gus,A-7\n`);
+    box.write('r.csv', `${CSV}+905325550007,Gus,A-7\n`);
     const second = await box.run([...args, ...store]);
     expect(second.stdout).toContain('sent 1, failed 0');
     expect(second.stdout).toContain('already sent 3');
@@ -159,7 +159,7 @@ describe('wacloud send', () => {
 
   it('exits 0 when every row is sent, and reports API failures per line', async () => {
     const box = sandbox();
-    box.write('ok.csv', 'to,order\n+16505550100,B-1\n+16505550101,B-2\n');
+    box.write('ok.csv', 'to,order\n+905325550100,B-1\n+905325550101,B-2\n');
     const ok = await box.run(['send', '--template', 'order_update', '--to', 'ok.csv', '--param', 'order']);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain('sent 2, failed 0');
@@ -184,7 +184,7 @@ describe('wacloud send', () => {
 
   it('draws a progress bar on a terminal only', async () => {
     const box = sandbox();
-    box.write('ok.csv', 'phone,order\n+16505550200,C-1\n+16505550201,C-2\n');
+    box.write('ok.csv', 'phone,order\n+905325550200,C-1\n+905325550201,C-2\n');
     const tty = await box.run(['send', '--template', 'order_update', '--to', 'ok.csv', '--param', 'order'], {
       isTTY: true,
     });
@@ -205,7 +205,7 @@ describe('wacloud send', () => {
 
   it('never prints the token, even when the API rejects it', async () => {
     const box = sandbox({ WHATSAPP_ACCESS_TOKEN: `${TOKEN}-wrong` });
-    box.write('ok.csv', 'phone,order\n+16505550300,D-1\n');
+    box.write('ok.csv', 'phone,order\n+905325550300,D-1\n');
     const run = await box.run(['send', '--template', 'order_update', '--to', 'ok.csv', '--param', 'order']);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('line 2: failed');
@@ -216,7 +216,7 @@ describe('wacloud send', () => {
 describe('wacloud report', () => {
   it('prints a table, JSON, CSV, and writes an HTML report', async () => {
     const box = sandbox();
-    box.write('r.csv', 'phone,order\n+16505550400,E-1\n+16505550401,E-2\n+16505550402,E-3\n');
+    box.write('r.csv', 'phone,order\n+905325550400,E-1\n+905325550401,E-2\n+905325550402,E-3\n');
     await box.run([
       'send',
       '--template',
@@ -256,7 +256,7 @@ describe('wacloud report', () => {
       return metrics.groups.map((g) => [g.key, g.metrics.sent]);
     };
     expect(await groupsBy('template')).toEqual([['order_update', 3]]);
-    expect(await groupsBy('country')).toEqual([['US', 3]]);
+    expect(await groupsBy('country')).toEqual([['TR', 3]]);
   });
 
   it('splits an A/B campaign between templates with --variant and compares the variants', async () => {
@@ -264,7 +264,7 @@ describe('wacloud report', () => {
     // Scattered numbers: the variant hash is stable per recipient.
     const rows = Array.from(
       { length: 40 },
-      (_, i) => `+1${String(2_000_000_000 + ((i * 7_919_777) % 7_000_000_000))},V-${i}`,
+      (_, i) => `+905${String(100_000_000 + ((i * 7_919_777) % 800_000_000))},V-${i}`,
     );
     box.write('ab.csv', `phone,order\n${rows.join('\n')}\n`);
     const before = sim.messages.length;

@@ -14,7 +14,7 @@ import { APP_SECRET, QUIET } from '../simulator/helpers.js';
 
 const WELCOME_ID = '1473688840035974'; // the simulator's seeded `welcome` template (marketing)
 const PRICE = 0.025; // the simulator's marketing price
-const RECIPIENTS = Array.from({ length: 12 }, (_, i) => `1650555${String(4000 + i)}`);
+const RECIPIENTS = Array.from({ length: 12 }, (_, i) => `90532555${String(4000 + i)}`);
 /** Recipients whose status webhooks get lost on the way: the receiver answers 200 and drops them. */
 const LOST = new Set(RECIPIENTS.slice(0, 4));
 

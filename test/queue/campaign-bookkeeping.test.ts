@@ -41,9 +41,9 @@ describe('campaign bookkeeping', () => {
     const outcomes: SendOutcome[] = [];
     const handle = queue.sendCampaign({
       campaignId: 'c-build',
-      recipients: [{ phone: '+1 (650) 555-0100' }, { phone: '+16505550101' }],
+      recipients: [{ phone: '+90 (532) 555-0100' }, { phone: '+905325550101' }],
       build: (r) => {
-        if (r.phone.startsWith('+1 (')) throw new Error('no template for this one');
+        if (r.phone.startsWith('+90 (')) throw new Error('no template for this one');
         return text(r.phone);
       },
       variants: ['A', 'B'],
@@ -54,12 +54,12 @@ describe('campaign bookkeeping', () => {
     expect(result).toMatchObject({ sent: 1, failed: 1, read: 2, remaining: 0 });
     expect(calls).toHaveLength(1);
     const failed = outcomes.find((o) => o.status === 'failed');
-    expect(failed).toMatchObject({ recipientId: '16505550100', attempts: 0 });
+    expect(failed).toMatchObject({ recipientId: '905325550100', attempts: 0 });
     expect(failed?.error).toBeInstanceOf(WhatsAppError);
     expect(failed?.error?.message).toContain('no template for this one');
     const stored = events.filter((e) => e.kind === 'send_failed');
     expect(stored).toEqual([
-      expect.objectContaining({ kind: 'send_failed', recipientId: '16505550100', campaignId: 'c-build' }),
+      expect.objectContaining({ kind: 'send_failed', recipientId: '905325550100', campaignId: 'c-build' }),
     ]);
     expect(stored[0]).toHaveProperty('variant');
   });
@@ -71,8 +71,8 @@ describe('campaign bookkeeping', () => {
     const handle = queue.sendCampaign({
       campaignId: 'c-anon',
       recipients: [
-        { name: 'a', number: '+1555' },
-        { name: 'b', number: '+1556' },
+        { name: 'a', number: '+90555' },
+        { name: 'b', number: '+90556' },
       ] as Array<{
         name: string;
         number: string;
@@ -97,9 +97,9 @@ describe('campaign bookkeeping', () => {
     const { client, release, waiting } = heldClient();
     const queue = new SendQueue({ client, perRecipientIntervalMs: 0 });
     async function* recipients() {
-      yield '+1555';
-      yield '+1556';
-      yield '+1557';
+      yield '+90555';
+      yield '+90556';
+      yield '+90557';
       throw new Error('cursor lost');
     }
     const handle = queue.sendCampaign({ campaignId: 'c-src', recipients: recipients(), build: text });
@@ -136,11 +136,11 @@ describe('campaign bookkeeping', () => {
     const queue = new SendQueue({ client, perRecipientIntervalMs: 0 });
     const handle = queue.sendCampaign({
       campaignId: 'c-pre',
-      recipients: ['+1555', '+1556'],
+      recipients: ['+90555', '+90556'],
       build: (to: string) => ({
         to,
         type: 'template',
-        template: { name: to === '+1555' ? 'ok' : 'paused', language: { code: 'en' } },
+        template: { name: to === '+90555' ? 'ok' : 'paused', language: { code: 'en' } },
       }),
       preflight: true,
     });
@@ -163,7 +163,7 @@ describe('enqueue() arguments', () => {
   it('rejects a null or non-object message with a ValidationError naming it', async () => {
     const { client, calls } = scriptedClient();
     const queue = new SendQueue({ client });
-    for (const message of [null, undefined, 'hi', 42, ['+1555']]) {
+    for (const message of [null, undefined, 'hi', 42, ['+90555']]) {
       const error = await queue.enqueue(message as never).catch((e: unknown) => e);
       expect(error, String(message)).toBeInstanceOf(ValidationError);
       expect(error).toMatchObject({ field: 'message' });
@@ -176,14 +176,14 @@ describe('enqueue() arguments', () => {
     const { client, calls } = scriptedClient();
     const queue = new SendQueue({ client });
     const misspelt = await queue
-      .enqueue(text('+1555'), { idempotencykey: 'k1' } as never)
+      .enqueue(text('+90555'), { idempotencykey: 'k1' } as never)
       .catch((e: unknown) => e);
     expect(misspelt).toBeInstanceOf(ValidationError);
     expect(misspelt).toMatchObject({ field: 'options.idempotencykey' });
-    await expect(queue.enqueue(text('+1555'), null as never)).rejects.toMatchObject({ field: 'options' });
+    await expect(queue.enqueue(text('+90555'), null as never)).rejects.toMatchObject({ field: 'options' });
     expect(calls).toHaveLength(0);
     await expect(
-      queue.enqueue(text('+1555'), { idempotencyKey: 'k1', metadata: { a: 1 } }),
+      queue.enqueue(text('+90555'), { idempotencyKey: 'k1', metadata: { a: 1 } }),
     ).resolves.toMatchObject({
       status: 'sent',
     });

@@ -211,14 +211,14 @@ describe('sendCampaign', () => {
   it('takes the message builders as they are (no cast)', async () => {
     const { client, calls } = scriptedClient();
     const queue = new SendQueue({ client, perRecipientIntervalMs: 0 });
-    expect((await queue.enqueue(text('+15550100', 'hi'))).status).toBe('sent');
+    expect((await queue.enqueue(text('+905550100', 'hi'))).status).toBe('sent');
     const result = await queue.sendCampaign({
       campaignId: 'builders',
-      recipients: ['+15550101', '+15550102'],
+      recipients: ['+905550101', '+905550102'],
       build: (to) => template(to, 'hello_world', 'en_US'),
     }).done;
     await queue.close();
     expect(result.sent).toBe(2);
-    expect(calls.map((c) => c.to)).toEqual(['+15550100', '+15550101', '+15550102']);
+    expect(calls.map((c) => c.to)).toEqual(['+905550100', '+905550101', '+905550102']);
   });
 });

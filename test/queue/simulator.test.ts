@@ -32,7 +32,7 @@ describe('SendQueue with the real client against the simulator', () => {
     queue.on('retry', (r) => retries.push(r));
     const result = await queue.sendCampaign({
       campaignId: 'sim',
-      recipients: Array.from({ length: 250 }, (_, i) => `+1650555${String(1000 + i)}`),
+      recipients: Array.from({ length: 250 }, (_, i) => `+90532555${String(1000 + i)}`),
       build: (to) => template(to, 'hello_world', 'en_US'),
       preflight: true,
     }).done;
@@ -55,13 +55,13 @@ describe('SendQueue with the real client against the simulator', () => {
     const retries: RetryInfo[] = [];
     queue.on('retry', (r) => retries.push(r));
     const outcomes = await Promise.all([
-      ...[1, 2].map(() => queue.enqueue(template('+16505550001', 'hello_world', 'en_US'))),
-      queue.enqueue(template('+16505550002', 'hello_world', 'en_US')),
+      ...[1, 2].map(() => queue.enqueue(template('+905325550001', 'hello_world', 'en_US'))),
+      queue.enqueue(template('+905325550002', 'hello_world', 'en_US')),
     ]);
     await queue.close();
     expect(outcomes.map((o) => o.status)).toEqual(['sent', 'sent', 'sent']);
     expect(retries.length).toBeGreaterThanOrEqual(1);
-    expect(retries.every((r) => r.scope === 'recipient' && r.job.recipientId === '16505550001')).toBe(true);
+    expect(retries.every((r) => r.scope === 'recipient' && r.job.recipientId === '905325550001')).toBe(true);
     expect(retries[0]?.error).toMatchObject({ code: 131056 });
   });
 });

@@ -42,9 +42,15 @@ export interface GovernanceOptions {
   /**
    * Skip marketing messages to US numbers (reason `region`): Meta has not delivered marketing templates
    * to them since April 2025 (refused sends are not charged, but count against quality and limits).
-   * Default `false` for now.
+   * Default `true`; `false` turns the rule off (e.g. if Meta resumes delivery).
    */
   skipUsMarketing?: boolean;
+  /**
+   * The sending number as Meta displays it (e.g. `+90 532 123 45 67`), to tell which
+   * `phone_number_quality_update` webhooks given to `queue.observe()` are about this queue's number (they
+   * name no phone number id). Without it, every such webhook applies to this queue.
+   */
+  displayPhoneNumber?: string;
 }
 
 /** {@link GovernanceOptions} checked, with defaults applied. */
@@ -56,6 +62,7 @@ export interface GovernanceSettings {
   maxDeferrals: number;
   deferralDelayMs: number;
   skipUsMarketing: boolean;
+  displayPhoneNumber: string | undefined;
 }
 
 /** Option keys of {@link GovernanceOptions} (for the queue's unknown-key check). */
@@ -67,6 +74,7 @@ export const GOVERNANCE_OPTION_KEYS = [
   'maxDeferrals',
   'deferralDelayMs',
   'skipUsMarketing',
+  'displayPhoneNumber',
 ] as const;
 
 /**
@@ -95,6 +103,7 @@ export function resolveGovernance(
     sendWindow: options.sendWindow === undefined ? undefined : new SendWindow(options.sendWindow),
     maxDeferrals: options.maxDeferrals ?? 3,
     deferralDelayMs: options.deferralDelayMs ?? DAY_MS,
-    skipUsMarketing: options.skipUsMarketing ?? false,
+    skipUsMarketing: options.skipUsMarketing ?? true,
+    displayPhoneNumber: options.displayPhoneNumber,
   };
 }

@@ -3,9 +3,10 @@ import { consentStatus, readConsent } from '../../events/consent.js';
 import type { EventStore } from '../../events/event-store.js';
 import type { SendJob } from '../adapter.js';
 import type { SendOutcome, SkipReason } from '../outcome.js';
+import type { CampaignPauses } from './campaign-pauses.js';
 import { DispatchGovernance } from './dispatch-governance.js';
 import type { GovernanceSettings } from './governance-options.js';
-import { categoryOf } from './message-category.js';
+import { categoryOf, type MessageCategory } from './message-category.js';
 import { isUsNumber } from './meta-limits.js';
 import { WakeQueue } from './wake-queue.js';
 
@@ -42,6 +43,8 @@ export interface SendGovernanceDeps {
   onDeferred(info: DeferredInfo): void;
   /** Reports a background error (a ledger release that failed). */
   onError(error: unknown): void;
+  /** Quality pauses: a send of a paused campaign is parked until the campaign resumes. */
+  pauses: CampaignPauses;
 }
 
 interface Held {
@@ -68,6 +71,8 @@ export class SendGovernance {
   /** Sends handed to a scheduling adapter to wait there: their due instants, by a local token. */
   readonly #handedOver = new Map<number, number>();
   #handOverSeq = 0;
+  /** Sends of paused campaigns, by campaign, until it resumes. */
+  readonly #parked = new Map<string, Held[]>();
   #held = 0;
   #closed = false;
   #emptyWaiters: Array<() => void> = [];
@@ -132,16 +137,34 @@ export class SendGovernance {
     return new Promise<SendOutcome>((resolve) => this.#schedule({ job, notBefore: 0, onWaiting, resolve }));
   }
 
+  /**
+   * When a send of `category` to `recipientId` would wait for its send window: the instant the window
+   * opens (epoch ms). `undefined` when it may go now, the window does not hold that category, the region
+   * rule would skip it, or the queue is closed.
+   */
+  holdUntil(recipientId: string, category: MessageCategory): number | undefined {
+    const window = this.#settings.sendWindow;
+    if (!window || this.#closed || (category !== 'marketing' && category !== 'utility')) return undefined;
+    if (category === 'marketing' && this.#settings.skipUsMarketing && isUsNumber(recipientId))
+      return undefined;
+    const now = this.#deps.now();
+    const at = window.nextAllowedAt(recipientId, now).getTime();
+    return at > now ? at : undefined;
+  }
+
   /** Resolves when nothing is held. */
   onEmpty(): Promise<void> {
     if (this.#held === 0) return Promise.resolve();
     return new Promise((resolve) => this.#emptyWaiters.push(resolve));
   }
 
-  /** Ends every waiting send `skipped` (`closed`); later wake-ups and deferrals end the same way. */
+  /** Ends every waiting or parked send `skipped` (`closed`); later wake-ups and deferrals end the same way. */
   close(): void {
     this.#closed = true;
     for (const held of this.#waiting.drain()) this.#finish(held, closedOutcome(held.job));
+    const parked = [...this.#parked.values()].flat();
+    this.#parked.clear();
+    for (const held of parked) this.#finish(held, closedOutcome(held.job));
   }
 
   // The adapter keeps the job until it is due and its worker re-checks the time, the cap and 131049.
@@ -159,6 +182,33 @@ export class SendGovernance {
       this.#handedOver.delete(token);
       this.#release();
     }
+  }
+
+  /** Sends parked because their campaign is paused. */
+  get parked(): number {
+    let count = 0;
+    for (const list of this.#parked.values()) count += list.length;
+    return count;
+  }
+
+  /** Lets the parked sends of a campaign that resumed go on (each waits again for its window if need be). */
+  unpark(campaignId: string): void {
+    const parked = this.#parked.get(campaignId);
+    if (!parked) return;
+    this.#parked.delete(campaignId);
+    for (const held of parked) this.#schedule(held);
+  }
+
+  #park(held: Held): void {
+    const campaignId = held.job.options.campaignId as string;
+    if (!this.#deps.pauses.isPaused(campaignId)) {
+      // Resumed while the send was on its way back: go on.
+      this.#schedule(held);
+      return;
+    }
+    const list = this.#parked.get(campaignId);
+    if (list) list.push(held);
+    else this.#parked.set(campaignId, [held]);
   }
 
   #schedule(held: Held): void {
@@ -184,6 +234,10 @@ export class SendGovernance {
       return;
     }
     const { job } = held;
+    if (this.#deps.pauses.holds(job)) {
+      this.#park(held);
+      return;
+    }
     const onError = (error: unknown) => this.#deps.onError(error);
     const verdict = await this.#dispatch.reserve(job, this.#deps.now(), onError);
     if (verdict.kind === 'capped') {
@@ -192,6 +246,12 @@ export class SendGovernance {
     }
     const outcome = await this.#deps.send(job);
     const deferral = this.#dispatch.settle(job, outcome, verdict.reservation, this.#deps.now(), onError);
+    // The adapter handed it back unsent: its campaign was paused while it was queued.
+    if (outcome.status === 'skipped' && outcome.reason === 'paused') {
+      if (this.#closed) this.#finish(held, closedOutcome(job));
+      else this.#park(held);
+      return;
+    }
     if (deferral) {
       // The runtime did not record this refusal: the send is not over. A closing queue ends it `closed`.
       if (this.#closed) {

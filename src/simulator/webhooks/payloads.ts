@@ -152,3 +152,18 @@ export function templateStatusEnvelope(
     timeSeconds,
   );
 }
+
+/** `phone_number_quality_update` field (`FLAGGED`, `UNFLAGGED`, `THROUGHPUT_UPGRADE`...). */
+export function numberQualityEnvelope(
+  wabaId: string,
+  displayPhoneNumber: string,
+  event: string,
+  timeSeconds: number,
+): WebhookEnvelope {
+  return envelope(
+    wabaId,
+    'phone_number_quality_update',
+    { display_phone_number: displayPhoneNumber, event },
+    timeSeconds,
+  );
+}

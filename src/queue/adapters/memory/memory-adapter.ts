@@ -76,6 +76,19 @@ export class MemoryQueueAdapter implements QueueAdapter {
     this.#pool = new PQueue({ concurrency: runtime.concurrency });
   }
 
+  /**
+   * Raises (or lowers) the throughput limit from now on; requests in flight still count. Concurrency
+   * grows with it when the limit needs more requests in flight (the default: half a second's worth).
+   */
+  setMessagesPerSecond(messagesPerSecond: number): void {
+    this.#requireRuntime();
+    if (!Number.isFinite(messagesPerSecond) || messagesPerSecond <= 0)
+      throw new ConfigError(`messagesPerSecond must be a positive number, got ${String(messagesPerSecond)}`);
+    this.#limiter!.setLimit(messagesPerSecond);
+    this.#pool!.concurrency = Math.max(this.#pool!.concurrency, Math.ceil(messagesPerSecond / 2));
+    this.#schedulePump();
+  }
+
   add(job: SendJob): Promise<SendOutcome> {
     this.#requireRuntime();
     return new Promise<SendOutcome>((resolve) => {
@@ -185,7 +198,7 @@ export class MemoryQueueAdapter implements QueueAdapter {
         this.#wakeIn(this.#numberPausedUntil - now);
         return;
       }
-      if (this.#running >= runtime.concurrency) return;
+      if (this.#running >= this.#pool!.concurrency) return;
       const head = this.#peek();
       if (!head) break;
       const { entry, fromRetries } = head;
