@@ -53,6 +53,7 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
     this.#governance = new SendGovernance(this.#settings.governance, {
       send: (job) => this.#adapter.add(job),
       now: () => this.#settings.now(),
+      speed: this.#settings.clock.speed,
       store: this.#settings.store,
       onDeferred: (info) => this.emit('deferred', info),
       onError: (error) => this.#runtime.reportError(error),

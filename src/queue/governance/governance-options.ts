@@ -5,6 +5,8 @@ import {
   type FrequencyCapLedger,
   MemoryFrequencyCapLedger,
 } from './frequency-cap.js';
+import { checkMessagingLimit, type MessagingLimit } from './messaging-limit.js';
+import { MemoryPortfolioBudget, type PortfolioBudget } from './portfolio-budget.js';
 import { SendWindow, type SendWindowOptions } from './send-window.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -43,6 +45,18 @@ export interface GovernanceOptions {
    * Default `false` for now.
    */
   skipUsMarketing?: boolean;
+  /**
+   * The portfolio's messaging limit (a tier, or unique users per moving 24 h): business-initiated
+   * messages (templates, unless enqueued with `category: 'service'`) reach at most that many unique
+   * users in any 24 h; over it a send waits for budget. Counted in this queue only: to share one
+   * budget across numbers or processes, give each queue the same `portfolioBudget` instead.
+   */
+  messagingLimit?: MessagingLimit;
+  /**
+   * The portfolio's messaging-limit budget, shared by every queue of the portfolio
+   * (`MemoryPortfolioBudget` in one process, `RedisPortfolioBudget` across processes).
+   */
+  portfolioBudget?: PortfolioBudget;
 }
 
 /** {@link GovernanceOptions} checked, with defaults applied. */
@@ -54,6 +68,7 @@ export interface GovernanceSettings {
   maxDeferrals: number;
   deferralDelayMs: number;
   skipUsMarketing: boolean;
+  portfolioBudget: PortfolioBudget | undefined;
 }
 
 /** Option keys of {@link GovernanceOptions} (for the queue's unknown-key check). */
@@ -65,6 +80,8 @@ export const GOVERNANCE_OPTION_KEYS = [
   'maxDeferrals',
   'deferralDelayMs',
   'skipUsMarketing',
+  'messagingLimit',
+  'portfolioBudget',
 ] as const;
 
 /** Checks the governance options (throws `ConfigError` naming the option) and applies the defaults. */
@@ -79,6 +96,18 @@ export function resolveGovernance(options: GovernanceOptions, store: object | un
     (typeof ledger.tryReserve !== 'function' || typeof ledger.release !== 'function')
   )
     throw new ConfigError('SendQueue option frequencyCapLedger needs tryReserve() and release()');
+  const budget = options.portfolioBudget;
+  if (budget !== undefined && options.messagingLimit !== undefined)
+    throw new ConfigError(
+      'SendQueue options messagingLimit and portfolioBudget exclude each other: set the limit on the budget',
+      {
+        option: 'messagingLimit',
+      },
+    );
+  if (budget !== undefined && (typeof budget.reserve !== 'function' || typeof budget.release !== 'function'))
+    throw new ConfigError('SendQueue option portfolioBudget needs reserve() and release()', {
+      option: 'portfolioBudget',
+    });
   return {
     requireConsent,
     frequencyCap: options.frequencyCap === undefined ? undefined : checkFrequencyCap(options.frequencyCap),
@@ -87,5 +116,12 @@ export function resolveGovernance(options: GovernanceOptions, store: object | un
     maxDeferrals: options.maxDeferrals ?? 3,
     deferralDelayMs: options.deferralDelayMs ?? DAY_MS,
     skipUsMarketing: options.skipUsMarketing ?? false,
+    portfolioBudget:
+      budget ??
+      (options.messagingLimit === undefined
+        ? undefined
+        : new MemoryPortfolioBudget({
+            limit: checkMessagingLimit(options.messagingLimit, 'messagingLimit'),
+          })),
   };
 }

@@ -3,6 +3,7 @@ import { consentStatus, readConsent } from '../../events/consent.js';
 import type { EventStore } from '../../events/event-store.js';
 import type { SendJob } from '../adapter.js';
 import type { SendOutcome, SkipReason } from '../outcome.js';
+import { BudgetLine } from './budget-line.js';
 import type { GovernanceSettings } from './governance-options.js';
 import { categoryOf, type MessageCategory } from './message-category.js';
 import { isUsNumber, MARKETING_LIMIT_CODE, marketingLimitApplies } from './meta-limits.js';
@@ -26,6 +27,8 @@ export interface SendGovernanceDeps {
   send(job: SendJob): Promise<SendOutcome>;
   /** Clock in epoch milliseconds. */
   now(): number;
+  /** How many times faster than real time that clock runs (default 1). */
+  speed?: number;
   /** The queue's store (scanned for consent when `requireConsent`). */
   store: object | undefined;
   /** Reports a deferral. */
@@ -46,6 +49,14 @@ interface Held {
   resolve(outcome: SendOutcome): void;
 }
 
+/** A portfolio-budget reservation held by a send: `newUserAt` is set when it must be given back on failure. */
+interface BudgetHold {
+  newUserAt: number | undefined;
+}
+
+/** Waiting after a budget read failed: the send is held, never sent over a budget nobody could check. */
+const BUDGET_ERROR_WAIT_MS = 60_000;
+
 /**
  * Whether the queue will reschedule this outcome rather than end the message with it: a 131049
  * refusal of a marketing message to a number Meta applies the limit to, with deferrals left. The runtime
@@ -65,12 +76,15 @@ export function defersAfter(job: SendJob, outcome: SendOutcome, settings: Govern
 /**
  * The governance steps in front of the adapter, in order: the region rule and consent (skip), then
  * waiting for `notBefore` and the recipient's send window (in one {@link WakeQueue}, never a timer per
- * message), then the frequency cap (skip), then the send; a 131049 answer goes back to waiting.
+ * message), then the portfolio messaging budget (wait in a {@link BudgetLine}), then the frequency cap
+ * (skip), then the send; a 131049 answer goes back to waiting.
  */
 export class SendGovernance {
   readonly #settings: GovernanceSettings;
   readonly #deps: SendGovernanceDeps;
   readonly #waiting: WakeQueue<Held>;
+  readonly #budgetLine: BudgetLine<Held>;
+  #servingLine = false;
   #held = 0;
   #closed = false;
   #emptyWaiters: Array<() => void> = [];
@@ -79,7 +93,9 @@ export class SendGovernance {
   constructor(settings: GovernanceSettings, deps: SendGovernanceDeps) {
     this.#settings = settings;
     this.#deps = deps;
-    this.#waiting = new WakeQueue<Held>({ wake: (held) => void this.#dispatch(held), now: deps.now });
+    const speed = deps.speed ?? 1;
+    this.#waiting = new WakeQueue<Held>({ wake: (held) => void this.#dispatch(held), now: deps.now, speed });
+    this.#budgetLine = new BudgetLine<Held>({ onDue: () => void this.#serveLine(), now: deps.now, speed });
   }
 
   /** Sends held back by the governance: checking consent, waiting for their time, or being reserved. */
@@ -87,10 +103,14 @@ export class SendGovernance {
     return this.#held;
   }
 
-  /** How many sends wait for a time, and the earliest wake-up. */
+  /** How many sends wait for a time or for portfolio budget, and the earliest wake-up. */
   waiting(): { count: number; nextAt: Date | undefined } {
-    const next = this.#waiting.nextAt;
-    return { count: this.#waiting.size, nextAt: next === undefined ? undefined : new Date(next) };
+    const times = [this.#waiting.nextAt, this.#budgetLine.retryAt].filter((t) => t !== undefined);
+    const next = times.length === 0 ? undefined : Math.min(...times);
+    return {
+      count: this.#waiting.size + this.#budgetLine.size,
+      nextAt: next === undefined ? undefined : new Date(next),
+    };
   }
 
   /**
@@ -132,6 +152,7 @@ export class SendGovernance {
   close(): void {
     this.#closed = true;
     for (const held of this.#waiting.drain()) this.#finish(held, closedOutcome(held));
+    for (const held of this.#budgetLine.drain()) this.#finish(held, closedOutcome(held));
   }
 
   #schedule(held: Held): void {
@@ -140,26 +161,103 @@ export class SendGovernance {
       return;
     }
     const now = this.#deps.now();
-    let at = Math.max(now, held.notBefore);
-    const window = this.#settings.sendWindow;
-    if (window && (held.category === 'marketing' || held.category === 'utility'))
-      at = window.nextAllowedAt(held.job.recipientId, at).getTime();
+    const at = this.#allowedAt(held, now);
     if (at <= now) {
       void this.#dispatch(held);
       return;
     }
     this.#waiting.add(held, at);
-    const onWaiting = held.onWaiting;
-    held.onWaiting = undefined;
-    onWaiting?.(new Date(at));
+    notifyWaiting(held, at);
   }
 
-  async #dispatch(held: Held): Promise<void> {
+  /** The first instant from `now` when `notBefore` and the recipient's send window let `held` go. */
+  #allowedAt(held: Held, now: number): number {
+    const at = Math.max(now, held.notBefore);
+    const window = this.#settings.sendWindow;
+    if (window && (held.category === 'marketing' || held.category === 'utility'))
+      return window.nextAllowedAt(held.job.recipientId, at).getTime();
+    return at;
+  }
+
+  /**
+   * Takes portfolio budget for a business-initiated send (every category but `service`: templates,
+   * which are what Meta lets a business send outside a customer service window). Returns the hold, or
+   * `undefined` when the send went to wait in the budget line.
+   */
+  async #takeBudget(held: Held): Promise<BudgetHold | undefined> {
+    const budget = this.#settings.portfolioBudget;
+    if (!budget || held.category === 'service') return { newUserAt: undefined };
+    if (this.#budgetLine.size > 0) {
+      // First come, first served: the line is served as budget frees.
+      this.#budgetLine.push(held);
+      notifyWaiting(held, this.#budgetLine.retryAt ?? this.#deps.now());
+      return undefined;
+    }
+    const reservation = await this.#reserve(held);
+    if (reservation.granted) return { newUserAt: reservation.at };
+    this.#budgetLine.push(held, reservation.retryAt);
+    notifyWaiting(held, reservation.retryAt);
+    return undefined;
+  }
+
+  async #reserve(
+    held: Held,
+  ): Promise<{ granted: true; at: number | undefined } | { granted: false; retryAt: number }> {
+    const at = this.#deps.now();
+    try {
+      const answer = await this.#settings.portfolioBudget!.reserve(held.job.recipientId, at);
+      if (!answer.granted) return answer;
+      return { granted: true, at: answer.newUser ? at : undefined };
+    } catch (error) {
+      this.#deps.onError(error);
+      return { granted: false, retryAt: at + BUDGET_ERROR_WAIT_MS };
+    }
+  }
+
+  /** Budget may have freed: sends leave the line in order until the budget says "wait" again. */
+  async #serveLine(): Promise<void> {
+    if (this.#servingLine) return;
+    this.#servingLine = true;
+    try {
+      for (let held = this.#budgetLine.shift(); held; held = this.#budgetLine.shift()) {
+        if (this.#closed) {
+          this.#finish(held, closedOutcome(held));
+          continue;
+        }
+        // The budget may free at night: a send whose window has closed waits for it first.
+        const now = this.#deps.now();
+        const at = this.#allowedAt(held, now);
+        if (at > now) {
+          this.#waiting.add(held, at);
+          continue;
+        }
+        const reservation = await this.#reserve(held);
+        if (!reservation.granted) {
+          this.#budgetLine.unshift(held, reservation.retryAt);
+          return;
+        }
+        void this.#dispatch(held, { newUserAt: reservation.at });
+      }
+    } finally {
+      this.#servingLine = false;
+    }
+  }
+
+  #releaseBudget(job: SendJob, hold: BudgetHold): void {
+    if (hold.newUserAt === undefined) return;
+    this.#settings
+      .portfolioBudget!.release(job.recipientId, hold.newUserAt)
+      .catch((error: unknown) => this.#deps.onError(error));
+  }
+
+  async #dispatch(held: Held, taken?: BudgetHold): Promise<void> {
     if (this.#closed) {
       this.#finish(held, closedOutcome(held));
       return;
     }
     const { job } = held;
+    const budgetHold = taken ?? (await this.#takeBudget(held));
+    if (!budgetHold) return;
     const cap = this.#settings.frequencyCap;
     const ledger = this.#settings.frequencyCapLedger;
     let reservedAt: number | undefined;
@@ -173,6 +271,7 @@ export class SendGovernance {
         reserved = false;
       }
       if (!reserved) {
+        this.#releaseBudget(job, budgetHold);
         this.#finish(held, skipped(job, 'frequency_cap'));
         return;
       }
@@ -182,6 +281,8 @@ export class SendGovernance {
     if (reservedAt !== undefined && (outcome.status === 'failed' || outcome.status === 'skipped')) {
       ledger.release(job.recipientId, reservedAt).catch((error: unknown) => this.#deps.onError(error));
     }
+    // A user Meta did not reach (refused, skipped) does not count against the portfolio's limit.
+    if (outcome.status === 'failed' || outcome.status === 'skipped') this.#releaseBudget(job, budgetHold);
     if (defersAfter(job, outcome, this.#settings)) {
       // The runtime did not record this refusal: the send is not over. A closing queue ends it `closed`.
       if (this.#closed) {
@@ -223,6 +324,13 @@ export class SendGovernance {
     this.#emptyWaiters = [];
     for (const resolve of waiters) resolve();
   }
+}
+
+/** Tells the send's `onWaiting` (once) that it waits until `at`. */
+function notifyWaiting(held: Held, at: number): void {
+  const onWaiting = held.onWaiting;
+  held.onWaiting = undefined;
+  onWaiting?.(new Date(at));
 }
 
 /** `skipped` (`closed`), counting the requests of earlier rounds. */
