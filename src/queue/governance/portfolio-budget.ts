@@ -37,7 +37,8 @@ export interface MemoryPortfolioBudgetOptions {
 
 /**
  * A {@link PortfolioBudget} for one process (every `SendQueue` of the portfolio given the same
- * object): a map of user → last reach, kept in reach order, so expiring the oldest is O(1).
+ * object): a map of user → last reach, kept in reach order, so expiring the oldest is O(1). It
+ * expects the reach times it is given not to go backwards (one clock, as the queue's).
  */
 export class MemoryPortfolioBudget implements PortfolioBudget {
   /** User id → last reach (epoch ms); insertion order is reach order (a new reach moves the user last). */

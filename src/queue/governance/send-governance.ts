@@ -188,9 +188,11 @@ export class SendGovernance {
     const budget = this.#settings.portfolioBudget;
     if (!budget || held.category === 'service') return { newUserAt: undefined };
     if (this.#budgetLine.size > 0) {
-      // First come, first served: the line is served as budget frees.
+      // First come, first served. Serving the line on each arrival costs one reservation, the one this
+      // send would have made, and lets a raised limit (`setLimit`) be seen before the timer.
       this.#budgetLine.push(held);
       notifyWaiting(held, this.#budgetLine.retryAt ?? this.#deps.now());
+      void this.#serveLine();
       return undefined;
     }
     const reservation = await this.#reserve(held);
