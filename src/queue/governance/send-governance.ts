@@ -249,7 +249,19 @@ export class SendGovernance {
     if (hold.newUserAt === undefined) return;
     this.#settings
       .portfolioBudget!.release(job.recipientId, hold.newUserAt)
+      // The user given back is budget for the first send in line.
+      .then(() => (this.#budgetLine.size > 0 ? this.#serveLine() : undefined))
       .catch((error: unknown) => this.#deps.onError(error));
+  }
+
+  /**
+   * Moves the user's reach to now, when the answer came back: Meta counted it somewhere between the
+   * reservation and now, so the budget frees it 24 h after now, never before Meta does.
+   */
+  #reachedNow(job: SendJob, held: Held): void {
+    const budget = this.#settings.portfolioBudget;
+    if (!budget || held.category === 'service') return;
+    budget.reserve(job.recipientId, this.#deps.now()).catch((error: unknown) => this.#deps.onError(error));
   }
 
   async #dispatch(held: Held, taken?: BudgetHold): Promise<void> {
@@ -285,6 +297,7 @@ export class SendGovernance {
     }
     // A user Meta did not reach (refused, skipped) does not count against the portfolio's limit.
     if (outcome.status === 'failed' || outcome.status === 'skipped') this.#releaseBudget(job, budgetHold);
+    else this.#reachedNow(job, held);
     if (defersAfter(job, outcome, this.#settings)) {
       // The runtime did not record this refusal: the send is not over. A closing queue ends it `closed`.
       if (this.#closed) {

@@ -4,8 +4,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/errors/index.js';
 import { messagingLimitOf, parseMessagingLimit } from '../../../src/queue/governance/messaging-limit.js';
 import {
-  MemoryPortfolioBudget,
   MESSAGING_LIMIT_WINDOW_MS,
+  MemoryPortfolioBudget,
   type PortfolioBudget,
 } from '../../../src/queue/governance/portfolio-budget.js';
 import { RedisPortfolioBudget } from '../../../src/queue/governance/redis-portfolio-budget.js';
@@ -56,7 +56,8 @@ function budgetContract(name: string, make: (limit: number) => PortfolioBudget):
       expect(await budget.reserve('b', T0 + 1)).toMatchObject({ granted: true, newUser: true });
       await budget.setLimit(-1);
       expect(await budget.limit()).toBe(Number.POSITIVE_INFINITY);
-      for (let i = 0; i < 50; i++) expect(await budget.reserve(`u${i}`, T0 + 2)).toMatchObject({ granted: true });
+      for (let i = 0; i < 50; i++)
+        expect(await budget.reserve(`u${i}`, T0 + 2)).toMatchObject({ granted: true });
       await budget.setLimit(10);
       expect(await budget.reserve('late', T0 + 3)).toEqual({ granted: false, retryAt: T0 + DAY });
       await expect(budget.setLimit('TIER_NOT_SET' as never)).rejects.toThrow(ConfigError);
@@ -99,7 +100,9 @@ describe('messaging limits from Meta', () => {
       }),
     );
     expect(capability.map(messagingLimitOf)).toEqual([10_000]);
-    const older = parseWebhook(payload('business_capability_update', { max_daily_conversation_per_phone: -1 }));
+    const older = parseWebhook(
+      payload('business_capability_update', { max_daily_conversation_per_phone: -1 }),
+    );
     expect(older.map(messagingLimitOf)).toEqual([Number.POSITIVE_INFINITY]);
     const quality = parseWebhook(
       payload('phone_number_quality_update', {
@@ -136,7 +139,8 @@ describe.skipIf(!available)('RedisPortfolioBudget (real Redis)', () => {
 
   budgetContract(
     'redis',
-    (limit) => new RedisPortfolioBudget({ redis: connect(), portfolioId: randomUUID(), limit, keyPrefix: prefix }),
+    (limit) =>
+      new RedisPortfolioBudget({ redis: connect(), portfolioId: randomUUID(), limit, keyPrefix: prefix }),
   );
 
   it('never reaches more users than the limit when two processes race, and shares setLimit', async () => {
@@ -154,7 +158,11 @@ describe.skipIf(!available)('RedisPortfolioBudget (real Redis)', () => {
   });
 
   it('needs a connection and a portfolio id', () => {
-    expect(() => new RedisPortfolioBudget({ redis: {} as never, portfolioId: 'p', limit: 1 })).toThrow(/eval/);
-    expect(() => new RedisPortfolioBudget({ redis: connect(), portfolioId: '', limit: 1 })).toThrow(/portfolioId/);
+    expect(() => new RedisPortfolioBudget({ redis: {} as never, portfolioId: 'p', limit: 1 })).toThrow(
+      /eval/,
+    );
+    expect(() => new RedisPortfolioBudget({ redis: connect(), portfolioId: '', limit: 1 })).toThrow(
+      /portfolioId/,
+    );
   });
 });

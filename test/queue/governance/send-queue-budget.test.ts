@@ -2,7 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { acceleratedClock, type Clock } from '../../../src/clock/index.js';
 import { ConfigError } from '../../../src/errors/index.js';
 import { msg } from '../../../src/messages/index.js';
-import { MemoryPortfolioBudget, MESSAGING_LIMIT_WINDOW_MS } from '../../../src/queue/governance/portfolio-budget.js';
+import {
+  MESSAGING_LIMIT_WINDOW_MS,
+  MemoryPortfolioBudget,
+} from '../../../src/queue/governance/portfolio-budget.js';
 import { type QueueClient, SendQueue, type SendQueueOptions } from '../../../src/queue/index.js';
 import { graph, scriptedClient } from '../helpers/scripted-client.js';
 
@@ -51,12 +54,23 @@ function mostUsersInAWindow(times: { to: string; at: number }[]): number {
 describe('SendQueue portfolio messaging limit', () => {
   it('validates messagingLimit, portfolioBudget and clock', () => {
     const { client } = scriptedClient();
-    expect(() => new SendQueue({ client, messagingLimit: 'TIER_1K' as never })).toThrow(/messagingLimit must be/);
+    expect(() => new SendQueue({ client, messagingLimit: 'TIER_1K' as never })).toThrow(
+      /messagingLimit must be/,
+    );
     expect(
-      () => new SendQueue({ client, messagingLimit: 10, portfolioBudget: new MemoryPortfolioBudget({ limit: 5 }) }),
+      () =>
+        new SendQueue({
+          client,
+          messagingLimit: 10,
+          portfolioBudget: new MemoryPortfolioBudget({ limit: 5 }),
+        }),
     ).toThrow(ConfigError);
-    expect(() => new SendQueue({ client, portfolioBudget: {} as never })).toThrow(/reserve\(\) and release\(\)/);
-    expect(() => new SendQueue({ client, clock: acceleratedClock({ speed: 2 }), now: Date.now })).toThrow(/clock/);
+    expect(() => new SendQueue({ client, portfolioBudget: {} as never })).toThrow(
+      /reserve\(\) and release\(\)/,
+    );
+    expect(() => new SendQueue({ client, clock: acceleratedClock({ speed: 2 }), now: Date.now })).toThrow(
+      /clock/,
+    );
     expect(() => new SendQueue({ client, clock: { now: Date.now, speed: 0 } })).toThrow(/clock/);
     expect(() => acceleratedClock({ speed: -1 })).toThrow(/speed/);
   });
