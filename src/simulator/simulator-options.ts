@@ -243,7 +243,9 @@ const phoneNumberSchema = optionsSchema<SimulatorPhoneNumber>()({
   verifiedName: z.string().optional(),
   qualityRating: z.enum(['GREEN', 'YELLOW', 'RED', 'UNKNOWN']).optional(),
   throughputLevel: z.enum(['STANDARD', 'HIGH', 'NOT_APPLICABLE']).optional(),
-  messagingLimit: z.string().optional(),
+  messagingLimit: z
+    .enum(['TIER_50', 'TIER_250', 'TIER_2K', 'TIER_10K', 'TIER_100K', 'TIER_UNLIMITED', 'TIER_NOT_SET'])
+    .optional(),
   messagesPerSecond: z.number().positive().optional(),
 });
 
