@@ -3,6 +3,7 @@ import type { EnqueueOptions, QueueAdapter, SendJob } from './adapter.js';
 import { MemoryQueueAdapter } from './adapters/memory/memory-adapter.js';
 import { type CampaignHandle, type CampaignSpec, startCampaign } from './campaign.js';
 import { checkEnqueueArguments } from './enqueue-arguments.js';
+import type { PortfolioBudget } from './governance/portfolio-budget.js';
 import { SendGovernance } from './governance/send-governance.js';
 import { IdempotencyKeys } from './idempotency-keys.js';
 import { recipientIdOf } from './message-recipient.js';
@@ -63,6 +64,14 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
   /** The sending phone number id. */
   get phoneNumberId(): string {
     return this.#runtime.phoneNumberId;
+  }
+
+  /**
+   * The portfolio messaging-limit budget (`portfolioBudget`, or the one `messagingLimit` made), to
+   * update its limit from a webhook: `queue.portfolioBudget?.setLimit(messagingLimitOf(event))`.
+   */
+  get portfolioBudget(): PortfolioBudget | undefined {
+    return this.#settings.governance.portfolioBudget;
   }
 
   /** The throughput limit of this queue's number. */
@@ -161,7 +170,10 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
     await this.#runtime.flush();
   }
 
-  /** Sends waiting for their time (send window, `notBefore`, 131049 deferral) and the earliest wake-up. */
+  /**
+   * Sends waiting for their time (send window, `notBefore`, 131049 deferral) or for portfolio budget,
+   * and the earliest wake-up.
+   */
   waiting(): { count: number; nextAt: Date | undefined } {
     return this.#governance.waiting();
   }

@@ -79,6 +79,7 @@ describe('SendQueue portfolio messaging limit', () => {
     const clock = acceleratedClock({ speed: 200_000, startAt: T0 });
     const { client, times, calls } = timedClient(clock);
     const queue = queueWith({ client, clock, messagingLimit: 2 });
+    expect(await queue.portfolioBudget?.limit()).toBe(2);
     const outcomes = [1, 2, 3, 4, 5].map((n) => queue.enqueue(promo(n)));
     const reply = await queue.enqueue(msg.text(`+${TR(9)}`, 'thanks for writing'));
     expect(reply.status).toBe('sent');
@@ -102,6 +103,7 @@ describe('SendQueue portfolio messaging limit', () => {
     const { client } = timedClient(clock, (to) => (to === `+${TR(2)}` ? graph(131026) : undefined));
     const budget = new MemoryPortfolioBudget({ limit: 2 });
     const queue = queueWith({ client, clock, portfolioBudget: budget });
+    expect(queue.portfolioBudget).toBe(budget);
     expect((await queue.enqueue(promo(1))).status).toBe('sent');
     expect((await queue.enqueue(promo(2))).status).toBe('failed');
     expect((await queue.enqueue(promo(3))).status).toBe('sent');
