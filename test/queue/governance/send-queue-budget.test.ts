@@ -98,6 +98,30 @@ describe('SendQueue portfolio messaging limit', () => {
     expect(templates[4]!.at).toBeGreaterThanOrEqual(first + 2 * DAY);
   });
 
+  it('budget that frees at night sends nothing at night: the send waits for its window again', async () => {
+    const evening = Date.UTC(2026, 5, 1, 20);
+    const clock = acceleratedClock({ speed: 200_000, startAt: evening });
+    const { client, times } = timedClient(clock);
+    const queue = queueWith({
+      client,
+      clock,
+      messagingLimit: 1,
+      sendWindow: { start: '09:00', end: '17:00', timeZone: 'UTC' },
+    });
+    // Authentication codes never wait for the window, but they use the budget: 20:00 tonight.
+    const code = await queue.enqueue(msg.template(`+${TR(1)}`, 'login_code', 'en'), {
+      category: 'authentication',
+    });
+    expect(code.status).toBe('sent');
+    const promoOutcome = await queue.enqueue(promo(2));
+    expect(promoOutcome.status).toBe('sent');
+    const at = times.at(-1)!.at;
+    // 09:00 tomorrow the budget is still spent (until 20:00); at 20:00 the window is closed: 09:00 the day after.
+    expect(at).toBeGreaterThanOrEqual(Date.UTC(2026, 5, 3, 9));
+    expect(new Date(at).getUTCHours()).toBeGreaterThanOrEqual(9);
+    expect(new Date(at).getUTCHours()).toBeLessThan(17);
+  });
+
   it('a user already reached costs nothing, and a refused send gives its user back', async () => {
     const clock = acceleratedClock({ speed: 1, startAt: T0 });
     const { client } = timedClient(clock, (to) => (to === `+${TR(2)}` ? graph(131026) : undefined));

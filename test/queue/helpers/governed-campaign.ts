@@ -94,6 +94,9 @@ export async function runGovernedCampaign(
     client,
     clock,
     messagesPerSecond: options.messagesPerSecond,
+    // Enough to keep the simulator busy; more only queues requests in one loaded process until the
+    // client's timeout turns them `unknown`.
+    concurrency: 64,
     perRecipientIntervalMs: 0,
     portfolioBudget: new MemoryPortfolioBudget({ limit: options.limit }),
     sendWindow: { ...options.window, timeZone: 'Europe/Istanbul' },
@@ -114,12 +117,16 @@ export async function runGovernedCampaign(
       recipients,
       build: (to) => msg.template(to, 'welcome', 'en_US'),
     });
-    // Everything unfinished waits (window, budget, deferral) and nothing is in flight: jump to the
-    // next wake-up. Checked twice, a few real ms apart, so a send between two awaits is not missed.
+    // Everything unfinished waits (window, budget, deferral), nothing is in flight and the simulator
+    // has answered every request it got: jump to the next wake-up. Checked twice, a few real ms apart,
+    // so a send between two awaits is not missed.
     const allWaiting = () => {
       const progress = campaign.progress();
       const counts = queue.stats();
+      const served = simulator.stats();
+      const answered = served.accepted + Object.values(served.rejected).reduce((a, b) => a + b, 0);
       return (
+        served.requests === answered &&
         !progress.done &&
         progress.read === recipients.length &&
         progress.remaining === progress.waiting &&
