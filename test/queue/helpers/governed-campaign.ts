@@ -49,6 +49,8 @@ export interface GovernedCampaignFigures {
   usersPerFullDay: number[];
   /** Peak accepted sends in one simulated second. */
   peakPerSecond: number;
+  /** Median accepted sends per simulated second, over the seconds with at least one send. */
+  medianPerActiveSecond: number;
   /** Simulated days from the start to the last send. */
   simulatedDays: number;
   /** Real seconds the run took. */
@@ -177,6 +179,7 @@ export async function runGovernedCampaign(
       ).size;
     }),
     peakPerSecond: peakPerSecond(accepted),
+    medianPerActiveSecond: medianPerActiveSecond(accepted),
     simulatedDays: (last - startAt) / DAY,
     realSeconds: (performance.now() - realStart) / 1000,
   };
@@ -217,4 +220,14 @@ function peakPerSecond(sorted: SimulatedMessage[]): number {
     peak = Math.max(peak, i - tail + 1);
   });
   return peak;
+}
+
+function medianPerActiveSecond(sorted: SimulatedMessage[]): number {
+  const perSecond = new Map<number, number>();
+  for (const message of sorted) {
+    const second = Math.floor(message.acceptedAt.getTime() / 1000);
+    perSecond.set(second, (perSecond.get(second) ?? 0) + 1);
+  }
+  const counts = [...perSecond.values()].sort((a, b) => a - b);
+  return counts.length === 0 ? 0 : (counts[Math.floor(counts.length / 2)] as number);
 }
