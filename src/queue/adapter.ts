@@ -1,6 +1,8 @@
 import type { BackoffScope, WhatsAppError } from '../errors/index.js';
 import type { FrequencyCapLedger } from './governance/frequency-cap.js';
 import type { MessageCategory } from './governance/message-category.js';
+import type { MessagingLimit } from './governance/messaging-limit.js';
+import type { PortfolioBudget } from './governance/portfolio-budget.js';
 import type { SendOutcome } from './outcome.js';
 import type { OutgoingMessageLike } from './send-client.js';
 
@@ -47,16 +49,29 @@ export interface SendJob {
   maintenanceWaits?: number;
 }
 
-/** A frequency-cap slot taken for one send (see {@link DispatchGate.reserve}). */
+/**
+ * What a due send holds while it goes out (see {@link DispatchGate.reserve}): its frequency-cap slot and
+ * its portfolio-budget reach, each when one was taken.
+ */
 export interface CapReservation {
   /** The recipient whose slot it is. */
   recipientId: string;
-  /** When the slot was taken (epoch ms). */
-  at: number;
+  /** When the frequency-cap slot was taken (epoch ms); `undefined` when no cap applied. */
+  at: number | undefined;
+  /** When the recipient was counted as a new user of the portfolio budget (epoch ms), if they were. */
+  budgetAt?: number;
+  /** The send counts against the portfolio budget: once answered, the user's reach moves to that time. */
+  budgeted?: boolean;
 }
 
-/** What the dispatch-time governance says about a due job: go (holding a cap slot, if any) or capped. */
-export type DispatchVerdict = { kind: 'go'; reservation: CapReservation | undefined } | { kind: 'capped' };
+/**
+ * What the dispatch-time governance says about a due job: go (holding its reservation), capped (the
+ * frequency cap is full: skip), or wait until an instant (the portfolio's messaging budget is spent).
+ */
+export type DispatchVerdict =
+  | { kind: 'go'; reservation: CapReservation | undefined }
+  | { kind: 'capped' }
+  | { kind: 'wait'; until: number };
 
 /** A 131049 refusal the queue reschedules: the job to run again, and when. */
 export interface Deferral {
@@ -82,7 +97,8 @@ export interface DispatchGate {
   /** The earliest instant (epoch ms, at least now) the job may go. */
   dueAt(job: SendJob): number;
   /**
-   * Takes the job's frequency-cap slot (marketing with a cap), atomically in the ledger. `holder`: a
+   * Takes the job's portfolio-budget reach (business-initiated, with a budget) and then its frequency-cap
+   * slot (marketing with a cap), each atomically in its ledger; `wait` when the budget is spent. `holder`: a
    * stable id of the send, unique across every queue sharing the ledger, so that a re-run after a
    * crash keeps the slot its first run took (see `FrequencyCapLedger.tryReserve`).
    */
@@ -174,6 +190,12 @@ export interface QueueAdapter {
    * connection). `SendQueue` uses it when the user gives no `frequencyCapLedger`.
    */
   sharedFrequencyCapLedger?(): FrequencyCapLedger;
+  /**
+   * A portfolio messaging budget every process of this adapter shares (the BullMQ adapter: Redis, on
+   * its connection, for this queue). `SendQueue` uses it for `messagingLimit` when the user gives no
+   * `portfolioBudget`.
+   */
+  sharedPortfolioBudget?(limit: MessagingLimit): PortfolioBudget;
   /** Called once by the `SendQueue` that owns the adapter. */
   attach(runtime: QueueRuntime): void;
   /**

@@ -26,6 +26,22 @@ export {
 } from './governance/frequency-cap.js';
 export type { GovernanceOptions } from './governance/governance-options.js';
 export type { MessageCategory } from './governance/message-category.js';
+export {
+  type MessagingLimit,
+  type MessagingLimitTier,
+  messagingLimitOf,
+  parseMessagingLimit,
+} from './governance/messaging-limit.js';
+export {
+  type BudgetReservation,
+  MemoryPortfolioBudget,
+  type MemoryPortfolioBudgetOptions,
+  type PortfolioBudget,
+} from './governance/portfolio-budget.js';
+export {
+  RedisPortfolioBudget,
+  type RedisPortfolioBudgetOptions,
+} from './governance/redis-portfolio-budget.js';
 export type { DeferredInfo } from './governance/send-governance.js';
 export { SendWindow, type SendWindowOptions } from './governance/send-window.js';
 export type { ObservedWebhookEvent, PauseReason } from './governance/webhook-signals.js';

@@ -184,7 +184,7 @@ function dispatchGate(
   const onError = (error: unknown) => hooks.onError(error);
   return {
     dueAt: (job) => governance.dueAt(job, now()),
-    reserve: (job, holder) => governance.reserve(job, now(), onError, holder),
+    reserve: (job, holder) => governance.reserveWithBudget(job, now(), onError, holder),
     release: (reservation) => governance.release(reservation, onError),
     settle(job, outcome, reservation) {
       const deferral = governance.settle(job, outcome, reservation, now(), onError);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Logger } from '../client/logger.js';
 import { loggerSchema } from '../client/logger-schema.js';
 import { DEFAULT_MAX_RETRY_AFTER_MS, MAX_TIMER_MS } from '../client/retry-after.js';
+import { type Clock, systemClock } from '../clock/index.js';
 import { invalidOption, optionsSchema, parseOptions } from '../schemas/validate-options.js';
 import type { QueueAdapter } from './adapter.js';
 import {
@@ -54,8 +55,14 @@ export interface SendQueueOptions extends GovernanceOptions {
   storeFlushMs?: number;
   /** Randomness for jitter and nothing else (default `Math.random`). */
   random?: () => number;
-  /** Clock in milliseconds (default `Date.now`); injectable for tests. */
+  /** Clock in milliseconds (default `Date.now`); injectable for tests. Give `clock` or `now`, not both. */
   now?: () => number;
+  /**
+   * The clock of every governance wait (send window, `notBefore`, 131049 deferral, portfolio budget):
+   * an `acceleratedClock({ speed })` shared with the simulator makes a simulated day pass in seconds.
+   * Default: the system clock.
+   */
+  clock?: Clock;
   /**
    * Receives errors that happen in the background, away from any `enqueue()` caller: an
    * `EventRecordError` (events the store refused after its retries, with the events), a failed
@@ -81,6 +88,8 @@ export interface ResolvedSendQueueOptions {
   storeBatchSize: number;
   storeFlushMs: number;
   now: () => number;
+  /** The clock (`now` above is its `now`). */
+  clock: Clock;
   /** Background errors, per the `onError`/`logger` policy. */
   reportError: BackgroundErrorHandler;
   /** Consent, frequency cap, send window, 131049 deferrals, region rule. */
@@ -115,6 +124,15 @@ const schema = optionsSchema<SendQueueOptions>()({
   storeFlushMs: ms.optional(),
   random: fn.optional(),
   now: fn.optional(),
+  clock: z
+    .custom<Clock>(
+      (value) =>
+        typeof (value as Clock | undefined)?.now === 'function' &&
+        typeof (value as Clock).speed === 'number' &&
+        (value as Clock).speed > 0,
+      'expected { now(), speed > 0 }',
+    )
+    .optional(),
   onError: fn.optional(),
   logger: loggerSchema.optional(),
   requireConsent: z.boolean().optional(),
@@ -125,6 +143,8 @@ const schema = optionsSchema<SendQueueOptions>()({
   deferralDelayMs: ms.max(MAX_TIMER_MS).optional(),
   skipUsMarketing: z.boolean().optional(),
   displayPhoneNumber: z.string().min(1).optional(),
+  messagingLimit: z.union([z.string(), z.number()]).optional(),
+  portfolioBudget: object.optional(),
 });
 
 /** Validates `SendQueue` options (unknown keys rejected) and applies the defaults. */
@@ -135,6 +155,9 @@ export function resolveSendQueueOptions(options: SendQueueOptions): ResolvedSend
     throw invalidOption('SendQueue', 'client', 'needs phoneNumberId and messages.send()');
   }
   const messagesPerSecond = options.messagesPerSecond ?? 80;
+  if (options.clock !== undefined && options.now !== undefined)
+    throw invalidOption('SendQueue', 'now', 'cannot be given with clock (use clock.now)');
+  const clock = options.clock ?? (options.now === undefined ? systemClock : { now: options.now, speed: 1 });
   return {
     client,
     store: options.store,
@@ -155,7 +178,8 @@ export function resolveSendQueueOptions(options: SendQueueOptions): ResolvedSend
     idempotencyCacheSize: options.idempotencyCacheSize ?? 10_000,
     storeBatchSize: options.storeBatchSize ?? 500,
     storeFlushMs: options.storeFlushMs ?? 1000,
-    now: options.now ?? Date.now,
+    now: () => clock.now(),
+    clock,
     reportError: backgroundErrorReporter(options.onError, backgroundLogger(options.logger, client)),
     governance: resolveGovernance(options, options.store, options.adapter),
   };

@@ -9,6 +9,8 @@ import {
 } from './campaign.js';
 import { checkEnqueueArguments } from './enqueue-arguments.js';
 import { type CampaignPauseInfo, CampaignPauses } from './governance/campaign-pauses.js';
+import { messagingLimitOf } from './governance/messaging-limit.js';
+import type { PortfolioBudget } from './governance/portfolio-budget.js';
 import { SendGovernance } from './governance/send-governance.js';
 import { type ObservedWebhookEvent, sameNumber, signalOf } from './governance/webhook-signals.js';
 import { IdempotencyKeys } from './idempotency-keys.js';
@@ -78,6 +80,7 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
       send: (job, dueAt) => (dueAt === undefined ? this.#adapter.add(job) : this.#adapter.add(job, dueAt)),
       schedulesDelayed: this.#adapter.schedulesDelayed === true,
       now: () => this.#settings.now(),
+      speed: this.#settings.clock.speed,
       store: this.#settings.store,
       onDeferred: (info) => this.emit('deferred', info),
       onError: (error) => this.#runtime.reportError(error),
@@ -88,6 +91,14 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
   /** The sending phone number id. */
   get phoneNumberId(): string {
     return this.#runtime.phoneNumberId;
+  }
+
+  /**
+   * The portfolio messaging-limit budget (`portfolioBudget`, or the one `messagingLimit` made), to
+   * update its limit from a webhook: `queue.portfolioBudget?.setLimit(messagingLimitOf(event))`.
+   */
+  get portfolioBudget(): PortfolioBudget | undefined {
+    return this.#settings.governance.portfolioBudget;
   }
 
   /** The throughput limit of this queue's number (raised by a `THROUGHPUT_UPGRADE` webhook). */
@@ -102,18 +113,23 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
    * campaigns they paused; `THROUGHPUT_UPGRADE` raises the number's limit to 1,000 messages per second
    * (`throughput_changed`; adapters without `setMessagesPerSecond` keep their limit). Number events apply
    * when their `display_phone_number` matches the `displayPhoneNumber` option (or it is not set).
-   * Returns whether the event meant anything to the queue.
+   * A `business_capability_update` (or a quality update carrying a new limit) sets the portfolio
+   * budget's messaging limit. Returns whether the event meant anything to the queue.
    */
   observe(event: ObservedWebhookEvent): boolean {
+    const limit = messagingLimitOf(event);
+    const budget = this.#settings.governance.portfolioBudget;
+    const limitChanged = limit !== undefined && budget !== undefined;
+    if (limitChanged) budget.setLimit(limit).catch((error: unknown) => this.#runtime.reportError(error));
     const signal = signalOf(event);
-    if (!signal) return false;
+    if (!signal) return limitChanged;
     if (
       (signal.kind === 'number_flagged' ||
         signal.kind === 'number_unflagged' ||
         signal.kind === 'throughput_upgrade') &&
       !sameNumber(signal.displayPhoneNumber, this.#settings.governance.displayPhoneNumber)
     )
-      return false;
+      return limitChanged;
     if (signal.kind === 'throughput_upgrade') {
       if (signal.messagesPerSecond <= this.#messagesPerSecond) return true;
       this.#messagesPerSecond = signal.messagesPerSecond;
@@ -261,8 +277,9 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
 
   /**
    * Sends waiting for their time (send window, `notBefore`, 131049 deferral; campaign recipients held
-   * for their window included) and the earliest wake-up. With an adapter that keeps waiting sends itself
-   * (BullMQ: delayed jobs in Redis), the sends this process enqueued that are not due yet.
+   * for their window included) or for portfolio budget, and the earliest wake-up. With an adapter that
+   * keeps waiting sends itself (BullMQ: delayed jobs in Redis), the sends this process enqueued that are
+   * not due yet.
    */
   waiting(): { count: number; nextAt: Date | undefined } {
     const own = this.#governance.waiting();

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { acceleratedClock } from '../clock/index.js';
 import { ConfigError } from '../errors/index.js';
 import { type Simulator, startSimulator } from './start.js';
 
@@ -20,7 +21,11 @@ const USAGE = `Usage: wacloud simulate [options]
   --token <t>         access token to accept (default: $WHATSAPP_ACCESS_TOKEN, else "test-token")
   --mps <n>           throughput limit per phone number (default 80)
   --seed <n>          random seed (default 42)
-  --speed <n>         time acceleration (default 1)
+  --speed <n>         the simulated clock runs n times faster (default 1): a day passes in 86400/n s
+  --marketing-limit-rate <r>
+                      share of users refused with 131049 until a retry 24 h later (default 0)
+  --messaging-limit <tier>
+                      enforce the portfolio messaging limit (TIER_250, TIER_2K, TIER_10K...)
   -h, --help          show this help
 `;
 
@@ -56,6 +61,8 @@ export async function runSimulateCommand(
         mps: { type: 'string' },
         seed: { type: 'string' },
         speed: { type: 'string' },
+        'marketing-limit-rate': { type: 'string' },
+        'messaging-limit': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -71,6 +78,8 @@ export async function runSimulateCommand(
   const token = str('token') ?? env.WHATSAPP_ACCESS_TOKEN;
   const mps = number(str('mps'), 'mps');
   const speed = number(str('speed'), 'speed');
+  const marketingLimitRate = number(str('marketing-limit-rate'), 'marketing-limit-rate');
+  const messagingLimit = str('messaging-limit');
   const webhookUrl = str('webhook');
   if (webhookUrl && !appSecret) {
     throw new ConfigError('--webhook needs --app-secret (or WHATSAPP_APP_SECRET) to sign the webhooks');
@@ -81,7 +90,13 @@ export async function runSimulateCommand(
     ...(appSecret ? { appSecret } : {}),
     ...(token ? { accessToken: token } : {}),
     seed: number(str('seed'), 'seed') ?? 42,
-    behaviour: { ...(mps ? { messagesPerSecond: mps } : {}), ...(speed ? { speed } : {}) },
+    ...(speed ? { clock: acceleratedClock({ speed }) } : {}),
+    ...(messagingLimit ? { phoneNumbers: [{ id: '106540352242922', messagingLimit }] } : {}),
+    behaviour: {
+      ...(mps ? { messagesPerSecond: mps } : {}),
+      ...(marketingLimitRate === undefined ? {} : { marketingLimitRate }),
+      ...(messagingLimit ? { enforceMessagingLimit: true } : {}),
+    },
   });
   out.write(
     [

@@ -3,7 +3,9 @@ import { clickableUrls, openLoopbackLink, toClickPattern } from './clicks.js';
 import { SimulatedGraphError, unknownObjectError, webhookErrorObject } from './graph-error.js';
 import { inboundMessageId, outboundMessageId } from './ids.js';
 import { InsightsLedger } from './insights/ledger.js';
+import { MarketingLimit } from './limits/marketing-limit.js';
 import { PairLimiter } from './limits/pair-token-bucket.js';
+import { PortfolioReach, tierUsers } from './limits/portfolio-reach.js';
 import { ThroughputWindow } from './limits/throughput-window.js';
 import { MediaStore } from './media/media-store.js';
 import { checkMessageBody } from './messages/check-message.js';
@@ -81,6 +83,8 @@ export class SimulatorEngine {
   readonly #phones: Map<string, ServedPhoneNumber>;
   readonly #throughput = new Map<string, ThroughputWindow>();
   readonly #pairLimiter: PairLimiter | undefined;
+  readonly #marketingLimit: MarketingLimit;
+  readonly #portfolioReach: PortfolioReach | undefined;
   readonly #lastInboundAt = new Map<string, number>();
   readonly #optedOutAt = new Map<string, number>();
   readonly #sendCounts = new Map<string, number>();
@@ -96,6 +100,11 @@ export class SimulatorEngine {
     this.templates = new TemplateStore([...SEED_TEMPLATES, ...options.templates], () => this.#ids.digits(16));
     const { behaviour } = options;
     this.#pairLimiter = behaviour.pairLimit ? new PairLimiter(behaviour.pairLimit) : undefined;
+    this.#marketingLimit = new MarketingLimit(behaviour.marketingLimitRate, options.seed);
+    // The portfolio's limit is shared by its numbers; numbers listing different tiers get the highest.
+    this.#portfolioReach = behaviour.enforceMessagingLimit
+      ? new PortfolioReach(Math.max(...options.phoneNumbers.map((p) => tierUsers(p.messagingLimit))))
+      : undefined;
     this.#dispatcher = new WebhookDispatcher({
       url: options.webhookUrl,
       appSecret: options.appSecret,
@@ -212,6 +221,15 @@ export class SimulatorEngine {
     if (this.#pairLimiter && !this.#pairLimiter.tryConsume(`${phoneId}|${checked.waId}`, now)) {
       throw new SimulatedGraphError(131056);
     }
+    const businessInitiated = template !== undefined && !windowOpen;
+    if (businessInitiated && this.#portfolioReach && !this.#portfolioReach.admits(checked.waId, now))
+      throw new SimulatedGraphError(131048);
+    if (
+      template?.template.category.toLowerCase() === 'marketing' &&
+      this.#marketingLimit.refuses(checked.waId, now)
+    )
+      throw new SimulatedGraphError(131049);
+    if (businessInitiated) this.#portfolioReach?.record(checked.waId, now);
 
     const countKey = `${phoneId}|${checked.waId}`;
     const nth = this.#sendCounts.get(countKey) ?? 0;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Clock } from '../clock/index.js';
 import type { ConfigError } from '../errors/index.js';
 import { invalidOption, optionsSchema, parseOptions } from '../schemas/validate-options.js';
 import type { TemplateInput } from './templates/simulator-template.js';
@@ -68,10 +69,27 @@ export interface SimulatorBehaviour {
   outOfOrderRate: number;
   /** Simulated latency from acceptance to each event. */
   latencyMs: { sent: LatencyRange; delivered: LatencyRange; read: LatencyRange; reply: LatencyRange };
-  /** Time acceleration: real delays are the simulated latencies divided by this (timestamps stay realistic). */
+  /**
+   * Time acceleration: real delays are the simulated latencies divided by this (timestamps stay
+   * realistic). To make the simulator's clock itself run faster (24 h rules in seconds), give
+   * `clock: acceleratedClock({ speed })` instead, and the same clock to the queue.
+   */
   speed: number;
   /** Statuses that fall due within this many real ms of each other go out in one POST (Meta batches too). 0 = never batch. */
   batchWindowMs: number;
+  /**
+   * Share of users Meta's per-user marketing limit holds back: their marketing templates are refused
+   * with 131049 (as the response) until 24 h of simulated time after the first refusal; a retry from
+   * then on goes through. Drawn per user from the seed. Default 0.
+   */
+  marketingLimitRate: number;
+  /**
+   * Enforce the portfolio messaging limit: at most the served numbers' highest `messagingLimit`
+   * (default `TIER_10K`) unique users reached by templates outside the customer service window in any
+   * moving 24 h; a template to one more user is refused with 131048 (Meta documents no code for this;
+   * 131048 is its "restrictions on how many messages can be sent from this phone number"). Default false.
+   */
+  enforceMessagingLimit: boolean;
   /** Throughput limit per phone number: accepted requests in any sliding second (over → 130429). */
   messagesPerSecond: number;
   /** Pair limit per recipient (over → 131056), or `false` for none. */
@@ -116,6 +134,12 @@ export interface SimulatorOptions {
   seed?: number;
   /** Clock in ms since the epoch (timestamps, windows, rate limits). Default `Date.now`. */
   now?: () => number;
+  /**
+   * The clock, with its speed: `acceleratedClock({ speed: 3600 })` makes a simulated day pass in 24
+   * real seconds (timestamps, the 24 h rules, and latencies all follow it). Give the same clock to the
+   * `SendQueue`. Excludes `now` and `behaviour.speed`.
+   */
+  clock?: Clock;
   /** Templates added to the built-in seeded ones. */
   templates?: TemplateInput[];
   /** Meta's analytics endpoints (template, pricing, messaging analytics). */
@@ -152,6 +176,8 @@ export const DEFAULT_BEHAVIOUR: SimulatorBehaviour = {
   latencyMs: { sent: [20, 200], delivered: [100, 1500], read: [500, 8000], reply: [1000, 15000] },
   speed: 1,
   batchWindowMs: 5,
+  marketingLimitRate: 0,
+  enforceMessagingLimit: false,
   messagesPerSecond: 80,
   pairLimit: { intervalMs: 6000, burst: 45 },
   enforceServiceWindow: true,
@@ -190,6 +216,8 @@ const behaviourSchema = optionsSchema<SimulatorBehaviour>()({
   }).partial(),
   speed: z.number().positive(),
   batchWindowMs: z.number().nonnegative(),
+  marketingLimitRate: rate,
+  enforceMessagingLimit: z.boolean(),
   messagesPerSecond: z.number().positive(),
   pairLimit: z.union([
     z.literal(false),
@@ -215,7 +243,9 @@ const phoneNumberSchema = optionsSchema<SimulatorPhoneNumber>()({
   verifiedName: z.string().optional(),
   qualityRating: z.enum(['GREEN', 'YELLOW', 'RED', 'UNKNOWN']).optional(),
   throughputLevel: z.enum(['STANDARD', 'HIGH', 'NOT_APPLICABLE']).optional(),
-  messagingLimit: z.string().optional(),
+  messagingLimit: z
+    .enum(['TIER_50', 'TIER_250', 'TIER_2K', 'TIER_10K', 'TIER_100K', 'TIER_UNLIMITED', 'TIER_NOT_SET'])
+    .optional(),
   messagesPerSecond: z.number().positive().optional(),
 });
 
@@ -232,6 +262,15 @@ const simulatorOptionsSchema = optionsSchema<SimulatorOptions>()({
   behaviour: behaviourSchema.partial().optional(),
   seed: z.number().int().optional(),
   now: z.function().optional(),
+  clock: z
+    .custom<Clock>(
+      (value) =>
+        typeof (value as Clock | undefined)?.now === 'function' &&
+        typeof (value as Clock).speed === 'number' &&
+        (value as Clock).speed > 0,
+      'expected { now(), speed > 0 }',
+    )
+    .optional(),
   templates: z.array(z.looseObject({ name: z.string(), language: z.string() })).optional(),
   insights: optionsSchema<SimulatorInsightsOptions>()({
     enabled: z.boolean().optional(),
@@ -266,7 +305,12 @@ export function resolveSimulatorOptions(options: SimulatorOptions = {}): Resolve
   if (options.webhookUrl && !options.appSecret) {
     throw invalidOption('startSimulator', 'appSecret', 'is required to sign webhooks sent to webhookUrl');
   }
-  const given = defined(options.behaviour ?? {});
+  const clock = options.clock;
+  if (clock && options.now)
+    throw invalidOption('startSimulator', 'now', 'cannot be given with clock (use clock.now)');
+  if (clock && options.behaviour?.speed !== undefined)
+    throw invalidOption('startSimulator', 'behaviour.speed', 'cannot be given with clock (use clock.speed)');
+  const given = defined({ ...options.behaviour, ...(clock ? { speed: clock.speed } : {}) });
   const behaviour: SimulatorBehaviour = {
     ...DEFAULT_BEHAVIOUR,
     ...given,
@@ -299,7 +343,7 @@ export function resolveSimulatorOptions(options: SimulatorOptions = {}): Resolve
     mpsByNumber,
     behaviour,
     seed: options.seed ?? 42,
-    now: options.now ?? Date.now,
+    now: clock ? () => clock.now() : (options.now ?? Date.now),
     templates: options.templates ?? [],
     insights: {
       enabled: options.insights?.enabled ?? false,

@@ -22,6 +22,7 @@ afterAll(async () => {
   if (available) {
     await deleteKeys(`bull:wg-${run}*`);
     await deleteKeys(`wg-${run}*`);
+    await deleteKeys(`{wg-${run}*`);
   }
 });
 
@@ -205,5 +206,36 @@ describe.skipIf(!available)('BullMQAdapter governance (real Redis)', () => {
     const outcome = await queue.enqueue(promo('+905321150001'));
     expect(outcome).toMatchObject({ status: 'failed', attempts: 3 });
     expect(server.arrivals).toHaveLength(3);
+  });
+  it('messagingLimit: workers share the portfolio budget in Redis; a send over it waits as a delayed job', async () => {
+    const server = await fakeApi();
+    const queue = bullQueue(server, 'budget', { messagingLimit: 2 });
+    const tos = ['+905321180001', '+905321180002', '+905321180003'];
+    const pending = tos.map((to) => queue.enqueue(promo(to), { idempotencyKey: `budget-${to}` }));
+    const bull = new Queue(`wg-${run}-budget`, { connection });
+    try {
+      while (server.arrivals.length < 2 || (await bull.getDelayedCount()) < 1)
+        await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(server.arrivals).toHaveLength(2);
+      expect(await bull.getDelayedCount()).toBe(1);
+      // The budget lives in Redis: a second queue on the same keys sees it spent.
+      const redis = new Redis(connection);
+      try {
+        const keys = await redis.keys(`{wg-${run}-budget-k:budget:*`);
+        expect(keys.length).toBeGreaterThan(0);
+      } finally {
+        redis.disconnect();
+      }
+      // A user already reached costs nothing: a second message to them goes at once.
+      expect(await queue.enqueue(promo(tos[0]!), { idempotencyKey: 'budget-again' })).toMatchObject({
+        status: 'sent',
+      });
+      await queue.close();
+      const outcomes = await Promise.all(pending);
+      expect(outcomes.filter((o) => o.status === 'sent')).toHaveLength(2);
+    } finally {
+      await bull.close();
+    }
   });
 });

@@ -21,14 +21,20 @@ export function defersAfter(job: SendJob, outcome: SendOutcome, settings: Govern
   );
 }
 
+/** Waiting after a budget read failed. */
+const BUDGET_ERROR_WAIT_MS = 60_000;
+
+/** The frequency cap's answer: go (holding the slot, if one was taken) or capped. */
+export type CapVerdict = { kind: 'go'; reservation: CapReservation | undefined } | { kind: 'capped' };
+
 /**
  * The governance steps that run when a send is about to go, wherever that is: in the sending process
  * (`SendGovernance`, memory adapter) or in the worker that picked the job up (adapters that schedule
  * waiting sends themselves, such as BullMQ). In order: is the job due (`notBefore`, the recipient's send
  * window)? does the frequency cap have a slot? and, after the send, does a 131049 answer reschedule it?
  *
- * New dispatch-time steps (a messaging budget, a campaign pause) belong here, so that they hold on
- * every adapter.
+ * A worker also takes the portfolio messaging budget here ({@link DispatchGovernance.reserveWithBudget}); the
+ * in-process governance serves the budget in its own first-come-first-served line.
  */
 export class DispatchGovernance {
   readonly #settings: GovernanceSettings;
@@ -63,7 +69,7 @@ export class DispatchGovernance {
     now: number,
     onError: (error: unknown) => void,
     holder?: string,
-  ): Promise<DispatchVerdict> {
+  ): Promise<CapVerdict> {
     const cap = this.#settings.frequencyCap;
     if (!cap || categoryOf(job.message, job.options.category) !== 'marketing')
       return { kind: 'go', reservation: undefined };
@@ -79,12 +85,55 @@ export class DispatchGovernance {
       : { kind: 'capped' };
   }
 
-  /** Gives a slot back (in the background; a failure goes to `onError`). */
+  /**
+   * For a worker of a scheduling adapter: the portfolio budget (a business-initiated send takes its
+   * user's reach, or learns when budget frees: `wait`), then the frequency cap as {@link reserve}. A
+   * budget read that fails is passed to `onError` and the send waits a minute: never sent over a budget
+   * nobody could check. (The in-process governance keeps its own first-come-first-served budget line.)
+   */
+  async reserveWithBudget(
+    job: SendJob,
+    now: number,
+    onError: (error: unknown) => void,
+    holder?: string,
+  ): Promise<DispatchVerdict> {
+    const budget = this.#settings.portfolioBudget;
+    const budgeted = budget !== undefined && categoryOf(job.message, job.options.category) !== 'service';
+    let budgetAt: number | undefined;
+    if (budgeted) {
+      try {
+        const answer = await budget.reserve(job.recipientId, now);
+        if (!answer.granted) return { kind: 'wait', until: answer.retryAt };
+        if (answer.newUser) budgetAt = now;
+      } catch (error) {
+        onError(error);
+        return { kind: 'wait', until: now + BUDGET_ERROR_WAIT_MS };
+      }
+    }
+    const verdict = await this.reserve(job, now, onError, holder);
+    const held = {
+      recipientId: job.recipientId,
+      at: verdict.kind === 'go' ? verdict.reservation?.at : undefined,
+    };
+    if (verdict.kind === 'capped') {
+      this.release({ ...held, budgetAt }, onError);
+      return verdict;
+    }
+    if (!budgeted && verdict.reservation === undefined) return verdict;
+    return { kind: 'go', reservation: { ...held, budgetAt, budgeted } };
+  }
+
+  /** Gives a cap slot and a budget reach back (in the background; a failure goes to `onError`). */
   release(reservation: CapReservation | undefined, onError: (error: unknown) => void): void {
     if (!reservation) return;
-    this.#settings.frequencyCapLedger
-      .release(reservation.recipientId, reservation.at)
-      .catch((error: unknown) => onError(error));
+    if (reservation.at !== undefined)
+      this.#settings.frequencyCapLedger
+        .release(reservation.recipientId, reservation.at)
+        .catch((error: unknown) => onError(error));
+    if (reservation.budgetAt !== undefined)
+      this.#settings.portfolioBudget
+        ?.release(reservation.recipientId, reservation.budgetAt)
+        .catch((error: unknown) => onError(error));
   }
 
   /**
@@ -100,6 +149,9 @@ export class DispatchGovernance {
     onError: (error: unknown) => void,
   ): Deferral | undefined {
     if (outcome.status === 'failed' || outcome.status === 'skipped') this.release(reservation, onError);
+    else if (reservation?.budgeted)
+      // Meta counted the user somewhere between the reservation and now: free it 24 h after now, never before.
+      this.#settings.portfolioBudget?.reserve(job.recipientId, now).catch((error: unknown) => onError(error));
     if (!defersAfter(job, outcome, this.#settings)) return undefined;
     const deferral = (job.deferrals ?? 0) + 1;
     const until = now + this.#settings.deferralDelayMs;

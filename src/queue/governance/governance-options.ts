@@ -6,6 +6,8 @@ import {
   type FrequencyCapLedger,
   MemoryFrequencyCapLedger,
 } from './frequency-cap.js';
+import { checkMessagingLimit, type MessagingLimit } from './messaging-limit.js';
+import { MemoryPortfolioBudget, type PortfolioBudget } from './portfolio-budget.js';
 import { SendWindow, type SendWindowOptions } from './send-window.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -51,6 +53,18 @@ export interface GovernanceOptions {
    * name no phone number id). Without it, every such webhook applies to this queue.
    */
   displayPhoneNumber?: string;
+  /**
+   * The portfolio's messaging limit (a tier, or unique users per moving 24 h): business-initiated
+   * messages (templates, unless enqueued with `category: 'service'`) reach at most that many unique
+   * users in any 24 h; over it a send waits for budget. Counted in this queue only: to share one
+   * budget across numbers or processes, give each queue the same `portfolioBudget` instead.
+   */
+  messagingLimit?: MessagingLimit;
+  /**
+   * The portfolio's messaging-limit budget, shared by every queue of the portfolio
+   * (`MemoryPortfolioBudget` in one process, `RedisPortfolioBudget` across processes).
+   */
+  portfolioBudget?: PortfolioBudget;
 }
 
 /** {@link GovernanceOptions} checked, with defaults applied. */
@@ -63,6 +77,7 @@ export interface GovernanceSettings {
   deferralDelayMs: number;
   skipUsMarketing: boolean;
   displayPhoneNumber: string | undefined;
+  portfolioBudget: PortfolioBudget | undefined;
 }
 
 /** Option keys of {@link GovernanceOptions} (for the queue's unknown-key check). */
@@ -75,6 +90,8 @@ export const GOVERNANCE_OPTION_KEYS = [
   'deferralDelayMs',
   'skipUsMarketing',
   'displayPhoneNumber',
+  'messagingLimit',
+  'portfolioBudget',
 ] as const;
 
 /**
@@ -96,6 +113,18 @@ export function resolveGovernance(
     (typeof ledger.tryReserve !== 'function' || typeof ledger.release !== 'function')
   )
     throw new ConfigError('SendQueue option frequencyCapLedger needs tryReserve() and release()');
+  const budget = options.portfolioBudget;
+  if (budget !== undefined && options.messagingLimit !== undefined)
+    throw new ConfigError(
+      'SendQueue options messagingLimit and portfolioBudget exclude each other: set the limit on the budget',
+      {
+        option: 'messagingLimit',
+      },
+    );
+  if (budget !== undefined && (typeof budget.reserve !== 'function' || typeof budget.release !== 'function'))
+    throw new ConfigError('SendQueue option portfolioBudget needs reserve() and release()', {
+      option: 'portfolioBudget',
+    });
   return {
     requireConsent,
     frequencyCap: options.frequencyCap === undefined ? undefined : checkFrequencyCap(options.frequencyCap),
@@ -105,5 +134,17 @@ export function resolveGovernance(
     deferralDelayMs: options.deferralDelayMs ?? DAY_MS,
     skipUsMarketing: options.skipUsMarketing ?? true,
     displayPhoneNumber: options.displayPhoneNumber,
+    portfolioBudget: budget ?? messagingLimitBudget(options.messagingLimit, adapter),
   };
+}
+
+// `messagingLimit` alone: a budget every process of the adapter shares when it offers one (BullMQ:
+// Redis), else one counted in this process.
+function messagingLimitBudget(
+  messagingLimit: MessagingLimit | undefined,
+  adapter: Pick<QueueAdapter, 'sharedPortfolioBudget'> | undefined,
+): PortfolioBudget | undefined {
+  if (messagingLimit === undefined) return undefined;
+  const limit = checkMessagingLimit(messagingLimit, 'messagingLimit');
+  return adapter?.sharedPortfolioBudget?.(limit) ?? new MemoryPortfolioBudget({ limit });
 }

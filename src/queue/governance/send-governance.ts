@@ -3,6 +3,7 @@ import { consentStatus, readConsent } from '../../events/consent.js';
 import type { EventStore } from '../../events/event-store.js';
 import type { SendJob } from '../adapter.js';
 import type { SendOutcome, SkipReason } from '../outcome.js';
+import { BudgetLine } from './budget-line.js';
 import type { CampaignPauses } from './campaign-pauses.js';
 import { DispatchGovernance } from './dispatch-governance.js';
 import type { GovernanceSettings } from './governance-options.js';
@@ -37,6 +38,8 @@ export interface SendGovernanceDeps {
   schedulesDelayed?: boolean;
   /** Clock in epoch milliseconds. */
   now(): number;
+  /** How many times faster than real time that clock runs (default 1). */
+  speed?: number;
   /** The queue's store (scanned for consent when `requireConsent`). */
   store: object | undefined;
   /** Reports a deferral. */
@@ -56,12 +59,21 @@ interface Held {
   resolve(outcome: SendOutcome): void;
 }
 
+/** A portfolio-budget reservation held by a send: `newUserAt` is set when it must be given back on failure. */
+interface BudgetHold {
+  newUserAt: number | undefined;
+}
+
+/** Waiting after a budget read failed: the send is held, never sent over a budget nobody could check. */
+const BUDGET_ERROR_WAIT_MS = 60_000;
+
 /**
  * The governance steps in front of the adapter, in order: the region rule and consent (skip), then
  * waiting for `notBefore` and the recipient's send window (in one {@link WakeQueue}, never a timer per
- * message), then the frequency cap (skip), then the send; a 131049 answer goes back to waiting. The
- * steps from the wait on are {@link DispatchGovernance}'s; with an adapter that schedules waiting sends
- * itself (BullMQ), they run in its workers instead, and this class only admits and hands over.
+ * message), then the portfolio messaging budget (wait in a {@link BudgetLine}), then the frequency cap
+ * (skip), then the send; a 131049 answer goes back to waiting. The time, cap and 131049 steps are
+ * {@link DispatchGovernance}'s; with an adapter that schedules waiting sends itself (BullMQ), they run
+ * in its workers instead, and this class only admits and hands over.
  */
 export class SendGovernance {
   readonly #settings: GovernanceSettings;
@@ -73,6 +85,8 @@ export class SendGovernance {
   #handOverSeq = 0;
   /** Sends of paused campaigns, by campaign, until it resumes. */
   readonly #parked = new Map<string, Held[]>();
+  readonly #budgetLine: BudgetLine<Held>;
+  #servingLine = false;
   #held = 0;
   #closed = false;
   #emptyWaiters: Array<() => void> = [];
@@ -81,8 +95,10 @@ export class SendGovernance {
   constructor(settings: GovernanceSettings, deps: SendGovernanceDeps) {
     this.#settings = settings;
     this.#deps = deps;
+    const speed = deps.speed ?? 1;
     this.#dispatch = new DispatchGovernance(settings);
-    this.#waiting = new WakeQueue<Held>({ wake: (held) => void this.#send(held), now: deps.now });
+    this.#waiting = new WakeQueue<Held>({ wake: (held) => void this.#send(held), now: deps.now, speed });
+    this.#budgetLine = new BudgetLine<Held>({ onDue: () => void this.#serveLine(), now: deps.now, speed });
   }
 
   /** Sends held back by the governance: checking consent, waiting for their time, or being reserved. */
@@ -91,7 +107,7 @@ export class SendGovernance {
   }
 
   /**
-   * How many sends wait for a time, and the earliest wake-up. With a scheduling adapter: the sends
+   * How many sends wait for a time or for portfolio budget, and the earliest wake-up. With a scheduling adapter: the sends
    * this process handed over that are not due yet.
    */
   waiting(): { count: number; nextAt: Date | undefined } {
@@ -106,8 +122,12 @@ export class SendGovernance {
       }
       return { count, nextAt: count === 0 ? undefined : new Date(next) };
     }
-    const next = this.#waiting.nextAt;
-    return { count: this.#waiting.size, nextAt: next === undefined ? undefined : new Date(next) };
+    const times = [this.#waiting.nextAt, this.#budgetLine.retryAt].filter((t) => t !== undefined);
+    const next = times.length === 0 ? undefined : Math.min(...times);
+    return {
+      count: this.#waiting.size + this.#budgetLine.size,
+      nextAt: next === undefined ? undefined : new Date(next),
+    };
   }
 
   /**
@@ -162,6 +182,7 @@ export class SendGovernance {
   close(): void {
     this.#closed = true;
     for (const held of this.#waiting.drain()) this.#finish(held, closedOutcome(held.job));
+    for (const held of this.#budgetLine.drain()) this.#finish(held, closedOutcome(held.job));
     const parked = [...this.#parked.values()].flat();
     this.#parked.clear();
     for (const held of parked) this.#finish(held, closedOutcome(held.job));
@@ -223,12 +244,95 @@ export class SendGovernance {
       return;
     }
     this.#waiting.add(held, at);
-    const onWaiting = held.onWaiting;
-    held.onWaiting = undefined;
-    onWaiting?.(new Date(at));
+    notifyWaiting(held, at);
   }
 
-  async #send(held: Held): Promise<void> {
+  /**
+   * Takes portfolio budget for a business-initiated send (every category but `service`: templates,
+   * which are what Meta lets a business send outside a customer service window). Returns the hold, or
+   * `undefined` when the send went to wait in the budget line.
+   */
+  async #takeBudget(held: Held): Promise<BudgetHold | undefined> {
+    const budget = this.#settings.portfolioBudget;
+    if (!budget || categoryOfJob(held.job) === 'service') return { newUserAt: undefined };
+    if (this.#budgetLine.size > 0) {
+      // First come, first served. Serving the line on each arrival costs one reservation, the one this
+      // send would have made, and lets a raised limit (`setLimit`) be seen before the timer.
+      this.#budgetLine.push(held);
+      notifyWaiting(held, this.#budgetLine.retryAt ?? this.#deps.now());
+      void this.#serveLine();
+      return undefined;
+    }
+    const reservation = await this.#reserve(held);
+    if (reservation.granted) return { newUserAt: reservation.at };
+    this.#budgetLine.push(held, reservation.retryAt);
+    notifyWaiting(held, reservation.retryAt);
+    return undefined;
+  }
+
+  async #reserve(
+    held: Held,
+  ): Promise<{ granted: true; at: number | undefined } | { granted: false; retryAt: number }> {
+    const at = this.#deps.now();
+    try {
+      const answer = await this.#settings.portfolioBudget!.reserve(held.job.recipientId, at);
+      if (!answer.granted) return answer;
+      return { granted: true, at: answer.newUser ? at : undefined };
+    } catch (error) {
+      this.#deps.onError(error);
+      return { granted: false, retryAt: at + BUDGET_ERROR_WAIT_MS };
+    }
+  }
+
+  /** Budget may have freed: sends leave the line in order until the budget says "wait" again. */
+  async #serveLine(): Promise<void> {
+    if (this.#servingLine) return;
+    this.#servingLine = true;
+    try {
+      for (let held = this.#budgetLine.shift(); held; held = this.#budgetLine.shift()) {
+        if (this.#closed) {
+          this.#finish(held, closedOutcome(held.job));
+          continue;
+        }
+        // The budget may free at night: a send whose window has closed waits for it first.
+        const now = this.#deps.now();
+        const at = this.#dispatch.dueAt(held.job, Math.max(now, held.notBefore));
+        if (at > now) {
+          this.#waiting.add(held, at);
+          continue;
+        }
+        const reservation = await this.#reserve(held);
+        if (!reservation.granted) {
+          this.#budgetLine.unshift(held, reservation.retryAt);
+          return;
+        }
+        void this.#send(held, { newUserAt: reservation.at });
+      }
+    } finally {
+      this.#servingLine = false;
+    }
+  }
+
+  #releaseBudget(job: SendJob, hold: BudgetHold): void {
+    if (hold.newUserAt === undefined) return;
+    this.#settings
+      .portfolioBudget!.release(job.recipientId, hold.newUserAt)
+      // The user given back is budget for the first send in line.
+      .then(() => (this.#budgetLine.size > 0 ? this.#serveLine() : undefined))
+      .catch((error: unknown) => this.#deps.onError(error));
+  }
+
+  /**
+   * Moves the user's reach to now, when the answer came back: Meta counted it somewhere between the
+   * reservation and now, so the budget frees it 24 h after now, never before Meta does.
+   */
+  #reachedNow(job: SendJob, held: Held): void {
+    const budget = this.#settings.portfolioBudget;
+    if (!budget || categoryOfJob(held.job) === 'service') return;
+    budget.reserve(job.recipientId, this.#deps.now()).catch((error: unknown) => this.#deps.onError(error));
+  }
+
+  async #send(held: Held, taken?: BudgetHold): Promise<void> {
     if (this.#closed) {
       this.#finish(held, closedOutcome(held.job));
       return;
@@ -239,13 +343,19 @@ export class SendGovernance {
       return;
     }
     const onError = (error: unknown) => this.#deps.onError(error);
+    const budgetHold = taken ?? (await this.#takeBudget(held));
+    if (!budgetHold) return;
     const verdict = await this.#dispatch.reserve(job, this.#deps.now(), onError);
     if (verdict.kind === 'capped') {
+      this.#releaseBudget(job, budgetHold);
       this.#finish(held, skipped(job, 'frequency_cap'));
       return;
     }
     const outcome = await this.#deps.send(job);
     const deferral = this.#dispatch.settle(job, outcome, verdict.reservation, this.#deps.now(), onError);
+    // A user Meta did not reach (refused, skipped) does not count against the portfolio's limit.
+    if (outcome.status === 'failed' || outcome.status === 'skipped') this.#releaseBudget(job, budgetHold);
+    else this.#reachedNow(job, held);
     // The adapter handed it back unsent: its campaign was paused while it was queued.
     if (outcome.status === 'skipped' && outcome.reason === 'paused') {
       if (this.#closed) this.#finish(held, closedOutcome(job));
@@ -292,6 +402,13 @@ export class SendGovernance {
   }
 }
 
+/** Tells the send's `onWaiting` (once) that it waits until `at`. */
+function notifyWaiting(held: Held, at: number): void {
+  const onWaiting = held.onWaiting;
+  held.onWaiting = undefined;
+  onWaiting?.(new Date(at));
+}
+
 /** `skipped` (`closed`), counting the requests of earlier rounds. */
 function closedOutcome(job: SendJob): SendOutcome {
   const outcome = skipped(job, 'closed');
@@ -306,4 +423,8 @@ function skipped(job: SendJob, reason: SkipReason): SendOutcome {
     recipientId: job.recipientId,
     ...(job.options.idempotencyKey === undefined ? {} : { idempotencyKey: job.options.idempotencyKey }),
   };
+}
+
+function categoryOfJob(job: SendJob): MessageCategory {
+  return categoryOf(job.message, job.options.category);
 }

@@ -12,6 +12,8 @@ export interface WakeQueueOptions<T> {
   wake(item: T): void;
   /** Clock in epoch milliseconds (default `Date.now`). */
   now?: () => number;
+  /** How many times faster than real time that clock runs (default 1): timers last `ms / speed`. */
+  speed?: number;
 }
 
 /**
@@ -23,6 +25,7 @@ export class WakeQueue<T> {
   readonly #heap: Waiting<T>[] = [];
   readonly #wake: (item: T) => void;
   readonly #now: () => number;
+  readonly #speed: number;
   #seq = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #timerAt = Number.POSITIVE_INFINITY;
@@ -31,6 +34,7 @@ export class WakeQueue<T> {
   constructor(options: WakeQueueOptions<T>) {
     this.#wake = options.wake;
     this.#now = options.now ?? Date.now;
+    this.#speed = options.speed ?? 1;
   }
 
   /** How many items wait. */
@@ -64,7 +68,7 @@ export class WakeQueue<T> {
     if (!first || (this.#timer && this.#timerAt <= first.at)) return;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timerAt = first.at;
-    this.#timer = setTimeout(() => this.#fire(), timerMs(first.at - this.#now()));
+    this.#timer = setTimeout(() => this.#fire(), timerMs((first.at - this.#now()) / this.#speed));
   }
 
   #fire(): void {

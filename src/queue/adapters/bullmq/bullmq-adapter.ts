@@ -8,6 +8,9 @@ import { ConfigError, NetworkError, WhatsAppError } from '../../../errors/index.
 import { assertKnownOptions, invalidOption, optionKeys } from '../../../schemas/validate-options.js';
 import type { CapReservation, QueueAdapter, QueueCounts, QueueRuntime, SendJob } from '../../adapter.js';
 import { type FrequencyCapLedger, RedisFrequencyCapLedger } from '../../governance/frequency-cap.js';
+import type { MessagingLimit } from '../../governance/messaging-limit.js';
+import type { PortfolioBudget } from '../../governance/portfolio-budget.js';
+import { RedisPortfolioBudget } from '../../governance/redis-portfolio-budget.js';
 import type { SendOutcome, SkipReason } from '../../outcome.js';
 import { decodeOutcome, type EncodedOutcome, encodeOutcome } from './outcome-codec.js';
 import { RedisLimits } from './redis-limits.js';
@@ -161,6 +164,17 @@ export class BullMQAdapter implements QueueAdapter {
         eval: (script, numKeys, ...args) => this.#state.redis.eval(script, numKeys, ...args),
       },
       keyPrefix: `${this.#keyPrefix}:fcap:`,
+    });
+  }
+
+  sharedPortfolioBudget(limit: MessagingLimit): PortfolioBudget {
+    return new RedisPortfolioBudget({
+      redis: {
+        eval: (script, numKeys, ...args) => this.#state.redis.eval(script, numKeys, ...args),
+      },
+      portfolioId: 'queue',
+      keyPrefix: `${this.#keyPrefix}:budget:`,
+      limit,
     });
   }
 
@@ -422,6 +436,8 @@ export class BullMQAdapter implements QueueAdapter {
     // Holder: the job in this queue, so a re-run after a crash keeps the slot its first run took.
     const verdict = await gate.reserve(job, `${this.queueName}:${job.id}`);
     if (verdict.kind === 'capped') return this.#finish(job, skippedOutcome(job, 'frequency_cap'));
+    // The portfolio's messaging budget is spent: back to the delayed set until a reach leaves the window.
+    if (verdict.kind === 'wait') return this.#delay(bullJob, token, verdict.until - runtime.now());
     const { reservation } = verdict;
 
     const member = `${job.id}:${job.attempts}:${randomUUID()}`;
