@@ -17,6 +17,8 @@ export interface SentMessage {
 
 /** What {@link recordOutbound} reads of the message sent: its template name, if it was one. */
 export interface SentMessageContent {
+  /** The message type (`text`, `template`, ...). */
+  type?: string;
   /** A template message's template (`msg.template()`); a reply without one counts as an answer. */
   template?: { name?: string };
 }

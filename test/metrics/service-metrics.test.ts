@@ -162,7 +162,7 @@ for (const [name, open, runs] of [
       expect(m.firstResponse).toEqual({ count: 1, medianMs: 7 * MINUTE, p90Ms: 7 * MINUTE });
       const outbound: string[] = [];
       for await (const e of store.scan({ kinds: ['outbound'] })) {
-        outbound.push(`${e.kind === 'outbound' ? e.templateName : ''}:${e.messageId}`);
+        if (e.kind === 'outbound') outbound.push(`${e.templateName}:${e.messageId}`);
       }
       expect(outbound).toEqual(['order_update:wamid.tpl.1', 'undefined:wamid.reply.1']);
 
