@@ -91,7 +91,7 @@ describe('wacloud report --reconcile (dist/cli.js against wacloud simulate)', ()
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/^total\s+3\s+0\s/m); // the metrics table first
     expect(table.stdout).toMatch(
-      /^\d{4}-\d{2}-\d{2}\s+hello_world\s+3\/3\s+0\/3 \(\+3\).*webhooks_not_received$/m,
+      /^\d{4}-\d{2}-\d{2}\s+hello_world\s+3\/3\s+0\/3 \(\+3\).*webhooks_not_received/m,
     );
     expect(table.stdout).toMatch(/^cost: ours/m);
 
