@@ -1,4 +1,4 @@
-import type { CampaignMetrics } from '../metrics/index.js';
+import { type CampaignMetrics, NO_CURRENCY } from '../metrics/index.js';
 import { csvCell } from '../report/csv-cell.js';
 import { printable } from './printable.js';
 
@@ -54,6 +54,17 @@ export const COMPACT_COLUMNS: readonly (keyof CampaignMetrics)[] = [
   'revenue',
 ];
 
+/** Revenue for the table: kept per currency (`72.50 EUR + 12.00 USD`), a bare number when none was recorded. */
+function revenueCell(metrics: CampaignMetrics): string {
+  const amounts = Object.entries(metrics.revenueByCurrency ?? {});
+  if (amounts.length === 0 || (amounts.length === 1 && amounts[0]![0] === NO_CURRENCY)) {
+    return cell(metrics.revenue, false, false);
+  }
+  return amounts
+    .map(([code, amount]) => (code === NO_CURRENCY ? amount.toFixed(2) : `${amount.toFixed(2)} ${code}`))
+    .join(' + ');
+}
+
 /** An aligned plain-text table (one row per total/group); `only` picks and orders the columns. */
 export function metricsTable(
   metrics: CampaignMetrics,
@@ -64,7 +75,9 @@ export function metricsTable(
   const header = [groupHeader, ...columns.map((c) => c.header)];
   const rows = metricRows(metrics).map((r) => [
     printable(r.label),
-    ...columns.map((c) => printable(cell(r.metrics[c.key], c.rate, false))),
+    ...columns.map((c) =>
+      printable(c.key === 'revenue' ? revenueCell(r.metrics) : cell(r.metrics[c.key], c.rate, false)),
+    ),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>

@@ -38,5 +38,7 @@ export function eventKey(event: StoredEvent): string {
       return `${event.kind}${SEP}${event.recipientId}${SEP}${event.at.getTime()}${SEP}${part(event.messageId)}${SEP}${part(event.source)}${event.category === undefined ? '' : `${SEP}${event.category}`}`;
     case 'conversion':
       return `v${SEP}${event.at.getTime()}${SEP}${part(event.messageId)}${SEP}${part(event.recipientId)}${SEP}${part(event.campaignId)}${SEP}${part(event.value)}${SEP}${part(event.currency)}`;
+    case 'resolved':
+      return `r${SEP}${event.recipientId}${SEP}${event.at.getTime()}${SEP}${part(event.source)}`;
   }
 }

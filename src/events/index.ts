@@ -9,12 +9,19 @@ export type { EventFilter, EventStore } from './event-store.js';
 export { type HashRecipientsOptions, hashRecipientId, hashRecipients } from './hash-recipients.js';
 export { recipientCountry, UNKNOWN_COUNTRY } from './recipient-country.js';
 export { exportRecipientData, type RecipientData } from './recipient-export.js';
+export {
+  type RecordOutboundOptions,
+  recordOutbound,
+  type SentMessage,
+  type SentMessageContent,
+} from './record-outbound.js';
 export type {
   ClickEvent,
   ConversionEvent,
   InboundEvent,
   OutboundEvent,
   PreferenceEvent,
+  ResolvedEvent,
   SendFailedEvent,
   StatusEvent,
   StoredEvent,

@@ -102,6 +102,12 @@ export const storedEventSchema = z.discriminatedUnion('kind', [
     recipientId: optionalLabel,
     campaignId: optionalLabel,
   }),
+  z.object({
+    kind: z.literal('resolved'),
+    recipientId: id,
+    at: date,
+    source: optionalLabel,
+  }),
 ]);
 
 /**

@@ -1,7 +1,8 @@
 /**
  * The events wacloud stores and computes metrics from. One union on `kind`; ids are strings and `at`
  * is a `Date`. Written by the send queue (`outbound`, `send_failed`), the webhook handler (`status`,
- * `inbound`, `opt_out`, `opt_in`), the click tracker (`click`) and your app (`block`, `conversion`).
+ * `inbound`, `opt_out`, `opt_in`), the click tracker (`click`) and your app (`block`, `conversion`,
+ * `resolved`, and `outbound` for replies sent outside the queue: `recordOutbound`).
  */
 export type StoredEvent =
   | OutboundEvent
@@ -10,7 +11,8 @@ export type StoredEvent =
   | InboundEvent
   | ClickEvent
   | PreferenceEvent
-  | ConversionEvent;
+  | ConversionEvent
+  | ResolvedEvent;
 
 /** Every `kind` a {@link StoredEvent} can have. */
 export type StoredEventKind = StoredEvent['kind'];
@@ -151,4 +153,18 @@ export interface ConversionEvent {
   messageId?: string;
   recipientId?: string;
   campaignId?: string;
+}
+
+/**
+ * Your team closed the conversation with a customer (a ticket marked solved, a bot's flow finished).
+ * `computeServiceMetrics` ends the conversation going on with `recipientId` here: its resolution time
+ * runs to this instant instead of to its last message before the quiet period, and the customer's next
+ * message starts a new conversation.
+ */
+export interface ResolvedEvent {
+  kind: 'resolved';
+  recipientId: string;
+  at: Date;
+  /** Who or what resolved it, e.g. `agent`, `bot`, `helpdesk` (a label, not a person's name). */
+  source?: string;
 }

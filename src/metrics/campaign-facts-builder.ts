@@ -12,6 +12,7 @@ import { isOptOutInbound, type OptOutDetectionOptions } from '../tracking/opt-ou
 import type { CampaignFacts, MessageFacts, RejectionFacts } from './message-facts.js';
 import { type ResolvedMetricsQuery, resolveMetricsQuery } from './metrics-query.js';
 import type { MetricsQuery } from './metrics-types.js';
+import { addMicros, amountsByCurrency, currencyKey } from './revenue-currency.js';
 import type { StatusSummary } from './status-fold.js';
 
 const ALREADY_OPTED_OUT_ERROR = 131050;
@@ -68,6 +69,8 @@ class MessageFold {
   optOutAtMs = Number.POSITIVE_INFINITY;
   convertedSeen = false;
   revenueMicros = 0;
+  /** The same conversion values by currency (see `currencyKey`), once one had a value. */
+  currencyMicros: Map<string, number> | undefined = undefined;
   billableSeen = false;
   /** Where `pricingCategory` came from: 1 a delivered/read status, 0 a `sent` one, -1 none yet. */
   categoryRank = -1;
@@ -183,6 +186,8 @@ function messageFacts(m: MessageFold): MessageFacts {
     blocked: m.blocked,
     converted,
     revenue: converted ? m.revenueMicros / MICROS : 0,
+    revenueByCurrency:
+      converted && m.currencyMicros !== undefined ? amountsByCurrency(m.currencyMicros, MICROS) : undefined,
   };
 }
 
@@ -485,7 +490,12 @@ export class CampaignFactsBuilder {
         if (this.#conversions.has(key)) return;
         this.#conversions.add(key);
         target.convertedSeen = true;
-        if (event.value !== undefined) target.revenueMicros += Math.round(event.value * MICROS);
+        if (event.value !== undefined) {
+          const micros = Math.round(event.value * MICROS);
+          target.revenueMicros += micros;
+          target.currencyMicros ??= new Map();
+          addMicros(target.currencyMicros, currencyKey(event.currency), micros);
+        }
         return;
       }
       default:

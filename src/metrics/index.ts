@@ -30,6 +30,7 @@ export type {
   MetricsQuery,
   RateCard,
 } from './metrics-types.js';
+export { NO_CURRENCY } from './revenue-currency.js';
 export {
   computeServiceMetrics,
   DEFAULT_QUIET_PERIOD_MS,

@@ -56,6 +56,11 @@ export interface MessageFacts {
   converted: boolean;
   /** Sum of the attributed conversion values of a converted message (else 0), exact to 1e-6. */
   revenue: number;
+  /**
+   * The same values by currency (`{ EUR: 40, USD: 12.5 }`; values without a currency under `(none)`),
+   * when a converted message's conversions carried values; else absent.
+   */
+  revenueByCurrency?: Readonly<Record<string, number>>;
 }
 
 /** A send the API refused (`send_failed`): counted only as `rejected`. */

@@ -3,6 +3,7 @@ import { RecipientCountries } from '../events/recipient-country.js';
 import type { CampaignFacts, MessageFacts, RejectionFacts } from './message-facts.js';
 import type { CampaignMetrics, FailureCount, MetricsGroupBy, RateCard } from './metrics-types.js';
 import { RecipientClock } from './recipient-local-time.js';
+import { addMicros, amountsByCurrency } from './revenue-currency.js';
 
 const MICROS = 1_000_000;
 const ALREADY_OPTED_OUT_ERROR = 131050;
@@ -38,6 +39,7 @@ class Tally {
   /** Clicked messages that also converted (the numerator of `conversionsPerClick`). */
   clickedConverted = 0;
   revenueMicros = 0;
+  readonly revenueMicrosByCurrency = new Map<string, number>();
   readonly billableByCategory = new Map<string, number>();
   readonly failuresByCode = new Map<number | null, number>();
 
@@ -61,6 +63,15 @@ class Tally {
     if (m.converted) this.converted++;
     if (m.converted && m.clicked) this.clickedConverted++;
     if (m.revenue !== 0) this.revenueMicros += Math.round(m.revenue * MICROS);
+    if (m.revenueByCurrency !== undefined) {
+      for (const currency in m.revenueByCurrency) {
+        addMicros(
+          this.revenueMicrosByCurrency,
+          currency,
+          Math.round(m.revenueByCurrency[currency]! * MICROS),
+        );
+      }
+    }
     if (m.billable) {
       const category = m.pricingCategory ?? '';
       this.billableByCategory.set(category, (this.billableByCategory.get(category) ?? 0) + 1);
@@ -124,6 +135,7 @@ function toMetrics(t: Tally, rateCard: RateCard | undefined): CampaignMetrics {
     failureRate: rate(t.failed, t.sent),
     conversionRate: rate(t.converted, t.delivered),
     revenue,
+    revenueByCurrency: amountsByCurrency(t.revenueMicrosByCurrency, MICROS),
     revenuePerRecipient: rate(revenue, t.delivered),
     conversionsPerClick: rate(t.clickedConverted, t.clicked),
     revenuePerClick: rate(revenue, t.clicked),

@@ -106,8 +106,17 @@ export interface CampaignMetrics {
   failureRate: number | null;
   /** converted / delivered. */
   conversionRate: number | null;
-  /** Sum of the conversion values attributed to converted messages. */
+  /**
+   * Sum of the conversion values attributed to converted messages, whatever their currency: with
+   * conversions in more than one currency, read {@link CampaignMetrics.revenueByCurrency} instead.
+   */
   revenue: number;
+  /**
+   * The same revenue kept per currency, never summed across currencies: ISO 4217 code (upper-cased)
+   * → amount, e.g. `{ EUR: 410, USD: 95.5 }`; values recorded without a `currency` under `(none)`.
+   * Empty when no converted message had a value. Per variant or segment in `groups` with `groupBy`.
+   */
+  revenueByCurrency: Record<string, number>;
   /** revenue / delivered. */
   revenuePerRecipient: number | null;
   /**

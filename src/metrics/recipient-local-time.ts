@@ -38,12 +38,12 @@ export class RecipientClock {
   readonly #countries: RecipientCountries;
   readonly #zonesByCode = new Map<string, readonly string[]>();
   readonly #zonesByCountry = new Map<string, readonly string[]>();
-  /** `zones|bucket` → the agreed zone, or null when they disagree. */
-  readonly #agreed = new Map<string, string | null>();
+  /** A cached zone list (by identity) → quarter-hour bucket → the agreed zone, or null when they disagree. */
+  readonly #agreed = new Map<readonly string[], Map<number, string | null>>();
   readonly #offsetFormats = new Map<string, Intl.DateTimeFormat>();
   readonly #keyFormats = new Map<string, Intl.DateTimeFormat>();
-  /** `zone|bucket` → its local keys. */
-  readonly #keys = new Map<string, LocalTimeKeys>();
+  /** Zone → quarter-hour bucket → its local keys (nested maps: no key string built per message). */
+  readonly #keys = new Map<string, Map<number, LocalTimeKeys>>();
   readonly #validZones = new Map<string, boolean>();
 
   /** `fallbackTimeZone` must be an IANA zone (the query's `timeZone`, checked by the query schema). */
@@ -61,11 +61,11 @@ export class RecipientClock {
     if (!match) return this.#fallback;
     const bucket = Math.floor(at.getTime() / QUARTER_HOUR_MS);
     // Cheap first: when every country sharing the calling code keeps one offset, no number is parsed.
-    const byCode = this.#agreedZone(`+${match.code}`, this.#codeZones(match), bucket);
+    const byCode = this.#agreedZone(this.#codeZones(match), bucket);
     if (byCode !== null) return byCode;
     if (match.countries.length === 1) return this.#fallback;
     const country = this.#countries.countryOfDigits(digits, match);
-    return this.#agreedZone(country, this.#countryZones(country), bucket) ?? this.#fallback;
+    return this.#agreedZone(this.#countryZones(country), bucket) ?? this.#fallback;
   }
 
   /** The recipient's local hour and weekday at `at`. */
@@ -76,8 +76,12 @@ export class RecipientClock {
   /** The local hour and weekday of `at` in `zone` (cached per quarter hour). */
   keysIn(zone: string, at: Date): LocalTimeKeys {
     const bucket = Math.floor(at.getTime() / QUARTER_HOUR_MS);
-    const cacheKey = `${zone}|${bucket}`;
-    let keys = this.#keys.get(cacheKey);
+    let byBucket = this.#keys.get(zone);
+    if (byBucket === undefined) {
+      byBucket = new Map();
+      this.#keys.set(zone, byBucket);
+    }
+    let keys = byBucket.get(bucket);
     if (keys === undefined) {
       let format = this.#keyFormats.get(zone);
       if (format === undefined) {
@@ -96,7 +100,7 @@ export class RecipientClock {
         else if (part.type === 'weekday') weekday = ISO_WEEKDAYS[part.value] ?? part.value;
       }
       keys = { hour, weekday };
-      this.#keys.set(cacheKey, keys);
+      byBucket.set(bucket, keys);
     }
     return keys;
   }
@@ -131,16 +135,20 @@ export class RecipientClock {
   }
 
   /** The first of `zones` when all of them have the same UTC offset during quarter hour `bucket`, else null. */
-  #agreedZone(name: string, zones: readonly string[], bucket: number): string | null {
+  #agreedZone(zones: readonly string[], bucket: number): string | null {
     if (zones.length === 0) return null;
     if (zones.length === 1) return zones[0]!;
-    const cacheKey = `${name}|${bucket}`;
-    let agreed = this.#agreed.get(cacheKey);
+    let byBucket = this.#agreed.get(zones);
+    if (byBucket === undefined) {
+      byBucket = new Map();
+      this.#agreed.set(zones, byBucket);
+    }
+    let agreed = byBucket.get(bucket);
     if (agreed === undefined) {
       const instant = new Date(bucket * QUARTER_HOUR_MS);
       const first = this.#offset(zones[0]!, instant);
       agreed = zones.every((zone) => this.#offset(zone, instant) === first) ? zones[0]! : null;
-      this.#agreed.set(cacheKey, agreed);
+      byBucket.set(bucket, agreed);
     }
     return agreed;
   }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ValidationError } from '../errors/index.js';
 import type { EventStore } from '../events/event-store.js';
 import { normalizeRecipientId } from '../events/recipient-id.js';
-import type { InboundEvent, OutboundEvent } from '../events/stored-event.js';
+import type { InboundEvent, OutboundEvent, ResolvedEvent } from '../events/stored-event.js';
 import { RecipientClock } from './recipient-local-time.js';
 
 /** 24 hours: a conversation with no message either way for this long is over (Meta's service window). */
@@ -45,11 +45,16 @@ export interface ServiceMetrics {
   conversations: number;
   /** Of them, answered: we sent a non-template message to the customer before the conversation ended. */
   answered: number;
-  /** Still going at `now` (within the quiet period of their last message): neither resolved nor final. */
+  /** Still going at `now` (within the quiet period of their last message, and no `resolved` event). */
   open: number;
+  /** Of the finished conversations, those closed by a `resolved` event (the rest ended by going quiet). */
+  resolvedExplicitly: number;
   /** First-response time: from the customer's first message to our first non-template message after it. */
   firstResponse: DurationSummary;
-  /** Resolution time of finished conversations: from the first message to the last one either way. */
+  /**
+   * Resolution time of finished conversations: from the first message to the `resolved` event that
+   * closed it, or, without one, to the last message either way before the quiet period.
+   */
   resolution: DurationSummary;
   /** With `targetMs`: answered within it; else `null`. */
   answeredWithinTarget: number | null;
@@ -74,7 +79,12 @@ interface Conversation {
   startMs: number;
   lastMs: number;
   firstResponseMs?: number;
+  /** When a `resolved` event closed it. */
+  resolvedMs?: number;
 }
+
+/** Order of kinds at the same instant: the customer's message, then our reply, then the resolution. */
+const KIND_ORDER = { inbound: 0, outbound: 1, resolved: 2 } as const;
 
 function percentile(sorted: readonly number[], p: number): number | null {
   if (sorted.length === 0) return null;
@@ -95,19 +105,24 @@ function summarize(
   const responses: number[] = [];
   const resolutions: number[] = [];
   let open = 0;
+  let resolvedExplicitly = 0;
   let withinTarget = 0;
   for (const c of list) {
     if (c.firstResponseMs !== undefined) {
       responses.push(c.firstResponseMs);
       if (targetMs !== undefined && c.firstResponseMs <= targetMs) withinTarget++;
     }
-    if (nowMs - c.lastMs < quietMs) open++;
+    if (c.resolvedMs !== undefined) {
+      resolvedExplicitly++;
+      resolutions.push(c.resolvedMs - c.startMs);
+    } else if (nowMs - c.lastMs < quietMs) open++;
     else resolutions.push(c.lastMs - c.startMs);
   }
   return {
     conversations: list.length,
     answered: responses.length,
     open,
+    resolvedExplicitly,
     firstResponse: durations(responses),
     resolution: durations(resolutions),
     answeredWithinTarget: targetMs === undefined ? null : withinTarget,
@@ -120,10 +135,12 @@ function summarize(
  * message) when none is going on with them, and ends after `quietPeriodMs` (24 h by default) without a
  * message either way. **First-response time**: from its first customer message to our first
  * non-template outbound message to them after it (a template is a campaign or notification, not an
- * answer). **Resolution time**: from its first message to its last one either way, for conversations
- * already over at `now`; those still going are `open`. Count, median and 90th percentile (nearest rank)
- * of each. Our replies must be stored as `outbound` events: the send queue records them; for replies
- * sent with `wa.messages.send`, append one yourself (docs/metrics.md, "Service metrics").
+ * answer). **Resolution time**: from its first message to the `resolved` event your app stored for
+ * that customer (a ticket closed), else to its last message either way, for conversations already over
+ * at `now`; those still going are `open`. A `resolved` event ends the conversation: the customer's next
+ * message starts a new one. Count, median and 90th percentile (nearest rank)
+ * of each. Our replies must be stored as `outbound` events: the send queue records them; store a reply
+ * sent with `wa.messages.send` with `recordOutbound` (or `processor.recordOutbound`).
  *
  * @example
  * ```ts
@@ -165,17 +182,17 @@ export async function computeServiceMetrics(
   const toMs = q.to.getTime();
 
   // A conversation may have begun up to a quiet period before `from`; messages before that cannot matter.
-  const events: Array<InboundEvent | OutboundEvent> = [];
+  const events: Array<InboundEvent | OutboundEvent | ResolvedEvent> = [];
   for await (const event of store.scan({
-    kinds: ['inbound', 'outbound'],
+    kinds: ['inbound', 'outbound', 'resolved'],
     from: new Date(fromMs - quietMs),
   })) {
-    if (event.kind === 'inbound' || event.kind === 'outbound') events.push(event);
+    if (event.kind === 'inbound' || event.kind === 'outbound' || event.kind === 'resolved') {
+      events.push(event);
+    }
   }
   // Time order; at the same instant the customer's message first (webhook times are whole seconds).
-  events.sort(
-    (a, b) => a.at.getTime() - b.at.getTime() || (a.kind === b.kind ? 0 : a.kind === 'inbound' ? -1 : 1),
-  );
+  events.sort((a, b) => a.at.getTime() - b.at.getTime() || KIND_ORDER[a.kind] - KIND_ORDER[b.kind]);
   const current = new Map<string, Conversation>();
   const counted: Conversation[] = [];
   const seen = new Set<string>();
@@ -192,7 +209,13 @@ export async function computeServiceMetrics(
       current.delete(key);
       conversation = undefined;
     }
-    if (event.kind === 'inbound') {
+    if (event.kind === 'resolved') {
+      // Closes the conversation going on (a resolution with none going on changes nothing).
+      if (conversation) {
+        conversation.resolvedMs = atMs;
+        current.delete(key);
+      }
+    } else if (event.kind === 'inbound') {
       if (event.messageType === 'system') continue;
       if (!conversation) {
         conversation = { startMs: atMs, lastMs: atMs };

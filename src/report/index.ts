@@ -5,6 +5,7 @@ export type { ProportionInterval } from './proportion-interval.js';
 export { recipientDataToCsv } from './recipient-data-csv.js';
 export { renderCampaignReport } from './render-campaign-report.js';
 export type { CampaignReportInput, OptOutBucket, ReportComparison } from './report-input.js';
+export type { ReportReconcileCounts, ReportReconciliation } from './report-reconciliation.js';
 export {
   type BestSendTime,
   SEND_TIME_RATES,

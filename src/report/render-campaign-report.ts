@@ -5,6 +5,7 @@ import { failuresSection } from './sections/failures-section.js';
 import { funnelSection } from './sections/funnel-section.js';
 import { kpiCards } from './sections/kpi-cards.js';
 import { optOutsSection } from './sections/opt-outs-section.js';
+import { reconciliationSection } from './sections/reconciliation-section.js';
 import { sendTimeSection } from './sections/send-time-section.js';
 import { variantsSection } from './sections/variants-section.js';
 import { verdictSection } from './sections/verdict-section.js';
@@ -43,6 +44,7 @@ ${failuresSection(metrics)}
 ${optOutsSection(input.optOutsOverTime, metrics.optedOut)}
 ${sendTimeSection(input.sendTimes)}
 ${economicsSection(metrics, currency)}
+${reconciliationSection(input.reconciliation, currency)}
 <footer><p>How to read these numbers:</p><ul>
 <li><code>delivered</code> may be missing when a message is read the moment it lands; a read message counts as delivered.</li>
 <li>Users with read receipts off never send <code>read</code>, so read rates are lower bounds.</li>

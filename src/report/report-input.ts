@@ -1,5 +1,6 @@
 import type { VariantComparison } from '../metrics/compare-variants.js';
 import type { CampaignMetrics } from '../metrics/metrics-types.js';
+import type { ReportReconciliation } from './report-reconciliation.js';
 import type { SendTimeHeatmap } from './send-time-heatmap.js';
 
 /** The A/B comparison shown in the report's verdict: a `compareVariants` result and the variants' names. */
@@ -32,6 +33,8 @@ export interface CampaignReportInput {
   optOutsOverTime?: readonly OptOutBucket[];
   /** Rates by the recipients' local weekday × hour of sending (`sendTimeHeatmap`), drawn as heatmaps. */
   sendTimes?: SendTimeHeatmap;
+  /** Our counts beside Meta's (`reconcileCampaign`'s result); without it the section is left out. */
+  reconciliation?: ReportReconciliation;
   /** When the report was generated (shown in the header; injected so output is reproducible). */
   generatedAt: Date;
   /** ISO 4217 currency of cost and revenue (default `USD`). */

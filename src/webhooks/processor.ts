@@ -1,8 +1,14 @@
 import { EventEmitter } from 'eventemitter3';
-
+import { ConfigError } from '../errors/index.js';
 import { eventKey } from '../events/event-key.js';
 import type { EventStore } from '../events/event-store.js';
-import type { StoredEvent } from '../events/stored-event.js';
+import {
+  type RecordOutboundOptions,
+  recordOutbound,
+  type SentMessage,
+  type SentMessageContent,
+} from '../events/record-outbound.js';
+import type { OutboundEvent, StoredEvent } from '../events/stored-event.js';
 import { assertKnownOptions, invalidOption, optionKeys } from '../schemas/validate-options.js';
 import type { OptOutDetectionOptions } from '../tracking/opt-out-detection.js';
 import { DedupeWindow, dedupeKeyOf } from './dedupe-window.js';
@@ -115,6 +121,32 @@ export class WebhookProcessor {
   /** How many listeners `name` has. */
   listenerCount(name: WebhookProcessorEventName): number {
     return this.#emitter.listenerCount(name);
+  }
+
+  /**
+   * Stores a reply your listener sent with `wa.messages.send` in the processor's store, as an
+   * `outbound` event (see `recordOutbound`), so `computeServiceMetrics` counts it as the answer.
+   * Throws {@link ConfigError} when the processor has no `store`.
+   *
+   * @example
+   * ```ts
+   * processor.on('message.text', async (e) => {
+   *   const reply = msg.text(e.from, 'Thanks, we are on it.');
+   *   await processor.recordOutbound(await wa.messages.send(reply), reply);
+   * });
+   * ```
+   */
+  recordOutbound(
+    sent: SentMessage,
+    message?: SentMessageContent,
+    options?: RecordOutboundOptions,
+  ): Promise<OutboundEvent> {
+    if (this.#store === undefined) {
+      return Promise.reject(
+        new ConfigError('WebhookProcessor: recordOutbound needs the "store" option', { option: 'store' }),
+      );
+    }
+    return recordOutbound(this.#store, sent, message, options);
   }
 
   /** Parses a payload with {@link parseWebhook} and processes its events. */

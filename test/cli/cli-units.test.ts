@@ -73,6 +73,13 @@ describe('report formats', () => {
         metricsFrom({ sent: 0, delivered: 0, read: 0, failed: 0, clicked: 0, replied: 0, optedOut: 0 }),
       ),
     ).toContain('—');
+    const mixed = metricsFrom({
+      ...{ sent: 2, delivered: 2, read: 0, failed: 0, clicked: 0, replied: 0, optedOut: 0 },
+      revenue: 52,
+      revenueByCurrency: { EUR: 40, USD: 12 },
+    });
+    expect(metricsTable(mixed)).toContain('40.00 EUR + 12.00 USD');
+    expect(metricsTable(mixed)).not.toContain('52');
   });
 
   it('CSV: RFC 4180 quoting, fractions for rates, empty for null', () => {

@@ -25,6 +25,7 @@ describe('storedEventSchema', () => {
       { kind: 'opt_in', recipientId: '1', at },
       { kind: 'block', recipientId: '1', at, source: 'app' },
       { kind: 'conversion', at, value: 9.99, currency: 'EUR', recipientId: '1' },
+      { kind: 'resolved', recipientId: '1', at, source: 'agent' },
     ];
     for (const event of events) expect(storedEventSchema.safeParse(event).success).toBe(true);
     expect(() => assertStoredEvents(events)).not.toThrow();

@@ -30,6 +30,7 @@ function metrics(counts: Partial<CampaignMetrics>): CampaignMetrics {
     failureRate: null,
     conversionRate: null,
     revenue: 0,
+    revenueByCurrency: {},
     revenuePerRecipient: null,
     conversionsPerClick: null,
     revenuePerClick: null,

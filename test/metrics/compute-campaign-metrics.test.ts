@@ -257,6 +257,38 @@ describe('attribution', () => {
     ]);
   });
 
+  it('keeps revenue per currency, overall and per variant and segment', async () => {
+    const store = await storeOf([
+      base('e1', '4915100000001', 0, { variant: 'A', segment: 'de' }),
+      base('e2', '4915100000002', 0, { variant: 'B', segment: 'de' }),
+      base('e3', '14155550003', 0, { variant: 'B', segment: 'us' }),
+      ...['e1', 'e2', 'e3'].map(
+        (id): StoredEvent => ({ kind: 'status', messageId: id, status: 'delivered', at: at(1) }),
+      ),
+      { kind: 'conversion', at: at(10), value: 40, currency: 'EUR', messageId: 'e1' },
+      { kind: 'conversion', at: at(11), value: 2.5, currency: 'eur', messageId: 'e1' },
+      { kind: 'conversion', at: at(12), value: 30, currency: 'EUR', messageId: 'e2' },
+      { kind: 'conversion', at: at(13), value: 12, currency: 'USD', messageId: 'e3' },
+      { kind: 'conversion', at: at(14), value: 1, messageId: 'e3' },
+    ]);
+    const m = await computeCampaignMetrics(store, { campaignId: 'c', groupBy: 'variant' });
+    expect(m.revenueByCurrency).toEqual({ '(none)': 1, EUR: 72.5, USD: 12 });
+    expect(m.groups?.map((g) => [g.key, g.metrics.revenueByCurrency])).toEqual([
+      ['A', { EUR: 42.5 }],
+      ['B', { '(none)': 1, EUR: 30, USD: 12 }],
+    ]);
+    const bySegment = await computeCampaignMetrics(store, { campaignId: 'c', groupBy: 'segment' });
+    expect(bySegment.groups?.map((g) => [g.key, g.metrics.revenueByCurrency])).toEqual([
+      ['de', { EUR: 72.5 }],
+      ['us', { '(none)': 1, USD: 12 }],
+    ]);
+    const facts = await collectCampaignFacts(store, { campaignId: 'c' });
+    expect(facts.messages.find((f) => f.messageId === 'e3')?.revenueByCurrency).toEqual({
+      '(none)': 1,
+      USD: 12,
+    });
+  });
+
   it('ignores unlinked events before the first send, and honours attributionWindowMs', async () => {
     const store = await storeOf([
       ...sends,

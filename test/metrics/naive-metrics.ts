@@ -291,6 +291,8 @@ export function naiveCampaignMetrics(all: StoredEvent[], query: NaiveQuery): Rec
     blocked: boolean;
     converted: boolean;
     micros: number;
+    /** Micros per currency code (upper-cased; `(none)` without one). */
+    microsByCurrency: Map<string, number>;
   }
   const states: State[] = messages.map((m) => {
     const mine = credited.get(m.messageId) ?? [];
@@ -337,6 +339,7 @@ export function naiveCampaignMetrics(all: StoredEvent[], query: NaiveQuery): Rec
             0,
           )
         : 0,
+      microsByCurrency: converted ? microsPerCurrency(conversions) : new Map(),
     };
   });
 
@@ -362,6 +365,16 @@ export function naiveCampaignMetrics(all: StoredEvent[], query: NaiveQuery): Rec
     const sent = list.length;
     const delivered = count((s) => s.delivered);
     const revenue = list.reduce((sum, s) => sum + s.micros, 0) / 1e6;
+    const currencyTotals = new Map<string, number>();
+    for (const s of list)
+      for (const [code, micros] of s.microsByCurrency)
+        currencyTotals.set(code, (currencyTotals.get(code) ?? 0) + micros);
+    const revenueByCurrency = Object.fromEntries(
+      [...currencyTotals.entries()]
+        .filter(([, micros]) => micros !== 0)
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([code, micros]) => [code, micros / 1e6]),
+    );
     let cost: number | null = null;
     if (query.rateCard) {
       const perCategory = new Map<string, number>();
@@ -420,6 +433,7 @@ export function naiveCampaignMetrics(all: StoredEvent[], query: NaiveQuery): Rec
         delivered,
       ),
       revenue,
+      revenueByCurrency,
       revenuePerRecipient: ratio(revenue, delivered),
       conversionsPerClick: ratio(
         count((s) => s.clicks > 0 && s.converted),
@@ -476,4 +490,15 @@ export function naiveCampaignMetrics(all: StoredEvent[], query: NaiveQuery): Rec
     }));
   }
   return result;
+}
+
+/** Conversion values in micros per currency code (upper-cased; `(none)` without one). */
+function microsPerCurrency(conversions: readonly StoredEvent[]): Map<string, number> {
+  const sums = new Map<string, number>();
+  for (const e of conversions) {
+    if (e.kind !== 'conversion' || e.value === undefined) continue;
+    const code = e.currency?.trim().toUpperCase() || '(none)';
+    sums.set(code, (sums.get(code) ?? 0) + Math.round(e.value * 1e6));
+  }
+  return sums;
 }

@@ -203,7 +203,9 @@ export function randomCase(index: number, random: () => number): RandomCase {
         break;
       }
       default: {
-        const conversion: StoredEvent = { kind: 'conversion', at, currency: 'EUR' };
+        // Mixed currencies (a lower-case code, none at all) without another random draw, so seeds keep their events.
+        const currency = at.getTime() % 7 === 0 ? undefined : at.getTime() % 3 === 0 ? 'usd' : 'EUR';
+        const conversion: StoredEvent = { kind: 'conversion', at, ...(currency ? { currency } : {}) };
         if (chance(0.9)) conversion.value = int(100_000) / 100;
         const how = random();
         if (how < 0.4) conversion.messageId = someMessage();

@@ -1,10 +1,18 @@
-import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../src/errors/index.js';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ConfigError, ValidationError } from '../../src/errors/index.js';
 import type { EventStore } from '../../src/events/event-store.js';
+import { recordOutbound } from '../../src/events/record-outbound.js';
 import type { StoredEvent } from '../../src/events/stored-event.js';
 import { MemoryEventStore } from '../../src/events/stores/memory.js';
+import { PostgresEventStore } from '../../src/events/stores/postgres.js';
 import { SqliteEventStore } from '../../src/events/stores/sqlite.js';
+import { text } from '../../src/messages/builders/basic-builders.js';
+import { template } from '../../src/messages/builders/template-builders.js';
 import { computeServiceMetrics } from '../../src/metrics/service-metrics.js';
+import { WebhookProcessor } from '../../src/webhooks/processor.js';
+import { postgresRequired, TEST_DATABASE_URL } from '../helpers/test-services.js';
 
 const MINUTE = 60_000;
 const T0 = Date.UTC(2026, 0, 5, 9); // Monday 09:00 UTC
@@ -52,11 +60,21 @@ const EVENTS: StoredEvent[] = [
 
 const QUERY = { from: at(-60), to: at(3 * 24 * 60), now: at(10 * 24 * 60), targetMs: 15 * MINUTE };
 
-for (const [name, open] of [
-  ['memory', () => new MemoryEventStore()],
-  ['SQLite', () => new SqliteEventStore({ filename: ':memory:' })],
+const schema = `wacloud_svc_${process.pid}_${randomBytes(3).toString('hex')}`;
+const pgAvailable = await postgresRequired();
+const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 2 });
+afterAll(async () => {
+  if (pgAvailable) await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  await pool.end();
+});
+let table = 0;
+
+for (const [name, open, runs] of [
+  ['memory', () => new MemoryEventStore(), true],
+  ['SQLite', () => new SqliteEventStore({ filename: ':memory:' }), true],
+  ['PostgreSQL', () => new PostgresEventStore({ pool, schema, tableName: `events_${table++}` }), pgAvailable],
 ] as const) {
-  describe(`computeServiceMetrics (${name})`, () => {
+  describe.runIf(runs)(`computeServiceMetrics (${name})`, () => {
     it('measures first-response and resolution time per conversation', async () => {
       const store: EventStore = open();
       await store.append(EVENTS);
@@ -88,5 +106,90 @@ for (const [name, open] of [
         computeServiceMetrics(store, { ...QUERY, timeZone: 'Nowhere/City' }),
       ).rejects.toBeInstanceOf(ValidationError);
     });
+
+    it('ends a conversation at its resolved event, and the next message starts a new one', async () => {
+      const store: EventStore = open();
+      const who = '4915100000007';
+      await store.append([
+        inbound(who, 0),
+        reply(who, 4),
+        { kind: 'resolved', recipientId: '+49 151 00000007', at: at(10), source: 'agent' },
+        // Within the quiet period of the first conversation, yet a new one: the first was resolved.
+        inbound(who, 60),
+        reply(who, 62),
+        // A resolution with no conversation going on changes nothing.
+        { kind: 'resolved', recipientId: '4915100000008', at: at(5) },
+      ]);
+      // `now` is inside the quiet period of both: without the event, both would be one open conversation.
+      const m = await computeServiceMetrics(store, { from: at(-60), to: at(120), now: at(90) });
+      expect(m.conversations).toBe(2);
+      expect(m.resolvedExplicitly).toBe(1);
+      expect(m.open).toBe(1);
+      expect(m.resolution).toEqual({ count: 1, medianMs: 10 * MINUTE, p90Ms: 10 * MINUTE });
+      expect(m.firstResponse).toEqual({ count: 2, medianMs: 2 * MINUTE, p90Ms: 4 * MINUTE });
+
+      // The same store read back: the resolved event survives the round trip.
+      const kinds: string[] = [];
+      for await (const e of store.scan({ kinds: ['resolved'] })) kinds.push(`${e.kind}:${e.recipientId}`);
+      expect(kinds).toEqual(['resolved:4915100000008', 'resolved:+49 151 00000007']);
+    });
+
+    it('counts a reply stored with recordOutbound as the answer (a template is not one)', async () => {
+      const store: EventStore = open();
+      const who = '4915100000009';
+      await store.append([inbound(who, 0)]);
+      const notice = template('+4915100000009', 'order_update', 'en');
+      await recordOutbound(store, { messageId: 'wamid.tpl.1', input: '+4915100000009' }, notice, {
+        at: at(1),
+      });
+      const answer = text('+4915100000009', 'On its way!');
+      const event = await recordOutbound(
+        store,
+        { messageId: 'wamid.reply.1', input: '+4915100000009', waId: who },
+        answer,
+        { at: at(7), metadata: { agent: 'a1' } },
+      );
+      expect(event).toEqual({
+        kind: 'outbound',
+        messageId: 'wamid.reply.1',
+        recipientId: who,
+        at: at(7),
+        metadata: { agent: 'a1' },
+      });
+      // Idempotent: recording the same send twice stores one event.
+      await recordOutbound(store, { messageId: 'wamid.reply.1', input: who }, answer, { at: at(8) });
+      const m = await computeServiceMetrics(store, { from: at(-60), to: at(60), now: at(60 * 48) });
+      expect(m.firstResponse).toEqual({ count: 1, medianMs: 7 * MINUTE, p90Ms: 7 * MINUTE });
+      const outbound: string[] = [];
+      for await (const e of store.scan({ kinds: ['outbound'] })) {
+        if (e.kind === 'outbound') outbound.push(`${e.templateName}:${e.messageId}`);
+      }
+      expect(outbound).toEqual(['order_update:wamid.tpl.1', 'undefined:wamid.reply.1']);
+
+      // Through the webhook processor, with its store.
+      const processor = new WebhookProcessor({ store });
+      await processor.recordOutbound({ messageId: 'wamid.reply.2', input: who }, answer, { at: at(9) });
+      let found = 0;
+      for await (const _ of store.scan({ messageIds: ['wamid.reply.2'] })) found++;
+      expect(found).toBe(1);
+    });
   });
 }
+
+describe('recordOutbound', () => {
+  it('refuses a result without a message id, bad options, and a processor without a store', async () => {
+    const store = new MemoryEventStore();
+    await expect(recordOutbound(store, { messageId: '', input: '1' })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
+    await expect(
+      recordOutbound(store, { messageId: 'wamid.x', input: '1' }, undefined, { when: new Date() } as never),
+    ).rejects.toMatchObject({ option: 'when' });
+    await expect(
+      new WebhookProcessor().recordOutbound({ messageId: 'wamid.x', input: '1' }),
+    ).rejects.toBeInstanceOf(ConfigError);
+    let stored = 0;
+    for await (const _ of store.scan({})) stored++;
+    expect(stored).toBe(0);
+  });
+});

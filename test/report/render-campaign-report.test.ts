@@ -77,6 +77,41 @@ describe('renderCampaignReport', () => {
     };
     expect(renderCampaignReport(input)).toContain('No significant difference in click-through rate');
   });
+
+  it('keeps revenue per currency and sets only same-currency revenue against the cost', () => {
+    const counts = { sent: 100, delivered: 80, read: 50, failed: 0, clicked: 10, replied: 0, optedOut: 0 };
+    const euros = metricsFrom({ ...counts, revenue: 40, revenueByCurrency: { EUR: 40 }, cost: 10 });
+    const mixed = metricsFrom({ ...counts, revenue: 52, revenueByCurrency: { EUR: 40, USD: 12 }, cost: 10 });
+    const total = metricsFrom({
+      ...counts,
+      sent: 200,
+      delivered: 160,
+      revenue: 92,
+      revenueByCurrency: { EUR: 80, USD: 12 },
+      cost: 20,
+      groups: [
+        { key: 'de', metrics: euros },
+        { key: 'us', metrics: mixed },
+      ],
+    });
+    const page = renderCampaignReport({
+      campaignId: 'c',
+      metrics: total,
+      currency: 'EUR',
+      generatedAt: new Date('2026-01-01T00:00:00Z'),
+    });
+    const economics = page.slice(page.indexOf('<section id="economics">'));
+    const row = (key: string) => economics.slice(economics.indexOf(`data-row="${key}"`)).split('</tr>')[0]!;
+    expect(row('Total')).toContain('€80.00');
+    expect(row('Total')).toContain('$12.00');
+    expect(row('Total')).not.toContain('92.00');
+    expect(row('Total')).toMatch(/data-metric="returnOnSpend">—/);
+    expect(row('de')).toContain('€40.00');
+    expect(row('de')).toContain('€0.50'); // per delivered
+    expect(row('de')).toMatch(/data-metric="returnOnSpend">4\.00×/);
+    expect(row('us')).toMatch(/data-metric="returnOnSpend">—/);
+    expect(economics).toContain('return on spend is shown only where all revenue is in EUR');
+  });
 });
 
 describe('wilsonInterval', () => {

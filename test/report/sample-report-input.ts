@@ -22,6 +22,7 @@ export function metricsFrom(c: {
   limitedByMeta?: number;
   converted?: number;
   revenue?: number;
+  revenueByCurrency?: CampaignMetrics['revenueByCurrency'];
   cost?: number | null;
   failuresByCode?: CampaignMetrics['failuresByCode'];
   groups?: CampaignMetrics['groups'];
@@ -53,6 +54,7 @@ export function metricsFrom(c: {
     failureRate: rate(c.failed, c.sent),
     conversionRate: rate(converted, c.delivered),
     revenue,
+    revenueByCurrency: c.revenueByCurrency ?? (revenue === 0 ? {} : { '(none)': revenue }),
     revenuePerRecipient: rate(revenue, c.delivered),
     conversionsPerClick: rate(Math.min(converted, c.clicked), c.clicked),
     revenuePerClick: rate(revenue, c.clicked),

@@ -1,6 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { WhatsAppClient } from '../../client/index.js';
+import { type CampaignReconciliation, reconcileCampaign } from '../../insights/index.js';
 import { RATE_DEFINITIONS } from '../../metrics/compare-variants.js';
 import {
   type CampaignMetrics,
@@ -14,9 +16,12 @@ import { optOutsOverTime } from '../../report/opt-outs-over-time.js';
 import { renderCampaignReport } from '../../report/render-campaign-report.js';
 import { sendTimeHeatmap } from '../../report/send-time-heatmap.js';
 import { type CliIo, ExitCode, type ExitCodeValue, UsageError } from '../cli-io.js';
+import { CREDENTIAL_HELP, CREDENTIAL_OPTIONS, clientOptionsFrom } from '../credentials.js';
+import { integerFlag } from '../integer-flag.js';
 import { metricsCsv, metricsTable } from '../metrics-formats.js';
 import { openStore, STORE_HELP } from '../open-store.js';
 import { printable, printableJson } from '../printable.js';
+import { reconciliationTable } from '../reconciliation-table.js';
 
 /** Help of `wacloud report`. */
 export const REPORT_HELP = `Usage: wacloud report --campaign ID --store SPEC [options]
@@ -31,7 +36,14 @@ Computes a campaign's metrics from an event store and prints or writes them.
   --metric <rate>           rate the A/B verdict compares (default clickThroughRate)
   --rate-card <list>        prices per billable message, e.g. marketing=0.0613,utility=0.008
   --currency <code>         currency of the rate card (default USD)
+  --reconcile               also set our counts beside Meta's template_analytics, per day and
+                            template (needs a token and a business account id; table, json, html)
+  --fill-gaps <min>         with --reconcile: first fill the statuses of messages pending for at
+                            least <min> minutes from Meta's message history (appends them)
+  --time-zone <zone>        with --reconcile: IANA zone of the days (default UTC; set the account's)
   -h, --help                show this help
+
+${CREDENTIAL_HELP}
 `;
 
 const FORMATS = ['table', 'json', 'csv', 'html'] as const;
@@ -99,6 +111,10 @@ export async function runReportCommand(argv: string[], io: CliIo, now: () => Dat
       metric: { type: 'string', default: 'clickThroughRate' },
       'rate-card': { type: 'string' },
       currency: { type: 'string', default: 'USD' },
+      reconcile: { type: 'boolean', default: false },
+      'fill-gaps': { type: 'string' },
+      'time-zone': { type: 'string' },
+      ...CREDENTIAL_OPTIONS,
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -117,10 +133,34 @@ export async function runReportCommand(argv: string[], io: CliIo, now: () => Dat
     throw new UsageError(`--metric must be one of ${Object.keys(RATE_DEFINITIONS).join(', ')}`);
   }
   const rateCard = parseRateCard(values['rate-card']);
+  const fillGapsMinutes = integerFlag(values['fill-gaps'], 'fill-gaps', 0, 525_600);
+  if (!values.reconcile && (fillGapsMinutes !== undefined || values['time-zone'] !== undefined)) {
+    throw new UsageError('--fill-gaps and --time-zone go with --reconcile');
+  }
+  if (values.reconcile && format === 'csv') {
+    throw new UsageError('--reconcile works with --format table, json or html');
+  }
+  const client = values.reconcile
+    ? new WhatsAppClient(clientOptionsFrom(values, io.env, { businessAccountId: true }))
+    : undefined;
   const cwd = io.cwd ?? process.cwd();
-  const opened = await openStore(values.store, cwd);
   let output: string;
+  const opened = await openStore(values.store, cwd).catch(async (error: unknown) => {
+    await client?.close();
+    throw error;
+  });
   try {
+    // Before the metrics: with --fill-gaps it heals the store they are computed from.
+    let reconciliation: CampaignReconciliation | undefined;
+    if (client) {
+      reconciliation = await reconcileCampaign(opened.store, client, {
+        campaignId: values.campaign,
+        now: now(),
+        ...(rateCard ? { rateCard } : {}),
+        ...(values['time-zone'] ? { timeZone: values['time-zone'] } : {}),
+        ...(fillGapsMinutes !== undefined ? { fillGaps: { olderThanMs: fillGapsMinutes * 60_000 } } : {}),
+      });
+    }
     const metrics = await computeCampaignMetrics(opened.store, {
       campaignId: values.campaign,
       groupBy,
@@ -133,7 +173,8 @@ export async function runReportCommand(argv: string[], io: CliIo, now: () => Dat
     }
     const comparison = groupBy === 'variant' ? firstTwo(metrics, metric) : undefined;
     if (format === 'json') {
-      output = `${printableJson({ campaignId: values.campaign, metrics, comparison: comparison ?? null }, 2)}\n`;
+      const json = { campaignId: values.campaign, metrics, comparison: comparison ?? null };
+      output = `${printableJson(reconciliation ? { ...json, reconciliation } : json, 2)}\n`;
     } else if (format === 'csv') {
       output = metricsCsv(metrics, groupBy);
     } else if (format === 'html') {
@@ -143,14 +184,18 @@ export async function runReportCommand(argv: string[], io: CliIo, now: () => Dat
         ...(comparison ? { comparison } : {}),
         optOutsOverTime: await optOutsOverTime(opened.store, values.campaign),
         sendTimes: await sendTimeHeatmap(opened.store, values.campaign),
+        ...(reconciliation ? { reconciliation } : {}),
         generatedAt: now(),
         currency: values.currency,
       });
     } else {
-      output = `Campaign ${printable(values.campaign)}\n\n${metricsTable(metrics, groupBy)}${comparison ? `\n${verdictLine(comparison)}` : ''}`;
+      output = `Campaign ${printable(values.campaign)}\n\n${metricsTable(metrics, groupBy)}${comparison ? `\n${verdictLine(comparison)}` : ''}${
+        reconciliation ? `\n${reconciliationTable(reconciliation, values.currency)}` : ''
+      }`;
     }
   } finally {
     await opened.close();
+    await client?.close();
   }
   if (values.out) {
     await writeFile(resolve(cwd, values.out), output);

@@ -117,6 +117,7 @@ const FIXTURE: StoredEvent[] = [
     recipientId: '4915120000002',
     campaignId: 'spring',
   },
+  { kind: 'resolved', recipientId: '+49 1512 0000003', at: at(12), source: 'helpdesk' },
 ];
 
 /** Registers the conformance suite for one EventStore implementation. */
@@ -277,6 +278,10 @@ export function describeEventStoreConformance(
         kinds: ['opt_out', 'opt_in'],
       });
       expect(two.map((e) => e.kind)).toEqual(['opt_out', 'opt_in']);
+      const resolved = await collect(store, { recipientIds: ['4915120000003'], kinds: ['resolved'] });
+      expect(resolved).toEqual([
+        { kind: 'resolved', recipientId: '+49 1512 0000003', at: at(12), source: 'helpdesk' },
+      ]);
       expect(await collect(store, { recipientIds: [] })).toEqual([]);
     });
 
