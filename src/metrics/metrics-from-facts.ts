@@ -1,6 +1,11 @@
 import { errorInfo } from '../errors/index.js';
 import { RecipientCountries } from '../events/recipient-country.js';
-import type { CampaignFacts, MessageFacts, RejectionFacts } from './message-facts.js';
+import type {
+  CampaignConversionFacts,
+  CampaignFacts,
+  MessageFacts,
+  RejectionFacts,
+} from './message-facts.js';
 import type { CampaignMetrics, FailureCount, MetricsGroupBy, RateCard } from './metrics-types.js';
 import { RecipientClock } from './recipient-local-time.js';
 
@@ -38,6 +43,8 @@ class Tally {
   /** Clicked messages that also converted (the numerator of `conversionsPerClick`). */
   clickedConverted = 0;
   revenueMicros = 0;
+  campaignOnlyConversions = 0;
+  campaignOnlyRevenueMicros = 0;
   readonly billableByCategory = new Map<string, number>();
   readonly failuresByCode = new Map<number | null, number>();
 
@@ -67,6 +74,11 @@ class Tally {
     }
   }
 
+  addCampaignConversion(c: CampaignConversionFacts): void {
+    this.campaignOnlyConversions++;
+    if (c.value !== 0) this.campaignOnlyRevenueMicros += Math.round(c.value * MICROS);
+  }
+
   addRejection(r: RejectionFacts): void {
     this.rejected++;
     if (r.errorCode === ALREADY_OPTED_OUT_ERROR) this.alreadyOptedOut++;
@@ -93,7 +105,9 @@ function toMetrics(t: Tally, rateCard: RateCard | undefined): CampaignMetrics {
       cost += (t.billableByCategory.get(category) ?? 0) * (rateCard[category] ?? 0);
     }
   }
-  const revenue = t.revenueMicros / MICROS;
+  const messageRevenue = t.revenueMicros / MICROS;
+  const campaignOnlyRevenue = t.campaignOnlyRevenueMicros / MICROS;
+  const revenue = (t.revenueMicros + t.campaignOnlyRevenueMicros) / MICROS;
   const failuresByCode: FailureCount[] = [...t.failuresByCode].map(([code, count]) => ({
     code,
     title: code === null ? 'No error code reported' : errorInfo(code).title,
@@ -124,9 +138,11 @@ function toMetrics(t: Tally, rateCard: RateCard | undefined): CampaignMetrics {
     failureRate: rate(t.failed, t.sent),
     conversionRate: rate(t.converted, t.delivered),
     revenue,
-    revenuePerRecipient: rate(revenue, t.delivered),
+    campaignOnlyConversions: t.campaignOnlyConversions,
+    campaignOnlyRevenue,
+    revenuePerRecipient: rate(messageRevenue, t.delivered),
     conversionsPerClick: rate(t.clickedConverted, t.clicked),
-    revenuePerClick: rate(revenue, t.clicked),
+    revenuePerClick: rate(messageRevenue, t.clicked),
     cost,
     returnOnSpend: cost === null || cost === 0 ? null : revenue / cost,
     failuresByCode,
@@ -206,6 +222,13 @@ export function summarizeMessageFacts(facts: CampaignFacts, options: SummarizeOp
   for (const rejection of facts.rejections as readonly RejectionFacts[]) {
     total.addRejection(rejection);
     if (keyOf) groupFor(keyOf(rejection, rejection.at)).addRejection(rejection);
+  }
+  // A campaign-level conversion has no message to group by: only a shared code's variant places it.
+  for (const conversion of facts.campaignConversions ?? []) {
+    total.addCampaignConversion(conversion);
+    if (options.groupBy === 'variant' && conversion.variant !== undefined) {
+      groupFor(conversion.variant).addCampaignConversion(conversion);
+    }
   }
   const metrics = toMetrics(total, options.rateCard);
   if (keyOf) {
