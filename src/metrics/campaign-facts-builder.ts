@@ -11,7 +11,12 @@ import type {
 } from '../events/stored-event.js';
 import { isOptOutInbound, type OptOutDetectionOptions } from '../tracking/opt-out-detection.js';
 import { issuedCodeOf } from './issued-code.js';
-import type { CampaignConversionFacts, CampaignFacts, MessageFacts, RejectionFacts } from './message-facts.js';
+import type {
+  CampaignConversionFacts,
+  CampaignFacts,
+  MessageFacts,
+  RejectionFacts,
+} from './message-facts.js';
 import { type ResolvedMetricsQuery, resolveMetricsQuery } from './metrics-query.js';
 import type { MetricsQuery } from './metrics-types.js';
 import type { StatusSummary } from './status-fold.js';
@@ -215,6 +220,8 @@ export class CampaignFactsBuilder {
   readonly #codeConversions: ConversionEvent[] = [];
   /** Conversions naming only the campaign: counted in `build` (in no message). */
   readonly #campaignOnly: ConversionEvent[] = [];
+  /** The start of the second of the campaign's first send, known in `build`. */
+  #firstSendSecond = Number.POSITIVE_INFINITY;
   /** The campaign-level conversions found so far (kept across `build` calls). */
   readonly #campaignConversions: CampaignConversionFacts[] = [];
   readonly #optOut: OptOutDetectionOptions;
@@ -524,7 +531,9 @@ export class CampaignFactsBuilder {
   #creditCode(event: ConversionEvent): void {
     const messages = this.#messagesByCode.get(event.code as string);
     if (messages !== undefined && messages.length === 1) {
-      this.#credit(event, messages[0]);
+      // Not a use of the code if stamped before the second its message was sent in.
+      const target = messages[0]!;
+      if (event.at.getTime() >= endOfSecond(target.sentAtMs) - 1000) this.#credit(event, target);
       return;
     }
     if (messages !== undefined) {
@@ -541,8 +550,12 @@ export class CampaignFactsBuilder {
     }
   }
 
-  /** Counts a conversion for the campaign (and `variant`), in no message; repeats once. */
+  /**
+   * Counts a conversion for the campaign (and `variant`), in no message; repeats once. Only from the
+   * second of the campaign's first send (in the query's range) on: nothing converts before it.
+   */
   #countForCampaign(event: ConversionEvent, variant: string | undefined): void {
+    if (event.at.getTime() < this.#firstSendSecond) return;
     const key = eventKey(event);
     if (this.#conversions.has(key)) return;
     this.#conversions.add(key);
@@ -674,6 +687,9 @@ export class CampaignFactsBuilder {
     for (const { event, key, windowed } of this.#unlinked) {
       this.#credit(event, this.#latestFor(key, event.at.getTime(), windowed));
     }
+    let first = Number.POSITIVE_INFINITY;
+    for (const m of folds) if (m.sentAtMs < first) first = m.sentAtMs;
+    this.#firstSendSecond = endOfSecond(first) - 1000;
     for (const event of this.#codeConversions) this.#creditCode(event);
     for (const event of this.#campaignOnly) this.#countForCampaign(event, undefined);
     // Meta's clicks go to the message of the link click that recorded the same click id (a Meta click

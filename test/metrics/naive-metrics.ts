@@ -232,6 +232,13 @@ export function naiveCampaignMetrics(all: StoredEvent[], query: NaiveQuery): Rec
     if (best && windowed && at.getTime() - best.at.getTime() > window) return undefined;
     return best;
   };
+  const second = (at: Date) => Math.floor(at.getTime() / 1000);
+  const codeOf = (m: Outbound) => {
+    const code = m.metadata?.discountCode;
+    return typeof code === 'string' && code !== '' ? code : undefined;
+  };
+  /** The campaign's messages (in range) sent with a discount code. */
+  const holdersOf = (code: string) => messages.filter((m) => codeOf(m) === code);
   const attributedTo = (e: StoredEvent): string | undefined => {
     // A click Meta reported belongs to the message of the link clicks that recorded its click id (the
     // lowest message id, should there be several), unless it is stamped before that message's send second.
@@ -256,10 +263,20 @@ export function naiveCampaignMetrics(all: StoredEvent[], query: NaiveQuery): Rec
         if (e.campaignId === query.campaignId) return latestNotFailed(e.recipientId, e.at, false)?.messageId;
         if (e.campaignId === undefined) return latestNotFailed(e.recipientId, e.at, true)?.messageId;
         return undefined;
-      case 'conversion':
-        if (e.recipientId === undefined) return undefined;
+      case 'conversion': {
+        // The most specific key: (message, above) > token > code > recipient in the window > campaign.
         if (e.campaignId !== undefined && e.campaignId !== query.campaignId) return undefined;
+        if (e.token !== undefined && e.recipientId !== undefined && e.campaignId !== undefined)
+          return latestNotFailed(e.recipientId, e.at, false)?.messageId;
+        if (e.code !== undefined) {
+          const holders = holdersOf(e.code);
+          if (holders.length === 1)
+            return second(e.at) >= second(holders[0]!.at) ? holders[0]!.messageId : undefined;
+          if (holders.length > 1) return undefined;
+        }
+        if (e.recipientId === undefined) return undefined;
         return latestNotFailed(e.recipientId, e.at, true)?.messageId;
+      }
       case 'inbound':
       case 'opt_out':
       case 'block':
@@ -268,6 +285,24 @@ export function naiveCampaignMetrics(all: StoredEvent[], query: NaiveQuery): Rec
         return undefined;
     }
   };
+  // Conversions counted for the campaign, in no message: naming only the campaign, or a code several
+  // messages carried (under their variant when they share one); from the first send's second on.
+  const firstSecond = Math.min(...messages.map((m) => second(m.at)));
+  const campaignLevel: Array<{ micros: number; variant: string | undefined }> = [];
+  for (const e of countable) {
+    if (e.kind !== 'conversion' || e.messageId !== undefined) continue;
+    if (e.campaignId !== undefined && e.campaignId !== query.campaignId) continue;
+    if (e.token !== undefined && e.recipientId !== undefined && e.campaignId !== undefined) continue;
+    if (second(e.at) < firstSecond) continue;
+    const micros = Math.round((e.value ?? 0) * 1e6);
+    const holders = e.code === undefined ? [] : holdersOf(e.code);
+    if (holders.length > 1) {
+      const variants = new Set(holders.map((m) => m.variant));
+      campaignLevel.push({ micros, variant: variants.size === 1 ? holders[0]!.variant : undefined });
+    } else if (holders.length === 0 && e.recipientId === undefined && e.campaignId !== undefined) {
+      campaignLevel.push({ micros, variant: undefined });
+    }
+  }
   const credited = new Map<string, StoredEvent[]>();
   for (const e of countable) {
     const id = attributedTo(e);
@@ -357,11 +392,14 @@ export function naiveCampaignMetrics(all: StoredEvent[], query: NaiveQuery): Rec
     }
   }
 
-  const summarize = (list: State[], refusedHere: typeof refused) => {
+  const summarize = (list: State[], refusedHere: typeof refused, campaignOnly: typeof campaignLevel) => {
     const count = (f: (s: State) => boolean) => list.filter(f).length;
     const sent = list.length;
     const delivered = count((s) => s.delivered);
-    const revenue = list.reduce((sum, s) => sum + s.micros, 0) / 1e6;
+    const messageMicros = list.reduce((sum, s) => sum + s.micros, 0);
+    const campaignOnlyMicros = campaignOnly.reduce((sum, c) => sum + c.micros, 0);
+    const messageRevenue = messageMicros / 1e6;
+    const revenue = (messageMicros + campaignOnlyMicros) / 1e6;
     let cost: number | null = null;
     if (query.rateCard) {
       const perCategory = new Map<string, number>();
@@ -420,13 +458,15 @@ export function naiveCampaignMetrics(all: StoredEvent[], query: NaiveQuery): Rec
         delivered,
       ),
       revenue,
-      revenuePerRecipient: ratio(revenue, delivered),
+      campaignOnlyConversions: campaignOnly.length,
+      campaignOnlyRevenue: campaignOnlyMicros / 1e6,
+      revenuePerRecipient: ratio(messageRevenue, delivered),
       conversionsPerClick: ratio(
         count((s) => s.clicks > 0 && s.converted),
         count((s) => s.clicks > 0),
       ),
       revenuePerClick: ratio(
-        revenue,
+        messageRevenue,
         count((s) => s.clicks > 0),
       ),
       cost,
@@ -436,7 +476,7 @@ export function naiveCampaignMetrics(all: StoredEvent[], query: NaiveQuery): Rec
         .map(([code, n]) => ({ code, count: n })),
     };
   };
-  const result: Record<string, unknown> = summarize(states, refused);
+  const result: Record<string, unknown> = summarize(states, refused, campaignLevel);
   if (query.groupBy) {
     const by = query.groupBy;
     const fallback = query.timeZone ?? 'UTC';
@@ -472,6 +512,7 @@ export function naiveCampaignMetrics(all: StoredEvent[], query: NaiveQuery): Rec
       metrics: summarize(
         states.filter((s) => keyOf(s.m) === key),
         refused.filter((r) => keyOf(r) === key),
+        by === 'variant' ? campaignLevel.filter((c) => c.variant === key) : [],
       ),
     }));
   }

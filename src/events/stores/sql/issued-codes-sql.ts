@@ -8,11 +8,7 @@ import { SqlParams } from './sql-params.js';
  * first send on (a discount code, a link token, or only a campaign: the fold decides which are this
  * campaign's). A `UNION ALL` branch over the `sends` CTE; `columns` is the engagement select list.
  */
-export function looseConversionsSql(
-  table: string,
-  columns: string,
-  firstSendSecond: string,
-): string {
+export function looseConversionsSql(table: string, columns: string, firstSendSecond: string): string {
   return `SELECT ${columns} FROM ${table} e
       WHERE e.kind = 'conversion' AND e.message_id IS NULL AND e.at >= ${firstSendSecond}`;
 }
@@ -21,7 +17,10 @@ export function looseConversionsSql(
  * Hands the fold the discount codes the campaign's sends carried (`metadata.discountCode` of their
  * outbound rows), when a conversion naming a code needs them: one query, only then.
  */
-export async function addIssuedCodes(source: CampaignFactsSource, builder: CampaignFactsBuilder): Promise<void> {
+export async function addIssuedCodes(
+  source: CampaignFactsSource,
+  builder: CampaignFactsBuilder,
+): Promise<void> {
   if (!builder.needsIssuedCodes()) return;
   const { dialect, table } = source;
   const params = new SqlParams(dialect);
