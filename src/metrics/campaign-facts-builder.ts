@@ -10,7 +10,7 @@ import type {
   StoredEvent,
 } from '../events/stored-event.js';
 import { isOptOutInbound, type OptOutDetectionOptions } from '../tracking/opt-out-detection.js';
-import { issuedCodeOf } from './issued-code.js';
+import { issuedCodeOf } from '../events/issued-code.js';
 import type {
   CampaignConversionFacts,
   CampaignFacts,

@@ -12,7 +12,7 @@ import type {
   StoredEventKind,
 } from '../events/stored-event.js';
 import { CampaignFactsBuilder } from './campaign-facts-builder.js';
-import { issuedCodeOf } from './issued-code.js';
+import { issuedCodeOf } from '../events/issued-code.js';
 import { LooseConversions } from './live-loose-conversions.js';
 import type { MessageFacts, RejectionFacts } from './message-facts.js';
 import { summarizeMessageFacts } from './metrics-from-facts.js';

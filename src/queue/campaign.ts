@@ -2,6 +2,7 @@ import { EventEmitter } from 'eventemitter3';
 import { ValidationError, type WhatsAppError } from '../errors/index.js';
 import { normalizeRecipientId } from '../events/recipient-id.js';
 import type { EnqueueOptions } from './adapter.js';
+import { CodeIssuer, DISCOUNT_CODE_METADATA_KEY, type IssueCodesOptions } from './discount-codes.js';
 import { recipientIdOf } from './message-recipient.js';
 import type { SendOutcome } from './outcome.js';
 import { asWhatsAppError, defined } from './policy-runtime.js';
@@ -17,6 +18,11 @@ export interface CampaignBuildContext {
   variant: string | undefined;
   /** 0-based position of the recipient in the stream. */
   index: number;
+  /**
+   * The discount code issued to this recipient (with `issueCodes`), to put into the template's
+   * parameters, e.g. `msg.template('spring', 'en', { body: [name, code] })`; recorded with the send.
+   */
+  code?: string;
 }
 
 /** What `sendCampaign()` takes. */
@@ -38,6 +44,13 @@ export interface CampaignSpec<R> {
   segment?: (recipient: R) => string | undefined;
   /** Metadata stored with each `outbound` event. */
   metadata?: (recipient: R) => Record<string, unknown> | undefined;
+  /**
+   * Issue a discount code per recipient (`true`: a unique random code each; or see
+   * {@link IssueCodesOptions}: a shared code per variant, your own generator). `build` gets it as
+   * `context.code`; the send records it as `metadata.discountCode`, so a conversion naming the code is
+   * attributed to the message (docs/metrics.md).
+   */
+  issueCodes?: true | IssueCodesOptions<R>;
   /** Idempotency key per message (default `<campaignId>:<recipientId>`, so a re-run skips what was sent). */
   idempotencyKey?: (recipient: R, message: OutgoingMessageLike) => string;
   /** Check each template (exists, APPROVED, parameter counts) before its first send; a failure rejects `done`. */
@@ -147,6 +160,7 @@ class Campaign<R> extends EventEmitter<CampaignEvents> implements CampaignHandle
   readonly #total: number | undefined;
 
   readonly #spec: CampaignSpec<R>;
+  readonly #codes: CodeIssuer<R> | undefined;
 
   readonly #queue: CampaignQueue;
 
@@ -155,6 +169,7 @@ class Campaign<R> extends EventEmitter<CampaignEvents> implements CampaignHandle
     this.#queue = queue;
     this.#spec = spec;
     this.campaignId = spec.campaignId;
+    this.#codes = spec.issueCodes === undefined ? undefined : new CodeIssuer(spec.issueCodes);
     this.#total = spec.total ?? (Array.isArray(spec.recipients) ? spec.recipients.length : undefined);
     this.done = this.#run();
     this.done.catch(() => undefined);
@@ -221,10 +236,14 @@ class Campaign<R> extends EventEmitter<CampaignEvents> implements CampaignHandle
       key = spec.recipientKey ? spec.recipientKey(recipient) : defaultKey(recipient);
       variant =
         spec.variants && key !== undefined ? assignVariant(key, spec.variants, this.campaignId) : undefined;
-      message = await spec.build(recipient, { campaignId: this.campaignId, variant, index });
+      const context: CampaignBuildContext = { campaignId: this.campaignId, variant, index };
+      const code = await this.#codes?.codeFor(recipient, context);
+      if (code !== undefined) context.code = code;
+      message = await spec.build(recipient, context);
       const recipientId = recipientIdOf(message);
       const variantOf =
         variant ?? (spec.variants ? assignVariant(recipientId, spec.variants, this.campaignId) : undefined);
+      const metadata = spec.metadata?.(recipient);
       options = {
         campaignId: this.campaignId,
         idempotencyKey: spec.idempotencyKey
@@ -233,7 +252,7 @@ class Campaign<R> extends EventEmitter<CampaignEvents> implements CampaignHandle
         ...defined({
           variant: variantOf,
           segment: spec.segment?.(recipient),
-          metadata: spec.metadata?.(recipient),
+          metadata: code === undefined ? metadata : { ...metadata, [DISCOUNT_CODE_METADATA_KEY]: code },
         }),
       };
     } catch (error) {

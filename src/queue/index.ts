@@ -12,6 +12,12 @@ export type {
   CampaignSpec,
 } from './campaign.js';
 export type { QueueEventSink, QueueSuppressionList } from './collaborators.js';
+export {
+  DISCOUNT_CODE_METADATA_KEY,
+  type IssueCodesOptions,
+  READABLE_CODE_ALPHABET,
+  randomCode,
+} from './discount-codes.js';
 export { EventRecordError } from './event-record-error.js';
 export {
   type FrequencyCap,

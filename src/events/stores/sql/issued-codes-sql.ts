@@ -1,5 +1,5 @@
 import type { CampaignFactsBuilder } from '../../../metrics/campaign-facts-builder.js';
-import { ISSUED_CODE_METADATA_KEY } from '../../../metrics/issued-code.js';
+import { ISSUED_CODE_METADATA_KEY } from '../../issued-code.js';
 import type { CampaignFactsSource } from './campaign-facts-source.js';
 import { SqlParams } from './sql-params.js';
 
