@@ -1,5 +1,6 @@
 import { ConfigError } from '../errors/index.js';
 import { eventKey } from '../events/event-key.js';
+import { issuedCodeOf } from '../events/issued-code.js';
 import { normalizeRecipientId } from '../events/recipient-id.js';
 import type {
   ClickEvent,
@@ -10,7 +11,6 @@ import type {
   StoredEvent,
 } from '../events/stored-event.js';
 import { isOptOutInbound, type OptOutDetectionOptions } from '../tracking/opt-out-detection.js';
-import { issuedCodeOf } from '../events/issued-code.js';
 import type {
   CampaignConversionFacts,
   CampaignFacts,

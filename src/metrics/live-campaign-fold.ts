@@ -2,6 +2,7 @@ import type { EventCursor } from '../events/event-changes.js';
 import { eventKey } from '../events/event-key.js';
 import type { EventStore } from '../events/event-store.js';
 import { type IdentityLinks, identityPairs, resolveIdentities } from '../events/identity-links.js';
+import { issuedCodeOf } from '../events/issued-code.js';
 import { normalizeRecipientId } from '../events/recipient-id.js';
 import type {
   ClickEvent,
@@ -12,7 +13,6 @@ import type {
   StoredEventKind,
 } from '../events/stored-event.js';
 import { CampaignFactsBuilder } from './campaign-facts-builder.js';
-import { issuedCodeOf } from '../events/issued-code.js';
 import { LooseConversions } from './live-loose-conversions.js';
 import type { MessageFacts, RejectionFacts } from './message-facts.js';
 import { summarizeMessageFacts } from './metrics-from-facts.js';
