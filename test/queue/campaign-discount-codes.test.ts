@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { ConfigError } from '../../src/errors/index.js';
 import type { StoredEvent } from '../../src/events/stored-event.js';
 import { MemoryEventStore } from '../../src/events/stores/memory.js';
-import { template } from '../../src/messages/builders/template-builders.js';
+import {
+  template,
+  templateComponents,
+  templateParams,
+} from '../../src/messages/builders/template-builders.js';
 import { computeCampaignMetrics } from '../../src/metrics/compute-campaign-metrics.js';
 import { READABLE_CODE_ALPHABET, randomCode, SendQueue } from '../../src/queue/index.js';
 import { scriptedClient } from './helpers/scripted-client.js';
@@ -21,7 +25,9 @@ async function runCampaign(issueCodes: Parameters<SendQueue['sendCampaign']>[0][
     issueCodes,
     // The code goes into the template's body parameter.
     build: (to, ctx) => {
-      const message = template(to, 'spring_sale', 'en', { body: [ctx.code ?? 'none'] });
+      const message = template(to, 'spring_sale', 'en', [
+        templateComponents.body(templateParams.text(ctx.code ?? 'none')),
+      ]);
       built.push(JSON.stringify(message));
       return message;
     },
@@ -42,7 +48,7 @@ describe('issueCodes', () => {
     for (const code of codes) expect(code).toMatch(new RegExp(`^[${READABLE_CODE_ALPHABET}]{8}$`));
     // Your own metadata is kept beside the code.
     expect(outbound.every((e) => e.metadata?.list === 'newsletter')).toBe(true);
-    for (const code of codes) expect(built.filter((m) => m.includes(`"body":["${code}"]`))).toHaveLength(1);
+    for (const code of codes) expect(built.filter((m) => m.includes(`"text":"${code}"`))).toHaveLength(1);
   });
 
   it('a conversion naming an issued code is attributed to that message', async () => {
@@ -86,7 +92,9 @@ describe('issueCodes', () => {
   });
 
   it('your generator supplies the codes', async () => {
-    const { outbound } = await runCampaign({ generate: (to, ctx) => `X-${ctx.index}-${to.slice(-2)}` });
+    const { outbound } = await runCampaign({
+      generate: (to, ctx) => `X-${ctx.index}-${String(to).slice(-2)}`,
+    });
     expect(outbound.map((e) => e.metadata?.discountCode).sort()).toEqual([
       'X-0-01',
       'X-1-02',
