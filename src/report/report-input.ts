@@ -1,5 +1,6 @@
 import type { VariantComparison } from '../metrics/compare-variants.js';
 import type { CampaignMetrics } from '../metrics/metrics-types.js';
+import type { LinkAndButtonStats } from './link-and-button-stats.js';
 import type { SendTimeHeatmap } from './send-time-heatmap.js';
 
 /** The A/B comparison shown in the report's verdict: a `compareVariants` result and the variants' names. */
@@ -32,6 +33,8 @@ export interface CampaignReportInput {
   optOutsOverTime?: readonly OptOutBucket[];
   /** Rates by the recipients' local weekday × hour of sending (`sendTimeHeatmap`), drawn as heatmaps. */
   sendTimes?: SendTimeHeatmap;
+  /** Clicks per tracked URL and taps per quick-reply payload (`linkAndButtonStats`); without it, no such section. */
+  links?: LinkAndButtonStats;
   /** When the report was generated (shown in the header; injected so output is reproducible). */
   generatedAt: Date;
   /** ISO 4217 currency of cost and revenue (default `USD`). */
