@@ -8,6 +8,7 @@ import type { SendOutcome } from './outcome.js';
 import { asWhatsAppError, defined } from './policy-runtime.js';
 import { preflightTemplate } from './preflight.js';
 import type { OutgoingMessageLike, QueueClient } from './send-client.js';
+import type { SendRoute } from './send-route.js';
 import { assignVariant, type VariantSpec } from './variants.js';
 
 /** What `build` gets besides the recipient. */
@@ -51,6 +52,13 @@ export interface CampaignSpec<R> {
    * attributed to the message (docs/metrics.md).
    */
   issueCodes?: true | IssueCodesOptions<R>;
+  /**
+   * Send through the Marketing Messages API (`'marketing_messages'`: marketing templates, with Meta's
+   * click events) instead of the Cloud API (default). See {@link CampaignSpec.fallback}.
+   */
+  via?: SendRoute;
+  /** With `via: 'marketing_messages'`: send a message it refuses as not eligible through the Cloud API. */
+  fallback?: 'cloud_api';
   /** Idempotency key per message (default `<campaignId>:<recipientId>`, so a re-run skips what was sent). */
   idempotencyKey?: (recipient: R, message: OutgoingMessageLike) => string;
   /** Check each template (exists, APPROVED, parameter counts) before its first send; a failure rejects `done`. */
@@ -253,6 +261,8 @@ class Campaign<R> extends EventEmitter<CampaignEvents> implements CampaignHandle
           variant: variantOf,
           segment: spec.segment?.(recipient),
           metadata: code === undefined ? metadata : { ...metadata, [DISCOUNT_CODE_METADATA_KEY]: code },
+          via: spec.via,
+          fallback: spec.fallback,
         }),
       };
     } catch (error) {

@@ -37,4 +37,5 @@ export type { RetrySettings } from './retry-policy.js';
 export type { OutgoingMessageLike, QueueClient, SendResultLike, TemplateLike } from './send-client.js';
 export { SendQueue } from './send-queue.js';
 export type { SendQueueOptions } from './send-queue-options.js';
+export { NOT_MARKETING_ELIGIBLE, type SendRoute } from './send-route.js';
 export type { VariantSpec } from './variants.js';

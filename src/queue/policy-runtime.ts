@@ -5,6 +5,7 @@ import { defersAfter } from './governance/send-governance.js';
 import type { SendOutcome } from './outcome.js';
 import { decideRetry } from './retry-policy.js';
 import type { ResolvedSendQueueOptions } from './send-queue-options.js';
+import { sendByRoute } from './send-route.js';
 
 const PAIR_RATE = 131056;
 
@@ -66,7 +67,7 @@ export class PolicyRuntime implements QueueRuntime {
   async attempt(job: SendJob, signal?: AbortSignal): Promise<AttemptResult> {
     job.attempts++;
     try {
-      const result = await this.#settings.client.messages.send(job.message, {
+      const result = await sendByRoute(this.#settings.client, job, {
         maxRetries: 0,
         ...(signal ? { signal } : {}),
       });
