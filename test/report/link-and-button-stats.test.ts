@@ -118,4 +118,13 @@ describe('the report section', () => {
     );
     expect(renderCampaignReport(sampleReportInput())).not.toContain('id="links"');
   });
+
+  it('the economics section says how much revenue no message earned', () => {
+    const input = sampleReportInput();
+    const metrics = { ...input.metrics, campaignOnlyConversions: 2, campaignOnlyRevenue: 25 };
+    expect(renderCampaignReport({ ...input, metrics })).toContain(
+      'from 2 conversions credited to the campaign but to no message',
+    );
+    expect(renderCampaignReport(input)).not.toContain('credited to the campaign but to no message');
+  });
 });

@@ -23,6 +23,11 @@ export function economicsSection(m: CampaignMetrics, currency: string): SafeHtml
     m.cost === null
       ? 'Cost is unknown: no rate card was given. Pass one (price per billable message by category) to compute it.'
       : 'Cost counts billable messages (delivered templates) at the rate card price of their pricing category.';
+  // Conversions that name only the campaign (or a shared code) have no message: say where they count.
+  const campaignOnly =
+    m.campaignOnlyConversions > 0
+      ? html` Revenue includes ${formatMoney(m.campaignOnlyRevenue, currency)} from ${m.campaignOnlyConversions} conversions credited to the campaign but to no message (naming only the campaign, or a shared code): in return on spend, not in revenue per delivered.`
+      : '';
   return html`<section id="economics"><h2>Cost and revenue</h2><table><thead><tr><th></th><th>Cost</th><th>Revenue</th><th>Revenue per delivered</th><th>Return on spend</th></tr></thead>
-<tbody>${rows}</tbody></table><p class="note">${note}</p></section>`;
+<tbody>${rows}</tbody></table><p class="note">${note}${campaignOnly}</p></section>`;
 }
