@@ -67,7 +67,7 @@ export class PolicyRuntime implements QueueRuntime {
   async attempt(job: SendJob, signal?: AbortSignal): Promise<AttemptResult> {
     job.attempts++;
     try {
-      const result = await sendByRoute(this.#settings.client, job, {
+      const result = await sendByRoute(this.#settings.client, job.message, job.options, {
         maxRetries: 0,
         ...(signal ? { signal } : {}),
       });

@@ -1,6 +1,5 @@
 import { GraphApiError } from '../errors/index.js';
-import type { SendJob } from './adapter.js';
-import type { QueueClient, SendResultLike } from './send-client.js';
+import type { OutgoingMessageLike, QueueClient, SendResultLike } from './send-client.js';
 
 /** Which API a queued message goes through: the Cloud API (`/messages`, the default) or the Marketing Messages API. */
 export type SendRoute = 'cloud_api' | 'marketing_messages';
@@ -14,17 +13,18 @@ export type SendRoute = 'cloud_api' | 'marketing_messages';
 export const NOT_MARKETING_ELIGIBLE: ReadonlySet<number> = new Set([131055, 134100, 134102]);
 
 /**
- * Sends one job through the API its options name (`via`), falling back to the Cloud API when the
- * Marketing Messages API refuses the message as not eligible and the job asks for it (`fallback`).
- * Errors are thrown as the client threw them, for the retry policy.
+ * Sends one message through the API its enqueue options name (`via`), falling back to the Cloud API
+ * when the Marketing Messages API refuses it as not eligible and they ask for it (`fallback`). Errors
+ * are thrown as the client threw them, for the retry policy.
  */
 export async function sendByRoute(
   client: QueueClient,
-  job: SendJob,
+  message: OutgoingMessageLike,
+  route: { via?: SendRoute; fallback?: 'cloud_api' },
   options: { signal?: AbortSignal; maxRetries: number },
 ): Promise<SendResultLike> {
-  const { via, fallback } = job.options;
-  if (via !== 'marketing_messages') return client.messages.send(job.message, options);
+  const { via, fallback } = route;
+  if (via !== 'marketing_messages') return client.messages.send(message, options);
   const sendMarketing = client.messages.sendMarketing;
   if (sendMarketing === undefined) {
     throw new TypeError(
@@ -32,14 +32,14 @@ export async function sendByRoute(
     );
   }
   try {
-    return await sendMarketing.call(client.messages, job.message, options);
+    return await sendMarketing.call(client.messages, message, options);
   } catch (error) {
     if (
       fallback === 'cloud_api' &&
       error instanceof GraphApiError &&
       NOT_MARKETING_ELIGIBLE.has(error.code)
     ) {
-      return client.messages.send(job.message, options);
+      return client.messages.send(message, options);
     }
     throw error;
   }
