@@ -37,7 +37,8 @@ export function eventKey(event: StoredEvent): string {
       // The category joins the key only when set, so keys of events stored before it existed stay the same.
       return `${event.kind}${SEP}${event.recipientId}${SEP}${event.at.getTime()}${SEP}${part(event.messageId)}${SEP}${part(event.source)}${event.category === undefined ? '' : `${SEP}${event.category}`}`;
     case 'conversion':
-      return `v${SEP}${event.at.getTime()}${SEP}${part(event.messageId)}${SEP}${part(event.recipientId)}${SEP}${part(event.campaignId)}${SEP}${part(event.value)}${SEP}${part(event.currency)}`;
+      // The code and token join the key only when set, so keys of conversions stored before they existed stay the same.
+      return `v${SEP}${event.at.getTime()}${SEP}${part(event.messageId)}${SEP}${part(event.recipientId)}${SEP}${part(event.campaignId)}${SEP}${part(event.value)}${SEP}${part(event.currency)}${event.code === undefined ? '' : `${SEP}c${event.code}`}${event.token === undefined ? '' : `${SEP}t${event.token}`}`;
     case 'resolved':
       return `r${SEP}${event.recipientId}${SEP}${event.at.getTime()}${SEP}${part(event.source)}`;
   }

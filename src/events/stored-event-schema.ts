@@ -101,6 +101,8 @@ export const storedEventSchema = z.discriminatedUnion('kind', [
     messageId: optionalLabel,
     recipientId: optionalLabel,
     campaignId: optionalLabel,
+    token: optionalLabel,
+    code: optionalLabel,
   }),
   z.object({
     kind: z.literal('resolved'),

@@ -144,7 +144,11 @@ export interface PreferenceEvent extends UserIdentityFields {
   text?: string;
 }
 
-/** A conversion (purchase, signup...) your app attributes to a message, recipient or campaign. */
+/**
+ * A conversion (purchase, signup...) your app records. It is attributed by the most specific key it
+ * carries: `messageId`, then a tracked link's `token`, then a discount `code` the campaign issued, then
+ * `recipientId` (within the attribution window), then `campaignId` alone (see docs/metrics.md).
+ */
 export interface ConversionEvent {
   kind: 'conversion';
   at: Date;
@@ -153,6 +157,14 @@ export interface ConversionEvent {
   messageId?: string;
   recipientId?: string;
   campaignId?: string;
+  /**
+   * The tracked link's token the conversion came through (set by `LinkTracker.conversion`, which
+   * verified it and copied its message, campaign and recipient here). With a campaign and recipient but
+   * no message, it is attributed like a click on that link: with no attribution window.
+   */
+  token?: string;
+  /** A discount code the campaign issued (`issueCodes`); it names the message (or, shared, the variant) it was sent with. */
+  code?: string;
 }
 
 /**

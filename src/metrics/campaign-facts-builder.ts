@@ -1,15 +1,22 @@
 import { ConfigError } from '../errors/index.js';
 import { eventKey } from '../events/event-key.js';
+import { issuedCodeOf } from '../events/issued-code.js';
 import { normalizeRecipientId } from '../events/recipient-id.js';
 import type {
   ClickEvent,
+  ConversionEvent,
   OutboundEvent,
   SendFailedEvent,
   StatusEvent,
   StoredEvent,
 } from '../events/stored-event.js';
 import { isOptOutInbound, type OptOutDetectionOptions } from '../tracking/opt-out-detection.js';
-import type { CampaignFacts, MessageFacts, RejectionFacts } from './message-facts.js';
+import type {
+  CampaignConversionFacts,
+  CampaignFacts,
+  MessageFacts,
+  RejectionFacts,
+} from './message-facts.js';
 import { type ResolvedMetricsQuery, resolveMetricsQuery } from './metrics-query.js';
 import type { MetricsQuery } from './metrics-types.js';
 import { addMicros, amountsByCurrency, currencyKey } from './revenue-currency.js';
@@ -210,6 +217,18 @@ export class CampaignFactsBuilder {
   /** The message each Meta click id belongs to, from the redirect's own clicks that recorded it. */
   readonly #messageByClickId = new Map<string, MessageFold>();
   readonly #priorDeliveries = new Map<string, number>();
+  /** The messages each discount code was sent with (one for a unique code, several for a shared one). */
+  readonly #messagesByCode = new Map<string, MessageFold[]>();
+  /** Codes `addSend` read before their message was added (it is added right after). */
+  readonly #pendingCodes = new Map<string, string>();
+  /** Conversions naming a code and no message: resolved in `build`, once every code is known. */
+  readonly #codeConversions: ConversionEvent[] = [];
+  /** Conversions naming only the campaign: counted in `build` (in no message). */
+  readonly #campaignOnly: ConversionEvent[] = [];
+  /** The start of the second of the campaign's first send, known in `build`. */
+  #firstSendSecond = Number.POSITIVE_INFINITY;
+  /** The campaign-level conversions found so far (kept across `build` calls). */
+  readonly #campaignConversions: CampaignConversionFacts[] = [];
   readonly #optOut: OptOutDetectionOptions;
   /** Whether the grouping reads the template name or the recipient's record time zone (see MessageFacts). */
   readonly #labels: boolean;
@@ -247,6 +266,8 @@ export class CampaignFactsBuilder {
     if (event.kind === 'outbound') {
       const labels = this.#labels;
       const zone = labels ? event.metadata?.timeZone : undefined;
+      const code = issuedCodeOf(event.metadata);
+      if (code !== undefined) this.addIssuedCode(event.messageId, code, event.at.getTime());
       this.#addMessage(
         event.messageId,
         event.recipientId,
@@ -321,11 +342,53 @@ export class CampaignFactsBuilder {
     this.#assertNotSealed();
     const messages = this.#messages;
     if (messages.get(messageId) === undefined) {
-      messages.set(
+      const message = new MessageFold(
         messageId,
-        new MessageFold(messageId, recipientId, sentAtMs, variant, segment, templateName, recipientTimeZone),
+        recipientId,
+        sentAtMs,
+        variant,
+        segment,
+        templateName,
+        recipientTimeZone,
       );
+      messages.set(messageId, message);
+      const code = this.#pendingCodes.get(messageId);
+      if (code !== undefined) this.#indexCode(message, code);
     }
+    this.#pendingCodes.delete(messageId);
+  }
+
+  /**
+   * Records that the campaign's message `messageId` was sent with the discount `code` (`issueCodes`).
+   * `addSend` reads it from the outbound event's metadata itself; a store that reads sends from its own
+   * rows calls this, after the send was added, only when {@link CampaignFactsBuilder.needsIssuedCodes}.
+   *
+   * @param messageId - the message sent with the code
+   * @param code - the code
+   * @param sentAtMs - when it was sent (ignored outside the query's time range, like the send)
+   */
+  addIssuedCode(messageId: string, code: string, sentAtMs: number): void {
+    const q = this.#query;
+    if (sentAtMs < q.fromMs || sentAtMs >= q.toMs) return;
+    const pending = this.#pendingCodes;
+    const message = this.#messages.get(messageId);
+    if (message === undefined) {
+      // From `addSend`, which records the code before the message itself.
+      pending.set(messageId, code);
+      return;
+    }
+    this.#indexCode(message, code);
+  }
+
+  #indexCode(message: MessageFold, code: string): void {
+    const list = this.#messagesByCode.get(code);
+    if (list === undefined) this.#messagesByCode.set(code, [message]);
+    else if (!list.includes(message)) list.push(message);
+  }
+
+  /** Whether a conversion naming a discount code was added, so the codes of the sends are needed. */
+  needsIssuedCodes(): boolean {
+    return this.#codeConversions.length > 0;
   }
 
   #assertNotSealed(): void {
@@ -434,21 +497,78 @@ export class CampaignFactsBuilder {
         if (event.messageId !== undefined) this.#credit(event, this.#messages.get(event.messageId));
         else this.#keepUnlinked(event, event.recipientId, true);
         return;
-      case 'conversion': {
-        if (event.messageId !== undefined) {
-          const target = this.#messages.get(event.messageId);
-          if (target) this.#credit(event, target);
-        } else if (
-          event.recipientId !== undefined &&
-          (event.campaignId === undefined || event.campaignId === this.#query.campaignId)
-        ) {
-          this.#keepUnlinked(event, event.recipientId, true);
-        }
+      case 'conversion':
+        this.#addConversion(event);
         return;
-      }
       default:
         return;
     }
+  }
+
+  /**
+   * A conversion goes by the most specific key it carries: its message; a tracked link's token (its
+   * campaign and recipient, with no window); a discount code (resolved in `build`); its recipient
+   * (within the window); its campaign alone. One that names another campaign is not this campaign's.
+   */
+  #addConversion(event: ConversionEvent): void {
+    if (event.messageId !== undefined) {
+      this.#credit(event, this.#messages.get(event.messageId));
+      return;
+    }
+    const campaignId = event.campaignId;
+    if (campaignId !== undefined && campaignId !== this.#query.campaignId) return;
+    if (event.token !== undefined && event.recipientId !== undefined && campaignId !== undefined) {
+      this.#keepUnlinked(event, event.recipientId, false);
+    } else if (event.code !== undefined) {
+      this.#codeConversions.push(event);
+    } else if (event.recipientId !== undefined) {
+      this.#keepUnlinked(event, event.recipientId, true);
+    } else if (campaignId !== undefined) {
+      this.#campaignOnly.push(event);
+    }
+  }
+
+  /**
+   * Attributes a conversion naming a code: a code sent with one message credits that message; a code
+   * sent with several (shared) counts for the campaign, under their variant when they all share one. A
+   * code the campaign never sent falls back to the conversion's recipient, then its campaign.
+   */
+  #creditCode(event: ConversionEvent): void {
+    const messages = this.#messagesByCode.get(event.code as string);
+    if (messages !== undefined && messages.length === 1) {
+      // Not a use of the code if stamped before the second its message was sent in.
+      const target = messages[0]!;
+      if (event.at.getTime() >= endOfSecond(target.sentAtMs) - 1000) this.#credit(event, target);
+      return;
+    }
+    if (messages !== undefined) {
+      const variant = messages[0]!.variant;
+      const shared = messages.every((m) => m.variant === variant) ? variant : undefined;
+      this.#countForCampaign(event, shared);
+      return;
+    }
+    if (event.recipientId !== undefined) {
+      const key = this.#recipientKey(event.recipientId);
+      if (this.#byRecipient.has(key)) this.#credit(event, this.#latestFor(key, event.at.getTime(), true));
+    } else if (event.campaignId !== undefined) {
+      this.#countForCampaign(event, undefined);
+    }
+  }
+
+  /**
+   * Counts a conversion for the campaign (and `variant`), in no message; repeats once. Only from the
+   * second of the campaign's first send (in the query's range) on: nothing converts before it.
+   */
+  #countForCampaign(event: ConversionEvent, variant: string | undefined): void {
+    if (event.at.getTime() < this.#firstSendSecond) return;
+    const key = eventKey(event);
+    if (this.#conversions.has(key)) return;
+    this.#conversions.add(key);
+    const facts: CampaignConversionFacts = { at: event.at, value: event.value ?? 0 };
+    if (variant !== undefined) facts.variant = variant;
+    if (event.code !== undefined) facts.code = event.code;
+    if (event.currency !== undefined) facts.currency = event.currency;
+    this.#campaignConversions.push(facts);
   }
 
   /** Credits an engagement event to the message it is attributed to (nothing when there is none). */
@@ -578,6 +698,11 @@ export class CampaignFactsBuilder {
     for (const { event, key, windowed } of this.#unlinked) {
       this.#credit(event, this.#latestFor(key, event.at.getTime(), windowed));
     }
+    let first = Number.POSITIVE_INFINITY;
+    for (const m of folds) if (m.sentAtMs < first) first = m.sentAtMs;
+    this.#firstSendSecond = endOfSecond(first) - 1000;
+    for (const event of this.#codeConversions) this.#creditCode(event);
+    for (const event of this.#campaignOnly) this.#countForCampaign(event, undefined);
     // Meta's clicks go to the message of the link click that recorded the same click id (a Meta click
     // and a click on your own link for one tap: both count in `clicks`, the message once in `clicked`).
     for (const click of this.#metaClicks) {
@@ -588,11 +713,17 @@ export class CampaignFactsBuilder {
     // Credited once: a second build() must not count these clicks and conversions again.
     this.#unlinked.length = 0;
     this.#metaClicks.length = 0;
+    this.#codeConversions.length = 0;
+    this.#campaignOnly.length = 0;
     if (q.blockInferenceAfterMs !== undefined) this.#inferBlocks(folds, q.blockInferenceAfterMs, q.nowMs);
     sortBySendTime(folds);
     const messages: MessageFacts[] = new Array(folds.length);
     for (let i = 0; i < folds.length; i++) messages[i] = messageFacts(folds[i]!);
-    return { messages, rejections: [...this.#rejections.values()] };
+    const facts: CampaignFacts = { messages, rejections: [...this.#rejections.values()] };
+    if (this.#campaignConversions.length > 0) {
+      facts.campaignConversions = this.#campaignConversions.map((c) => ({ ...c }));
+    }
+    return facts;
   }
 
   /** Marks as blocked the pending messages to recipients who had an earlier message delivered. */

@@ -27,7 +27,7 @@ function* chunks<T>(items: readonly T[]): Generator<T[]> {
 /**
  * Step 1 over any {@link EventStore} (advanced): scans the campaign's sends, then the events of its
  * messages (by messageId), of its recipients (by recipientId, from the campaign's first send on) and
- * the clicks Meta reported (which name neither, from the first send on), and folds them with {@link CampaignFactsBuilder}. Works with any store that implements `scan`.
+ * the clicks Meta reported and the conversions naming no message (from the first send on), and folds them with {@link CampaignFactsBuilder}. Works with any store that implements `scan`.
  */
 export async function collectCampaignFacts(store: EventStore, query: MetricsQuery): Promise<CampaignFacts> {
   const links = await store.identityLinks?.();
@@ -63,10 +63,14 @@ export async function collectCampaignFacts(store: EventStore, query: MetricsQuer
     }
   }
   if (messageIds.length > 0) {
-    // Meta's click webhooks name no message and no recipient: the fold matches them by click id.
+    // Meta's click webhooks name no message and no recipient: the fold matches them by click id. A
+    // conversion naming no message may name a discount code or only the campaign: the fold sorts it out.
     const from = new Date(Math.floor(firstSendMs / 1000) * 1000);
-    for await (const event of store.scan({ kinds: ['click'], from })) {
-      if (event.kind === 'click' && event.source === 'meta') {
+    for await (const event of store.scan({ kinds: ['click', 'conversion'], from })) {
+      if (
+        (event.kind === 'click' && event.source === 'meta') ||
+        (event.kind === 'conversion' && event.messageId === undefined)
+      ) {
         builder.addEvent(event);
       }
     }

@@ -2,15 +2,18 @@ import type { EventCursor } from '../events/event-changes.js';
 import { eventKey } from '../events/event-key.js';
 import type { EventStore } from '../events/event-store.js';
 import { type IdentityLinks, identityPairs, resolveIdentities } from '../events/identity-links.js';
+import { issuedCodeOf } from '../events/issued-code.js';
 import { normalizeRecipientId } from '../events/recipient-id.js';
 import type {
   ClickEvent,
+  ConversionEvent,
   OutboundEvent,
   SendFailedEvent,
   StoredEvent,
   StoredEventKind,
 } from '../events/stored-event.js';
 import { CampaignFactsBuilder } from './campaign-facts-builder.js';
+import { LooseConversions } from './live-loose-conversions.js';
 import type { MessageFacts, RejectionFacts } from './message-facts.js';
 import { summarizeMessageFacts } from './metrics-from-facts.js';
 import { type ResolvedMetricsQuery, resolveMetricsQuery } from './metrics-query.js';
@@ -90,12 +93,15 @@ export class LiveCampaignFold {
   /** The person a tracker click with a click id was folded for. */
   readonly #personByClickId = new Map<string, string>();
   #firstSendMs = Number.POSITIVE_INFINITY;
+  /** Conversions naming a discount code or only the campaign (see {@link LooseConversions}). */
+  readonly #loose: LooseConversions;
 
   /** A fold of `query` over `store`; call {@link LiveCampaignFold.start} first. */
   constructor(store: EventStore, query: MetricsQuery) {
     this.#store = store;
     this.#query = query;
     this.#resolved = resolveMetricsQuery(query);
+    this.#loose = new LooseConversions(this.#resolved.campaignId);
   }
 
   /**
@@ -150,7 +156,13 @@ export class LiveCampaignFold {
     const options: Parameters<typeof summarizeMessageFacts>[1] = { timeZone: q.timeZone };
     if (q.groupBy) options.groupBy = q.groupBy;
     if (q.rateCard) options.rateCard = q.rateCard;
-    return summarizeMessageFacts({ messages, rejections }, options);
+    const campaignConversions = this.#loose.campaignConversions(this.#firstSendMs);
+    return summarizeMessageFacts(
+      campaignConversions.length > 0
+        ? { messages, rejections, campaignConversions }
+        : { messages, rejections },
+      options,
+    );
   }
 
   #keyOf(recipientId: string): string {
@@ -202,7 +214,8 @@ export class LiveCampaignFold {
         }
         return;
       case 'conversion':
-        if (event.messageId !== undefined) this.#toOwner(event, event.messageId);
+        if (this.#loose.accepts(event)) this.#addLooseConversion(event);
+        else if (event.messageId !== undefined) this.#toOwner(event, event.messageId);
         else if (
           event.recipientId !== undefined &&
           (event.campaignId === undefined || event.campaignId === this.#resolved.campaignId)
@@ -238,9 +251,31 @@ export class LiveCampaignFold {
       this.#owners.set(event.messageId, key);
       this.#newMessages.push(event.messageId);
     }
+    const code = issuedCodeOf(event.metadata);
+    if (code !== undefined) {
+      const touched = this.#loose.addHolder(code, event.messageId, event.variant);
+      this.#markTouched(touched.messageIds, touched.recipientIds);
+    }
     if (!person.scanned) {
       person.scanned = true;
       this.#newPeople.push(key);
+    }
+  }
+
+  #addLooseConversion(event: ConversionEvent): void {
+    const touched = this.#loose.add(event);
+    this.#markTouched(touched.messageIds, touched.recipientId === undefined ? [] : [touched.recipientId]);
+  }
+
+  /** Marks for a refold the people who sent `messageIds` and the people `recipientIds` are. */
+  #markTouched(messageIds: readonly string[], recipientIds: readonly string[]): void {
+    for (const messageId of messageIds) {
+      const owner = this.#owners.get(messageId);
+      if (owner !== undefined) this.#affected.add(owner);
+    }
+    for (const recipientId of recipientIds) {
+      const key = this.#keyOf(recipientId);
+      if (this.#people.has(key)) this.#affected.add(key);
     }
   }
 
@@ -352,13 +387,14 @@ export class LiveCampaignFold {
     const fromMs = Math.floor(this.#firstSendMs / 1000) * 1000;
     if (fromMs >= this.#metaReadFromMs) return;
     const filter: { kinds: StoredEventKind[]; from: Date; to?: Date } = {
-      kinds: ['click'],
+      kinds: ['click', 'conversion'],
       from: new Date(fromMs),
     };
     if (Number.isFinite(this.#metaReadFromMs)) filter.to = new Date(this.#metaReadFromMs);
     this.#metaReadFromMs = fromMs;
     for await (const event of this.#store.scan(filter)) {
       if (event.kind === 'click' && event.source === META_SOURCE) this.#addMetaClick(event);
+      else if (event.kind === 'conversion' && this.#loose.accepts(event)) this.#addLooseConversion(event);
     }
   }
 
@@ -378,6 +414,13 @@ export class LiveCampaignFold {
         for (const click of this.#metaClicks.get(event.clickId)?.values() ?? []) builder.addEvent(click);
       }
     }
+    const owners = this.#owners;
+    for (const conversion of this.#loose.forPeople(
+      keys,
+      (id) => owners.get(id),
+      (id) => this.#keyOf(id),
+    ))
+      builder.addEvent(conversion);
     const facts = builder.build();
     for (const person of people) {
       person.messages = [];

@@ -77,10 +77,30 @@ export interface RejectionFacts {
   errorCode?: number;
 }
 
+/**
+ * A conversion counted for the campaign but for no message: it named only the campaign, or a discount
+ * code shared by several messages. It adds to the campaign's revenue and return on spend, never to a
+ * per-message rate.
+ */
+export interface CampaignConversionFacts {
+  /** When it happened. */
+  at: Date;
+  /** Its value (0 when it had none). */
+  value: number;
+  /** The variant, when a shared code was sent to one variant only. */
+  variant?: string;
+  /** The shared discount code it named, if any. */
+  code?: string;
+  /** Its currency, as recorded (`revenueByCurrency` keeps it apart). */
+  currency?: string;
+}
+
 /** Everything {@link summarizeMessageFacts} needs about one campaign. */
 export interface CampaignFacts {
   /** One entry per accepted message, in order of sending. */
   messages: MessageFacts[];
   /** One entry per refused send. */
   rejections: RejectionFacts[];
+  /** Conversions counted for the campaign but no message (absent when there are none). */
+  campaignConversions?: CampaignConversionFacts[];
 }

@@ -1,9 +1,14 @@
 import { errorInfo } from '../errors/index.js';
 import { RecipientCountries } from '../events/recipient-country.js';
-import type { CampaignFacts, MessageFacts, RejectionFacts } from './message-facts.js';
+import type {
+  CampaignConversionFacts,
+  CampaignFacts,
+  MessageFacts,
+  RejectionFacts,
+} from './message-facts.js';
 import type { CampaignMetrics, FailureCount, MetricsGroupBy, RateCard } from './metrics-types.js';
 import { RecipientClock } from './recipient-local-time.js';
-import { addMicros, amountsByCurrency } from './revenue-currency.js';
+import { addMicros, amountsByCurrency, currencyKey } from './revenue-currency.js';
 
 const MICROS = 1_000_000;
 const ALREADY_OPTED_OUT_ERROR = 131050;
@@ -40,6 +45,8 @@ class Tally {
   clickedConverted = 0;
   revenueMicros = 0;
   readonly revenueMicrosByCurrency = new Map<string, number>();
+  campaignOnlyConversions = 0;
+  campaignOnlyRevenueMicros = 0;
   readonly billableByCategory = new Map<string, number>();
   readonly failuresByCode = new Map<number | null, number>();
 
@@ -78,6 +85,14 @@ class Tally {
     }
   }
 
+  addCampaignConversion(c: CampaignConversionFacts): void {
+    this.campaignOnlyConversions++;
+    if (c.value === 0) return;
+    const micros = Math.round(c.value * MICROS);
+    this.campaignOnlyRevenueMicros += micros;
+    addMicros(this.revenueMicrosByCurrency, currencyKey(c.currency), micros);
+  }
+
   addRejection(r: RejectionFacts): void {
     this.rejected++;
     if (r.errorCode === ALREADY_OPTED_OUT_ERROR) this.alreadyOptedOut++;
@@ -104,7 +119,9 @@ function toMetrics(t: Tally, rateCard: RateCard | undefined): CampaignMetrics {
       cost += (t.billableByCategory.get(category) ?? 0) * (rateCard[category] ?? 0);
     }
   }
-  const revenue = t.revenueMicros / MICROS;
+  const messageRevenue = t.revenueMicros / MICROS;
+  const campaignOnlyRevenue = t.campaignOnlyRevenueMicros / MICROS;
+  const revenue = (t.revenueMicros + t.campaignOnlyRevenueMicros) / MICROS;
   const failuresByCode: FailureCount[] = [...t.failuresByCode].map(([code, count]) => ({
     code,
     title: code === null ? 'No error code reported' : errorInfo(code).title,
@@ -136,9 +153,11 @@ function toMetrics(t: Tally, rateCard: RateCard | undefined): CampaignMetrics {
     conversionRate: rate(t.converted, t.delivered),
     revenue,
     revenueByCurrency: amountsByCurrency(t.revenueMicrosByCurrency, MICROS),
-    revenuePerRecipient: rate(revenue, t.delivered),
+    campaignOnlyConversions: t.campaignOnlyConversions,
+    campaignOnlyRevenue,
+    revenuePerRecipient: rate(messageRevenue, t.delivered),
     conversionsPerClick: rate(t.clickedConverted, t.clicked),
-    revenuePerClick: rate(revenue, t.clicked),
+    revenuePerClick: rate(messageRevenue, t.clicked),
     cost,
     returnOnSpend: cost === null || cost === 0 ? null : revenue / cost,
     failuresByCode,
@@ -218,6 +237,13 @@ export function summarizeMessageFacts(facts: CampaignFacts, options: SummarizeOp
   for (const rejection of facts.rejections as readonly RejectionFacts[]) {
     total.addRejection(rejection);
     if (keyOf) groupFor(keyOf(rejection, rejection.at)).addRejection(rejection);
+  }
+  // A campaign-level conversion has no message to group by: only a shared code's variant places it.
+  for (const conversion of facts.campaignConversions ?? []) {
+    total.addCampaignConversion(conversion);
+    if (options.groupBy === 'variant' && conversion.variant !== undefined) {
+      groupFor(conversion.variant).addCampaignConversion(conversion);
+    }
   }
   const metrics = toMetrics(total, options.rateCard);
   if (keyOf) {

@@ -30,7 +30,10 @@ export interface MetricsQuery {
   to?: Date;
   /** Also break the metrics down (see {@link MetricsGroupBy}). */
   groupBy?: MetricsGroupBy;
-  /** How long after a message an unlinked reply, opt-out, block or conversion is still credited to it (default 72 h). */
+  /**
+   * How long after a message an unlinked reply, opt-out, block or conversion (one naming only its
+   * recipient) is still credited to it (default 72 h; e.g. `24 * 3600_000` for a 24-hour window).
+   */
   attributionWindowMs?: number;
   /** Prices per billable message by pricing category; without it `cost` and `returnOnSpend` are `null`. */
   rateCard?: RateCard;
@@ -107,8 +110,9 @@ export interface CampaignMetrics {
   /** converted / delivered. */
   conversionRate: number | null;
   /**
-   * Sum of the conversion values attributed to converted messages, whatever their currency: with
-   * conversions in more than one currency, read {@link CampaignMetrics.revenueByCurrency} instead.
+   * Sum of the conversion values attributed to converted messages, plus those counted for the campaign
+   * only (`campaignOnlyRevenue`), whatever their currency: with conversions in more than one currency,
+   * read {@link CampaignMetrics.revenueByCurrency} instead.
    */
   revenue: number;
   /**
@@ -117,14 +121,21 @@ export interface CampaignMetrics {
    * Empty when no converted message had a value. Per variant or segment in `groups` with `groupBy`.
    */
   revenueByCurrency: Record<string, number>;
-  /** revenue / delivered. */
+  /**
+   * Conversions counted for the campaign but no message: naming only the campaign, or a discount code
+   * shared by several messages. In `revenue` and `returnOnSpend`, in no per-message rate.
+   */
+  campaignOnlyConversions: number;
+  /** The value of the `campaignOnlyConversions` (part of `revenue`). */
+  campaignOnlyRevenue: number;
+  /** Revenue attributed to messages (revenue − campaignOnlyRevenue) / delivered. */
   revenuePerRecipient: number | null;
   /**
    * Clicked messages that also converted / clicked messages: how often a click led to a conversion
    * attributed to the same message.
    */
   conversionsPerClick: number | null;
-  /** revenue / clicked: revenue per clicked message. */
+  /** Revenue attributed to messages / clicked: revenue per clicked message. */
   revenuePerClick: number | null;
   /** Billable messages × the rate card price of their category; `null` without a rate card. */
   cost: number | null;

@@ -5,6 +5,7 @@ import type { MessagingLimit } from './governance/messaging-limit.js';
 import type { PortfolioBudget } from './governance/portfolio-budget.js';
 import type { SendOutcome } from './outcome.js';
 import type { OutgoingMessageLike } from './send-client.js';
+import type { SendRoute } from './send-route.js';
 
 /** Per-message options of `enqueue()`; recorded with the send in the event store. */
 export interface EnqueueOptions {
@@ -25,6 +26,16 @@ export interface EnqueueOptions {
   category?: MessageCategory;
   /** Do not send before this instant (the send waits; it is not skipped). */
   notBefore?: Date;
+  /**
+   * Send through the Cloud API (`cloud_api`, the default) or the Marketing Messages API
+   * (`marketing_messages`: marketing templates only, with Meta's click events).
+   */
+  via?: SendRoute;
+  /**
+   * With `via: 'marketing_messages'`: `cloud_api` sends through the Cloud API instead when the
+   * Marketing Messages API refuses the message as not eligible (131055, 134100, 134102).
+   */
+  fallback?: 'cloud_api';
 }
 
 /** One message as adapters carry it: plain JSON, so it can live in Redis. */

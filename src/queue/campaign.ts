@@ -2,6 +2,7 @@ import { EventEmitter } from 'eventemitter3';
 import { ValidationError, type WhatsAppError } from '../errors/index.js';
 import { normalizeRecipientId } from '../events/recipient-id.js';
 import type { EnqueueOptions } from './adapter.js';
+import { CodeIssuer, DISCOUNT_CODE_METADATA_KEY, type IssueCodesOptions } from './discount-codes.js';
 import type { CampaignPauseInfo } from './governance/campaign-pauses.js';
 import { categoryOf, type MessageCategory } from './governance/message-category.js';
 import { HeldRecipients } from './held-recipients.js';
@@ -10,6 +11,7 @@ import type { SendOutcome } from './outcome.js';
 import { asWhatsAppError, defined } from './policy-runtime.js';
 import { preflightTemplate } from './preflight.js';
 import type { OutgoingMessageLike, QueueClient } from './send-client.js';
+import type { SendRoute } from './send-route.js';
 import { assignVariant, type VariantSpec } from './variants.js';
 
 /** What `build` gets besides the recipient. */
@@ -20,6 +22,11 @@ export interface CampaignBuildContext {
   variant: string | undefined;
   /** 0-based position of the recipient in the stream. */
   index: number;
+  /**
+   * The discount code issued to this recipient (with `issueCodes`), to put into the template's
+   * parameters, e.g. `msg.template('spring', 'en', { body: [name, code] })`; recorded with the send.
+   */
+  code?: string;
 }
 
 /** What `sendCampaign()` takes. */
@@ -41,6 +48,20 @@ export interface CampaignSpec<R> {
   segment?: (recipient: R) => string | undefined;
   /** Metadata stored with each `outbound` event. */
   metadata?: (recipient: R) => Record<string, unknown> | undefined;
+  /**
+   * Issue a discount code per recipient (`true`: a unique random code each; or see
+   * {@link IssueCodesOptions}: a shared code per variant, your own generator). `build` gets it as
+   * `context.code`; the send records it as `metadata.discountCode`, so a conversion naming the code is
+   * attributed to the message (docs/metrics.md).
+   */
+  issueCodes?: true | IssueCodesOptions<R>;
+  /**
+   * Send through the Marketing Messages API (`'marketing_messages'`: marketing templates, with Meta's
+   * click events) instead of the Cloud API (default). See {@link CampaignSpec.fallback}.
+   */
+  via?: SendRoute;
+  /** With `via: 'marketing_messages'`: send a message it refuses as not eligible through the Cloud API. */
+  fallback?: 'cloud_api';
   /** Idempotency key per message (default `<campaignId>:<recipientId>`, so a re-run skips what was sent). */
   idempotencyKey?: (recipient: R, message: OutgoingMessageLike) => string;
   /** Check each template (exists, APPROVED, parameter counts) before its first send; a failure rejects `done`. */
@@ -208,6 +229,7 @@ class Campaign<R> extends EventEmitter<CampaignEvents> implements CampaignHandle
   #queueClosed = false;
 
   readonly #spec: CampaignSpec<R>;
+  readonly #codes: CodeIssuer<R> | undefined;
 
   readonly #queue: CampaignQueue;
 
@@ -216,6 +238,7 @@ class Campaign<R> extends EventEmitter<CampaignEvents> implements CampaignHandle
     this.#queue = queue;
     this.#spec = spec;
     this.campaignId = spec.campaignId;
+    this.#codes = spec.issueCodes === undefined ? undefined : new CodeIssuer(spec.issueCodes);
     this.#total = spec.total ?? (Array.isArray(spec.recipients) ? spec.recipients.length : undefined);
     this.#held = new HeldRecipients<R>({ onDue: () => this.#wake(), now: () => queue.now() });
     this.done = this.#run();
@@ -390,11 +413,15 @@ class Campaign<R> extends EventEmitter<CampaignEvents> implements CampaignHandle
       key = spec.recipientKey ? spec.recipientKey(recipient) : defaultKey(recipient);
       variant =
         spec.variants && key !== undefined ? assignVariant(key, spec.variants, this.campaignId) : undefined;
-      message = await spec.build(recipient, { campaignId: this.campaignId, variant, index });
+      const context: CampaignBuildContext = { campaignId: this.campaignId, variant, index };
+      const code = await this.#codes?.codeFor(recipient, context);
+      if (code !== undefined) context.code = code;
+      message = await spec.build(recipient, context);
       const recipientId = recipientIdOf(message);
       this.#category ??= categoryOf(message, undefined);
       const variantOf =
         variant ?? (spec.variants ? assignVariant(recipientId, spec.variants, this.campaignId) : undefined);
+      const metadata = spec.metadata?.(recipient);
       options = {
         campaignId: this.campaignId,
         idempotencyKey: spec.idempotencyKey
@@ -403,7 +430,9 @@ class Campaign<R> extends EventEmitter<CampaignEvents> implements CampaignHandle
         ...defined({
           variant: variantOf,
           segment: spec.segment?.(recipient),
-          metadata: spec.metadata?.(recipient),
+          metadata: code === undefined ? metadata : { ...metadata, [DISCOUNT_CODE_METADATA_KEY]: code },
+          via: spec.via,
+          fallback: spec.fallback,
         }),
       };
     } catch (error) {

@@ -11,6 +11,8 @@ const ENQUEUE_OPTION_KEYS: ReadonlySet<string> = new Set<keyof EnqueueOptions>([
   'metadata',
   'category',
   'notBefore',
+  'via',
+  'fallback',
 ]);
 
 /**
@@ -51,7 +53,31 @@ export function checkEnqueueArguments(message: unknown, options: unknown): void 
       );
     }
   }
-  const { category, notBefore } = options as EnqueueOptions;
+  const { category, notBefore, via, fallback } = options as EnqueueOptions;
+  if (via !== undefined && via !== 'cloud_api' && via !== 'marketing_messages') {
+    throw new ValidationError(
+      [
+        {
+          path: 'options.via',
+          message: 'must be "cloud_api" or "marketing_messages"',
+          code: 'invalid_value',
+        },
+      ],
+      'enqueue() argument',
+    );
+  }
+  if (fallback !== undefined && (fallback !== 'cloud_api' || via !== 'marketing_messages')) {
+    throw new ValidationError(
+      [
+        {
+          path: 'options.fallback',
+          message: 'must be "cloud_api", with via: "marketing_messages"',
+          code: 'invalid_value',
+        },
+      ],
+      'enqueue() argument',
+    );
+  }
   if (category !== undefined && !MESSAGE_CATEGORIES.includes(category as MessageCategory)) {
     throw new ValidationError(
       [

@@ -14,6 +14,12 @@ export type {
   CampaignSpec,
 } from './campaign.js';
 export type { QueueEventSink, QueueSuppressionList } from './collaborators.js';
+export {
+  DISCOUNT_CODE_METADATA_KEY,
+  type IssueCodesOptions,
+  READABLE_CODE_ALPHABET,
+  randomCode,
+} from './discount-codes.js';
 export { EventRecordError } from './event-record-error.js';
 export type { CampaignPauseInfo } from './governance/campaign-pauses.js';
 export {
@@ -51,4 +57,5 @@ export type { RetrySettings } from './retry-policy.js';
 export type { OutgoingMessageLike, QueueClient, SendResultLike, TemplateLike } from './send-client.js';
 export { SendQueue } from './send-queue.js';
 export type { SendQueueOptions } from './send-queue-options.js';
+export { NOT_MARKETING_ELIGIBLE, type SendRoute } from './send-route.js';
 export type { VariantSpec } from './variants.js';

@@ -6,6 +6,7 @@ import type { DeferredInfo } from './governance/send-governance.js';
 import type { SendOutcome } from './outcome.js';
 import { decideRetry } from './retry-policy.js';
 import type { ResolvedSendQueueOptions } from './send-queue-options.js';
+import { sendByRoute } from './send-route.js';
 
 const PAIR_RATE = 131056;
 const MAINTENANCE = 131057;
@@ -75,7 +76,7 @@ export class PolicyRuntime implements QueueRuntime {
   async attempt(job: SendJob, signal?: AbortSignal): Promise<AttemptResult> {
     job.attempts++;
     try {
-      const result = await this.#settings.client.messages.send(job.message, {
+      const result = await sendByRoute(this.#settings.client, job.message, job.options, {
         maxRetries: 0,
         ...(signal ? { signal } : {}),
       });

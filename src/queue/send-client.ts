@@ -57,6 +57,11 @@ export interface QueueClient {
       message: OutgoingMessageLike,
       options?: { signal?: AbortSignal; maxRetries?: number },
     ): Promise<SendResultLike>;
+    /** The Marketing Messages API, for sends enqueued with `via: 'marketing_messages'`. */
+    sendMarketing?(
+      message: OutgoingMessageLike,
+      options?: { signal?: AbortSignal; maxRetries?: number },
+    ): Promise<SendResultLike>;
   };
   /** Template lookup, used by the optional campaign pre-flight. */
   templates?: {

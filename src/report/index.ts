@@ -1,5 +1,12 @@
 /** The HTML campaign report (public: every name here is exported from the root). */
 
+export {
+  type LinkAndButtonQuery,
+  type LinkAndButtonStats,
+  linkAndButtonStats,
+  type TapCounts,
+  type TapTargetStats,
+} from './link-and-button-stats.js';
 export { optOutsOverTime } from './opt-outs-over-time.js';
 export type { ProportionInterval } from './proportion-interval.js';
 export { recipientDataToCsv } from './recipient-data-csv.js';

@@ -4,6 +4,7 @@ import { economicsSection } from './sections/economics-section.js';
 import { failuresSection } from './sections/failures-section.js';
 import { funnelSection } from './sections/funnel-section.js';
 import { kpiCards } from './sections/kpi-cards.js';
+import { linksSection } from './sections/links-section.js';
 import { optOutsSection } from './sections/opt-outs-section.js';
 import { reconciliationSection } from './sections/reconciliation-section.js';
 import { sendTimeSection } from './sections/send-time-section.js';
@@ -41,6 +42,7 @@ ${funnelSection(metrics)}
 ${verdictSection(input.comparison)}
 ${variantsSection(metrics)}
 ${failuresSection(metrics)}
+${linksSection(input.links)}
 ${optOutsSection(input.optOutsOverTime, metrics.optedOut)}
 ${sendTimeSection(input.sendTimes)}
 ${economicsSection(metrics, currency)}

@@ -1,5 +1,6 @@
 import type { VariantComparison } from '../metrics/compare-variants.js';
 import type { CampaignMetrics } from '../metrics/metrics-types.js';
+import type { LinkAndButtonStats } from './link-and-button-stats.js';
 import type { ReportReconciliation } from './report-reconciliation.js';
 import type { SendTimeHeatmap } from './send-time-heatmap.js';
 
@@ -35,6 +36,8 @@ export interface CampaignReportInput {
   sendTimes?: SendTimeHeatmap;
   /** Our counts beside Meta's (`reconcileCampaign`'s result); without it the section is left out. */
   reconciliation?: ReportReconciliation;
+  /** Clicks per tracked URL and taps per quick-reply payload (`linkAndButtonStats`); without it, no such section. */
+  links?: LinkAndButtonStats;
   /** When the report was generated (shown in the header; injected so output is reproducible). */
   generatedAt: Date;
   /** ISO 4217 currency of cost and revenue (default `USD`). */

@@ -2,6 +2,7 @@
 
 export {
   createLinkTracker,
+  type LinkConversionFields,
   type LinkTarget,
   type LinkTracker,
   type LinkTrackerOptions,

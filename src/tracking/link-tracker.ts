@@ -1,7 +1,7 @@
 import { ValidationError } from '../errors/index.js';
 import type { EventStore } from '../events/event-store.js';
 import { hashRecipientId } from '../events/hash-recipients.js';
-import type { ClickEvent } from '../events/stored-event.js';
+import type { ClickEvent, ConversionEvent } from '../events/stored-event.js';
 import { assertKnownOptions, invalidOption, optionKeys } from '../schemas/validate-options.js';
 import { createLinkTokenCodec, type LinkTokenBody, MAX_LINK_TOKEN_LENGTH } from './link-token.js';
 import { type UtmParameters, withUtmParameters } from './utm.js';
@@ -90,6 +90,23 @@ export interface LinkTrackerOptions {
    * Default `'fbclid'`; `false` to ignore it.
    */
   clickIdParam?: string | false;
+  /**
+   * A query parameter in which the redirect passes the link's token on to the destination (e.g.
+   * `'wa_token'`), so your shop can keep it and report a sale with {@link LinkTracker.conversion}.
+   * Default: not passed on. The token is signed, not encrypted: a `{ campaignId, recipientId }` token
+   * shows the recipient to whoever sees the URL unless `recipientIdentity` is `'hash'`.
+   */
+  tokenParam?: string;
+}
+
+/** What a conversion recorded through a link token carries besides what the token names. */
+export interface LinkConversionFields {
+  /** When it happened (default: the tracker's clock). */
+  at?: Date;
+  /** Its value (an order total). */
+  value?: number;
+  /** The value's currency. */
+  currency?: string;
 }
 
 /** A click tracker: signs links and serves the redirect. Create one with {@link createLinkTracker}. */
@@ -109,6 +126,13 @@ export interface LinkTracker {
   verify(token: string): TrackedLink | null;
   /** Fetch handler: `GET baseUrl/<token>` → records a click and answers 302 to the signed URL; invalid → 404. */
   handler: (request: Request) => Promise<Response>;
+  /**
+   * The `conversion` event for a sale that came through a tracked link (its token, passed on with
+   * `tokenParam`), naming the link's message, or its campaign and recipient (then attributed like a
+   * click on that link: with no attribution window); `null` when the token is not valid. Append it to
+   * your store. See docs/metrics.md, "Attribution".
+   */
+  conversion(token: string, fields?: LinkConversionFields): ConversionEvent | null;
 }
 
 const OWNER = 'createLinkTracker';
@@ -125,6 +149,7 @@ const OPTION_KEYS = optionKeys<LinkTrackerOptions>()({
   recipientIdentity: true,
   recipientHashKey: true,
   clickIdParam: true,
+  tokenParam: true,
 });
 const MIN_SECRET_BYTES = 16;
 // C0 controls (CR, LF, NUL, tab...), DEL and C1 controls: no header, log line or browser takes them raw.
@@ -171,6 +196,15 @@ function withClickId(url: string, param: string | false, clickId: string | undef
   if (param !== false && clickId !== undefined && !target.searchParams.has(param)) {
     target.searchParams.append(param, clickId);
   }
+  return target.href;
+}
+
+/** The destination with the link's token passed on in `param` (unless unset, or the URL carries it). */
+function withToken(url: string, param: string | undefined, token: string): string {
+  if (param === undefined) return url;
+  const target = new URL(url);
+  if (target.searchParams.has(param)) return url;
+  target.searchParams.append(param, token);
   return target.href;
 }
 
@@ -230,6 +264,10 @@ export function createLinkTracker(options: LinkTrackerOptions): LinkTracker {
   const { clickIdParam = 'fbclid' } = options;
   if (clickIdParam !== false && !(typeof clickIdParam === 'string' && clickIdParam.length > 0)) {
     throw invalidOption(OWNER, 'clickIdParam', 'must be a non-empty string or false');
+  }
+  const { tokenParam } = options;
+  if (tokenParam !== undefined && !(typeof tokenParam === 'string' && tokenParam.length > 0)) {
+    throw invalidOption(OWNER, 'tokenParam', 'must be a non-empty string');
   }
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const basePath = new URL(baseUrl).pathname.replace(/\/+$/, '');
@@ -329,11 +367,23 @@ export function createLinkTracker(options: LinkTrackerOptions): LinkTracker {
     return new Response(null, {
       status: 302,
       headers: {
-        location: withClickId(link.url, clickIdParam, clickId),
+        location: withToken(withClickId(link.url, clickIdParam, clickId), tokenParam, tokenValue),
         'cache-control': 'no-store',
         'referrer-policy': 'no-referrer',
       },
     });
+  };
+
+  const conversion = (tokenValue: string, fields: LinkConversionFields = {}): ConversionEvent | null => {
+    const link = verify(tokenValue);
+    if (!link) return null;
+    const event: ConversionEvent = { kind: 'conversion', at: fields.at ?? now(), token: tokenValue };
+    if (link.messageId !== undefined) event.messageId = link.messageId;
+    if (link.campaignId !== undefined) event.campaignId = link.campaignId;
+    if (link.recipientId !== undefined) event.recipientId = link.recipientId;
+    if (fields.value !== undefined) event.value = fields.value;
+    if (fields.currency !== undefined) event.currency = fields.currency;
+    return event;
   };
 
   return {
@@ -341,5 +391,6 @@ export function createLinkTracker(options: LinkTrackerOptions): LinkTracker {
     token,
     verify,
     handler,
+    conversion,
   };
 }

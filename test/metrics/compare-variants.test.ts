@@ -34,6 +34,8 @@ function metrics(counts: Partial<CampaignMetrics>): CampaignMetrics {
     revenuePerRecipient: null,
     conversionsPerClick: null,
     revenuePerClick: null,
+    campaignOnlyConversions: 0,
+    campaignOnlyRevenue: 0,
     cost: null,
     returnOnSpend: null,
     failuresByCode: [],

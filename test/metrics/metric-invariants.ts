@@ -42,9 +42,17 @@ export function brokenInvariants(metrics: CampaignMetrics, path = 'total'): stri
     if (value !== null && !(value >= 0 && value <= 1))
       broken.push(`${path}: ${rate} ${value} outside [0, 1]`);
   }
-  if (m.delivered === 0 ? m.revenuePerRecipient !== null : m.revenuePerRecipient !== m.revenue / m.delivered)
+  // Per-message rates leave out what was counted for the campaign only (exact in micros).
+  const messageRevenue = (Math.round(m.revenue * 1e6) - Math.round(m.campaignOnlyRevenue * 1e6)) / 1e6;
+  if (m.campaignOnlyConversions === 0 && m.campaignOnlyRevenue !== 0)
+    broken.push(`${path}: campaignOnlyRevenue without campaignOnlyConversions`);
+  if (
+    m.delivered === 0
+      ? m.revenuePerRecipient !== null
+      : m.revenuePerRecipient !== messageRevenue / m.delivered
+  )
     broken.push(`${path}: revenuePerRecipient`);
-  if (m.clicked === 0 ? m.revenuePerClick !== null : m.revenuePerClick !== m.revenue / m.clicked)
+  if (m.clicked === 0 ? m.revenuePerClick !== null : m.revenuePerClick !== messageRevenue / m.clicked)
     broken.push(`${path}: revenuePerClick`);
   if (
     m.clicked === 0

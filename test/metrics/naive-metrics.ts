@@ -232,6 +232,13 @@ export function naiveCampaignMetrics(all: StoredEvent[], query: NaiveQuery): Rec
     if (best && windowed && at.getTime() - best.at.getTime() > window) return undefined;
     return best;
   };
+  const second = (at: Date) => Math.floor(at.getTime() / 1000);
+  const codeOf = (m: Outbound) => {
+    const code = m.metadata?.discountCode;
+    return typeof code === 'string' && code !== '' ? code : undefined;
+  };
+  /** The campaign's messages (in range) sent with a discount code. */
+  const holdersOf = (code: string) => messages.filter((m) => codeOf(m) === code);
   const attributedTo = (e: StoredEvent): string | undefined => {
     // A click Meta reported belongs to the message of the link clicks that recorded its click id (the
     // lowest message id, should there be several), unless it is stamped before that message's send second.
@@ -256,10 +263,20 @@ export function naiveCampaignMetrics(all: StoredEvent[], query: NaiveQuery): Rec
         if (e.campaignId === query.campaignId) return latestNotFailed(e.recipientId, e.at, false)?.messageId;
         if (e.campaignId === undefined) return latestNotFailed(e.recipientId, e.at, true)?.messageId;
         return undefined;
-      case 'conversion':
-        if (e.recipientId === undefined) return undefined;
+      case 'conversion': {
+        // The most specific key: (message, above) > token > code > recipient in the window > campaign.
         if (e.campaignId !== undefined && e.campaignId !== query.campaignId) return undefined;
+        if (e.token !== undefined && e.recipientId !== undefined && e.campaignId !== undefined)
+          return latestNotFailed(e.recipientId, e.at, false)?.messageId;
+        if (e.code !== undefined) {
+          const holders = holdersOf(e.code);
+          if (holders.length === 1)
+            return second(e.at) >= second(holders[0]!.at) ? holders[0]!.messageId : undefined;
+          if (holders.length > 1) return undefined;
+        }
+        if (e.recipientId === undefined) return undefined;
         return latestNotFailed(e.recipientId, e.at, true)?.messageId;
+      }
       case 'inbound':
       case 'opt_out':
       case 'block':
@@ -268,6 +285,29 @@ export function naiveCampaignMetrics(all: StoredEvent[], query: NaiveQuery): Rec
         return undefined;
     }
   };
+  // Conversions counted for the campaign, in no message: naming only the campaign, or a code several
+  // messages carried (under their variant when they share one); from the first send's second on.
+  const firstSecond = Math.min(...messages.map((m) => second(m.at)));
+  const campaignLevel: Array<{ micros: number; variant: string | undefined; currency: string }> = [];
+  for (const e of countable) {
+    if (e.kind !== 'conversion' || e.messageId !== undefined) continue;
+    if (e.campaignId !== undefined && e.campaignId !== query.campaignId) continue;
+    if (e.token !== undefined && e.recipientId !== undefined && e.campaignId !== undefined) continue;
+    if (second(e.at) < firstSecond) continue;
+    const micros = Math.round((e.value ?? 0) * 1e6);
+    const currency = e.currency?.trim().toUpperCase() || '(none)';
+    const holders = e.code === undefined ? [] : holdersOf(e.code);
+    if (holders.length > 1) {
+      const variants = new Set(holders.map((m) => m.variant));
+      campaignLevel.push({
+        micros,
+        currency,
+        variant: variants.size === 1 ? holders[0]!.variant : undefined,
+      });
+    } else if (holders.length === 0 && e.recipientId === undefined && e.campaignId !== undefined) {
+      campaignLevel.push({ micros, currency, variant: undefined });
+    }
+  }
   const credited = new Map<string, StoredEvent[]>();
   for (const e of countable) {
     const id = attributedTo(e);
@@ -360,15 +400,19 @@ export function naiveCampaignMetrics(all: StoredEvent[], query: NaiveQuery): Rec
     }
   }
 
-  const summarize = (list: State[], refusedHere: typeof refused) => {
+  const summarize = (list: State[], refusedHere: typeof refused, campaignOnly: typeof campaignLevel) => {
     const count = (f: (s: State) => boolean) => list.filter(f).length;
     const sent = list.length;
     const delivered = count((s) => s.delivered);
-    const revenue = list.reduce((sum, s) => sum + s.micros, 0) / 1e6;
+    const messageMicros = list.reduce((sum, s) => sum + s.micros, 0);
+    const campaignOnlyMicros = campaignOnly.reduce((sum, c) => sum + c.micros, 0);
+    const messageRevenue = messageMicros / 1e6;
+    const revenue = (messageMicros + campaignOnlyMicros) / 1e6;
     const currencyTotals = new Map<string, number>();
-    for (const s of list)
-      for (const [code, micros] of s.microsByCurrency)
-        currencyTotals.set(code, (currencyTotals.get(code) ?? 0) + micros);
+    const addCurrency = (code: string, micros: number) =>
+      currencyTotals.set(code, (currencyTotals.get(code) ?? 0) + micros);
+    for (const s of list) for (const [code, micros] of s.microsByCurrency) addCurrency(code, micros);
+    for (const c of campaignOnly) if (c.micros !== 0) addCurrency(c.currency, c.micros);
     const revenueByCurrency = Object.fromEntries(
       [...currencyTotals.entries()]
         .filter(([, micros]) => micros !== 0)
@@ -434,13 +478,15 @@ export function naiveCampaignMetrics(all: StoredEvent[], query: NaiveQuery): Rec
       ),
       revenue,
       revenueByCurrency,
-      revenuePerRecipient: ratio(revenue, delivered),
+      campaignOnlyConversions: campaignOnly.length,
+      campaignOnlyRevenue: campaignOnlyMicros / 1e6,
+      revenuePerRecipient: ratio(messageRevenue, delivered),
       conversionsPerClick: ratio(
         count((s) => s.clicks > 0 && s.converted),
         count((s) => s.clicks > 0),
       ),
       revenuePerClick: ratio(
-        revenue,
+        messageRevenue,
         count((s) => s.clicks > 0),
       ),
       cost,
@@ -450,7 +496,7 @@ export function naiveCampaignMetrics(all: StoredEvent[], query: NaiveQuery): Rec
         .map(([code, n]) => ({ code, count: n })),
     };
   };
-  const result: Record<string, unknown> = summarize(states, refused);
+  const result: Record<string, unknown> = summarize(states, refused, campaignLevel);
   if (query.groupBy) {
     const by = query.groupBy;
     const fallback = query.timeZone ?? 'UTC';
@@ -486,6 +532,7 @@ export function naiveCampaignMetrics(all: StoredEvent[], query: NaiveQuery): Rec
       metrics: summarize(
         states.filter((s) => keyOf(s.m) === key),
         refused.filter((r) => keyOf(r) === key),
+        by === 'variant' ? campaignLevel.filter((c) => c.variant === key) : [],
       ),
     }));
   }

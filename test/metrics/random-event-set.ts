@@ -68,7 +68,13 @@ export function randomCase(index: number, random: () => number): RandomCase {
     people.push({ phone, userId: `DE.${index}.${p}` });
   }
   const events: StoredEvent[] = [];
-  const sends: Array<{ messageId: string; person: RandomPerson; at: number; campaign: string }> = [];
+  const sends: Array<{
+    messageId: string;
+    person: RandomPerson;
+    at: number;
+    campaign: string;
+    code?: string;
+  }> = [];
   const time = () => T0 + int(4) * 20 * HOUR + int(3) * MINUTE + (chance(0.2) ? 0 : int(1000));
 
   // Sends: accepted (some to another campaign, some in the same millisecond) and refused.
@@ -102,9 +108,18 @@ export function randomCase(index: number, random: () => number): RandomCase {
     if (chance(0.4)) outbound.segment = pick(['vip', 'new']);
     if (chance(0.5)) outbound.templateName = pick(['spring_sale', 'reminder']);
     // The recipient's record zone: valid, or a value that is no IANA zone (ignored).
-    if (chance(0.15)) outbound.metadata = { timeZone: pick(['Asia/Tokyo', 'America/Chicago', 'Mars/Base']) };
+    const metadata: Record<string, unknown> = {};
+    if (chance(0.15)) metadata.timeZone = pick(['Asia/Tokyo', 'America/Chicago', 'Mars/Base']);
+    // Discount codes (`issueCodes`): unique per send, shared per variant, or shared across variants.
+    const codeDraw = random();
+    if (codeDraw < 0.25) metadata.discountCode = `U${index}.${i}`;
+    else if (codeDraw < 0.4)
+      metadata.discountCode = chance(0.7) ? `S${index}-${outbound.variant ?? 'none'}` : `S${index}-MIXED`;
+    if (Object.keys(metadata).length > 0) outbound.metadata = metadata;
     events.push(outbound);
-    sends.push({ messageId, person, at, campaign });
+    const send: (typeof sends)[number] = { messageId, person, at, campaign };
+    if (typeof metadata.discountCode === 'string') send.code = metadata.discountCode;
+    sends.push(send);
 
     // Statuses: any subset (missing webhooks included), each status at most once per message.
     const pricing = chance(0.7)
@@ -208,11 +223,23 @@ export function randomCase(index: number, random: () => number): RandomCase {
         const conversion: StoredEvent = { kind: 'conversion', at, ...(currency ? { currency } : {}) };
         if (chance(0.9)) conversion.value = int(100_000) / 100;
         const how = random();
-        if (how < 0.4) conversion.messageId = someMessage();
-        else {
+        const someCampaign = () => (chance(0.8) ? campaignId : otherCampaign);
+        if (how < 0.3) conversion.messageId = someMessage();
+        else if (how < 0.5) {
+          // A discount code: one the campaigns sent (unique or shared), or one nobody sent.
+          const codes = sends.flatMap((s) => (s.code === undefined ? [] : [s.code]));
+          conversion.code = codes.length > 0 && chance(0.85) ? pick(codes) : `NOPE${index}.${int(3)}`;
+          if (chance(0.4)) conversion.recipientId = who;
+          if (chance(0.3)) conversion.campaignId = someCampaign();
+        } else if (how < 0.58) {
+          // Through a tracked link's token (campaign + recipient, verified when recorded).
           conversion.recipientId = who;
-          if (how < 0.7) conversion.campaignId = chance(0.8) ? campaignId : otherCampaign;
-        }
+          conversion.campaignId = someCampaign();
+          conversion.token = `tok.${index}.${e}`;
+        } else if (how < 0.85) {
+          conversion.recipientId = who;
+          if (how < 0.75) conversion.campaignId = someCampaign();
+        } else conversion.campaignId = someCampaign();
         events.push(conversion);
       }
     }

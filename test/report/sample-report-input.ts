@@ -58,6 +58,8 @@ export function metricsFrom(c: {
     revenuePerRecipient: rate(revenue, c.delivered),
     conversionsPerClick: rate(Math.min(converted, c.clicked), c.clicked),
     revenuePerClick: rate(revenue, c.clicked),
+    campaignOnlyConversions: 0,
+    campaignOnlyRevenue: 0,
     cost,
     returnOnSpend: cost ? revenue / cost : null,
     failuresByCode: c.failuresByCode ?? [],

@@ -68,6 +68,8 @@ export class MemoryEventStore implements EventStore {
   readonly #byRecipient = new Map<string, Row[]>();
   /** Meta's clicks (`source: 'meta'`, found by click id, not by message or recipient; see `ClickEvent`). */
   readonly #metaClicks: Row[] = [];
+  /** Conversions naming no message (a code, a token, a recipient or only a campaign), for `aggregate`. */
+  readonly #looseConversions: Row[] = [];
   readonly #identities = new IdentityLinks();
   /** Every stored event in append order: the change feed `readSince` reads (the rows get sorted by time). */
   readonly #log: StoredEvent[] = [];
@@ -127,6 +129,7 @@ export class MemoryEventStore implements EventStore {
     if (event.recipientId !== undefined)
       push(this.#byRecipient, normalizeRecipientId(event.recipientId), row);
     if (event.kind === 'click' && event.source === 'meta') this.#metaClicks.push(row);
+    else if (event.kind === 'conversion' && event.messageId === undefined) this.#looseConversions.push(row);
   }
 
   #allRows(): Row[] {
@@ -263,6 +266,7 @@ export class MemoryEventStore implements EventStore {
         }
       }
       for (const row of this.#metaClicks) builder.addEvent(row.event);
+      for (const row of this.#looseConversions) builder.addEvent(row.event);
     }
     if (q.blockInferenceAfterMs !== undefined) this.#addPriorDeliveries(builder);
     const summarize: Parameters<typeof summarizeMessageFacts>[1] = { timeZone: q.timeZone };

@@ -39,7 +39,7 @@ export function economicsSection(m: CampaignMetrics, currency: string): SafeHtml
     (v) => html`<tr data-row="${v.key}"><td>${v.key}</td>
 <td data-metric="cost">${formatMoney(v.metrics.cost, currency)}</td>
 <td data-metric="revenue">${amounts(v.metrics.revenueByCurrency, currency, 1)}</td>
-<td data-metric="revenuePerRecipient">${amounts(v.metrics.revenueByCurrency, currency, v.metrics.delivered)}</td>
+<td data-metric="revenuePerRecipient">${inReportCurrency(v.metrics, currency) ? formatMoney(v.metrics.revenuePerRecipient, currency) : amounts(v.metrics.revenueByCurrency, currency, v.metrics.delivered)}</td>
 <td data-metric="returnOnSpend">${inReportCurrency(v.metrics, currency) ? returnOnSpend(v.metrics.returnOnSpend) : '—'}</td></tr>`,
   );
   const costNote =
@@ -49,6 +49,11 @@ export function economicsSection(m: CampaignMetrics, currency: string): SafeHtml
   const mixed = inReportCurrency(m, currency)
     ? ''
     : ` Revenue is kept per currency; return on spend is shown only where all revenue is in ${currency}, the cost's currency.`;
+  // Conversions that name only the campaign (or a shared code) have no message: say where they count.
+  const campaignOnly =
+    m.campaignOnlyConversions > 0
+      ? html` Revenue includes ${formatMoney(m.campaignOnlyRevenue, currency)} from ${m.campaignOnlyConversions} conversions credited to the campaign but to no message (naming only the campaign, or a shared code): in return on spend, not in revenue per delivered.`
+      : '';
   return html`<section id="economics"><h2>Cost and revenue</h2><table><thead><tr><th></th><th>Cost</th><th>Revenue</th><th>Revenue per delivered</th><th>Return on spend</th></tr></thead>
-<tbody>${rows}</tbody></table><p class="note">${costNote}${mixed}</p></section>`;
+<tbody>${rows}</tbody></table><p class="note">${costNote}${mixed}${campaignOnly}</p></section>`;
 }

@@ -8,6 +8,7 @@ import { ENGAGEMENT_KINDS_SQL } from './engagement-kinds.js';
 import { fromEventRow, type StoredEventRow } from './event-row.js';
 import { firstSendSecondSql } from './first-send-second.js';
 import { campaignIdentityLinks, linkedRecipientsSql } from './identity-links-facts.js';
+import { addIssuedCodes, looseConversionsSql } from './issued-codes-sql.js';
 import { SqlParams } from './sql-params.js';
 import { packedStatusRollupSql, readPackedStatusRollup } from './status-rollup.js';
 
@@ -121,7 +122,9 @@ export async function loadCampaignFacts(
       UNION ALL
       SELECT ${engagementColumns} FROM ${table} e
       WHERE e.kind = 'click' AND e.message_id IS NULL AND e.recipient_id IS NULL
-        AND e.at >= ${firstSendSecondSql(dialect)}`,
+        AND e.at >= ${firstSendSecondSql(dialect)}
+      UNION ALL
+      ${looseConversionsSql(table, engagementColumns, firstSendSecondSql(dialect))}`,
       params.values,
     );
   };
@@ -190,6 +193,7 @@ export async function loadCampaignFacts(
     for (let i = 0; i < ENGAGEMENT_COLUMNS.length; i++) row[ENGAGEMENT_COLUMNS[i]!] = values[i];
     builder.addEvent(fromEventRow(row));
   }
+  await addIssuedCodes(source, builder);
 
   if (q.blockInferenceAfterMs !== undefined) {
     const priorParams = new SqlParams(dialect);
