@@ -12,7 +12,7 @@ import type {
 } from '../events/stored-event.js';
 import { CampaignFactsBuilder } from './campaign-facts-builder.js';
 import type { MessageFacts, RejectionFacts } from './message-facts.js';
-import { summarizeMessageFacts } from './metrics-from-facts.js';
+import { FactsSummary } from './metrics-from-facts.js';
 import { type ResolvedMetricsQuery, resolveMetricsQuery } from './metrics-query.js';
 import type { CampaignMetrics, MetricsQuery } from './metrics-types.js';
 
@@ -66,7 +66,8 @@ function* chunks<T>(items: readonly T[]): Generator<T[]> {
  * uses — so the numbers are identical. A new message's earlier events (a status that came before the
  * send was recorded) and a new recipient's earlier replies are fetched from the store by id: the cost
  * of an update follows the new events, not the campaign. Identity links learned from new events merge
- * the people they join. The final summary is a linear pass over the folded facts (no I/O).
+ * the people they join. The summary is kept as running totals ({@link FactsSummary}): a refold takes
+ * back the people's old facts and adds their new ones, so reading the metrics costs no pass either.
  *
  * @internal
  */
@@ -90,12 +91,19 @@ export class LiveCampaignFold {
   /** The person a tracker click with a click id was folded for. */
   readonly #personByClickId = new Map<string, string>();
   #firstSendMs = Number.POSITIVE_INFINITY;
+  /** The summary of every person's facts, kept current as their facts change (see `#refold`). */
+  readonly #summary: FactsSummary;
 
   /** A fold of `query` over `store`; call {@link LiveCampaignFold.start} first. */
   constructor(store: EventStore, query: MetricsQuery) {
     this.#store = store;
     this.#query = query;
     this.#resolved = resolveMetricsQuery(query);
+    const q = this.#resolved;
+    const options: ConstructorParameters<typeof FactsSummary>[0] = { timeZone: q.timeZone };
+    if (q.groupBy) options.groupBy = q.groupBy;
+    if (q.rateCard) options.rateCard = q.rateCard;
+    this.#summary = new FactsSummary(options);
   }
 
   /**
@@ -138,19 +146,12 @@ export class LiveCampaignFold {
     return this.#settle();
   }
 
-  /** The campaign's metrics as of the last fold (a summary of the facts kept; no I/O). */
+  /**
+   * The campaign's metrics as of the last fold: read from running totals that each refold corrects for
+   * the people it touched (no I/O, no pass over the campaign).
+   */
   metrics(): CampaignMetrics {
-    const messages: MessageFacts[] = [];
-    const rejections: RejectionFacts[] = [];
-    for (const person of this.#people.values()) {
-      for (const m of person.messages) messages.push(m);
-      for (const r of person.rejections) rejections.push(r);
-    }
-    const q = this.#resolved;
-    const options: Parameters<typeof summarizeMessageFacts>[1] = { timeZone: q.timeZone };
-    if (q.groupBy) options.groupBy = q.groupBy;
-    if (q.rateCard) options.rateCard = q.rateCard;
-    return summarizeMessageFacts({ messages, rejections }, options);
+    return this.#summary.metrics();
   }
 
   #keyOf(recipientId: string): string {
@@ -310,6 +311,9 @@ export class LiveCampaignFold {
         this.#owners.set(send.messageId, toKey);
     }
     for (const [id, event] of from.events) to.events.set(id, event);
+    // Their facts stay counted until the refold of `to` takes them back with its own.
+    for (const m of from.messages) to.messages.push(m);
+    for (const r of from.rejections) to.rejections.push(r);
     to.scanned ||= from.scanned;
     this.#affected.add(toKey);
   }
@@ -379,15 +383,25 @@ export class LiveCampaignFold {
       }
     }
     const facts = builder.build();
+    const summary = this.#summary;
     for (const person of people) {
+      for (const m of person.messages) summary.addMessage(m, -1);
+      for (const r of person.rejections) summary.addRejection(r, -1);
       person.messages = [];
       person.rejections = [];
     }
     for (const message of facts.messages) {
       const owner = this.#owners.get(message.messageId);
-      if (owner !== undefined) this.#people.get(owner)?.messages.push(message);
+      const person = owner === undefined ? undefined : this.#people.get(owner);
+      if (person === undefined) continue;
+      person.messages.push(message);
+      summary.addMessage(message);
     }
-    for (const rejection of facts.rejections)
-      this.#people.get(this.#keyOf(rejection.recipientId))?.rejections.push(rejection);
+    for (const rejection of facts.rejections) {
+      const person = this.#people.get(this.#keyOf(rejection.recipientId));
+      if (person === undefined) continue;
+      person.rejections.push(rejection);
+      summary.addRejection(rejection);
+    }
   }
 }
