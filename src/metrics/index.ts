@@ -30,6 +30,12 @@ export type {
   MetricsQuery,
   RateCard,
 } from './metrics-types.js';
+export type {
+  SendingCampaign,
+  SendingCampaignCounts,
+  SendingCampaignOutcome,
+  SendProgress,
+} from './send-progress.js';
 export {
   computeServiceMetrics,
   DEFAULT_QUIET_PERIOD_MS,
@@ -38,4 +44,5 @@ export {
   type ServiceMetrics,
   type ServiceMetricsQuery,
 } from './service-metrics.js';
+export { type LiveCampaign, type WatchCampaignOptions, watchCampaign } from './watch-campaign.js';
 export { type WatchCampaignMetricsOptions, watchCampaignMetrics } from './watch-campaign-metrics.js';
