@@ -99,7 +99,11 @@ export async function* watchCampaign(
   yield* watch(store, query, options, 'watchCampaign');
 }
 
-/** The loop behind {@link watchCampaign} and `watchCampaignMetrics` (`caller` names errors). */
+/**
+ * The loop behind {@link watchCampaign} and `watchCampaignMetrics` (`caller` names errors).
+ *
+ * @internal
+ */
 export async function* watch(
   store: EventStore,
   query: MetricsQuery,
