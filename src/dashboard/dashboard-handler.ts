@@ -168,7 +168,8 @@ export function createDashboardHandler(options: DashboardHandlerOptions): Dashbo
           unsubscribe();
           request.signal?.removeEventListener('abort', stopOnAbort);
         };
-        request.signal?.addEventListener('abort', stopOnAbort, { once: true });
+        if (request.signal?.aborted) stopOnAbort();
+        else request.signal?.addEventListener('abort', stopOnAbort, { once: true });
       },
       cancel() {
         stopOnAbort();
