@@ -242,3 +242,6 @@ console.log(`\nHTML report: ${reportPath}`);
 await simulator.close();
 await server.close();
 console.log(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+console.log(
+  'Watch a campaign live: send with --store sqlite:wa.db, then `npx wacloud dashboard --store sqlite:wa.db` (README, "The whole loop").',
+);

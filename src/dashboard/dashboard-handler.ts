@@ -3,9 +3,10 @@ import { ConfigError } from '../errors/index.js';
 import type { EventStore } from '../events/event-store.js';
 import { computeCampaignMetrics } from '../metrics/compute-campaign-metrics.js';
 import type { MetricsQuery } from '../metrics/metrics-types.js';
-import { watchCampaignMetrics } from '../metrics/watch-campaign-metrics.js';
+import type { SendingCampaign } from '../metrics/send-progress.js';
 import { CampaignDirectory, type DashboardCampaign } from './campaign-directory.js';
 import { renderDashboardPage, renderLiveSections } from './dashboard-page.js';
+import { LiveCampaignHub } from './live-campaign-hub.js';
 
 /** How every campaign is measured on the dashboard: a {@link MetricsQuery} without the campaign. */
 export type DashboardMetricsQuery = Omit<MetricsQuery, 'campaignId'>;
@@ -24,12 +25,18 @@ export interface DashboardHandlerOptions {
   currency?: string;
   /** Page title (default `Campaign dashboard`). */
   title?: string;
+  /**
+   * When the dashboard runs in the process that sends: the handle of a campaign being sent (what
+   * `queue.sendCampaign()` returns), asked by campaign id. Its page then shows a progress bar and the
+   * queued, sent, waiting and skipped (by reason) counts, which the store does not hold.
+   */
+  sending?: (campaignId: string) => SendingCampaign | undefined;
 }
 
 /** A Fetch API handler: what {@link createDashboardHandler} returns. */
 export type DashboardHandler = (request: Request) => Promise<Response>;
 
-const OPTION_KEYS = new Set(['store', 'campaigns', 'intervalMs', 'query', 'currency', 'title']);
+const OPTION_KEYS = new Set(['store', 'campaigns', 'intervalMs', 'query', 'currency', 'title', 'sending']);
 
 const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'cache-control': 'no-store',
@@ -70,7 +77,8 @@ function json(value: unknown): Response {
  * (inline CSS and script, no CDN, a strict Content-Security-Policy with a per-response script nonce)
  * listing the store's campaigns, and for one campaign the HTML report's sections — KPI cards, funnel,
  * variants with intervals, failures by code, cost — updated live over Server-Sent Events from
- * {@link watchCampaignMetrics}. Read-only: every endpoint is a GET.
+ * `watchCampaign`, one fold per campaign shared by every open page; with `sending`, the progress of a
+ * campaign this process is sending too. Read-only: every endpoint is a GET.
  *
  * Routes are query parameters on whatever path it is mounted at, so it works under any prefix:
  * `?` the list, `?campaign=ID` a campaign's page, `?view=campaigns` the list as JSON,
@@ -99,6 +107,8 @@ export function createDashboardHandler(options: DashboardHandlerOptions): Dashbo
   const intervalMs = options.intervalMs ?? 1000;
   if (!Number.isFinite(intervalMs) || intervalMs <= 0)
     throw new ConfigError('createDashboardHandler: intervalMs must be a positive number');
+  if (options.sending !== undefined && typeof options.sending !== 'function')
+    throw new ConfigError('createDashboardHandler: sending must be a function of the campaign id');
   const baseQuery: DashboardMetricsQuery = options.query ?? { groupBy: 'variant' };
   const currency = options.currency ?? 'USD';
   const title = options.title ?? 'Campaign dashboard';
@@ -125,36 +135,44 @@ export function createDashboardHandler(options: DashboardHandlerOptions): Dashbo
       },
     });
 
+  const hub = new LiveCampaignHub({
+    store,
+    queryFor,
+    intervalMs,
+    sendingOf: options.sending,
+    render: ({ metrics, progress }) =>
+      JSON.stringify({ metrics, progress, html: renderLiveSections(metrics, currency, progress) }),
+  });
+
+  /** A campaign's event stream: every client of one campaign shares its fold (see LiveCampaignHub). */
   const events = (campaignId: string, request: Request): Response => {
-    const stop = new AbortController();
-    const onAbort = () => stop.abort();
-    request.signal?.addEventListener('abort', onAbort, { once: true });
-    const encoder = new TextEncoder();
-    const updates = watchCampaignMetrics(store, queryFor(campaignId), { intervalMs, signal: stop.signal });
+    let leave: (() => void) | undefined;
+    const stopOnAbort = () => leave?.();
     const body = new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        try {
-          const next = await updates.next();
-          if (next.done) {
+      start(controller) {
+        let open = true;
+        const unsubscribe = hub.subscribe(campaignId, {
+          send: (chunk) => {
+            if (open) controller.enqueue(chunk);
+          },
+          fail: (chunk) => {
+            if (!open) return;
+            open = false;
+            controller.enqueue(chunk);
             controller.close();
-            return;
-          }
-          const data = JSON.stringify({
-            metrics: next.value,
-            html: renderLiveSections(next.value, currency),
-          });
-          controller.enqueue(encoder.encode(`event: metrics\ndata: ${data}\n\n`));
-        } catch (error) {
-          controller.enqueue(
-            encoder.encode(`event: failure\ndata: ${JSON.stringify((error as Error).name)}\n\n`),
-          );
-          controller.close();
-        }
+          },
+        });
+        leave = () => {
+          leave = undefined;
+          open = false;
+          unsubscribe();
+          request.signal?.removeEventListener('abort', stopOnAbort);
+        };
+        if (request.signal?.aborted) stopOnAbort();
+        else request.signal?.addEventListener('abort', stopOnAbort, { once: true });
       },
-      async cancel() {
-        stop.abort();
-        request.signal?.removeEventListener('abort', onAbort);
-        await updates.return();
+      cancel() {
+        stopOnAbort();
       },
     });
     return new Response(body, {

@@ -1,4 +1,5 @@
 import type { CampaignMetrics } from '../metrics/metrics-types.js';
+import type { SendProgress } from '../metrics/send-progress.js';
 import { formatCount } from '../report/format.js';
 import { html, SafeHtml } from '../report/html.js';
 import { economicsSection } from '../report/sections/economics-section.js';
@@ -8,6 +9,7 @@ import { kpiCards } from '../report/sections/kpi-cards.js';
 import { variantsSection } from '../report/sections/variants-section.js';
 import { REPORT_CSS } from '../report/styles.js';
 import type { DashboardCampaign } from './campaign-directory.js';
+import { progressSection } from './progress-section.js';
 
 const DASHBOARD_CSS = `
 .live-status { color: var(--muted); font-size: 13px; }
@@ -16,6 +18,7 @@ const DASHBOARD_CSS = `
 table.campaigns { width: 100%; border-collapse: collapse; background: var(--card); }
 table.campaigns th, table.campaigns td { text-align: left; padding: 8px 10px; border-bottom: 1px solid var(--line); }
 nav.back { margin-bottom: 12px; }
+#progress progress { width: 100%; height: 14px; accent-color: var(--good); }
 @media (max-width: 640px) {
   main { padding: 16px 12px 32px; }
   header.report-header { flex-direction: column; align-items: flex-start; }
@@ -25,11 +28,17 @@ nav.back { margin-bottom: 12px; }
 `;
 
 /**
- * The live part of a campaign's page: the report's own sections (KPI cards, funnel, variants with
- * intervals, failures by code, cost), drawn from the same metrics with the same definitions.
+ * The live part of a campaign's page: the send progress when the campaign is being sent in this
+ * process, then the report's own sections (KPI cards, funnel, variants with intervals, failures by
+ * code, cost), drawn from the same metrics with the same definitions.
  */
-export function renderLiveSections(metrics: CampaignMetrics, currency: string): string {
-  return html`${kpiCards(metrics)}
+export function renderLiveSections(
+  metrics: CampaignMetrics,
+  currency: string,
+  progress?: SendProgress | undefined,
+): string {
+  return html`${progress ? progressSection(progress) : null}
+${kpiCards(metrics)}
 ${funnelSection(metrics)}
 ${variantsSection(metrics)}
 ${failuresSection(metrics)}

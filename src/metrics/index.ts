@@ -31,6 +31,12 @@ export type {
   RateCard,
 } from './metrics-types.js';
 export { NO_CURRENCY } from './revenue-currency.js';
+export type {
+  SendingCampaign,
+  SendingCampaignCounts,
+  SendingCampaignOutcome,
+  SendProgress,
+} from './send-progress.js';
 export {
   computeServiceMetrics,
   DEFAULT_QUIET_PERIOD_MS,
@@ -39,4 +45,5 @@ export {
   type ServiceMetrics,
   type ServiceMetricsQuery,
 } from './service-metrics.js';
+export { type LiveCampaign, type WatchCampaignOptions, watchCampaign } from './watch-campaign.js';
 export { type WatchCampaignMetricsOptions, watchCampaignMetrics } from './watch-campaign-metrics.js';

@@ -15,7 +15,7 @@ import type {
 import { CampaignFactsBuilder } from './campaign-facts-builder.js';
 import { LooseConversions } from './live-loose-conversions.js';
 import type { MessageFacts, RejectionFacts } from './message-facts.js';
-import { summarizeMessageFacts } from './metrics-from-facts.js';
+import { FactsSummary } from './metrics-from-facts.js';
 import { type ResolvedMetricsQuery, resolveMetricsQuery } from './metrics-query.js';
 import type { CampaignMetrics, MetricsQuery } from './metrics-types.js';
 
@@ -69,7 +69,8 @@ function* chunks<T>(items: readonly T[]): Generator<T[]> {
  * uses — so the numbers are identical. A new message's earlier events (a status that came before the
  * send was recorded) and a new recipient's earlier replies are fetched from the store by id: the cost
  * of an update follows the new events, not the campaign. Identity links learned from new events merge
- * the people they join. The final summary is a linear pass over the folded facts (no I/O).
+ * the people they join. The summary is kept as running totals ({@link FactsSummary}): a refold takes
+ * back the people's old facts and adds their new ones, so reading the metrics costs no pass either.
  *
  * @internal
  */
@@ -95,6 +96,8 @@ export class LiveCampaignFold {
   #firstSendMs = Number.POSITIVE_INFINITY;
   /** Conversions naming a discount code or only the campaign (see {@link LooseConversions}). */
   readonly #loose: LooseConversions;
+  /** The summary of every person's facts, kept current as their facts change (see `#refold`). */
+  readonly #summary: FactsSummary;
 
   /** A fold of `query` over `store`; call {@link LiveCampaignFold.start} first. */
   constructor(store: EventStore, query: MetricsQuery) {
@@ -102,6 +105,11 @@ export class LiveCampaignFold {
     this.#query = query;
     this.#resolved = resolveMetricsQuery(query);
     this.#loose = new LooseConversions(this.#resolved.campaignId);
+    const q = this.#resolved;
+    const options: ConstructorParameters<typeof FactsSummary>[0] = { timeZone: q.timeZone };
+    if (q.groupBy) options.groupBy = q.groupBy;
+    if (q.rateCard) options.rateCard = q.rateCard;
+    this.#summary = new FactsSummary(options);
   }
 
   /**
@@ -144,25 +152,17 @@ export class LiveCampaignFold {
     return this.#settle();
   }
 
-  /** The campaign's metrics as of the last fold (a summary of the facts kept; no I/O). */
+  /**
+   * The campaign's metrics as of the last fold: read from running totals that each refold corrects for
+   * the people it touched (no I/O, no pass over the campaign).
+   */
   metrics(): CampaignMetrics {
-    const messages: MessageFacts[] = [];
-    const rejections: RejectionFacts[] = [];
-    for (const person of this.#people.values()) {
-      for (const m of person.messages) messages.push(m);
-      for (const r of person.rejections) rejections.push(r);
-    }
-    const q = this.#resolved;
-    const options: Parameters<typeof summarizeMessageFacts>[1] = { timeZone: q.timeZone };
-    if (q.groupBy) options.groupBy = q.groupBy;
-    if (q.rateCard) options.rateCard = q.rateCard;
+    // Campaign-only conversions depend on the first send, which may still move: counted for this read.
     const campaignConversions = this.#loose.campaignConversions(this.#firstSendMs);
-    return summarizeMessageFacts(
-      campaignConversions.length > 0
-        ? { messages, rejections, campaignConversions }
-        : { messages, rejections },
-      options,
-    );
+    for (const c of campaignConversions) this.#summary.addCampaignConversion(c);
+    const metrics = this.#summary.metrics();
+    for (const c of campaignConversions) this.#summary.addCampaignConversion(c, -1);
+    return metrics;
   }
 
   #keyOf(recipientId: string): string {
@@ -345,6 +345,9 @@ export class LiveCampaignFold {
         this.#owners.set(send.messageId, toKey);
     }
     for (const [id, event] of from.events) to.events.set(id, event);
+    // Their facts stay counted until the refold of `to` takes them back with its own.
+    for (const m of from.messages) to.messages.push(m);
+    for (const r of from.rejections) to.rejections.push(r);
     to.scanned ||= from.scanned;
     this.#affected.add(toKey);
   }
@@ -422,15 +425,25 @@ export class LiveCampaignFold {
     ))
       builder.addEvent(conversion);
     const facts = builder.build();
+    const summary = this.#summary;
     for (const person of people) {
+      for (const m of person.messages) summary.addMessage(m, -1);
+      for (const r of person.rejections) summary.addRejection(r, -1);
       person.messages = [];
       person.rejections = [];
     }
     for (const message of facts.messages) {
       const owner = this.#owners.get(message.messageId);
-      if (owner !== undefined) this.#people.get(owner)?.messages.push(message);
+      const person = owner === undefined ? undefined : this.#people.get(owner);
+      if (person === undefined) continue;
+      person.messages.push(message);
+      summary.addMessage(message);
     }
-    for (const rejection of facts.rejections)
-      this.#people.get(this.#keyOf(rejection.recipientId))?.rejections.push(rejection);
+    for (const rejection of facts.rejections) {
+      const person = this.#people.get(this.#keyOf(rejection.recipientId));
+      if (person === undefined) continue;
+      person.rejections.push(rejection);
+      summary.addRejection(rejection);
+    }
   }
 }

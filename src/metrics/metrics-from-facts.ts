@@ -50,54 +50,66 @@ class Tally {
   readonly billableByCategory = new Map<string, number>();
   readonly failuresByCode = new Map<number | null, number>();
 
-  addMessage(m: MessageFacts): void {
-    this.sent++;
-    if (m.delivered) this.delivered++;
-    if (m.read) this.read++;
+  /** Adds one message's facts (`sign` 1), or takes back facts added before (`sign` -1). */
+  addMessage(m: MessageFacts, sign: 1 | -1 = 1): void {
+    this.sent += sign;
+    if (m.delivered) this.delivered += sign;
+    if (m.read) this.read += sign;
     if (m.failed) {
-      this.failed++;
-      const code = m.errorCode ?? null;
-      this.failuresByCode.set(code, (this.failuresByCode.get(code) ?? 0) + 1);
+      this.failed += sign;
+      countIn(this.failuresByCode, m.errorCode ?? null, sign);
     }
-    if (m.pending) this.pending++;
-    if (m.alreadyOptedOut) this.alreadyOptedOut++;
-    if (m.limitedByMeta) this.limitedByMeta++;
-    if (m.clicked) this.clicked++;
-    this.clicks += m.clicks;
-    if (m.replied) this.replied++;
-    if (m.optedOut) this.optedOut++;
-    if (m.blocked) this.blocked++;
-    if (m.converted) this.converted++;
-    if (m.converted && m.clicked) this.clickedConverted++;
-    if (m.revenue !== 0) this.revenueMicros += Math.round(m.revenue * MICROS);
+    if (m.pending) this.pending += sign;
+    if (m.alreadyOptedOut) this.alreadyOptedOut += sign;
+    if (m.limitedByMeta) this.limitedByMeta += sign;
+    if (m.clicked) this.clicked += sign;
+    this.clicks += sign * m.clicks;
+    if (m.replied) this.replied += sign;
+    if (m.optedOut) this.optedOut += sign;
+    if (m.blocked) this.blocked += sign;
+    if (m.converted) this.converted += sign;
+    if (m.converted && m.clicked) this.clickedConverted += sign;
+    // Whole micros: adding and taking back are exact, so a running total equals a fresh sum.
+    if (m.revenue !== 0) this.revenueMicros += sign * Math.round(m.revenue * MICROS);
     if (m.revenueByCurrency !== undefined) {
       for (const currency in m.revenueByCurrency) {
         addMicros(
           this.revenueMicrosByCurrency,
           currency,
-          Math.round(m.revenueByCurrency[currency]! * MICROS),
+          sign * Math.round(m.revenueByCurrency[currency]! * MICROS),
         );
       }
     }
-    if (m.billable) {
-      const category = m.pricingCategory ?? '';
-      this.billableByCategory.set(category, (this.billableByCategory.get(category) ?? 0) + 1);
-    }
+    if (m.billable) countIn(this.billableByCategory, m.pricingCategory ?? '', sign);
   }
 
-  addCampaignConversion(c: CampaignConversionFacts): void {
-    this.campaignOnlyConversions++;
+  /** Adds one conversion counted for the campaign only (`sign` 1), or takes back one added before (`sign` -1). */
+  addCampaignConversion(c: CampaignConversionFacts, sign: 1 | -1 = 1): void {
+    this.campaignOnlyConversions += sign;
     if (c.value === 0) return;
-    const micros = Math.round(c.value * MICROS);
+    const micros = sign * Math.round(c.value * MICROS);
     this.campaignOnlyRevenueMicros += micros;
     addMicros(this.revenueMicrosByCurrency, currencyKey(c.currency), micros);
   }
 
-  addRejection(r: RejectionFacts): void {
-    this.rejected++;
-    if (r.errorCode === ALREADY_OPTED_OUT_ERROR) this.alreadyOptedOut++;
-    else if (r.errorCode === LIMITED_BY_META_ERROR) this.limitedByMeta++;
+  /** Adds one refused send (`sign` 1), or takes back one added before (`sign` -1). */
+  addRejection(r: RejectionFacts, sign: 1 | -1 = 1): void {
+    this.rejected += sign;
+    if (r.errorCode === ALREADY_OPTED_OUT_ERROR) this.alreadyOptedOut += sign;
+    else if (r.errorCode === LIMITED_BY_META_ERROR) this.limitedByMeta += sign;
   }
+
+  /** Whether nothing is counted (a group whose last item was taken back). */
+  isEmpty(): boolean {
+    return this.sent === 0 && this.rejected === 0 && this.campaignOnlyConversions === 0;
+  }
+}
+
+/** Adds `sign` to a count, dropping the key at zero (so a taken-back code or category leaves no trace). */
+function countIn<K>(counts: Map<K, number>, key: K, sign: 1 | -1): void {
+  const count = (counts.get(key) ?? 0) + sign;
+  if (count === 0) counts.delete(key);
+  else counts.set(key, count);
 }
 
 function rate(numerator: number, denominator: number): number | null {
@@ -214,42 +226,90 @@ function grouper(groupBy: MetricsGroupBy, timeZone: string): (item: GroupedItem,
 }
 
 /**
+ * Running totals of message and rejection facts that can also take facts back: what
+ * {@link summarizeMessageFacts} computes in one pass, kept up to date as facts change (advanced; the
+ * live fold takes back a person's old facts and adds their new ones, so an update costs the people it
+ * touched, not the campaign). Adding and taking back are exact (counts, whole micros), so the metrics
+ * always equal a fresh summary of the facts counted now.
+ */
+export class FactsSummary {
+  readonly #total = new Tally();
+  readonly #groups = new Map<string, Tally>();
+  readonly #keyOf: ((item: GroupedItem, at: Date) => string) | undefined;
+  readonly #rateCard: RateCard | undefined;
+  readonly #groupsByVariant: boolean;
+
+  /** An empty summary; `options` as for {@link summarizeMessageFacts}. */
+  constructor(options: SummarizeOptions = {}) {
+    this.#keyOf = options.groupBy ? grouper(options.groupBy, options.timeZone ?? 'UTC') : undefined;
+    this.#groupsByVariant = options.groupBy === 'variant';
+    this.#rateCard = options.rateCard;
+  }
+
+  /** Counts a message's facts (`sign` 1) or takes back facts counted before (`sign` -1). */
+  addMessage(message: MessageFacts, sign: 1 | -1 = 1): void {
+    this.#total.addMessage(message, sign);
+    if (this.#keyOf === undefined) return;
+    const key = this.#keyOf(message, message.sentAt);
+    const group = this.#group(key);
+    group.addMessage(message, sign);
+    if (group.isEmpty()) this.#groups.delete(key);
+  }
+
+  /** Counts a refused send (`sign` 1) or takes back one counted before (`sign` -1). */
+  addRejection(rejection: RejectionFacts, sign: 1 | -1 = 1): void {
+    this.#total.addRejection(rejection, sign);
+    if (this.#keyOf === undefined) return;
+    const key = this.#keyOf(rejection, rejection.at);
+    const group = this.#group(key);
+    group.addRejection(rejection, sign);
+    // A fresh summary lists only groups with something in them.
+    if (group.isEmpty()) this.#groups.delete(key);
+  }
+
+  /**
+   * Counts a conversion credited to the campaign only (`sign` 1) or takes back one counted before (`sign`
+   * -1). It has no message to group by: only a shared code's variant places it in a `variant` group.
+   */
+  addCampaignConversion(conversion: CampaignConversionFacts, sign: 1 | -1 = 1): void {
+    this.#total.addCampaignConversion(conversion, sign);
+    if (!this.#groupsByVariant || conversion.variant === undefined) return;
+    const group = this.#group(conversion.variant);
+    group.addCampaignConversion(conversion, sign);
+    if (group.isEmpty()) this.#groups.delete(conversion.variant);
+  }
+
+  /** The metrics of the facts counted now (with `groups` when grouping). */
+  metrics(): CampaignMetrics {
+    const metrics = toMetrics(this.#total, this.#rateCard);
+    if (this.#keyOf) {
+      const groups = this.#groups;
+      metrics.groups = [...groups.keys()]
+        .sort()
+        .map((key) => ({ key, metrics: toMetrics(groups.get(key)!, this.#rateCard) }));
+    }
+    return metrics;
+  }
+
+  #group(key: string): Tally {
+    let tally = this.#groups.get(key);
+    if (tally === undefined) {
+      tally = new Tally();
+      this.#groups.set(key, tally);
+    }
+    return tally;
+  }
+}
+
+/**
  * Step 2 of the metrics pipeline (advanced): turns folded {@link CampaignFacts} into
  * {@link CampaignMetrics} (with `groups` when `groupBy` is set). Pure and order-independent: the
  * same facts in any order give the same numbers, to the last digit.
  */
 export function summarizeMessageFacts(facts: CampaignFacts, options: SummarizeOptions = {}): CampaignMetrics {
-  const total = new Tally();
-  const groups = new Map<string, Tally>();
-  const keyOf = options.groupBy ? grouper(options.groupBy, options.timeZone ?? 'UTC') : undefined;
-  const groupFor = (key: string): Tally => {
-    let tally = groups.get(key);
-    if (!tally) {
-      tally = new Tally();
-      groups.set(key, tally);
-    }
-    return tally;
-  };
-  for (const message of facts.messages) {
-    total.addMessage(message);
-    if (keyOf) groupFor(keyOf(message, message.sentAt)).addMessage(message);
-  }
-  for (const rejection of facts.rejections as readonly RejectionFacts[]) {
-    total.addRejection(rejection);
-    if (keyOf) groupFor(keyOf(rejection, rejection.at)).addRejection(rejection);
-  }
-  // A campaign-level conversion has no message to group by: only a shared code's variant places it.
-  for (const conversion of facts.campaignConversions ?? []) {
-    total.addCampaignConversion(conversion);
-    if (options.groupBy === 'variant' && conversion.variant !== undefined) {
-      groupFor(conversion.variant).addCampaignConversion(conversion);
-    }
-  }
-  const metrics = toMetrics(total, options.rateCard);
-  if (keyOf) {
-    metrics.groups = [...groups.keys()]
-      .sort()
-      .map((key) => ({ key, metrics: toMetrics(groups.get(key)!, options.rateCard) }));
-  }
-  return metrics;
+  const summary = new FactsSummary(options);
+  for (const message of facts.messages) summary.addMessage(message);
+  for (const rejection of facts.rejections as readonly RejectionFacts[]) summary.addRejection(rejection);
+  for (const conversion of facts.campaignConversions ?? []) summary.addCampaignConversion(conversion);
+  return summary.metrics();
 }

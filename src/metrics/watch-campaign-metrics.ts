@@ -1,10 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigError } from '../errors/index.js';
 import type { EventStore } from '../events/event-store.js';
-import { computeCampaignMetrics } from './compute-campaign-metrics.js';
-import { LiveCampaignFold } from './live-campaign-fold.js';
-import { resolveMetricsQuery } from './metrics-query.js';
 import type { CampaignMetrics, MetricsQuery } from './metrics-types.js';
+import { watch } from './watch-campaign.js';
 
 /** Options of {@link watchCampaignMetrics}. */
 export interface WatchCampaignMetricsOptions {
@@ -14,24 +11,11 @@ export interface WatchCampaignMetricsOptions {
   signal?: AbortSignal;
 }
 
-const OPTION_KEYS = new Set(['intervalMs', 'signal']);
-const DEFAULT_INTERVAL_MS = 1000;
-
-function checkOptions(options: WatchCampaignMetricsOptions): number {
-  for (const key of Object.keys(options)) {
-    if (!OPTION_KEYS.has(key)) throw new ConfigError(`watchCampaignMetrics: unknown option "${key}"`);
-  }
-  const intervalMs = options.intervalMs ?? DEFAULT_INTERVAL_MS;
-  if (!Number.isFinite(intervalMs) || intervalMs <= 0) {
-    throw new ConfigError('watchCampaignMetrics: intervalMs must be a positive number');
-  }
-  return intervalMs;
-}
-
 /**
  * Live metrics: yields a campaign's {@link CampaignMetrics} at once, then again each time they change
  * (looking every `intervalMs`), until `signal` aborts or the loop breaks. Every value equals what
- * {@link computeCampaignMetrics} returns at that point.
+ * {@link computeCampaignMetrics} returns at that point. `watchCampaign` is the same feed with the
+ * campaign's send progress beside the metrics.
  *
  * An update costs what was appended since the last one, not the campaign's size, when the store has the
  * optional change feed (`readSince` and `latestCursor`: the memory, SQLite and PostgreSQL stores do):
@@ -52,37 +36,6 @@ export async function* watchCampaignMetrics(
   query: MetricsQuery,
   options: WatchCampaignMetricsOptions = {},
 ): AsyncGenerator<CampaignMetrics, void, undefined> {
-  const intervalMs = checkOptions(options);
-  resolveMetricsQuery(query);
-  const { signal } = options;
-  if (signal?.aborted) return;
-  let next: () => Promise<CampaignMetrics>;
-  if (LiveCampaignFold.supports(store, query)) {
-    const fold = new LiveCampaignFold(store, query);
-    let started = false;
-    next = async () => {
-      if (started) await fold.update();
-      else await fold.start();
-      started = true;
-      return fold.metrics();
-    };
-  } else {
-    next = () => computeCampaignMetrics(store, query);
-  }
-  let last: string | undefined;
-  for (;;) {
-    const metrics = await next();
-    const json = JSON.stringify(metrics);
-    if (json !== last) {
-      last = json;
-      yield metrics;
-    }
-    if (signal?.aborted) return;
-    try {
-      await sleep(intervalMs, undefined, signal ? { signal } : {});
-    } catch (error) {
-      if (signal?.aborted) return;
-      throw error;
-    }
-  }
+  if ('sending' in options) throw new ConfigError('watchCampaignMetrics: unknown option "sending"');
+  for await (const update of watch(store, query, options, 'watchCampaignMetrics')) yield update.metrics;
 }

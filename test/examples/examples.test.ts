@@ -20,6 +20,7 @@ const EXPECTED: Record<string, RegExp[]> = {
     /Of 1200 sent: \d+ delivered, \d+ failed, \d+ pending/,
     /Already opted out \(131050, not new opt-outs\): \d+; limited by Meta \(131049\): \d+; new opt-outs: \d+/,
     /HTML report: reports\/demo-report\.html/,
+    /^Watch a campaign live: .*`npx wacloud dashboard --store sqlite:wa\.db`/m,
   ],
   'send-messages.ts': [
     /^template\s+→ wamid\./m,

@@ -65,8 +65,9 @@ function encode(cursor: SqlCursor): EventCursor {
 }
 
 /**
- * The SQL stores' `readSince`: rows after the cursor's id, plus the holes it still waits for, in id
- * order. Reads cost what was appended since (an index range on the primary key), not the table size.
+ * The SQL stores' `readSince`: up to `limit` rows after the cursor's id, plus the holes it still waits
+ * for that have filled, in id order. Reads cost what was appended since (an index range on the primary
+ * key, and one lookup per hole), not the table size.
  */
 export async function readSinceSql(
   source: SqlChangeSource,
@@ -86,18 +87,27 @@ export async function readSinceSql(
     }
   });
   const params = new SqlParams(source.dialect);
-  const after = params.add(from.after);
-  let where = `e.id > ${after}`;
+  // Two index lookups, not one `id > a OR id IN holes`: with the OR the planner either walks the key
+  // index from the start filtering every row (a backlog makes that a scan of the table) or sorts the
+  // whole backlog before the LIMIT; apart, each part reads only its own rows. (Parameters are added
+  // in the order they appear: SQLite's are positional.)
+  let wanted: string | undefined;
   if (holes.length > 0) {
-    where +=
+    wanted =
       source.dialect === 'postgres'
-        ? ` OR e.id = ANY(${params.add(holes)}::bigint[])`
-        : ` OR e.id IN (SELECT value FROM json_each(${params.add(JSON.stringify(holes))}))`;
+        ? `e.id = ANY(${params.add(holes)}::bigint[])`
+        : `e.id IN (SELECT value FROM json_each(${params.add(JSON.stringify(holes))}))`;
   }
-  const rows = await source.select(
-    `SELECT ${source.columns} FROM ${source.table} e WHERE ${where} ORDER BY e.id LIMIT ${params.add(limit)}`,
-    params.values,
-  );
+  const range = `SELECT ${source.columns} FROM ${source.table} e WHERE e.id > ${params.add(from.after)} ORDER BY e.id LIMIT ${params.add(limit)}`;
+  const sql =
+    wanted === undefined
+      ? range
+      : `SELECT * FROM (SELECT * FROM (SELECT ${source.columns} FROM ${source.table} e WHERE ${wanted}) AS h
+      UNION ALL SELECT * FROM (${range}) AS r) AS f ORDER BY CAST(f.id AS bigint)`;
+  const found = await source.select(sql, params.values);
+  // Holes come first (their ids are lower); rows beyond `limit` are read next time (a hole stays one).
+  const rows = found.length > limit ? found.slice(0, limit) : found;
+  const more = found.length > limit || found.filter((row) => Number(row.id) > from.after).length === limit;
   const filled = new Set<number>();
   let last = from.after;
   for (const row of rows) {
@@ -121,7 +131,7 @@ export async function readSinceSql(
       next.seen.push(seen[i]!);
     }
   });
-  return { events: rows.map(fromEventRow), cursor: encode(next), more: rows.length === limit };
+  return { events: rows.map(fromEventRow), cursor: encode(next), more };
 }
 
 /**
