@@ -12,6 +12,7 @@ export { exportRecipientData, type RecipientData } from './recipient-export.js';
 export type {
   ClickEvent,
   ConversionEvent,
+  HeldOutEvent,
   InboundEvent,
   OutboundEvent,
   PreferenceEvent,

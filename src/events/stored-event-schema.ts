@@ -102,6 +102,14 @@ export const storedEventSchema = z.discriminatedUnion('kind', [
     recipientId: optionalLabel,
     campaignId: optionalLabel,
   }),
+  z.object({
+    kind: z.literal('held_out'),
+    recipientId: id,
+    at: date,
+    campaignId: id,
+    variant: optionalLabel,
+    segment: optionalLabel,
+  }),
 ]);
 
 /**

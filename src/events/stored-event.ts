@@ -1,7 +1,8 @@
 /**
  * The events wacloud stores and computes metrics from. One union on `kind`; ids are strings and `at`
  * is a `Date`. Written by the send queue (`outbound`, `send_failed`), the webhook handler (`status`,
- * `inbound`, `opt_out`, `opt_in`), the click tracker (`click`) and your app (`block`, `conversion`).
+ * `inbound`, `opt_out`, `opt_in`), the click tracker (`click`), a campaign with a holdout (`held_out`) and
+ * your app (`block`, `conversion`).
  */
 export type StoredEvent =
   | OutboundEvent
@@ -10,7 +11,8 @@ export type StoredEvent =
   | InboundEvent
   | ClickEvent
   | PreferenceEvent
-  | ConversionEvent;
+  | ConversionEvent
+  | HeldOutEvent;
 
 /** Every `kind` a {@link StoredEvent} can have. */
 export type StoredEventKind = StoredEvent['kind'];
@@ -151,4 +153,20 @@ export interface ConversionEvent {
   messageId?: string;
   recipientId?: string;
   campaignId?: string;
+}
+
+/**
+ * A campaign recipient drawn into the holdout (control) group: deliberately not sent, recorded so
+ * metrics can compare the conversions of those who got the campaign with those who did not
+ * (`CampaignMetrics.holdout`). One per recipient and campaign: a restarted campaign records it again
+ * and the store keeps the first.
+ */
+export interface HeldOutEvent {
+  kind: 'held_out';
+  recipientId: string;
+  /** When the recipient was held out: the instant the campaign would have sent to them. */
+  at: Date;
+  campaignId: string;
+  variant?: string;
+  segment?: string;
 }
