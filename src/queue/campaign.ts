@@ -2,6 +2,7 @@ import { EventEmitter } from 'eventemitter3';
 import { ValidationError, type WhatsAppError } from '../errors/index.js';
 import { normalizeRecipientId } from '../events/recipient-id.js';
 import type { EnqueueOptions } from './adapter.js';
+import { checkHoldout, isHeldOut } from './holdout.js';
 import { recipientIdOf } from './message-recipient.js';
 import type { SendOutcome } from './outcome.js';
 import { asWhatsAppError, defined } from './policy-runtime.js';
@@ -46,6 +47,14 @@ export interface CampaignSpec<R> {
   total?: number;
   /** Most messages of this campaign queued but not finished (default 1,000): the memory bound. */
   maxPending?: number;
+  /**
+   * Share of recipients held out as a control group (from 0 to below 1, e.g. `0.05`): a stable draw by
+   * campaign id and recipient, so a restart holds out the same people. They are not sent; a `held_out`
+   * event is stored instead, and `computeCampaignMetrics` compares their conversions with those of the
+   * recipients sent to (`CampaignMetrics.holdout`). A held-out recipient who is suppressed or erased is
+   * `skipped` as they would have been when sent to.
+   */
+  holdout?: number;
 }
 
 /** Progress of a campaign. */
@@ -56,6 +65,8 @@ export interface CampaignProgress {
   failed: number;
   /** Messages skipped (suppressed, duplicate, queue closed). */
   skipped: number;
+  /** Recipients held out (the control group of `holdout`): not sent, recorded as `held_out` events. */
+  heldOut: number;
   /** Messages with no answer (may have been sent). */
   unknown: number;
   /** Recipients read from the source so far. */
@@ -83,6 +94,8 @@ export interface CampaignEvents {
   progress: (progress: CampaignProgress) => void;
   /** One message finished. */
   outcome: (outcome: SendOutcome) => void;
+  /** One recipient was held out (not sent: the control group of `holdout`). */
+  heldOut: (recipientId: string) => void;
 }
 
 /** A running campaign. */
@@ -116,6 +129,11 @@ export interface CampaignQueue {
   now(): number;
   /** Stores a `send_failed` event for a message that never reached the queue (its build failed). */
   recordUnsent(outcome: SendOutcome, options: EnqueueOptions): void;
+  /**
+   * Holds a recipient out: resolves with a `skipped` outcome when they would not be sent to anyway
+   * (suppressed, erased), else stores their `held_out` event and resolves `undefined`.
+   */
+  holdOut(recipientId: string, options: EnqueueOptions): Promise<SendOutcome | undefined>;
 }
 
 const KEY_FIELDS = ['to', 'phone', 'wa_id', 'recipient', 'id'] as const;
@@ -135,6 +153,8 @@ class Campaign<R> extends EventEmitter<CampaignEvents> implements CampaignHandle
   readonly campaignId: string;
   readonly done: Promise<CampaignProgress>;
   #counts = { sent: 0, failed: 0, skipped: 0, unknown: 0 };
+  #heldOut = 0;
+  readonly #holdout: number;
   #read = 0;
   #pending = 0;
   #waiting = 0;
@@ -154,6 +174,7 @@ class Campaign<R> extends EventEmitter<CampaignEvents> implements CampaignHandle
     super();
     this.#queue = queue;
     this.#spec = spec;
+    this.#holdout = checkHoldout(spec.holdout);
     this.campaignId = spec.campaignId;
     this.#total = spec.total ?? (Array.isArray(spec.recipients) ? spec.recipients.length : undefined);
     this.done = this.#run();
@@ -166,7 +187,7 @@ class Campaign<R> extends EventEmitter<CampaignEvents> implements CampaignHandle
 
   progress(): CampaignProgress {
     const finishedCount =
-      this.#counts.sent + this.#counts.failed + this.#counts.skipped + this.#counts.unknown;
+      this.#counts.sent + this.#counts.failed + this.#counts.skipped + this.#counts.unknown + this.#heldOut;
     const elapsed = this.#startedAt === undefined ? 0 : (this.#queue.now() - this.#startedAt) / 1000;
     const ratePerSecond = elapsed > 0 ? finishedCount / elapsed : 0;
     const remaining = Math.max(
@@ -177,6 +198,7 @@ class Campaign<R> extends EventEmitter<CampaignEvents> implements CampaignHandle
       this.#total !== undefined && ratePerSecond > 0 ? (remaining / ratePerSecond) * 1000 : undefined;
     return {
       ...this.#counts,
+      heldOut: this.#heldOut,
       read: this.#read,
       remaining,
       ratePerSecond,
@@ -249,6 +271,23 @@ class Campaign<R> extends EventEmitter<CampaignEvents> implements CampaignHandle
       await preflightTemplate(this.#queue.client, message);
       this.#preflighted.add(templateKey);
     }
+    if (this.#holdout > 0 && isHeldOut(this.campaignId, recipientIdOf(message), this.#holdout)) {
+      this.#pending++;
+      this.#queue.holdOut(normalizeRecipientId(recipientIdOf(message)), options).then(
+        (outcome) => this.#settleHeldOut(outcome, recipientIdOf(message)),
+        (error: unknown) =>
+          this.#settle(
+            {
+              status: 'failed',
+              error: asWhatsAppError(error),
+              attempts: 0,
+              recipientId: recipientIdOf(message),
+            },
+            false,
+          ),
+      );
+      return;
+    }
     this.#pending++;
     let waited = false;
     // A send that waits for its time gives its `maxPending` slot back: waiting is not work in progress.
@@ -313,6 +352,18 @@ class Campaign<R> extends EventEmitter<CampaignEvents> implements CampaignHandle
     if (!waited) this.#pending--;
     else if (--this.#waiting === 0) this.#waitingUntil = undefined;
     this.#record(outcome);
+    this.#wake();
+  }
+
+  #settleHeldOut(outcome: SendOutcome | undefined, recipientId: string): void {
+    if (outcome) {
+      this.#settle(outcome, false);
+      return;
+    }
+    this.#pending--;
+    this.#heldOut++;
+    this.emit('heldOut', recipientId);
+    this.emit('progress', this.progress());
     this.#wake();
   }
 

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'eventemitter3';
+import type { EventStore } from '../events/event-store.js';
 import type { EnqueueOptions, QueueAdapter, SendJob } from './adapter.js';
 import { MemoryQueueAdapter } from './adapters/memory/memory-adapter.js';
 import { type CampaignHandle, type CampaignSpec, startCampaign } from './campaign.js';
@@ -128,6 +129,7 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
         enqueue: (message, options = {}, onWaiting = undefined) => this.#enqueue(message, options, onWaiting),
         flushStore: () => this.#runtime.flush(),
         now: () => this.#settings.now(),
+        holdOut: (recipientId, options) => this.#holdOut(recipientId, options),
         recordUnsent: (outcome, options) =>
           this.#runtime.settle(
             { id: '', message: {}, recipientId: outcome.recipientId, options, attempts: 0, pairRateHits: 0 },
@@ -181,6 +183,31 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
   /** Running totals and live counts. */
   stats(): QueueStats {
     return { ...this.#totals, ...this.#adapter.counts() };
+  }
+
+  /**
+   * A campaign's held-out recipient: `skipped` when they would not have been sent to anyway (erased,
+   * suppressed), so the control group holds only people the campaign would have reached; else their
+   * `held_out` event is stored.
+   */
+  async #holdOut(recipientId: string, options: EnqueueOptions): Promise<SendOutcome | undefined> {
+    const base = { recipientId, attempts: 0 };
+    const store = this.#settings.store as EventStore | undefined;
+    if (store?.isErased && (await store.isErased(recipientId)))
+      return this.#report({ ...base, status: 'skipped', reason: 'erased' }, { to: recipientId }, options);
+    if (await this.#settings.suppression?.isSuppressed(recipientId))
+      return this.#report({ ...base, status: 'skipped', reason: 'suppressed' }, { to: recipientId }, options);
+    const { campaignId, variant, segment } = options;
+    if (campaignId !== undefined) {
+      this.#runtime.recordEvent({
+        kind: 'held_out',
+        recipientId,
+        at: new Date(this.#settings.now()),
+        campaignId,
+        ...defined({ variant, segment }),
+      });
+    }
+    return undefined;
   }
 
   #report(outcome: SendOutcome, message: OutgoingMessageLike, options: EnqueueOptions): SendOutcome {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe } from 'vitest';
+import { GroupCommitEventStore } from '../../../src/events/stores/group-commit-store.js';
 import { MemoryEventStore } from '../../../src/events/stores/memory.js';
 import { PostgresEventStore } from '../../../src/events/stores/postgres.js';
 import { SqliteEventStore } from '../../../src/events/stores/sqlite.js';
@@ -8,6 +9,10 @@ import { postgresRequired, TEST_DATABASE_URL } from '../../helpers/test-services
 import { describeErasureKeyRequired, describePrivacyConformance } from './privacy-conformance.js';
 
 describePrivacyConformance('MemoryEventStore', async (erasureKey) => new MemoryEventStore({ erasureKey }));
+describePrivacyConformance(
+  'GroupCommitEventStore(SqliteEventStore)',
+  async (erasureKey) => new GroupCommitEventStore(new SqliteEventStore({ filename: ':memory:', erasureKey })),
+);
 describePrivacyConformance(
   'SqliteEventStore',
   async (erasureKey) => new SqliteEventStore({ filename: ':memory:', erasureKey }),
