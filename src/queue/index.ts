@@ -25,6 +25,7 @@ export type { GovernanceOptions } from './governance/governance-options.js';
 export type { MessageCategory } from './governance/message-category.js';
 export type { DeferredInfo } from './governance/send-governance.js';
 export { SendWindow, type SendWindowOptions } from './governance/send-window.js';
+export { isHeldOut } from './holdout.js';
 export type { SendOutcome, SendStatus, SkipReason } from './outcome.js';
 export type { QueueStats, SendQueueEvents, SendResultEvent } from './queue-events.js';
 export type { RetrySettings } from './retry-policy.js';
