@@ -1,11 +1,15 @@
-import { describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { EventStore } from '../../src/events/event-store.js';
 import { normalizeRecipientId } from '../../src/events/recipient-id.js';
 import type { StoredEvent } from '../../src/events/stored-event.js';
 import { MemoryEventStore } from '../../src/events/stores/memory.js';
+import { PostgresEventStore } from '../../src/events/stores/postgres.js';
 import { SqliteEventStore } from '../../src/events/stores/sqlite.js';
 import { computeCampaignMetrics } from '../../src/metrics/compute-campaign-metrics.js';
 import { holdoutLiftEstimate } from '../../src/metrics/holdout-lift.js';
+import { postgresRequired, TEST_DATABASE_URL } from '../helpers/test-services.js';
 import { mulberry32 } from './generate-campaign.js';
 
 /*
@@ -163,11 +167,13 @@ function naiveHoldout(events: StoredEvent[]) {
   return { treated, heldOut };
 }
 
-async function check(makeStore: () => EventStore & { close?(): Promise<void> }, cases: number, seed: number) {
+type ClosableStore = EventStore & { close?(): Promise<void> };
+
+async function check(makeStore: () => ClosableStore, cases: number, seed: number): Promise<void> {
   const random = mulberry32(seed);
   for (let i = 0; i < cases; i++) {
     const { events } = randomCase(random);
-    const store = makeStore();
+    const store = await makeStore();
     try {
       await store.append(events);
       const { holdout } = await computeCampaignMetrics(store, { campaignId: 'c' });
@@ -208,5 +214,20 @@ describe('CampaignMetrics.holdout equals the naive recomputation', () => {
       { kind: 'outbound', messageId: 'w1', recipientId: '1', at: new Date(T0), campaignId: 'c' },
     ]);
     expect((await computeCampaignMetrics(store, { campaignId: 'c' })).holdout).toBeUndefined();
+  });
+});
+
+const available = await postgresRequired();
+const schema = `wacloud_holdout_${process.pid}_${randomBytes(3).toString('hex')}`;
+const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 2 });
+let tables = 0;
+afterAll(async () => {
+  if (available) await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  await pool.end();
+});
+
+describe.runIf(available)('CampaignMetrics.holdout on PostgreSQL (real server)', () => {
+  it('equals the naive recomputation (20 random cases)', async () => {
+    await check(() => new PostgresEventStore({ pool, schema, tableName: `events_${++tables}` }), 20, 1207);
   });
 });
