@@ -36,7 +36,8 @@ export interface MemoryEventStoreOptions {
 }
 
 interface Row {
-  readonly event: StoredEvent;
+  /** Replaced in place only by an erasure (same kind, time and campaign). */
+  event: StoredEvent;
   readonly seq: number;
   readonly atMs: number;
 }
@@ -145,13 +146,32 @@ export class MemoryEventStore implements EventStore {
     const event = row.event;
     if ('campaignId' in event && event.campaignId !== undefined)
       push(this.#byCampaign, event.campaignId, row);
-    if ('messageId' in event && event.messageId !== undefined) push(this.#byMessage, event.messageId, row);
-    if (event.kind === 'inbound' && event.contextMessageId !== undefined) {
-      push(this.#byMessage, event.contextMessageId, row);
-    }
-    if (event.recipientId !== undefined)
-      push(this.#byRecipient, normalizeRecipientId(event.recipientId), row);
+    this.#indexIds(row);
     if (event.kind === 'click' && event.source === 'meta') this.#metaClicks.push(row);
+  }
+
+  /** The message and recipient index entries of a row (what an erasure changes). */
+  #idKeys(row: Row): Array<[Map<string, Row[]>, string]> {
+    const event = row.event;
+    const keys: Array<[Map<string, Row[]>, string]> = [];
+    if ('messageId' in event && event.messageId !== undefined) keys.push([this.#byMessage, event.messageId]);
+    if (event.kind === 'inbound' && event.contextMessageId !== undefined)
+      keys.push([this.#byMessage, event.contextMessageId]);
+    if (event.recipientId !== undefined)
+      keys.push([this.#byRecipient, normalizeRecipientId(event.recipientId)]);
+    return keys;
+  }
+
+  #indexIds(row: Row): void {
+    for (const [index, key] of this.#idKeys(row)) push(index, key, row);
+  }
+
+  #unindexIds(row: Row): void {
+    for (const [index, key] of this.#idKeys(row)) {
+      const list = index.get(key)?.filter((other) => other !== row);
+      if (list === undefined || list.length === 0) index.delete(key);
+      else index.set(key, list);
+    }
   }
 
   #allRows(): Row[] {
@@ -269,9 +289,22 @@ export class MemoryEventStore implements EventStore {
       (row) => !seen.has(row.seq),
     );
     const plan = planErasure([...own, ...related], (row) => row.event, ids);
-    const replaced = new Map<number, StoredEvent | undefined>();
-    for (const { before, after } of plan.changes) replaced.set(before.seq, after);
-    this.#rebuild((row) => (replaced.has(row.seq) ? replaced.get(row.seq) : row.event));
+    if (plan.changes.some((change) => change.after === undefined)) {
+      const replaced = new Map<number, StoredEvent | undefined>();
+      for (const { before, after } of plan.changes) replaced.set(before.seq, after);
+      this.#rebuild((row) => (replaced.has(row.seq) ? replaced.get(row.seq) : row.event));
+    } else {
+      // The usual case: rewrite the few rows in place and move them in the id indexes.
+      for (const { before: row, after } of plan.changes) {
+        this.#keys.delete(row.event);
+        this.#unindexIds(row);
+        row.event = after as StoredEvent;
+        this.#log[row.seq] = row.event;
+        this.#keys.add(row.event);
+        this.#indexIds(row);
+      }
+      this.#identities = IdentityLinks.fromEvents(this.#rows.map((row) => row.event));
+    }
     let tombstones = 0;
     for (const id of ids) {
       const tombstone = tombstoneOf(id, this.#erasureKey);

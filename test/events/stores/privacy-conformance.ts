@@ -192,6 +192,26 @@ export function describePrivacyConformance(
       expect(await list.isSuppressed(OTHER)).toBe(false);
     });
 
+    it('removes an event that, once anonymous, repeats another of the person (one opt-out seen under both ids)', async () => {
+      const store = await fresh();
+      await store.append([
+        { kind: 'status', messageId: WAMID, status: 'sent', at: at(0), recipientId: PHONE, userId: USER },
+        { kind: 'opt_out', recipientId: PHONE, at: at(1), source: 'keyword' },
+        { kind: 'opt_out', recipientId: USER, at: at(1), source: 'keyword' },
+        { kind: 'opt_out', recipientId: OTHER, at: at(1), source: 'keyword' },
+      ]);
+      expect(await store.eraseRecipient!(PHONE)).toEqual({
+        ids: 2,
+        eventsRewritten: 2,
+        eventsDeleted: 1,
+        tombstones: 2,
+      });
+      const left = await collect(store);
+      expect(left.map((event) => event.kind).sort()).toEqual(['opt_out', 'opt_out', 'status']);
+      expect(JSON.stringify(left)).not.toContain(PHONE);
+      expect(await collect(store, { recipientIds: [OTHER] })).toHaveLength(1);
+    });
+
     it('purges events before the retention limit, keeping the consent record and tombstones', async () => {
       const store = await fresh();
       await store.append(EVENTS);
