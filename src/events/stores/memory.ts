@@ -303,7 +303,8 @@ export class MemoryEventStore implements EventStore {
         this.#keys.add(row.event);
         this.#indexIds(row);
       }
-      this.#identities = IdentityLinks.fromEvents(this.#rows.map((row) => row.event));
+      // Only a person known by several ids had links (now gone with their user ids): relearn the rest.
+      if (ids.size > 1) this.#identities = IdentityLinks.fromEvents(this.#rows.map((row) => row.event));
     }
     let tombstones = 0;
     for (const id of ids) {
