@@ -287,11 +287,14 @@ export class SqliteEventStore implements EventStore {
     const key = this.#erasureKey;
     if (key === undefined) throw missingErasureKey(OWNER);
     const normalized = normalizeRecipientId(recipientId);
-    return this.#db.transaction(() => {
-      const ids = identityLinksFromRows(this.#selectLinks([normalized])).aliases(normalized);
-      if (!ids.includes(normalized)) ids.push(normalized);
-      return this.#drive(erasureProcedure(this.#privacyTables, ids, key, new Date()));
-    })();
+    return this.#db
+      .transaction(() => {
+        const ids = identityLinksFromRows(this.#selectLinks([normalized])).aliases(normalized);
+        if (!ids.includes(normalized)) ids.push(normalized);
+        return this.#drive(erasureProcedure(this.#privacyTables, ids, key, new Date()));
+        // IMMEDIATE: it reads, then writes; taking the write lock first avoids a busy upgrade under WAL.
+      })
+      .immediate();
   }
 
   /**
@@ -305,7 +308,7 @@ export class SqliteEventStore implements EventStore {
   /** Removes the events before `before` in one transaction, keeping the consent record (see `EventStore.purge`). */
   async purge(options: PurgeOptions): Promise<PurgeSummary> {
     const before = new Date(checkPurgeOptions(OWNER, options));
-    return this.#db.transaction(() => this.#drive(purgeProcedure(this.#privacyTables, before)))();
+    return this.#db.transaction(() => this.#drive(purgeProcedure(this.#privacyTables, before))).immediate();
   }
 
   #drive<T>(procedure: SqlProcedure<T>): T {
