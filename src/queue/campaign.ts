@@ -51,8 +51,8 @@ export interface CampaignSpec<R> {
    * Share of recipients held out as a control group (from 0 to below 1, e.g. `0.05`): a stable draw by
    * campaign id and recipient, so a restart holds out the same people. They are not sent; a `held_out`
    * event is stored instead, and `computeCampaignMetrics` compares their conversions with those of the
-   * recipients sent to (`CampaignMetrics.holdout`). A held-out recipient who is suppressed or erased is
-   * `skipped` as they would have been when sent to.
+   * recipients sent to (`CampaignMetrics.holdout`). A held-out recipient who would have been skipped
+   * when sent to (erased, suppressed, region rule, no consent under `requireConsent`) is `skipped` instead.
    */
   holdout?: number;
 }
@@ -131,9 +131,14 @@ export interface CampaignQueue {
   recordUnsent(outcome: SendOutcome, options: EnqueueOptions): void;
   /**
    * Holds a recipient out: resolves with a `skipped` outcome when they would not be sent to anyway
-   * (suppressed, erased), else stores their `held_out` event and resolves `undefined`.
+   * (erased, suppressed, region rule, no consent), else stores their `held_out` event and resolves
+   * `undefined`.
    */
-  holdOut(recipientId: string, options: EnqueueOptions): Promise<SendOutcome | undefined>;
+  holdOut(
+    recipientId: string,
+    message: OutgoingMessageLike,
+    options: EnqueueOptions,
+  ): Promise<SendOutcome | undefined>;
 }
 
 const KEY_FIELDS = ['to', 'phone', 'wa_id', 'recipient', 'id'] as const;
@@ -273,7 +278,7 @@ class Campaign<R> extends EventEmitter<CampaignEvents> implements CampaignHandle
     }
     if (this.#holdout > 0 && isHeldOut(this.campaignId, recipientIdOf(message), this.#holdout)) {
       this.#pending++;
-      this.#queue.holdOut(normalizeRecipientId(recipientIdOf(message)), options).then(
+      this.#queue.holdOut(normalizeRecipientId(recipientIdOf(message)), message, options).then(
         (outcome) => this.#settleHeldOut(outcome, recipientIdOf(message)),
         (error: unknown) =>
           this.#settle(

@@ -1,13 +1,16 @@
 import { EventEmitter } from 'eventemitter3';
+import { consentStatus, readConsent } from '../events/consent.js';
 import type { EventStore } from '../events/event-store.js';
 import type { EnqueueOptions, QueueAdapter, SendJob } from './adapter.js';
 import { MemoryQueueAdapter } from './adapters/memory/memory-adapter.js';
 import { type CampaignHandle, type CampaignSpec, startCampaign } from './campaign.js';
 import { checkEnqueueArguments } from './enqueue-arguments.js';
+import { categoryOf } from './governance/message-category.js';
+import { isUsNumber } from './governance/meta-limits.js';
 import { SendGovernance } from './governance/send-governance.js';
 import { IdempotencyKeys } from './idempotency-keys.js';
 import { recipientIdOf } from './message-recipient.js';
-import type { SendOutcome } from './outcome.js';
+import type { SendOutcome, SkipReason } from './outcome.js';
 import { defined, PolicyRuntime } from './policy-runtime.js';
 import type { QueueStats, SendQueueEvents } from './queue-events.js';
 import type { OutgoingMessageLike } from './send-client.js';
@@ -129,7 +132,7 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
         enqueue: (message, options = {}, onWaiting = undefined) => this.#enqueue(message, options, onWaiting),
         flushStore: () => this.#runtime.flush(),
         now: () => this.#settings.now(),
-        holdOut: (recipientId, options) => this.#holdOut(recipientId, options),
+        holdOut: (recipientId, message, options) => this.#holdOut(recipientId, message, options),
         recordUnsent: (outcome, options) =>
           this.#runtime.settle(
             { id: '', message: {}, recipientId: outcome.recipientId, options, attempts: 0, pairRateHits: 0 },
@@ -187,16 +190,17 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
 
   /**
    * A campaign's held-out recipient: `skipped` when they would not have been sent to anyway (erased,
-   * suppressed), so the control group holds only people the campaign would have reached; else their
-   * `held_out` event is stored.
+   * suppressed, the region rule, no consent under `requireConsent`), so the control group holds only
+   * people the campaign would have reached; else their `held_out` event is stored.
    */
-  async #holdOut(recipientId: string, options: EnqueueOptions): Promise<SendOutcome | undefined> {
-    const base = { recipientId, attempts: 0 };
-    const store = this.#settings.store as EventStore | undefined;
-    if (store?.isErased && (await store.isErased(recipientId)))
-      return this.#report({ ...base, status: 'skipped', reason: 'erased' }, { to: recipientId }, options);
-    if (await this.#settings.suppression?.isSuppressed(recipientId))
-      return this.#report({ ...base, status: 'skipped', reason: 'suppressed' }, { to: recipientId }, options);
+  async #holdOut(
+    recipientId: string,
+    message: OutgoingMessageLike,
+    options: EnqueueOptions,
+  ): Promise<SendOutcome | undefined> {
+    const reason = await this.#holdOutSkipReason(recipientId, message, options);
+    if (reason !== undefined)
+      return this.#report({ recipientId, attempts: 0, status: 'skipped', reason }, message, options);
     const { campaignId, variant, segment } = options;
     if (campaignId !== undefined) {
       this.#runtime.recordEvent({
@@ -206,6 +210,24 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
         campaignId,
         ...defined({ variant, segment }),
       });
+    }
+    return undefined;
+  }
+
+  async #holdOutSkipReason(
+    recipientId: string,
+    message: OutgoingMessageLike,
+    options: EnqueueOptions,
+  ): Promise<SkipReason | undefined> {
+    const store = this.#settings.store as EventStore | undefined;
+    const governance = this.#settings.governance;
+    const marketing = categoryOf(message, options.category) === 'marketing';
+    if (marketing && governance.skipUsMarketing && isUsNumber(recipientId)) return 'region';
+    if (store?.isErased && (await store.isErased(recipientId))) return 'erased';
+    if (await this.#settings.suppression?.isSuppressed(recipientId)) return 'suppressed';
+    if (marketing && governance.requireConsent && store) {
+      const history = await readConsent(store, recipientId);
+      if (!consentStatus(history.events, 'marketing').granted) return 'no_consent';
     }
     return undefined;
   }

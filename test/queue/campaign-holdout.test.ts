@@ -80,6 +80,27 @@ describe('sendCampaign holdout', () => {
     expect(await heldOutEvents(store)).toEqual([]);
   });
 
+  it('skips a held-out recipient without consent under requireConsent (no_consent), like a sent one', async () => {
+    const store = new MemoryEventStore();
+    const [consented, silent] = recipients.filter((to) => isHeldOut('spring', to.slice(1), 0.5));
+    await store.append([{ kind: 'opt_in', recipientId: consented!, at: new Date(0), category: 'marketing' }]);
+    const { client } = scriptedClient();
+    const queue = new SendQueue({ client, store, requireConsent: true, perRecipientIntervalMs: 0 });
+    const outcomes: string[] = [];
+    const handle = queue.sendCampaign({
+      campaignId: 'spring',
+      recipients: [consented!, silent!],
+      build: (to) => msg.template(to, 'sale', 'en'),
+      holdout: 0.5,
+    });
+    handle.on('outcome', (o) => outcomes.push(`${o.status}:${o.reason}`));
+    const progress = await handle.done;
+    await queue.close();
+    expect(outcomes).toEqual(['skipped:no_consent']);
+    expect(progress.heldOut).toBe(1);
+    expect((await heldOutEvents(store)).map((e) => e.recipientId)).toEqual([consented!.slice(1)]);
+  });
+
   it('rejects a holdout share outside [0, 1) with ConfigError', () => {
     const { client } = scriptedClient();
     const queue = new SendQueue({ client });
