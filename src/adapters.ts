@@ -5,6 +5,14 @@
  * @packageDocumentation
  */
 
+export {
+  type ErasureChange,
+  type ErasurePlan,
+  messageIdsOf,
+  planErasure,
+  resolveErasureKey,
+  tombstoneOf,
+} from './events/erasure.js';
 export { eventKey } from './events/event-key.js';
 export type { EventFilter, EventStore } from './events/event-store.js';
 export { IdentityLinks, identityPairs } from './events/identity-links.js';

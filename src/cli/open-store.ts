@@ -28,12 +28,22 @@ function missingPeer(name: string, error: unknown): UsageError {
 }
 
 /**
- * Opens the store a `--store` spec names. The SQL drivers are imported only for the spec chosen, so
+ * Opens the store a `--store` spec names (with `erasureKey` for `erase`). The SQL drivers are imported only for the spec chosen, so
  * `better-sqlite3` and `pg` stay optional.
  */
-export async function openStore(spec: string | undefined, cwd: string): Promise<OpenedStore> {
+export async function openStore(
+  spec: string | undefined,
+  cwd: string,
+  options: { erasureKey?: string } = {},
+): Promise<OpenedStore> {
+  const keyOption = options.erasureKey ? { erasureKey: options.erasureKey } : {};
   if (spec === undefined || spec === 'memory') {
-    return { store: new MemoryEventStore(), label: 'memory', persistent: false, close: async () => {} };
+    return {
+      store: new MemoryEventStore(keyOption),
+      label: 'memory',
+      persistent: false,
+      close: async () => {},
+    };
   }
   if (spec.startsWith('sqlite:')) {
     const file = spec.slice('sqlite:'.length);
@@ -45,7 +55,7 @@ export async function openStore(spec: string | undefined, cwd: string): Promise<
     } catch (error) {
       throw missingPeer('better-sqlite3', error);
     }
-    const store = new module.SqliteEventStore({ filename });
+    const store = new module.SqliteEventStore({ filename, ...keyOption });
     return { store, label: `sqlite:${file}`, persistent: file !== ':memory:', close: () => store.close() };
   }
   if (spec.startsWith('postgres://') || spec.startsWith('postgresql://')) {
@@ -61,6 +71,7 @@ export async function openStore(spec: string | undefined, cwd: string): Promise<
     const store = new module.PostgresEventStore({
       connectionString: url.toString(),
       ...(schema ? { schema } : {}),
+      ...keyOption,
     });
     url.password = url.password ? '***' : '';
     return { store, label: url.toString(), persistent: true, close: () => store.close() };

@@ -3,8 +3,10 @@ import { ConfigError, WhatsAppError } from '../errors/index.js';
 import { redact } from '../errors/redact.js';
 import { type CliIo, ExitCode, type ExitCodeValue, UsageError } from './cli-io.js';
 import { runDashboardCommand } from './commands/dashboard.js';
+import { runEraseCommand } from './commands/erase.js';
 import { runExportCommand } from './commands/export.js';
 import { runListenCommand } from './commands/listen.js';
+import { runPurgeCommand } from './commands/purge.js';
 import { runReportCommand } from './commands/report.js';
 import { runSendCommand } from './commands/send.js';
 import { runSimulateCliCommand } from './commands/simulate.js';
@@ -21,6 +23,8 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   simulate: runSimulateCliCommand,
   listen: runListenCommand,
   export: runExportCommand,
+  erase: runEraseCommand,
+  purge: runPurgeCommand,
   dashboard: runDashboardCommand,
 };
 
@@ -31,6 +35,7 @@ function secretsOf(env: CliIo['env'], argv: readonly string[]): string[] {
     env.WHATSAPP_APP_SECRET,
     env.WHATSAPP_VERIFY_TOKEN,
     env.WACLOUD_DASHBOARD_TOKEN,
+    env.WACLOUD_ERASURE_KEY,
   ];
   argv.forEach((arg, i) => {
     if (arg === '--token' || arg === '--app-secret' || arg === '--verify-token' || arg === '--auth-token')

@@ -12,6 +12,8 @@ Commands:
   simulate      run the local Cloud API simulator (no Meta account needed)
   listen        receive Meta's webhooks into a store (signature checked, stored before 200)
   export        one person's consent history and events, as JSON or CSV (data-subject request)
+  erase         forget one person (right to erasure), keeping a keyed-hash tombstone
+  purge         remove events older than a retention limit (the consent record stays)
   dashboard     a live web page of the store's campaigns (127.0.0.1 by default)
 
 Options:

@@ -1,3 +1,4 @@
+import { normalizeRecipientId } from './recipient-id.js';
 import type { StoredEvent } from './stored-event.js';
 
 const SEP = '\u001f';
@@ -9,7 +10,7 @@ function part(value: string | number | undefined): string {
 /**
  * The identity of a stored event: two events with the same key are the same fact, and stores keep only
  * the first. `status`: messageId + status (Meta's own dedupe rule); `inbound` and `outbound`: messageId;
- * `send_failed`: its idempotencyKey when set; `click`: its content with its source and Meta click id; every other kind (and `send_failed` without one): its
+ * `send_failed`: its idempotencyKey when set; `held_out`: campaign + recipient (normalized); `click`: its content with its source and Meta click id; every other kind (and `send_failed` without one): its
  * content, including `at`. SQL stores use this same function for their unique key.
  */
 export function eventKey(event: StoredEvent): string {
@@ -36,6 +37,8 @@ export function eventKey(event: StoredEvent): string {
     case 'block':
       // The category joins the key only when set, so keys of events stored before it existed stay the same.
       return `${event.kind}${SEP}${event.recipientId}${SEP}${event.at.getTime()}${SEP}${part(event.messageId)}${SEP}${part(event.source)}${event.category === undefined ? '' : `${SEP}${event.category}`}`;
+    case 'held_out':
+      return `h${SEP}${event.campaignId}${SEP}${normalizeRecipientId(event.recipientId)}`;
     case 'conversion':
       // The code and token join the key only when set, so keys of conversions stored before they existed stay the same.
       return `v${SEP}${event.at.getTime()}${SEP}${part(event.messageId)}${SEP}${part(event.recipientId)}${SEP}${part(event.campaignId)}${SEP}${part(event.value)}${SEP}${part(event.currency)}${event.code === undefined ? '' : `${SEP}c${event.code}`}${event.token === undefined ? '' : `${SEP}t${event.token}`}`;

@@ -1,4 +1,5 @@
 import type { CampaignMetrics, MetricsQuery } from '../metrics/metrics-types.js';
+import type { ErasureSummary, PurgeOptions, PurgeSummary } from './erasure.js';
 import type { EventChanges, EventCursor } from './event-changes.js';
 import type { IdentityLinks } from './identity-links.js';
 import type { StoredEvent, StoredEventKind } from './stored-event.js';
@@ -69,4 +70,22 @@ export interface EventStore {
   readSince?(cursor: EventCursor | undefined, limit: number): Promise<EventChanges>;
   /** Optional, with `readSince`: a cursor at the newest event now stored (reading from it yields later appends). */
   latestCursor?(): Promise<EventCursor>;
+  /**
+   * Optional (every bundled store has it): forgets a person (GDPR art. 17, KVKK art. 7). Afterwards no
+   * scan, export or identity look-up finds them by phone number or user id: their events are rewritten
+   * to one anonymous id (message ids, user ids, reply and consent texts, URLs and idempotency keys
+   * replaced or dropped, see `planErasure`), so past campaigns' metrics keep their counts; their identity
+   * links are removed; and a keyed-hash tombstone of each of their ids is kept, so
+   * {@link EventStore.isErased} still knows them and the send queue skips them (reason `erased`).
+   * Throws `ConfigError` (option `erasureKey`) when the store has no erasure key.
+   */
+  eraseRecipient?(recipientId: string): Promise<ErasureSummary>;
+  /** Optional, with `eraseRecipient`: whether a tombstone says this id was erased (every id of a person gets one). */
+  isErased?(recipientId: string): Promise<boolean>;
+  /**
+   * Optional (every bundled store has it): applies a retention period, removing every event with
+   * `at < before` except the consent record (`opt_in`, `opt_out`, `block`: see `RETAINED_KINDS`).
+   * Tombstones and identity links are kept. Metrics of the purged period are gone afterwards.
+   */
+  purge?(options: PurgeOptions): Promise<PurgeSummary>;
 }

@@ -42,7 +42,8 @@ export function hashRecipientId(recipientId: string, key: string | Uint8Array): 
  * Wraps a store so it keeps a keyed HMAC pseudonym of every recipient number instead of the number
  * (privacy / data minimisation). Metrics are unchanged, because attribution only needs equal ids to
  * stay equal. Scans by `recipientIds` accept plain numbers (hashed on the way in); scanned events carry
- * the pseudonyms. Note that `inbound` texts are stored as they are.
+ * the pseudonyms. Note that `inbound` texts are stored as they are. `eraseRecipient` and `isErased`
+ * take plain numbers too (hashed on the way in), and `purge` is passed through.
  *
  * @example
  * ```ts
@@ -90,6 +91,18 @@ export function hashRecipients(
       const added = await appendNew(hashed);
       return added.map((event) => byKey.get(eventKey(event)) ?? event);
     };
+  }
+  if (store.eraseRecipient) {
+    const erase = store.eraseRecipient.bind(store);
+    wrapped.eraseRecipient = (recipientId) => erase(hash(recipientId));
+  }
+  if (store.isErased) {
+    const isErased = store.isErased.bind(store);
+    wrapped.isErased = (recipientId) => isErased(hash(recipientId));
+  }
+  if (store.purge) {
+    const purge = store.purge.bind(store);
+    wrapped.purge = (options) => purge(options);
   }
   if (store.close) {
     const close = store.close.bind(store);

@@ -4,6 +4,13 @@
  */
 
 export { type ConsentHistory, type ConsentStatus, consentStatus, readConsent } from './consent.js';
+export {
+  ERASURE_KEY_ENV,
+  type ErasureSummary,
+  type PurgeOptions,
+  type PurgeSummary,
+  RETAINED_KINDS,
+} from './erasure.js';
 export type { EventChanges, EventCursor } from './event-changes.js';
 export type { EventFilter, EventStore } from './event-store.js';
 export { type HashRecipientsOptions, hashRecipientId, hashRecipients } from './hash-recipients.js';
@@ -18,6 +25,7 @@ export {
 export type {
   ClickEvent,
   ConversionEvent,
+  HeldOutEvent,
   InboundEvent,
   OutboundEvent,
   PreferenceEvent,

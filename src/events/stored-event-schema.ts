@@ -110,6 +110,14 @@ export const storedEventSchema = z.discriminatedUnion('kind', [
     at: date,
     source: optionalLabel,
   }),
+  z.object({
+    kind: z.literal('held_out'),
+    recipientId: id,
+    at: date,
+    campaignId: id,
+    variant: optionalLabel,
+    segment: optionalLabel,
+  }),
 ]);
 
 /**

@@ -1,8 +1,9 @@
 /**
  * The events wacloud stores and computes metrics from. One union on `kind`; ids are strings and `at`
  * is a `Date`. Written by the send queue (`outbound`, `send_failed`), the webhook handler (`status`,
- * `inbound`, `opt_out`, `opt_in`), the click tracker (`click`) and your app (`block`, `conversion`,
- * `resolved`, and `outbound` for replies sent outside the queue: `recordOutbound`).
+ * `inbound`, `opt_out`, `opt_in`), the click tracker (`click`), a campaign with a holdout (`held_out`) and
+ * your app (`block`, `conversion`, `resolved`, and `outbound` for replies sent outside the queue:
+ * `recordOutbound`).
  */
 export type StoredEvent =
   | OutboundEvent
@@ -12,7 +13,8 @@ export type StoredEvent =
   | ClickEvent
   | PreferenceEvent
   | ConversionEvent
-  | ResolvedEvent;
+  | ResolvedEvent
+  | HeldOutEvent;
 
 /** Every `kind` a {@link StoredEvent} can have. */
 export type StoredEventKind = StoredEvent['kind'];
@@ -179,4 +181,20 @@ export interface ResolvedEvent {
   at: Date;
   /** Who or what resolved it, e.g. `agent`, `bot`, `helpdesk` (a label, not a person's name). */
   source?: string;
+}
+
+/**
+ * A campaign recipient drawn into the holdout (control) group: deliberately not sent, recorded so
+ * metrics can compare the conversions of those who got the campaign with those who did not
+ * (`CampaignMetrics.holdout`). One per recipient and campaign: a restarted campaign records it again
+ * and the store keeps the first.
+ */
+export interface HeldOutEvent {
+  kind: 'held_out';
+  recipientId: string;
+  /** When the recipient was held out: the instant the campaign would have sent to them. */
+  at: Date;
+  campaignId: string;
+  variant?: string;
+  segment?: string;
 }

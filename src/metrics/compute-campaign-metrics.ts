@@ -2,6 +2,7 @@ import type { EventStore } from '../events/event-store.js';
 import { resolveIdentities } from '../events/identity-links.js';
 import type { StoredEventKind } from '../events/stored-event.js';
 import { CampaignFactsBuilder } from './campaign-facts-builder.js';
+import { computeHoldoutLift } from './holdout-lift.js';
 import type { CampaignFacts } from './message-facts.js';
 import { summarizeMessageFacts } from './metrics-from-facts.js';
 import { resolveMetricsQuery } from './metrics-query.js';
@@ -103,8 +104,9 @@ async function collectPriorDeliveries(
 
 /**
  * A campaign's metrics: counts, rates (`null` for a zero denominator, never `NaN`), revenue, cost and
- * the failure breakdown, optionally grouped by variant, segment or day. Folding and attribution follow
- * docs/metrics.md. Uses the store's `aggregate` push-down when it has one, else scans it.
+ * the failure breakdown, optionally grouped by variant, segment or day, and the holdout lift when the
+ * campaign held recipients out. Folding and attribution follow docs/metrics.md. Uses the store's
+ * `aggregate` push-down when it has one, else scans it.
  *
  * @example
  * ```ts
@@ -118,7 +120,18 @@ export async function computeCampaignMetrics(
   query: MetricsQuery,
 ): Promise<CampaignMetrics> {
   const q = resolveMetricsQuery(query);
-  if (store.aggregate) return store.aggregate(query);
+  const [metrics, holdout] = await Promise.all([
+    store.aggregate ? store.aggregate(query) : scannedMetrics(store, query, q),
+    computeHoldoutLift(store, query),
+  ]);
+  return holdout === undefined ? metrics : { ...metrics, holdout };
+}
+
+async function scannedMetrics(
+  store: EventStore,
+  query: MetricsQuery,
+  q: ReturnType<typeof resolveMetricsQuery>,
+): Promise<CampaignMetrics> {
   const facts = await collectCampaignFacts(store, query);
   const options: { groupBy?: typeof q.groupBy; rateCard?: typeof q.rateCard; timeZone: string } = {
     timeZone: q.timeZone,

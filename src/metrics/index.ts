@@ -22,6 +22,8 @@ export {
   type VariantSample,
 } from './compare-variants.js';
 export { computeCampaignMetrics } from './compute-campaign-metrics.js';
+export { computeHoldoutLift, holdoutLiftEstimate } from './holdout-lift.js';
+export type { HoldoutArm, HoldoutLift, HoldoutLiftEstimate } from './holdout-types.js';
 export type {
   BlockInferenceOptions,
   CampaignMetrics,

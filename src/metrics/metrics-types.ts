@@ -1,4 +1,5 @@
 import type { OptOutDetectionOptions } from '../tracking/opt-out-detection.js';
+import type { HoldoutLift } from './holdout-types.js';
 
 /** A price per billable message for each pricing category, e.g. `{ marketing: 0.0613, utility: 0.008 }`. */
 export type RateCard = Readonly<Record<string, number>>;
@@ -145,4 +146,10 @@ export interface CampaignMetrics {
   failuresByCode: FailureCount[];
   /** With `groupBy`: the same metrics per group, sorted by key. */
   groups?: Array<{ key: string; metrics: CampaignMetrics }>;
+  /**
+   * When the campaign held recipients out (`sendCampaign({ holdout })`): conversion of the treated vs
+   * the held out and the lift, with a confidence interval (from `computeCampaignMetrics`; see
+   * docs/metrics.md, "Holdout lift").
+   */
+  holdout?: HoldoutLift;
 }

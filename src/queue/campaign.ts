@@ -6,6 +6,7 @@ import { CodeIssuer, DISCOUNT_CODE_METADATA_KEY, type IssueCodesOptions } from '
 import type { CampaignPauseInfo } from './governance/campaign-pauses.js';
 import { categoryOf, type MessageCategory } from './governance/message-category.js';
 import { HeldRecipients } from './held-recipients.js';
+import { checkHoldout, isHeldOut } from './holdout.js';
 import { recipientIdOf } from './message-recipient.js';
 import type { SendOutcome } from './outcome.js';
 import { asWhatsAppError, defined } from './policy-runtime.js';
@@ -70,6 +71,14 @@ export interface CampaignSpec<R> {
   total?: number;
   /** Most messages of this campaign queued but not finished (default 1,000): the memory bound. */
   maxPending?: number;
+  /**
+   * Share of recipients held out as a control group (from 0 to below 1, e.g. `0.05`): a stable draw by
+   * campaign id and recipient, so a restart holds out the same people. They are not sent; a `held_out`
+   * event is stored instead, and `computeCampaignMetrics` compares their conversions with those of the
+   * recipients sent to (`CampaignMetrics.holdout`). A held-out recipient who would have been skipped
+   * when sent to (erased, suppressed, region rule, no consent under `requireConsent`) is `skipped` instead.
+   */
+  holdout?: number;
 }
 
 /** Progress of a campaign. */
@@ -80,6 +89,8 @@ export interface CampaignProgress {
   failed: number;
   /** Messages skipped (suppressed, duplicate, queue closed). */
   skipped: number;
+  /** Recipients held out (the control group of `holdout`): not sent, recorded as `held_out` events. */
+  heldOut: number;
   /** Messages with no answer (may have been sent). */
   unknown: number;
   /** Recipients read from the source so far. */
@@ -115,6 +126,8 @@ export interface CampaignEvents {
   paused: (info: CampaignPauseInfo) => void;
   /** The campaign goes on (`resumedBy`: `manual` or `automatic`). */
   resumed: (info: CampaignPauseInfo) => void;
+  /** One recipient was held out (not sent: the control group of `holdout`). */
+  heldOut: (recipientId: string) => void;
 }
 
 /** A running campaign. */
@@ -164,6 +177,16 @@ export interface CampaignQueue {
   holdUntil(recipientId: string, category: MessageCategory): number | undefined;
   /** Registers a running campaign's recipients held for their window; returns the unregister function. */
   holdRecipients(held: CampaignHeldRecipients): () => void;
+  /**
+   * Holds a recipient out: resolves with a `skipped` outcome when they would not be sent to anyway
+   * (erased, suppressed, region rule, no consent), else stores their `held_out` event and resolves
+   * `undefined`.
+   */
+  holdOut(
+    recipientId: string,
+    message: OutgoingMessageLike,
+    options: EnqueueOptions,
+  ): Promise<SendOutcome | undefined>;
 }
 
 /** What a running campaign tells its queue about the recipients it holds for their window. */
@@ -211,6 +234,8 @@ class Campaign<R> extends EventEmitter<CampaignEvents> implements CampaignHandle
   readonly done: Promise<CampaignProgress>;
   #counts = { sent: 0, failed: 0, skipped: 0, unknown: 0 };
   #heldForQualityAssessment = 0;
+  #heldOut = 0;
+  readonly #holdout: number;
   #read = 0;
   #pending = 0;
   #waiting = 0;
@@ -237,6 +262,7 @@ class Campaign<R> extends EventEmitter<CampaignEvents> implements CampaignHandle
     super();
     this.#queue = queue;
     this.#spec = spec;
+    this.#holdout = checkHoldout(spec.holdout);
     this.campaignId = spec.campaignId;
     this.#codes = spec.issueCodes === undefined ? undefined : new CodeIssuer(spec.issueCodes);
     this.#total = spec.total ?? (Array.isArray(spec.recipients) ? spec.recipients.length : undefined);
@@ -260,7 +286,7 @@ class Campaign<R> extends EventEmitter<CampaignEvents> implements CampaignHandle
 
   progress(): CampaignProgress {
     const finishedCount =
-      this.#counts.sent + this.#counts.failed + this.#counts.skipped + this.#counts.unknown;
+      this.#counts.sent + this.#counts.failed + this.#counts.skipped + this.#counts.unknown + this.#heldOut;
     const elapsed = this.#startedAt === undefined ? 0 : (this.#queue.now() - this.#startedAt) / 1000;
     const ratePerSecond = elapsed > 0 ? finishedCount / elapsed : 0;
     const remaining = Math.max(
@@ -271,6 +297,7 @@ class Campaign<R> extends EventEmitter<CampaignEvents> implements CampaignHandle
       this.#total !== undefined && ratePerSecond > 0 ? (remaining / ratePerSecond) * 1000 : undefined;
     return {
       ...this.#counts,
+      heldOut: this.#heldOut,
       read: this.#read,
       remaining,
       ratePerSecond,
@@ -448,6 +475,23 @@ class Campaign<R> extends EventEmitter<CampaignEvents> implements CampaignHandle
       await preflightTemplate(this.#queue.client, message);
       this.#preflighted.add(templateKey);
     }
+    if (this.#holdout > 0 && isHeldOut(this.campaignId, recipientIdOf(message), this.#holdout)) {
+      this.#pending++;
+      this.#queue.holdOut(normalizeRecipientId(recipientIdOf(message)), message, options).then(
+        (outcome) => this.#settleHeldOut(outcome, recipientIdOf(message)),
+        (error: unknown) =>
+          this.#settle(
+            {
+              status: 'failed',
+              error: asWhatsAppError(error),
+              attempts: 0,
+              recipientId: recipientIdOf(message),
+            },
+            false,
+          ),
+      );
+      return;
+    }
     this.#pending++;
     let waited = false;
     // A send that waits for its time gives its `maxPending` slot back: waiting is not work in progress.
@@ -512,6 +556,18 @@ class Campaign<R> extends EventEmitter<CampaignEvents> implements CampaignHandle
     if (!waited) this.#pending--;
     else if (--this.#waiting === 0) this.#waitingUntil = undefined;
     this.#record(outcome);
+    this.#wake();
+  }
+
+  #settleHeldOut(outcome: SendOutcome | undefined, recipientId: string): void {
+    if (outcome) {
+      this.#settle(outcome, false);
+      return;
+    }
+    this.#pending--;
+    this.#heldOut++;
+    this.emit('heldOut', recipientId);
+    this.emit('progress', this.progress());
     this.#wake();
   }
 

@@ -51,6 +51,7 @@ export {
 export type { DeferredInfo } from './governance/send-governance.js';
 export { SendWindow, type SendWindowOptions } from './governance/send-window.js';
 export type { ObservedWebhookEvent, PauseReason } from './governance/webhook-signals.js';
+export { isHeldOut } from './holdout.js';
 export type { SendOutcome, SendStatus, SkipReason } from './outcome.js';
 export type { QueueStats, SendQueueEvents, SendResultEvent, ThroughputChange } from './queue-events.js';
 export type { RetrySettings } from './retry-policy.js';

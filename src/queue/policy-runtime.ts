@@ -1,4 +1,5 @@
 import { AbortError, GraphApiError, WhatsAppError } from '../errors/index.js';
+import type { StoredEvent } from '../events/stored-event.js';
 import type { AttemptResult, DispatchGate, QueueRuntime, RetryInfo, SendJob } from './adapter.js';
 import { EventRecorder } from './event-recorder.js';
 import { DispatchGovernance, defersAfter } from './governance/dispatch-governance.js';
@@ -138,6 +139,11 @@ export class PolicyRuntime implements QueueRuntime {
         ...defined({ campaignId, variant, segment, errorCode, idempotencyKey }),
       });
     }
+  }
+
+  /** Stores an event beside the queue's own (a campaign's `held_out` events), batched with them. */
+  recordEvent(event: StoredEvent): void {
+    this.#recorder?.record(event);
   }
 
   idle(): void {

@@ -1,4 +1,6 @@
 import { EventEmitter } from 'eventemitter3';
+import { consentStatus, readConsent } from '../events/consent.js';
+import type { EventStore } from '../events/event-store.js';
 import type { EnqueueOptions, QueueAdapter, SendJob } from './adapter.js';
 import { MemoryQueueAdapter } from './adapters/memory/memory-adapter.js';
 import {
@@ -9,13 +11,15 @@ import {
 } from './campaign.js';
 import { checkEnqueueArguments } from './enqueue-arguments.js';
 import { type CampaignPauseInfo, CampaignPauses } from './governance/campaign-pauses.js';
+import { categoryOf } from './governance/message-category.js';
 import { messagingLimitOf } from './governance/messaging-limit.js';
+import { isUsNumber } from './governance/meta-limits.js';
 import type { PortfolioBudget } from './governance/portfolio-budget.js';
 import { SendGovernance } from './governance/send-governance.js';
 import { type ObservedWebhookEvent, sameNumber, signalOf } from './governance/webhook-signals.js';
 import { IdempotencyKeys } from './idempotency-keys.js';
 import { recipientIdOf } from './message-recipient.js';
-import type { SendOutcome } from './outcome.js';
+import type { SendOutcome, SkipReason } from './outcome.js';
 import { defined, PolicyRuntime } from './policy-runtime.js';
 import type { QueueStats, SendQueueEvents } from './queue-events.js';
 import type { OutgoingMessageLike } from './send-client.js';
@@ -243,6 +247,7 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
             };
           },
         },
+        holdOut: (recipientId, message, options) => this.#holdOut(recipientId, message, options),
         recordUnsent: (outcome, options) =>
           this.#runtime.settle(
             { id: '', message: {}, recipientId: outcome.recipientId, options, attempts: 0, pairRateHits: 0 },
@@ -315,6 +320,50 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
       ...this.#adapter.counts(),
       heldForQualityAssessment: this.#heldForQualityAssessment,
     };
+  }
+
+  /**
+   * A campaign's held-out recipient: `skipped` when they would not have been sent to anyway (erased,
+   * suppressed, the region rule, no consent under `requireConsent`), so the control group holds only
+   * people the campaign would have reached; else their `held_out` event is stored.
+   */
+  async #holdOut(
+    recipientId: string,
+    message: OutgoingMessageLike,
+    options: EnqueueOptions,
+  ): Promise<SendOutcome | undefined> {
+    const reason = await this.#holdOutSkipReason(recipientId, message, options);
+    if (reason !== undefined)
+      return this.#report({ recipientId, attempts: 0, status: 'skipped', reason }, message, options);
+    const { campaignId, variant, segment } = options;
+    if (campaignId !== undefined) {
+      this.#runtime.recordEvent({
+        kind: 'held_out',
+        recipientId,
+        at: new Date(this.#settings.now()),
+        campaignId,
+        ...defined({ variant, segment }),
+      });
+    }
+    return undefined;
+  }
+
+  async #holdOutSkipReason(
+    recipientId: string,
+    message: OutgoingMessageLike,
+    options: EnqueueOptions,
+  ): Promise<SkipReason | undefined> {
+    const store = this.#settings.store as EventStore | undefined;
+    const governance = this.#settings.governance;
+    const marketing = categoryOf(message, options.category) === 'marketing';
+    if (marketing && governance.skipUsMarketing && isUsNumber(recipientId)) return 'region';
+    if (store?.isErased && (await store.isErased(recipientId))) return 'erased';
+    if (await this.#settings.suppression?.isSuppressed(recipientId)) return 'suppressed';
+    if (marketing && governance.requireConsent && store) {
+      const history = await readConsent(store, recipientId);
+      if (!consentStatus(history.events, 'marketing').granted) return 'no_consent';
+    }
+    return undefined;
   }
 
   #report(outcome: SendOutcome, message: OutgoingMessageLike, options: EnqueueOptions): SendOutcome {

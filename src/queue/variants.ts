@@ -10,7 +10,7 @@ export interface VariantSpec {
  * 32-bit FNV-1a hash of a string, finished with murmur3's fmix32 avalanche step: without it, keys that
  * differ only in their last characters (sequential phone numbers) land in the same few buckets.
  */
-function hash32(text: string): number {
+export function hash32(text: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     hash ^= text.charCodeAt(i);

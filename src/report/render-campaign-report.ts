@@ -3,6 +3,7 @@ import type { CampaignReportInput } from './report-input.js';
 import { economicsSection } from './sections/economics-section.js';
 import { failuresSection } from './sections/failures-section.js';
 import { funnelSection } from './sections/funnel-section.js';
+import { holdoutSection } from './sections/holdout-section.js';
 import { kpiCards } from './sections/kpi-cards.js';
 import { linksSection } from './sections/links-section.js';
 import { optOutsSection } from './sections/opt-outs-section.js';
@@ -47,6 +48,7 @@ ${optOutsSection(input.optOutsOverTime, metrics.optedOut)}
 ${sendTimeSection(input.sendTimes)}
 ${economicsSection(metrics, currency)}
 ${reconciliationSection(input.reconciliation, currency)}
+${holdoutSection(metrics)}
 <footer><p>How to read these numbers:</p><ul>
 <li><code>delivered</code> may be missing when a message is read the moment it lands; a read message counts as delivered.</li>
 <li>Users with read receipts off never send <code>read</code>, so read rates are lower bounds.</li>

@@ -6,6 +6,9 @@ import { MemorySuppressionList, type SuppressionList } from './suppression.js';
 
 const OPTED_OUT_ERROR = 131050;
 
+/** The reason an erased person (a tombstone in the store, see `EventStore.eraseRecipient`) is suppressed with. */
+export const ERASED_REASON = 'erased';
+
 /** The reason a 131050 answer (the user stopped marketing messages) suppresses with. */
 export const OPTED_OUT_REASON = 'error_131050';
 
@@ -68,7 +71,7 @@ const SIGNAL_KINDS = ['opt_out', 'opt_in', 'block', 'status', 'send_failed'] as 
 export interface SuppressionStatus {
   /** Whether sends to the recipient are skipped. */
   suppressed: boolean;
-  /** The signal's source, e.g. `user_preferences`, `keyword`, `quick_reply`, `error_131050`, `block`, `manual`. */
+  /** The signal's source, e.g. `user_preferences`, `keyword`, `quick_reply`, `error_131050`, `block`, `manual`, `erased`. */
   reason: string;
   /** When the signal was recorded. */
   at: Date;
@@ -77,7 +80,7 @@ export interface SuppressionStatus {
 /**
  * A {@link SuppressionList} backed by an {@link EventStore}: every `isSuppressed` reads the
  * recipient's `opt_out`/`opt_in`/`block` events and 131050 failures and refusals from the store (so it
- * stays right across processes), under every id the store links to the person (phone number and
+ * stays right across processes), and the store's tombstones (an erased person stays suppressed), under every id the store links to the person (phone number and
  * business-scoped user ids, see `EventStore.identityLinks`); the latest signal by time wins. `suppress`/`unsuppress` append `opt_out`
  * (or `block` when the reason is `block`) and `opt_in` events. The webhook handler feeds the store, so a
  * Stop tap, a STOP keyword or button and a 131050 failure suppress the recipient with no further wiring.
@@ -104,6 +107,9 @@ export class StoreSuppressionList implements SuppressionList {
   /** The recipient's latest suppression signal, or `undefined` when none is stored. */
   async status(recipientId: string): Promise<SuppressionStatus | undefined> {
     const key = normalizeRecipientId(recipientId);
+    // An erased person has no events left, only a tombstone: it suppresses for good.
+    if (this.#store.isErased && (await this.#store.isErased(key)))
+      return { suppressed: true, reason: ERASED_REASON, at: this.#now() };
     // One person may be known by a phone number and business-scoped user ids: read the signals of all.
     const ids = this.#store.identityLinks ? (await this.#store.identityLinks([key])).aliases(key) : [key];
     let refusedAt: Date | undefined;

@@ -15,6 +15,33 @@ async function all(store: { scan: MemoryEventStore['scan'] }, filter = {}): Prom
 }
 
 describe('hashRecipients', () => {
+  it('erases and checks tombstones by plain number, and passes purge through', async () => {
+    const inner = new MemoryEventStore();
+    const hashed = hashRecipients(inner, { key: KEY });
+    await hashed.append([
+      {
+        kind: 'outbound',
+        messageId: 'wamid.1',
+        recipientId: '+49 1512 0000001',
+        at: new Date(1000),
+        campaignId: 'c',
+      },
+      {
+        kind: 'outbound',
+        messageId: 'wamid.2',
+        recipientId: '4915120000002',
+        at: new Date(5000),
+        campaignId: 'c',
+      },
+    ]);
+    expect(await hashed.eraseRecipient!('4915120000001')).toMatchObject({ ids: 1, eventsRewritten: 1 });
+    expect(await hashed.isErased!('+49 1512 0000001')).toBe(true);
+    expect(await hashed.isErased!('4915120000002')).toBe(false);
+    expect(await all(hashed, { recipientIds: ['4915120000001'] })).toEqual([]);
+    expect(await hashed.purge!({ before: new Date(2000) })).toEqual({ deleted: 1, byKind: { outbound: 1 } });
+    expect(await all(inner)).toHaveLength(1);
+  });
+
   it('stores pseudonyms instead of numbers and leaves metrics unchanged', async () => {
     const events = generateCampaign({ messages: 600, seed: 21 });
     const plain = new MemoryEventStore();

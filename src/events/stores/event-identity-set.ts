@@ -39,6 +39,30 @@ export class EventIdentitySet {
         return addTo(this.#other, eventKey(event));
     }
   }
+
+  /** Removes the event's identity (an erasure rewrites the event under a new one). */
+  delete(event: StoredEvent): void {
+    switch (event.kind) {
+      case 'outbound':
+        this.#outbound.delete(event.messageId);
+        return;
+      case 'inbound':
+        this.#inbound.delete(event.messageId);
+        return;
+      case 'status': {
+        const bit = STATUS_BITS[event.status];
+        if (bit === undefined) this.#other.delete(eventKey(event));
+        else {
+          const bits = (this.#statuses.get(event.messageId) ?? 0) & ~bit;
+          if (bits === 0) this.#statuses.delete(event.messageId);
+          else this.#statuses.set(event.messageId, bits);
+        }
+        return;
+      }
+      default:
+        this.#other.delete(eventKey(event));
+    }
+  }
 }
 
 function addTo(set: Set<string>, key: string): boolean {

@@ -55,6 +55,12 @@ export class GroupCommitEventStore implements EventStore {
   readonly readSince?: EventStore['readSince'];
   /** The wrapped store's latest cursor; present only when the wrapped store has it. */
   readonly latestCursor?: EventStore['latestCursor'];
+  /** Writes what is queued, then erases in the wrapped store; present only when the wrapped store has it. */
+  readonly eraseRecipient?: EventStore['eraseRecipient'];
+  /** The wrapped store's tombstone check; present only when the wrapped store has it. */
+  readonly isErased?: EventStore['isErased'];
+  /** Writes what is queued, then purges the wrapped store; present only when the wrapped store has it. */
+  readonly purge?: EventStore['purge'];
 
   readonly #maxDelayMs: number;
   readonly #maxBatch: number;
@@ -87,6 +93,22 @@ export class GroupCommitEventStore implements EventStore {
     if (store.aggregate !== undefined) {
       const aggregate = store.aggregate.bind(store);
       this.aggregate = (query) => aggregate(query);
+    }
+    if (store.eraseRecipient !== undefined) {
+      const erase = store.eraseRecipient.bind(store);
+      // Queued events of the person must be in the store before it rewrites them.
+      this.eraseRecipient = async (recipientId) => {
+        await this.flush();
+        return erase(recipientId);
+      };
+    }
+    if (store.isErased !== undefined) this.isErased = store.isErased.bind(store);
+    if (store.purge !== undefined) {
+      const purge = store.purge.bind(store);
+      this.purge = async (options) => {
+        await this.flush();
+        return purge(options);
+      };
     }
   }
 

@@ -3,6 +3,18 @@ import { CampaignFactsBuilder } from '../../metrics/campaign-facts-builder.js';
 import { summarizeMessageFacts } from '../../metrics/metrics-from-facts.js';
 import type { CampaignMetrics, MetricsQuery } from '../../metrics/metrics-types.js';
 import { assertKnownOptions, invalidOption, optionKeys } from '../../schemas/validate-options.js';
+import {
+  checkPurgeOptions,
+  type ErasureSummary,
+  messageIdsOf,
+  type PurgeOptions,
+  type PurgeSummary,
+  planErasure,
+  RETAINED_KINDS,
+  randomErasureKey,
+  resolveErasureKey,
+  tombstoneOf,
+} from '../erasure.js';
 import type { EventChanges, EventCursor } from '../event-changes.js';
 import type { EventFilter, EventStore } from '../event-store.js';
 import { IdentityLinks, resolveIdentities } from '../identity-links.js';
@@ -16,15 +28,22 @@ import { EventIdentitySet } from './event-identity-set.js';
 export interface MemoryEventStoreOptions {
   /** Check appended events against `storedEventSchema` (default `true`; turn off only for trusted bulk loads). */
   validate?: boolean;
+  /**
+   * Key of the tombstones `eraseRecipient` keeps (at least 16 bytes; default: the `WACLOUD_ERASURE_KEY`
+   * environment variable, else a random key of this instance, as its data dies with the process anyway).
+   */
+  erasureKey?: string | Uint8Array;
 }
 
 interface Row {
-  readonly event: StoredEvent;
+  /** Replaced in place only by an erasure (same kind, time and campaign). */
+  event: StoredEvent;
   readonly seq: number;
   readonly atMs: number;
 }
 
-const OPTION_KEYS = optionKeys<MemoryEventStoreOptions>()({ validate: true });
+const OPTION_KEYS = optionKeys<MemoryEventStoreOptions>()({ validate: true, erasureKey: true });
+const OWNER = 'MemoryEventStore';
 const FILTER_KEYS = optionKeys<EventFilter>()({
   campaignId: true,
   kinds: true,
@@ -60,20 +79,26 @@ function push<K>(index: Map<K, Row[]>, key: K, row: Row): void {
  */
 export class MemoryEventStore implements EventStore {
   readonly #validate: boolean;
-  readonly #rows: Row[] = [];
+  #rows: Row[] = [];
   #sorted = true;
-  readonly #keys = new EventIdentitySet();
-  readonly #byCampaign = new Map<string, Row[]>();
-  readonly #byMessage = new Map<string, Row[]>();
-  readonly #byRecipient = new Map<string, Row[]>();
+  #keys = new EventIdentitySet();
+  #byCampaign = new Map<string, Row[]>();
+  #byMessage = new Map<string, Row[]>();
+  #byRecipient = new Map<string, Row[]>();
   /** Meta's clicks (`source: 'meta'`, found by click id, not by message or recipient; see `ClickEvent`). */
-  readonly #metaClicks: Row[] = [];
+  #metaClicks: Row[] = [];
   /** Conversions naming no message (a code, a token, a recipient or only a campaign), for `aggregate`. */
-  readonly #looseConversions: Row[] = [];
-  readonly #identities = new IdentityLinks();
-  /** Every stored event in append order: the change feed `readSince` reads (the rows get sorted by time). */
-  readonly #log: StoredEvent[] = [];
+  #looseConversions: Row[] = [];
+  #identities = new IdentityLinks();
+  /**
+   * Every stored event in append order: the change feed `readSince` reads (the rows get sorted by time).
+   * A purged or erased-away event leaves a hole, so cursors (positions) stay valid.
+   */
+  readonly #log: Array<StoredEvent | undefined> = [];
+  /** The next row's `seq`, which is also its position in `#log` (both count appends). */
   #seq = 0;
+  readonly #erasureKey: string | Uint8Array;
+  readonly #tombstones = new Set<string>();
 
   /** Creates an empty store. Unknown option keys throw {@link ConfigError}. */
   constructor(options: MemoryEventStoreOptions = {}) {
@@ -82,6 +107,7 @@ export class MemoryEventStore implements EventStore {
       throw invalidOption('MemoryEventStore', 'validate', 'must be a boolean');
     }
     this.#validate = options.validate ?? true;
+    this.#erasureKey = resolveErasureKey(OWNER, options.erasureKey) ?? randomErasureKey();
   }
 
   /** How many distinct events are stored. */
@@ -122,14 +148,33 @@ export class MemoryEventStore implements EventStore {
     const event = row.event;
     if ('campaignId' in event && event.campaignId !== undefined)
       push(this.#byCampaign, event.campaignId, row);
-    if ('messageId' in event && event.messageId !== undefined) push(this.#byMessage, event.messageId, row);
-    if (event.kind === 'inbound' && event.contextMessageId !== undefined) {
-      push(this.#byMessage, event.contextMessageId, row);
-    }
-    if (event.recipientId !== undefined)
-      push(this.#byRecipient, normalizeRecipientId(event.recipientId), row);
+    this.#indexIds(row);
     if (event.kind === 'click' && event.source === 'meta') this.#metaClicks.push(row);
     else if (event.kind === 'conversion' && event.messageId === undefined) this.#looseConversions.push(row);
+  }
+
+  /** The message and recipient index entries of a row (what an erasure changes). */
+  #idKeys(row: Row): Array<[Map<string, Row[]>, string]> {
+    const event = row.event;
+    const keys: Array<[Map<string, Row[]>, string]> = [];
+    if ('messageId' in event && event.messageId !== undefined) keys.push([this.#byMessage, event.messageId]);
+    if (event.kind === 'inbound' && event.contextMessageId !== undefined)
+      keys.push([this.#byMessage, event.contextMessageId]);
+    if (event.recipientId !== undefined)
+      keys.push([this.#byRecipient, normalizeRecipientId(event.recipientId)]);
+    return keys;
+  }
+
+  #indexIds(row: Row): void {
+    for (const [index, key] of this.#idKeys(row)) push(index, key, row);
+  }
+
+  #unindexIds(row: Row): void {
+    for (const [index, key] of this.#idKeys(row)) {
+      const list = index.get(key)?.filter((other) => other !== row);
+      if (list === undefined || list.length === 0) index.delete(key);
+      else index.set(key, list);
+    }
   }
 
   #allRows(): Row[] {
@@ -219,14 +264,109 @@ export class MemoryEventStore implements EventStore {
     const start = cursor === undefined ? 0 : Number(cursor);
     if (!Number.isSafeInteger(start) || start < 0)
       throw new ConfigError('MemoryEventStore: not a cursor of this store');
-    const events = this.#log.slice(start, start + limit);
-    const end = start + events.length;
+    const end = Math.min(this.#log.length, start + limit);
+    const events: StoredEvent[] = [];
+    for (let i = start; i < end; i++) {
+      const event = this.#log[i];
+      if (event !== undefined) events.push(event);
+    }
     return { events, cursor: String(end), more: end < this.#log.length };
   }
 
   /** A cursor after the newest event stored now. */
   async latestCursor(): Promise<EventCursor> {
     return String(this.#log.length);
+  }
+
+  /**
+   * Forgets a person (see `EventStore.eraseRecipient`): their events and the events about their messages
+   * are rewritten to anonymous ids, their identity links go, and a tombstone of each of their ids stays.
+   */
+  async eraseRecipient(recipientId: string): Promise<ErasureSummary> {
+    const key = normalizeRecipientId(recipientId);
+    const ids = new Set(this.#identities.aliases(key));
+    ids.add(key);
+    const own = this.#select({ recipientIds: [...ids] });
+    const seen = new Set(own.map((row) => row.seq));
+    const related = this.#select({ messageIds: [...messageIdsOf(own.map((row) => row.event))] }).filter(
+      (row) => !seen.has(row.seq),
+    );
+    const plan = planErasure([...own, ...related], (row) => row.event, ids);
+    if (plan.changes.some((change) => change.after === undefined)) {
+      const replaced = new Map<number, StoredEvent | undefined>();
+      for (const { before, after } of plan.changes) replaced.set(before.seq, after);
+      this.#rebuild((row) => (replaced.has(row.seq) ? replaced.get(row.seq) : row.event));
+    } else {
+      // The usual case: rewrite the few rows in place and move them in the id indexes.
+      for (const { before: row, after } of plan.changes) {
+        this.#keys.delete(row.event);
+        this.#unindexIds(row);
+        row.event = after as StoredEvent;
+        this.#log[row.seq] = row.event;
+        this.#keys.add(row.event);
+        this.#indexIds(row);
+      }
+      // Only a person known by several ids had links (now gone with their user ids): relearn the rest.
+      if (ids.size > 1) this.#identities = IdentityLinks.fromEvents(this.#rows.map((row) => row.event));
+    }
+    let tombstones = 0;
+    for (const id of ids) {
+      const tombstone = tombstoneOf(id, this.#erasureKey);
+      if (!this.#tombstones.has(tombstone)) tombstones++;
+      this.#tombstones.add(tombstone);
+    }
+    const deleted = plan.changes.filter((change) => change.after === undefined).length;
+    return {
+      ids: ids.size,
+      eventsRewritten: plan.changes.length - deleted,
+      eventsDeleted: deleted,
+      tombstones,
+    };
+  }
+
+  /** Whether `eraseRecipient` erased this id. */
+  async isErased(recipientId: string): Promise<boolean> {
+    return this.#tombstones.size > 0 && this.#tombstones.has(tombstoneOf(recipientId, this.#erasureKey));
+  }
+
+  /** Removes the events before `before`, keeping the consent record (see `EventStore.purge`). */
+  async purge(options: PurgeOptions): Promise<PurgeSummary> {
+    const beforeMs = checkPurgeOptions(OWNER, options);
+    const retained = new Set<string>(RETAINED_KINDS);
+    const summary: PurgeSummary = { deleted: 0, byKind: {} };
+    this.#rebuild((row) => {
+      if (row.atMs >= beforeMs || retained.has(row.event.kind)) return row.event;
+      summary.deleted++;
+      summary.byKind[row.event.kind] = (summary.byKind[row.event.kind] ?? 0) + 1;
+      return undefined;
+    });
+    return summary;
+  }
+
+  /** Rebuilds every row and index with each event replaced (or removed, `undefined`); seqs and the log's positions stay. */
+  #rebuild(replace: (row: Row) => StoredEvent | undefined): void {
+    const rows = this.#rows;
+    this.#rows = [];
+    this.#keys = new EventIdentitySet();
+    this.#byCampaign = new Map();
+    this.#byMessage = new Map();
+    this.#byRecipient = new Map();
+    this.#metaClicks = [];
+    this.#looseConversions = [];
+    this.#identities = new IdentityLinks();
+    // Re-index in append order, so index lists stay in append order as `#store` leaves them.
+    const inAppendOrder = [...rows].sort((a, b) => a.seq - b.seq);
+    for (const old of inAppendOrder) {
+      const event = replace(old);
+      this.#log[old.seq] = event;
+      if (event === undefined) continue;
+      const row: Row = event === old.event ? old : { event, seq: old.seq, atMs: old.atMs };
+      this.#keys.add(event);
+      this.#rows.push(row);
+      this.#index(row);
+      this.#identities.learn(event);
+    }
+    this.#sorted = false;
   }
 
   /** Streams the matching events in ascending `at` (ties in append order), from a snapshot taken at the start. */

@@ -2,9 +2,18 @@ import pg from 'pg';
 import type { CampaignFacts } from '../../metrics/message-facts.js';
 import type { CampaignMetrics, MetricsQuery } from '../../metrics/metrics-types.js';
 import { assertKnownOptions, invalidOption, optionKeys } from '../../schemas/validate-options.js';
+import {
+  checkPurgeOptions,
+  type ErasureSummary,
+  missingErasureKey,
+  type PurgeOptions,
+  type PurgeSummary,
+  resolveErasureKey,
+} from '../erasure.js';
 import type { EventChanges, EventCursor } from '../event-changes.js';
 import type { EventFilter, EventStore } from '../event-store.js';
 import type { IdentityLinks } from '../identity-links.js';
+import { normalizeRecipientId } from '../recipient-id.js';
 import type { StoredEvent } from '../stored-event.js';
 import { assertStoredEvents } from '../stored-event-schema.js';
 import { writeEvents } from './postgres/batched-write.js';
@@ -12,8 +21,20 @@ import { foldCampaignInPostgres } from './postgres/campaign-fold.js';
 import { linkIdentities, readIdentityLinks } from './postgres/identity-linking.js';
 import { ANALYZE_MODES, type AnalyzeMode, PlannerStatistics } from './postgres/planner-statistics.js';
 import { type PostgresStatements, postgresStatements } from './postgres/statements.js';
+import { withTransaction } from './postgres/transaction.js';
 import { latestCursorSql, readSinceSql, type SqlChangeSource } from './sql/change-feed-sql.js';
+import {
+  driveAsync,
+  erasureProcedure,
+  isErasedSql,
+  purgeProcedure,
+  type SqlPrivacyTables,
+  type SqlProcedure,
+  type SqlStep,
+  tombstoneTableName,
+} from './sql/erasure-sql.js';
 import type { StoredEventRow } from './sql/event-row.js';
+import { quoteIdentifier } from './sql/identifier.js';
 import { keysetScan } from './sql/keyset-scan.js';
 import { summarizeCampaign } from './sql/metrics-for-query.js';
 import { migratePostgres } from './sql/postgres-schema.js';
@@ -42,6 +63,13 @@ export interface PostgresEventStoreOptions {
    * to autovacuum (or your own maintenance), for example when the store's role may not ANALYZE.
    */
   analyze?: AnalyzeMode;
+  /**
+   * Key of the tombstones `eraseRecipient` keeps: at least 16 bytes, kept apart from the database (an
+   * attacker with the tables but not the key cannot tell whose number a tombstone is). Default: the
+   * `WACLOUD_ERASURE_KEY` environment variable. Without either, `eraseRecipient` throws `ConfigError`.
+   * Every process sharing the tables must use the same key, and keep it stable.
+   */
+  erasureKey?: string | Uint8Array;
 }
 
 const OWNER = 'PostgresEventStore';
@@ -53,6 +81,7 @@ const OPTION_KEYS = optionKeys<PostgresEventStoreOptions>()({
   batchSize: true,
   validate: true,
   analyze: true,
+  erasureKey: true,
 });
 const SCAN_PAGE_SIZE = 2000;
 
@@ -79,6 +108,8 @@ export class PostgresEventStore implements EventStore {
   readonly #validate: boolean;
   readonly #batchSize: number;
   readonly #statistics: PlannerStatistics;
+  readonly #privacyTables: SqlPrivacyTables;
+  readonly #erasureKey: string | Uint8Array | undefined;
   #ready: Promise<void> | undefined;
 
   constructor(options: PostgresEventStoreOptions = {}) {
@@ -108,6 +139,15 @@ export class PostgresEventStore implements EventStore {
     this.#schemaName = schema;
     this.#tableName = tableName;
     this.#batchSize = batchSize;
+    this.#erasureKey = resolveErasureKey(OWNER, options.erasureKey);
+    this.#privacyTables = {
+      dialect: 'postgres',
+      table: this.#statements.table,
+      eventColumns: this.#statements.eventColumns,
+      rollupTable: this.#statements.rollupTable,
+      identityTable: this.#statements.identityTable,
+      tombstoneTable: `${quoteIdentifier(schema, 'schema')}.${quoteIdentifier(tombstoneTableName(tableName), 'tableName', 63)}`,
+    };
     this.#statistics = new PlannerStatistics(analyze, [this.#statements.table, this.#statements.rollupTable]);
     if (pool !== undefined) {
       this.#pool = pool;
@@ -230,6 +270,53 @@ export class PostgresEventStore implements EventStore {
       columns: this.#statements.eventColumns,
       select: async (sql, values) => (await this.#pool.query<StoredEventRow>(sql, values)).rows,
     };
+  }
+
+  /**
+   * Forgets a person in one transaction (see `EventStore.eraseRecipient`): their events and those about
+   * their messages are rewritten to anonymous ids, their identity links removed, and a keyed-hash
+   * tombstone of each of their ids written. Throws `ConfigError` without an `erasureKey`.
+   */
+  async eraseRecipient(recipientId: string): Promise<ErasureSummary> {
+    const key = this.#erasureKey;
+    if (key === undefined) throw missingErasureKey(OWNER);
+    await this.migrate();
+    const normalized = normalizeRecipientId(recipientId);
+    return withTransaction(this.#pool, async (client) => {
+      // One erasure at a time per table: two racing erasures of one person would both rewrite their rows.
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
+        `wacloud-erase:${this.#privacyTables.table}`,
+      ]);
+      const links = await readIdentityLinks(this.#pool, this.#statements.identityTable, [normalized]);
+      const ids = links.aliases(normalized);
+      if (!ids.includes(normalized)) ids.push(normalized);
+      return this.#drive(client, erasureProcedure(this.#privacyTables, ids, key, new Date()));
+    });
+  }
+
+  /**
+   * Whether a tombstone of this id is stored. Without an erasure key: false while there is no tombstone,
+   * else `ConfigError` (another process erased with a key this store was not given).
+   */
+  async isErased(recipientId: string): Promise<boolean> {
+    await this.migrate();
+    return this.#drive(this.#pool, isErasedSql(this.#privacyTables, this.#erasureKey, recipientId, OWNER));
+  }
+
+  /** Removes the events before `before` in one transaction, keeping the consent record (see `EventStore.purge`). */
+  async purge(options: PurgeOptions): Promise<PurgeSummary> {
+    const before = new Date(checkPurgeOptions(OWNER, options));
+    await this.migrate();
+    return withTransaction(this.#pool, (client) =>
+      this.#drive(client, purgeProcedure(this.#privacyTables, before)),
+    );
+  }
+
+  #drive<T>(db: pg.Pool | pg.PoolClient, procedure: SqlProcedure<T>): Promise<T> {
+    return driveAsync(procedure, async (step: SqlStep) => {
+      const result = await db.query<StoredEventRow>(step.statement.sql, step.statement.values);
+      return step.kind === 'select' ? result.rows : (result.rowCount ?? 0);
+    });
   }
 
   /** Ends the pool if the store created it (a `pool` you passed in stays open). */

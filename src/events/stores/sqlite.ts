@@ -2,6 +2,14 @@ import Database from 'better-sqlite3';
 import type { CampaignFacts } from '../../metrics/message-facts.js';
 import type { CampaignMetrics, MetricsQuery } from '../../metrics/metrics-types.js';
 import { assertKnownOptions, invalidOption, optionKeys } from '../../schemas/validate-options.js';
+import {
+  checkPurgeOptions,
+  type ErasureSummary,
+  missingErasureKey,
+  type PurgeOptions,
+  type PurgeSummary,
+  resolveErasureKey,
+} from '../erasure.js';
 import type { EventChanges, EventCursor } from '../event-changes.js';
 import type { EventFilter, EventStore } from '../event-store.js';
 import type { IdentityLinks } from '../identity-links.js';
@@ -10,6 +18,16 @@ import type { StoredEvent } from '../stored-event.js';
 import { assertStoredEvents } from '../stored-event-schema.js';
 import { loadCampaignFacts } from './sql/campaign-facts-sql.js';
 import { latestCursorSql, readSinceSql, type SqlChangeSource } from './sql/change-feed-sql.js';
+import {
+  driveSync,
+  erasureProcedure,
+  isErasedSql,
+  purgeProcedure,
+  type SqlPrivacyTables,
+  type SqlProcedure,
+  type SqlStep,
+  tombstoneTableName,
+} from './sql/erasure-sql.js';
 import { EVENT_COLUMNS, type EventRowValues, type StoredEventRow, toEventRow } from './sql/event-row.js';
 import { quoteIdentifier } from './sql/identifier.js';
 import {
@@ -48,6 +66,13 @@ export interface SqliteEventStoreOptions {
    * a `database` you pass in (set its `cache_size` yourself).
    */
   cacheSizeMiB?: number;
+  /**
+   * Key of the tombstones `eraseRecipient` keeps: at least 16 bytes, kept apart from the database (an
+   * attacker with the file but not the key cannot tell whose number a tombstone is). Default: the
+   * `WACLOUD_ERASURE_KEY` environment variable. Without either, `eraseRecipient` throws `ConfigError`.
+   * Keep it stable: tombstones written with another key no longer match.
+   */
+  erasureKey?: string | Uint8Array;
 }
 
 const OPTION_KEYS = optionKeys<SqliteEventStoreOptions>()({
@@ -56,6 +81,7 @@ const OPTION_KEYS = optionKeys<SqliteEventStoreOptions>()({
   tableName: true,
   validate: true,
   cacheSizeMiB: true,
+  erasureKey: true,
 });
 const OWNER = 'SqliteEventStore';
 const DEFAULT_CACHE_MIB = 64;
@@ -83,6 +109,8 @@ export class SqliteEventStore implements EventStore {
   readonly #rollupTable: string;
   readonly #identityTable: string;
   readonly #insertLink: Database.Statement;
+  readonly #privacyTables: SqlPrivacyTables;
+  readonly #erasureKey: string | Uint8Array | undefined;
 
   constructor(options: SqliteEventStoreOptions) {
     assertKnownOptions(OWNER, options, OPTION_KEYS);
@@ -91,6 +119,7 @@ export class SqliteEventStore implements EventStore {
       throw invalidOption(OWNER, 'filename', 'needs exactly one of `filename` or `database`');
     }
     this.#validate = options.validate ?? true;
+    this.#erasureKey = resolveErasureKey(OWNER, options.erasureKey);
     const cacheSizeMiB = options.cacheSizeMiB ?? DEFAULT_CACHE_MIB;
     if (!Number.isInteger(cacheSizeMiB) || cacheSizeMiB < 1 || cacheSizeMiB > 65_536) {
       throw invalidOption(OWNER, 'cacheSizeMiB', 'must be an integer from 1 to 65536');
@@ -126,6 +155,14 @@ export class SqliteEventStore implements EventStore {
     this.#insertLink = this.#db.prepare(
       `INSERT INTO ${this.#identityTable} (id_key, linked_key) VALUES (?, ?) ON CONFLICT DO NOTHING`,
     );
+    this.#privacyTables = {
+      dialect: 'sqlite',
+      table: this.#table,
+      eventColumns: 'e.*',
+      rollupTable: rollup,
+      identityTable: this.#identityTable,
+      tombstoneTable: quoteIdentifier(tombstoneTableName(tableName), 'tableName', 63),
+    };
   }
 
   /** The underlying better-sqlite3 database (for inspection or your own queries). */
@@ -239,6 +276,51 @@ export class SqliteEventStore implements EventStore {
       columns: 'e.*',
       select: async (sql, values) => this.#db.prepare(sql).all(...values) as StoredEventRow[],
     };
+  }
+
+  /**
+   * Forgets a person in one transaction (see `EventStore.eraseRecipient`): their events and those about
+   * their messages are rewritten to anonymous ids, their identity links removed, and a keyed-hash
+   * tombstone of each of their ids written. Throws `ConfigError` without an `erasureKey`.
+   */
+  async eraseRecipient(recipientId: string): Promise<ErasureSummary> {
+    const key = this.#erasureKey;
+    if (key === undefined) throw missingErasureKey(OWNER);
+    const normalized = normalizeRecipientId(recipientId);
+    return this.#db
+      .transaction(() => {
+        const ids = identityLinksFromRows(this.#selectLinks([normalized])).aliases(normalized);
+        if (!ids.includes(normalized)) ids.push(normalized);
+        return this.#drive(erasureProcedure(this.#privacyTables, ids, key, new Date()));
+        // IMMEDIATE: it reads, then writes; taking the write lock first avoids a busy upgrade under WAL.
+      })
+      .immediate();
+  }
+
+  /**
+   * Whether a tombstone of this id is stored. Without an erasure key: false while there is no tombstone,
+   * else `ConfigError` (another process erased with a key this store was not given).
+   */
+  async isErased(recipientId: string): Promise<boolean> {
+    return this.#drive(isErasedSql(this.#privacyTables, this.#erasureKey, recipientId, OWNER));
+  }
+
+  /** Removes the events before `before` in one transaction, keeping the consent record (see `EventStore.purge`). */
+  async purge(options: PurgeOptions): Promise<PurgeSummary> {
+    const before = new Date(checkPurgeOptions(OWNER, options));
+    return this.#db.transaction(() => this.#drive(purgeProcedure(this.#privacyTables, before))).immediate();
+  }
+
+  #drive<T>(procedure: SqlProcedure<T>): T {
+    return driveSync(procedure, (step: SqlStep) => {
+      const statement = this.#db.prepare(step.statement.sql);
+      const values = step.statement.values.map((value) =>
+        typeof value === 'boolean' ? Number(value) : value,
+      );
+      return step.kind === 'select'
+        ? (statement.all(...values) as StoredEventRow[])
+        : statement.run(...values).changes;
+    });
   }
 
   /** Closes the database if the store opened it (a `database` you passed in stays open). */

@@ -40,7 +40,7 @@ export interface SendGovernanceDeps {
   now(): number;
   /** How many times faster than real time that clock runs (default 1). */
   speed?: number;
-  /** The queue's store (scanned for consent when `requireConsent`). */
+  /** The queue's store (asked for tombstones of erased people, and scanned for consent when `requireConsent`). */
   store: object | undefined;
   /** Reports a deferral. */
   onDeferred(info: DeferredInfo): void;
@@ -68,7 +68,8 @@ interface BudgetHold {
 const BUDGET_ERROR_WAIT_MS = 60_000;
 
 /**
- * The governance steps in front of the adapter, in order: the region rule and consent (skip), then
+ * The governance steps in front of the adapter, in order: the region rule, erasure (the store's
+ * tombstones) and consent (skip), then
  * waiting for `notBefore` and the recipient's send window (in one {@link WakeQueue}, never a timer per
  * message), then the portfolio messaging budget (wait in a {@link BudgetLine}), then the frequency cap
  * (skip), then the send; a 131049 answer goes back to waiting. The time, cap and 131049 steps are
@@ -140,6 +141,18 @@ export class SendGovernance {
     const marketing = category === 'marketing';
     if (marketing && settings.skipUsMarketing && isUsNumber(job.recipientId)) return skipped(job, 'region');
     this.#held++;
+    try {
+      const store = this.#deps.store as EventStore | undefined;
+      // An erased person stays skipped, whatever the category (their tombstone is all the store keeps).
+      if (store?.isErased && (await store.isErased(job.recipientId))) {
+        this.#release();
+        return skipped(job, 'erased');
+      }
+    } catch (error) {
+      this.#release();
+      this.#deps.onError(error);
+      return skipped(job, 'erased');
+    }
     try {
       if (marketing && settings.requireConsent) {
         const history = await readConsent(this.#deps.store as EventStore, job.recipientId);

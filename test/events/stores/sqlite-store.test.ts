@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/errors/index.js';
 import { EVENT_COLUMNS, toEventRow } from '../../../src/events/stores/sql/event-row.js';
-import { migrateSqlite } from '../../../src/events/stores/sql/sqlite-schema.js';
+import { migrateSqlite, SQLITE_SCHEMA_VERSION } from '../../../src/events/stores/sql/sqlite-schema.js';
 import { SqliteEventStore } from '../../../src/events/stores/sqlite.js';
 import { generateCampaignStream } from './sql/campaign-stream.js';
 import { referenceFacts } from './sql/reference-facts.js';
@@ -49,7 +49,7 @@ describe('SqliteEventStore', () => {
     await first.close();
     const second = new SqliteEventStore({ filename });
     const versions = second.database.prepare('SELECT table_name, version FROM wacloud_schema_version').all();
-    expect(versions).toEqual([{ table_name: 'wacloud_events', version: 3 }]);
+    expect(versions).toEqual([{ table_name: 'wacloud_events', version: SQLITE_SCHEMA_VERSION }]);
     const events = [];
     for await (const event of second.scan({})) events.push(event);
     expect(events).toEqual([{ kind: 'opt_in', recipientId: 'r', at: new Date(1) }]);
@@ -72,7 +72,7 @@ describe('SqliteEventStore', () => {
     v1.close();
     const store = new SqliteEventStore({ filename });
     const versions = store.database.prepare('SELECT version FROM wacloud_schema_version').all();
-    expect(versions).toEqual([{ version: 3 }]);
+    expect(versions).toEqual([{ version: SQLITE_SCHEMA_VERSION }]);
     const rollups = store.database.prepare('SELECT count(*) AS n FROM wacloud_events_status_rollup').get();
     expect(rollups).toEqual({
       n: new Set(events.flatMap((e) => (e.kind === 'status' ? [e.messageId] : []))).size,

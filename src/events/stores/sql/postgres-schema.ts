@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { withClientTransaction } from '../postgres/transaction.js';
+import { createTombstonesSql, tombstoneTableName } from './erasure-sql.js';
 import { eventIndexStatements } from './event-indexes.js';
 import { createIdentityLinksSql, identityLinksTableName } from './identity-links-sql.js';
 import { backfillStatusRollupSql, createStatusRollupSql, statusRollupTableName } from './status-rollup.js';
@@ -62,6 +63,13 @@ const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     version: 3,
     statements: (_table, name, schema) => [
       createIdentityLinksSql(`"${schema}"."${identityLinksTableName(name)}"`, 'postgres'),
+    ],
+  },
+  {
+    // Keyed-hash tombstones of erased people (`eraseRecipient`), so they stay skipped.
+    version: 4,
+    statements: (_table, name, schema) => [
+      createTombstonesSql(`"${schema}"."${tombstoneTableName(name)}"`, 'postgres'),
     ],
   },
 ];

@@ -1,4 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import { createTombstonesSql, tombstoneTableName } from './erasure-sql.js';
 import { eventIndexStatements } from './event-indexes.js';
 import { createIdentityLinksSql, identityLinksTableName } from './identity-links-sql.js';
 import { backfillStatusRollupSql, createStatusRollupSql, statusRollupTableName } from './status-rollup.js';
@@ -62,6 +63,11 @@ const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
     // version carry no user ids (the webhook handler did not keep them), so there is nothing to backfill.
     version: 3,
     statements: (_table, name) => [createIdentityLinksSql(`"${identityLinksTableName(name)}"`, 'sqlite')],
+  },
+  {
+    // Keyed-hash tombstones of erased people (`eraseRecipient`), so they stay skipped.
+    version: 4,
+    statements: (_table, name) => [createTombstonesSql(`"${tombstoneTableName(name)}"`, 'sqlite')],
   },
 ];
 
