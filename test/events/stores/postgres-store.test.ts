@@ -5,7 +5,7 @@ import { ConfigError, ValidationError } from '../../../src/errors/index.js';
 import type { StoredEvent } from '../../../src/events/stored-event.js';
 import { PostgresEventStore } from '../../../src/events/stores/postgres.js';
 import { EVENT_COLUMNS, toEventRow } from '../../../src/events/stores/sql/event-row.js';
-import { migratePostgres } from '../../../src/events/stores/sql/postgres-schema.js';
+import { migratePostgres, POSTGRES_SCHEMA_VERSION } from '../../../src/events/stores/sql/postgres-schema.js';
 import { serviceRequired, TEST_DATABASE_URL } from '../../helpers/test-services.js';
 import { generateCampaignStream } from './sql/campaign-stream.js';
 import { referenceFacts } from './sql/reference-facts.js';
@@ -62,7 +62,7 @@ describe.runIf(available)('PostgresEventStore (real server)', () => {
       `SELECT version FROM "${schema}".wacloud_schema_version WHERE table_name = $1`,
       [tableName],
     );
-    expect(rows).toEqual([{ version: 3 }]);
+    expect(rows).toEqual([{ version: POSTGRES_SCHEMA_VERSION }]);
     const events: StoredEvent[] = [];
     for await (const event of second.scan({})) events.push(event);
     expect(events).toEqual([{ kind: 'opt_in', recipientId: 'r', at: new Date(1) }]);
@@ -76,7 +76,6 @@ describe.runIf(available)('PostgresEventStore (real server)', () => {
         `${tableName}_campaign_at_idx`,
         `${tableName}_context_idx`,
         `${tableName}_engagement_idx`,
-        `${tableName}_event_key_key`,
         `${tableName}_message_idx`,
         `${tableName}_pkey`,
         `${tableName}_recipient_at_idx`,
@@ -115,7 +114,7 @@ describe.runIf(available)('PostgresEventStore (real server)', () => {
       `SELECT version FROM "${schema}".wacloud_schema_version WHERE table_name = $1`,
       [tableName],
     );
-    expect(rows).toEqual([{ version: 3 }]);
+    expect(rows).toEqual([{ version: POSTGRES_SCHEMA_VERSION }]);
     const rollups = await pool.query(
       `SELECT count(*)::int AS n FROM "${schema}"."${tableName}_status_rollup"`,
     );
@@ -146,8 +145,8 @@ describe.runIf(available)('PostgresEventStore (real server)', () => {
         `SELECT table_name, version FROM "${freshSchema}".wacloud_schema_version ORDER BY table_name`,
       );
       expect(rows).toEqual([
-        { table_name: 'a_events', version: 3 },
-        { table_name: 'b_events', version: 3 },
+        { table_name: 'a_events', version: POSTGRES_SCHEMA_VERSION },
+        { table_name: 'b_events', version: POSTGRES_SCHEMA_VERSION },
       ]);
       const count = await pool.query(`SELECT count(*)::int AS n FROM "${freshSchema}".a_events`);
       expect(count.rows[0].n).toBe(2);
@@ -158,7 +157,13 @@ describe.runIf(available)('PostgresEventStore (real server)', () => {
   });
 
   it('dedupes across batch boundaries and returns appendNew in input order', async () => {
-    const store = new PostgresEventStore({ pool, schema, tableName: `events_${++tables}`, batchSize: 7 });
+    const store = new PostgresEventStore({
+      pool,
+      schema,
+      tableName: `events_${++tables}`,
+      batchSize: 7,
+      copyThreshold: 1,
+    });
     const events: StoredEvent[] = Array.from({ length: 30 }, (_, i) => ({
       kind: 'status',
       messageId: `m${i % 20}`,
@@ -193,6 +198,7 @@ describe.runIf(available)('PostgresEventStore (real server)', () => {
       schema,
       tableName: `events_${++tables}`,
       batchSize: 3,
+      copyThreshold: 1,
       validate: false,
     });
     const events: StoredEvent[] = Array.from({ length: 10 }, (_, i) => ({

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { partitionEventsTable } from '../postgres/partition-migration.js';
 import { withClientTransaction } from '../postgres/transaction.js';
 import { eventIndexStatements } from './event-indexes.js';
 import { createIdentityLinksSql, identityLinksTableName } from './identity-links-sql.js';
@@ -7,10 +8,11 @@ import { backfillStatusRollupSql, createStatusRollupSql, statusRollupTableName }
 /** The table (in the store's schema) that records which version each wacloud event table is at. */
 export const POSTGRES_VERSION_TABLE = 'wacloud_schema_version';
 
-/** One schema step: the statements that bring a table from `version - 1` to `version`. */
+/** One schema step: what brings a table from `version - 1` to `version` (statements, or a function run in the transaction). */
 interface PostgresMigration {
   readonly version: number;
   readonly statements: (table: string, name: string, schema: string) => string[];
+  readonly run?: (client: pg.ClientBase, name: string, schema: string) => Promise<void>;
 }
 
 /**
@@ -64,6 +66,12 @@ const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       createIdentityLinksSql(`"${schema}"."${identityLinksTableName(name)}"`, 'postgres'),
     ],
   },
+  {
+    // Partitioned by month of `at`, the idempotency keys in their own table (see partitionEventsTable).
+    version: 4,
+    statements: () => [],
+    run: (client, name, schema) => partitionEventsTable(client, { schema, name }),
+  },
 ];
 
 /** The schema version this build of wacloud writes. */
@@ -99,6 +107,7 @@ export async function migratePostgres(
     for (const migration of POSTGRES_MIGRATIONS) {
       if (migration.version <= current || migration.version > targetVersion) continue;
       for (const statement of migration.statements(qualified, name, schema)) await client.query(statement);
+      await migration.run?.(client, name, schema);
     }
     if (current < targetVersion) {
       await client.query(
