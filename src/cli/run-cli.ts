@@ -4,6 +4,7 @@ import { redact } from '../errors/redact.js';
 import { type CliIo, ExitCode, type ExitCodeValue, UsageError } from './cli-io.js';
 import { runDashboardCommand } from './commands/dashboard.js';
 import { runExportCommand } from './commands/export.js';
+import { runExportEventsCommand } from './commands/export-events-command.js';
 import { runListenCommand } from './commands/listen.js';
 import { runReportCommand } from './commands/report.js';
 import { runSendCommand } from './commands/send.js';
@@ -21,6 +22,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   simulate: runSimulateCliCommand,
   listen: runListenCommand,
   export: runExportCommand,
+  'export-events': runExportEventsCommand,
   dashboard: runDashboardCommand,
 };
 

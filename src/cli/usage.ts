@@ -12,6 +12,7 @@ Commands:
   simulate      run the local Cloud API simulator (no Meta account needed)
   listen        receive Meta's webhooks into a store (signature checked, stored before 200)
   export        one person's consent history and events, as JSON or CSV (data-subject request)
+  export-events a store's events in a time range as NDJSON or CSV, streamed (for a data warehouse)
   dashboard     a live web page of the store's campaigns (127.0.0.1 by default)
 
 Options:

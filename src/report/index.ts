@@ -1,5 +1,12 @@
 /** The HTML campaign report (public: every name here is exported from the root). */
 
+export {
+  EVENT_EXPORT_CSV_COLUMNS,
+  EVENT_EXPORT_FORMATS,
+  type EventExportFormat,
+  type ExportEventsOptions,
+  exportEvents,
+} from './export-events.js';
 export { optOutsOverTime } from './opt-outs-over-time.js';
 export type { ProportionInterval } from './proportion-interval.js';
 export { recipientDataToCsv } from './recipient-data-csv.js';
