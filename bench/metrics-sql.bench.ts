@@ -158,7 +158,10 @@ const sqlite = new SqliteEventStore({ filename: join(dir, 'events.db') });
 const schema = `wacloud_bench_${randomBytes(4).toString('hex')}`;
 const postgres =
   STORES.has('postgres') && (await postgresReachable())
-    ? new PostgresEventStore({ connectionString, schema })
+    ? new PostgresEventStore({
+        pool: new pg.Pool({ connectionString, application_name: APPLICATION_NAME }),
+        schema,
+      })
     : undefined;
 try {
   if (STORES.has('sqlite')) await measureIngest('sqlite', sqlite, events, 1);
