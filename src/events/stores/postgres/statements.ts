@@ -131,7 +131,7 @@ export function postgresStatements(schema: string, tableName: string): PostgresS
       fresh AS (INSERT INTO ${keysTable} (event_key)
         SELECT event_key FROM source ORDER BY event_key COLLATE "C" ON CONFLICT DO NOTHING RETURNING event_key),
       inserted AS (INSERT INTO ${table} (${EVENT_COLUMNS.join(', ')})
-        SELECT ${EVENT_COLUMNS.join(', ')} FROM source WHERE event_key IN (SELECT event_key FROM fresh) ORDER BY ord
+        SELECT ${EVENT_COLUMNS.map((column) => `s.${column}`).join(', ')} FROM source s JOIN fresh USING (event_key) ORDER BY s.ord
         RETURNING event_key)
       ${rollups === undefined ? '' : `, merged AS (${upsertRollups(rollups)})`}
       ${returnKeys ? 'SELECT event_key FROM inserted' : 'SELECT count(*)::int AS inserted FROM inserted'}`,
