@@ -3,6 +3,7 @@ import { eventIndexStatements } from '../sql/event-indexes.js';
 import { EVENT_COLUMNS } from '../sql/event-row.js';
 import {
   createMonthPartitions,
+  eventKeyHashSql,
   eventKeysTableName,
   monthOf,
   type PartitionedTable,
@@ -17,7 +18,7 @@ function unpartitionedIndexNames(name: string): string[] {
  * Schema step 4: turns the events table into one partitioned by month of `at`, runs inside the
  * migration's transaction. PostgreSQL requires every unique constraint of a partitioned table to include
  * the partition key, but an event's identity (`event_key`) does not include its time (a second
- * `delivered` at another time is a repeat), so the keys move to their own table `<name>_event_keys`,
+ * `delivered` at another time is a repeat), so the keys (hashed, see `eventKeyHashSql`) move to their own table `<name>_event_keys`,
  * which every write inserts into first (the events whose key was new are then stored). A row trigger
  * deletes an event's key with the event, so whoever deletes events (an erasure, a purge) lets the key go.
  *
@@ -79,15 +80,17 @@ export async function partitionEventsTable(client: pg.ClientBase, table: Partiti
   ) PARTITION BY RANGE (at)`);
   await client.query(`ALTER SEQUENCE ${sequence} OWNED BY ${events}.id`);
   for (const statement of eventIndexStatements(events, name)) await client.query(statement);
-  await client.query(`CREATE TABLE ${keys} (event_key text COLLATE "C" PRIMARY KEY)`);
+  await client.query(`CREATE TABLE ${keys} (key_hash uuid PRIMARY KEY)`);
   await client.query(`CREATE FUNCTION ${q(`${name}_forget_key`)}() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN DELETE FROM ${keys} WHERE event_key = OLD.event_key; RETURN NULL; END $$`);
+    BEGIN DELETE FROM ${keys} WHERE key_hash = ${eventKeyHashSql('OLD.event_key')}; RETURN NULL; END $$`);
   await client.query(`CREATE TRIGGER "${name}_forget_key" AFTER DELETE ON ${events}
     FOR EACH ROW EXECUTE FUNCTION ${q(`${name}_forget_key`)}()`);
 
   const now = Date.now();
   await createMonthPartitions(client, table, [...months.map((row) => monthOf(Number(row.ms))), monthOf(now)]);
   await client.query(`INSERT INTO ${events} (id, ${columns}) SELECT id, ${columns} FROM ${legacy}`);
-  await client.query(`INSERT INTO ${keys} (event_key) SELECT event_key FROM ${legacy} ORDER BY event_key`);
+  await client.query(
+    `INSERT INTO ${keys} (key_hash) SELECT ${eventKeyHashSql('event_key')} FROM ${legacy} ORDER BY 1`,
+  );
   await client.query(`DROP TABLE ${legacy}`);
 }

@@ -2,7 +2,7 @@ import { EVENT_COLUMN_TYPES, EVENT_COLUMNS } from '../sql/event-row.js';
 import { quoteIdentifier } from '../sql/identifier.js';
 import { identityLinksTableName } from '../sql/identity-links-sql.js';
 import { mergeStatusRollupSql, STATUS_ROLLUP_COLUMNS, statusRollupTableName } from '../sql/status-rollup.js';
-import { eventKeysTableName } from './monthly-partitions.js';
+import { eventKeyHashSql, eventKeysTableName } from './monthly-partitions.js';
 
 /** The quoted names of one PostgreSQL event table and its companion tables, and the SQL written for them. */
 export interface PostgresStatements {
@@ -17,8 +17,8 @@ export interface PostgresStatements {
   /** The idempotency-key table (one row per stored `event_key`, see `partitionEventsTable`). */
   readonly keysTable: string;
   /**
-   * One statement that stores the events of `source` whose key is new (keys inserted first, in byte
-   * order so concurrent writers lock them in one order; then the events, in input order so ids follow
+   * One statement that stores the events of `source` whose key is new (key hashes inserted first,
+   * sorted so concurrent writers lock them in one order; then the events, in input order so ids follow
    * it) and, with `rollups` (a JSON-array parameter such as `$2`), merges those status rollups. Returns
    * the added keys (`event_key` rows) with `returnKeys`, else one row with their count (`inserted`).
    * `source` is `'json'` (a JSON array of rows as parameter `$1`, no repeated key) or `'stage'` (the
@@ -53,7 +53,7 @@ function jsonColumn(type: (typeof EVENT_COLUMN_TYPES)[number], index: number): s
 }
 
 /** The session's COPY staging table (temporary, emptied at commit), created by {@link createCopyStageSql}. */
-export const COPY_STAGE_TABLE = 'pg_temp.wacloud_event_stage_v1';
+export const COPY_STAGE_TABLE = 'pg_temp.wacloud_event_stage_v2';
 
 /** The staging table's column types, in {@link EVENT_COLUMNS} order after `ord` (`at` as epoch ms). */
 function stageColumnType(type: (typeof EVENT_COLUMN_TYPES)[number]): string {
@@ -76,7 +76,7 @@ function stageColumnType(type: (typeof EVENT_COLUMN_TYPES)[number]): string {
 /** `CREATE TEMP TABLE` of {@link COPY_STAGE_TABLE}: `ord` (input order), then every event column. */
 export function createCopyStageSql(): string {
   const columns = EVENT_COLUMNS.map((column, i) => `${column} ${stageColumnType(EVENT_COLUMN_TYPES[i]!)}`);
-  return `CREATE TEMP TABLE IF NOT EXISTS wacloud_event_stage_v1 (ord int4, ${columns.join(', ')}) ON COMMIT DELETE ROWS`;
+  return `CREATE TEMP TABLE IF NOT EXISTS wacloud_event_stage_v2 (ord int4, ${columns.join(', ')}) ON COMMIT DELETE ROWS`;
 }
 
 /** The `COPY … FROM STDIN` (text format) that fills the staging table. */
@@ -104,9 +104,11 @@ export function postgresStatements(schema: string, tableName: string): PostgresS
   // cheaper than pg's per-element escaping of one array parameter per column.
   const keysTable = qualify(eventKeysTableName(tableName), 63);
   const sources = {
-    json: `SELECT b.ord, ${EVENT_COLUMN_TYPES.map((type, i) => `${jsonColumn(type, i)} AS ${EVENT_COLUMNS[i]}`).join(', ')}
+    json: `SELECT b.ord, ${EVENT_COLUMN_TYPES.map((type, i) => `${jsonColumn(type, i)} AS ${EVENT_COLUMNS[i]}`).join(', ')},
+        ${eventKeyHashSql('r->>0')} AS key_hash
       FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS b(r, ord)`,
-    stage: `SELECT ord, ${EVENT_COLUMNS.map((column) => (column === 'at' ? `${EPOCH_MS_TO_TIMESTAMP('at')} AS at` : column)).join(', ')}
+    stage: `SELECT ord, ${EVENT_COLUMNS.map((column) => (column === 'at' ? `${EPOCH_MS_TO_TIMESTAMP('at')} AS at` : column)).join(', ')},
+        ${eventKeyHashSql('event_key')} AS key_hash
       FROM ${COPY_STAGE_TABLE}`,
   };
   const rollupValues = STATUS_ROLLUP_COLUMNS.map((column, i) =>
@@ -128,10 +130,10 @@ export function postgresStatements(schema: string, tableName: string): PostgresS
       source,
       { rollups, returnKeys },
     ) => `WITH source AS ${source === 'stage' ? 'NOT MATERIALIZED' : 'MATERIALIZED'} (${sources[source]}),
-      fresh AS (INSERT INTO ${keysTable} (event_key)
-        SELECT event_key FROM source ORDER BY event_key COLLATE "C" ON CONFLICT DO NOTHING RETURNING event_key),
+      fresh AS (INSERT INTO ${keysTable} (key_hash)
+        SELECT key_hash FROM source ORDER BY key_hash ON CONFLICT DO NOTHING RETURNING key_hash),
       inserted AS (INSERT INTO ${table} (${EVENT_COLUMNS.join(', ')})
-        SELECT ${EVENT_COLUMNS.map((column) => `s.${column}`).join(', ')} FROM source s JOIN fresh USING (event_key) ORDER BY s.ord
+        SELECT ${EVENT_COLUMNS.map((column) => `s.${column}`).join(', ')} FROM source s JOIN fresh USING (key_hash) ORDER BY s.ord
         RETURNING event_key)
       ${rollups === undefined ? '' : `, merged AS (${upsertRollups(rollups)})`}
       ${returnKeys ? 'SELECT event_key FROM inserted' : 'SELECT count(*)::int AS inserted FROM inserted'}`,
