@@ -158,7 +158,11 @@ export class PostgresEventStore implements EventStore {
     return this.#pool;
   }
 
-  /** Creates or upgrades the schema now instead of on first use (safe to call repeatedly). */
+  /**
+   * Creates or upgrades the schema now instead of on first use (safe to call repeatedly). The upgrade
+   * to the partitioned table (schema version 4) copies every row of an older table in one transaction:
+   * on a large table, call this from a deploy step rather than let the first webhook wait for it.
+   */
   migrate(): Promise<void> {
     this.#ready ??= this.#migrateOnce().catch((error: unknown) => {
       this.#ready = undefined;

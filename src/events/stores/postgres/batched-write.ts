@@ -51,9 +51,7 @@ export async function writeEvents(
   options: WriteOptions,
 ): Promise<WrittenEvents> {
   if (events.length === 0) return { keys: [], added: new Set(), inserted: 0 };
-  const instants = events.map((event) => (event.at instanceof Date ? event.at.getTime() : Number.NaN));
-  const valid = instants.filter((ms) => !Number.isNaN(ms));
-  await options.partitions.ensure(pool, valid);
+  await options.partitions.ensure(pool, events);
   const write = () =>
     retryDeadlocks(() =>
       events.length >= options.copyThreshold
@@ -66,7 +64,7 @@ export async function writeEvents(
     // Another process dropped a partition this one still thought was there: create it again, once.
     if (!isMissingPartition(error)) throw error;
     options.partitions.forget();
-    await options.partitions.ensure(pool, valid);
+    await options.partitions.ensure(pool, events);
     return write();
   }
 }
@@ -87,10 +85,12 @@ class AppendRows {
     return this.#rollups.size > 0;
   }
 
-  /** Maps the next `count` events; returns the rows whose key is new to this append, with their input position. */
-  next(count: number): { ord: number; row: EventRowValues }[] {
+  /**
+   * Maps the next `count` events, calling `emit` with each row whose key is new to this append and its
+   * input position.
+   */
+  next(count: number, emit: (ord: number, row: EventRowValues) => void): void {
     const end = Math.min(this.#events.length, this.#mapped + count);
-    const rows = [];
     const mapped: EventRowValues[] = [];
     for (let ord = this.#mapped; ord < end; ord++) {
       const row = toEventRow(this.#events[ord] as StoredEvent);
@@ -99,11 +99,10 @@ class AppendRows {
       mapped.push(row);
       if (this.#seen.has(key)) continue;
       this.#seen.add(key);
-      rows.push({ ord, row });
+      emit(ord, row);
     }
     this.#mapped = end;
     foldStatusRollups(mapped, this.#rollups);
-    return rows;
   }
 
   /** Whether every event was mapped. */
@@ -136,7 +135,9 @@ async function insertOnce(
   returnAdded: boolean,
 ): Promise<WrittenEvents> {
   const rows = new AppendRows(events);
-  const batch = JSON.stringify(rows.next(events.length).map(({ row }) => row));
+  const unique: EventRowValues[] = [];
+  rows.next(events.length, (_, row) => unique.push(row));
+  const batch = JSON.stringify(unique);
   const sql = statements.ingest('json', {
     rollups: rows.hasStatuses ? '$2' : undefined,
     returnKeys: returnAdded,
@@ -169,9 +170,9 @@ async function copyOnce(
       const rows = new AppendRows(events);
       async function* lines(): AsyncGenerator<string> {
         while (!rows.done) {
-          let chunk = '';
-          for (const { ord, row } of rows.next(batchSize)) chunk += copyTextLine(ord, row);
-          yield chunk;
+          const lines: string[] = [];
+          rows.next(batchSize, (ord, row) => lines.push(copyTextLine(ord, row)));
+          yield lines.join('');
         }
       }
       await pipeline(Readable.from(lines()), client.query(copyFrom(COPY_STAGE_SQL)));

@@ -119,14 +119,17 @@ export class MonthPartitions {
     this.#table = table;
   }
 
-  /** Makes sure the partitions of the months of `instants` (epoch ms) exist. */
-  async ensure(pool: pg.Pool, instants: Iterable<number>): Promise<void> {
+  /** Makes sure the partitions of the months of the events' times exist (invalid times are skipped). */
+  async ensure(pool: pg.Pool, events: readonly { at: unknown }[]): Promise<void> {
     const missing = new Set<string>();
-    let last: string | undefined;
-    for (const ms of instants) {
+    // Most events of an append fall in one month: a range check instead of a month name per event.
+    let from = 0;
+    let to = -1;
+    for (const event of events) {
+      const ms = event.at instanceof Date ? event.at.getTime() : Number.NaN;
+      if (Number.isNaN(ms) || (ms >= from && ms < to)) continue;
       const month = monthOf(ms);
-      if (month === last) continue;
-      last = month;
+      [from, to] = monthBounds(month);
       if (!this.#known.has(month)) missing.add(month);
     }
     if (missing.size === 0) return;
