@@ -91,8 +91,14 @@ export async function createMonthPartitions(
     const name = partitionName(table, month);
     if (existing.has(name)) continue;
     const [from, to] = monthBounds(month).map((ms) => new Date(ms).toISOString());
+    // Created apart, then attached: ATTACH takes a lock on the events table that lets writers and
+    // readers carry on (CREATE … PARTITION OF would wait for every open scan, and stall every write
+    // queued behind it). The new table is empty, so checking its bound is instant.
     await client.query(
-      `CREATE TABLE ${quoted(table, name)} PARTITION OF ${quoted(table)} FOR VALUES FROM ('${from}') TO ('${to}')`,
+      `CREATE TABLE ${quoted(table, name)} (LIKE ${quoted(table)} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`,
+    );
+    await client.query(
+      `ALTER TABLE ${quoted(table)} ATTACH PARTITION ${quoted(table, name)} FOR VALUES FROM ('${from}') TO ('${to}')`,
     );
   }
 }

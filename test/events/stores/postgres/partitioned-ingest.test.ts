@@ -157,6 +157,25 @@ describe.runIf(available)('PostgreSQL ingest through COPY, monthly partitions (r
     });
   });
 
+  it('writes the first events of a new month while a long read holds the table (the partition is attached, not created under it)', async () => {
+    const tableName = `copy_${++tables}`;
+    const store = new PostgresEventStore({ pool, schema, tableName });
+    const january: StoredEvent = { kind: 'opt_in', recipientId: 'a', at: new Date(Date.UTC(2026, 0, 5)) };
+    const august: StoredEvent = { kind: 'opt_in', recipientId: 'b', at: new Date(Date.UTC(2026, 7, 5)) };
+    await store.append([january]);
+    const reader = await pool.connect();
+    try {
+      await reader.query('BEGIN');
+      await reader.query(`SELECT count(*) FROM "${schema}"."${tableName}"`);
+      // With CREATE TABLE … PARTITION OF this would wait for the reader's transaction: a hang, not a pass.
+      expect(await store.appendNew([august])).toEqual([august]);
+    } finally {
+      await reader.query('ROLLBACK');
+      reader.release();
+    }
+    expect(await collect(store)).toEqual([january, august]);
+  });
+
   it('forgets the keys of events deleted row by row (an erasure), so nothing personal stays behind', async () => {
     const tableName = `copy_${++tables}`;
     const store = new PostgresEventStore({ pool, schema, tableName });
