@@ -6,7 +6,7 @@ import type { StatusSummary } from '../../../metrics/status-fold.js';
 import type { StoredEvent } from '../../stored-event.js';
 import { type EventRowValues, toEventRow } from '../sql/event-row.js';
 import { foldStatusRollups, statusRollupValues } from '../sql/status-rollup.js';
-import { copyTextLine } from './copy-text.js';
+import { copyTextRow } from './copy-text.js';
 import { isMissingPartition, type MonthPartitions } from './monthly-partitions.js';
 import { COPY_STAGE_SQL, createCopyStageSql, type PostgresStatements } from './statements.js';
 import { retryDeadlocks, withClientTransaction } from './transaction.js';
@@ -171,8 +171,8 @@ async function copyOnce(
       async function* lines(): AsyncGenerator<string> {
         while (!rows.done) {
           const lines: string[] = [];
-          rows.next(batchSize, (ord, row) => lines.push(copyTextLine(ord, row)));
-          yield lines.join('');
+          rows.next(batchSize, (ord, row) => lines.push(copyTextRow(ord, row)));
+          if (lines.length > 0) yield `${lines.join('\n')}\n`;
         }
       }
       await pipeline(Readable.from(lines()), client.query(copyFrom(COPY_STAGE_SQL)));

@@ -16,17 +16,19 @@ export function escapeCopyText(text: string): string {
 }
 
 /**
- * One event row as a COPY text-format line for the staging table: its input position `ord`, then the
- * values in `EVENT_COLUMNS` order (`at` stays epoch milliseconds, the staging column is a bigint).
+ * One event row as a COPY text-format row for the staging table (without its line end): its input
+ * position `ord`, then the values in `EVENT_COLUMNS` order (`at` stays epoch milliseconds, the staging
+ * column is a bigint). Joined from an array: one flat string, not a chain of concatenations to collect.
  */
-export function copyTextLine(ord: number, row: EventRowValues): string {
-  let line = String(ord);
+export function copyTextRow(ord: number, row: EventRowValues): string {
+  const fields: (string | number)[] = new Array(row.length + 1);
+  fields[0] = ord;
   for (let i = 0; i < row.length; i++) {
     const value = row[i];
-    if (value === null || value === undefined) line += '\t\\N';
-    else if (typeof value === 'boolean') line += value ? '\tt' : '\tf';
-    else if (typeof value === 'number') line += `\t${value}`;
-    else line += `\t${escapeCopyText(value)}`;
+    if (value === null || value === undefined) fields[i + 1] = '\\N';
+    else if (typeof value === 'boolean') fields[i + 1] = value ? 't' : 'f';
+    else if (typeof value === 'number') fields[i + 1] = value;
+    else fields[i + 1] = escapeCopyText(value);
   }
-  return `${line}\n`;
+  return fields.join('\t');
 }
