@@ -41,9 +41,10 @@ export interface PostgresEventStoreOptions {
   /** Rows mapped and sent at a time when an append goes through COPY (default 5000). */
   batchSize?: number;
   /**
-   * Appends of at least this many events are written through COPY into a staging table, smaller ones
-   * through one INSERT statement (default 200: below it the extra round trips of COPY cost more than
-   * they save). `Infinity` never uses COPY.
+   * Appends of at least this many events are streamed through COPY into a staging table, smaller ones
+   * sent as one INSERT statement with the rows as one JSON parameter (default 5000). Measured on a busy
+   * 2-core machine, the INSERT was 10–40% faster below 2,000 events and within 10% from 2,000 to 10,000;
+   * COPY streams a large append instead of building one huge parameter. `Infinity` never uses COPY.
    */
   copyThreshold?: number;
   /**
@@ -68,7 +69,7 @@ const OPTION_KEYS = optionKeys<PostgresEventStoreOptions>()({
   analyze: true,
 });
 const SCAN_PAGE_SIZE = 2000;
-const DEFAULT_COPY_THRESHOLD = 200;
+const DEFAULT_COPY_THRESHOLD = 5000;
 
 /**
  * An {@link EventStore} in PostgreSQL (pg), shared by any number of processes. Creates or upgrades its
