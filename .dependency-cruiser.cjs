@@ -45,7 +45,7 @@ const LAYERS = {
 };
 
 /** Optional peer dependencies: only their subpath entries may load them, never the root entry. */
-const OPTIONAL_PEERS = ['express', 'next', 'bullmq', 'ioredis', 'pg', 'better-sqlite3'];
+const OPTIONAL_PEERS = ['express', 'next', 'bullmq', 'ioredis', 'pg', 'pg-copy-streams', 'better-sqlite3'];
 
 /** The metrics result and query types, which the event model's EventStore interface names. */
 const METRICS_TYPES = '^src/metrics/metrics-types\\.ts$';

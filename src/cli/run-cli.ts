@@ -5,6 +5,7 @@ import { type CliIo, ExitCode, type ExitCodeValue, UsageError } from './cli-io.j
 import { runDashboardCommand } from './commands/dashboard.js';
 import { runEraseCommand } from './commands/erase.js';
 import { runExportCommand } from './commands/export.js';
+import { runExportEventsCommand } from './commands/export-events-command.js';
 import { runListenCommand } from './commands/listen.js';
 import { runPurgeCommand } from './commands/purge.js';
 import { runReportCommand } from './commands/report.js';
@@ -25,6 +26,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   export: runExportCommand,
   erase: runEraseCommand,
   purge: runPurgeCommand,
+  'export-events': runExportEventsCommand,
   dashboard: runDashboardCommand,
 };
 

@@ -14,6 +14,7 @@ Commands:
   export        one person's consent history and events, as JSON or CSV (data-subject request)
   erase         forget one person (right to erasure), keeping a keyed-hash tombstone
   purge         remove events older than a retention limit (the consent record stays)
+  export-events a store's events in a time range as NDJSON or CSV, streamed (for a data warehouse)
   dashboard     a live web page of the store's campaigns (127.0.0.1 by default)
 
 Options:

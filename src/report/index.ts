@@ -1,6 +1,13 @@
 /** The HTML campaign report (public: every name here is exported from the root). */
 
 export {
+  EVENT_EXPORT_CSV_COLUMNS,
+  EVENT_EXPORT_FORMATS,
+  type EventExportFormat,
+  type ExportEventsOptions,
+  exportEvents,
+} from './export-events.js';
+export {
   type LinkAndButtonQuery,
   type LinkAndButtonStats,
   linkAndButtonStats,

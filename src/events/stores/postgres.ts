@@ -19,6 +19,11 @@ import { assertStoredEvents } from '../stored-event-schema.js';
 import { writeEvents } from './postgres/batched-write.js';
 import { foldCampaignInPostgres } from './postgres/campaign-fold.js';
 import { linkIdentities, readIdentityLinks } from './postgres/identity-linking.js';
+import {
+  type DroppedPartitions,
+  dropPartitionsBefore,
+  MonthPartitions,
+} from './postgres/monthly-partitions.js';
 import { ANALYZE_MODES, type AnalyzeMode, PlannerStatistics } from './postgres/planner-statistics.js';
 import { type PostgresStatements, postgresStatements } from './postgres/statements.js';
 import { withTransaction } from './postgres/transaction.js';
@@ -39,6 +44,7 @@ import { keysetScan } from './sql/keyset-scan.js';
 import { summarizeCampaign } from './sql/metrics-for-query.js';
 import { migratePostgres } from './sql/postgres-schema.js';
 
+export type { DroppedPartitions } from './postgres/monthly-partitions.js';
 export type { AnalyzeMode } from './postgres/planner-statistics.js';
 
 /** Options of {@link PostgresEventStore}. */
@@ -53,8 +59,15 @@ export interface PostgresEventStoreOptions {
   tableName?: string;
   /** Check appended events against `storedEventSchema` (default `true`; turn off only for trusted bulk loads). */
   validate?: boolean;
-  /** Rows per INSERT statement when appending many events (default 5000). */
+  /** Rows mapped and sent at a time when an append goes through COPY (default 5000). */
   batchSize?: number;
+  /**
+   * Appends of at least this many events are streamed through COPY into a staging table, smaller ones
+   * sent as one INSERT statement with the rows as one JSON parameter (default 5000). Measured on a busy
+   * 2-core machine, the INSERT was 10–40% faster below 2,000 events and within 10% from 2,000 to 10,000;
+   * COPY streams a large append instead of building one huge parameter. `Infinity` never uses COPY.
+   */
+  copyThreshold?: number;
   /**
    * Whether the store runs ANALYZE on its tables itself (default `'auto'`): before folding a campaign's
    * metrics, when the events table was never analyzed or a fifth of it (plus 1,000 rows) changed since.
@@ -79,17 +92,21 @@ const OPTION_KEYS = optionKeys<PostgresEventStoreOptions>()({
   schema: true,
   tableName: true,
   batchSize: true,
+  copyThreshold: true,
   validate: true,
   analyze: true,
   erasureKey: true,
 });
 const SCAN_PAGE_SIZE = 2000;
+const DEFAULT_COPY_THRESHOLD = 5000;
 
 /**
  * An {@link EventStore} in PostgreSQL (pg), shared by any number of processes. Creates or upgrades its
- * versioned schema on first use (in a transaction under an advisory lock), inserts in batched
- * multi-row statements that skip events already stored (a unique `eventKey` column), and pages
- * through scans so memory stays bounded.
+ * versioned schema on first use (in a transaction under an advisory lock; call {@link migrate} from a
+ * deploy step to do it then instead). The events table is partitioned by month of the event time, the
+ * partitions created as events of a new month arrive. A small append is one INSERT statement, a large
+ * one goes through COPY (`pg-copy-streams`); both skip events already stored (the idempotency keys have
+ * their own table). Scans page through the table, so memory stays bounded.
  *
  * @example
  * ```ts
@@ -107,6 +124,8 @@ export class PostgresEventStore implements EventStore {
   readonly #statements: PostgresStatements;
   readonly #validate: boolean;
   readonly #batchSize: number;
+  readonly #copyThreshold: number;
+  readonly #partitions: MonthPartitions;
   readonly #statistics: PlannerStatistics;
   readonly #privacyTables: SqlPrivacyTables;
   readonly #erasureKey: string | Uint8Array | undefined;
@@ -119,6 +138,7 @@ export class PostgresEventStore implements EventStore {
       schema = 'public',
       tableName = 'wacloud_events',
       batchSize = 5000,
+      copyThreshold = DEFAULT_COPY_THRESHOLD,
       analyze = 'auto',
     } = options;
     if (pool !== undefined && options.connectionString !== undefined) {
@@ -130,6 +150,12 @@ export class PostgresEventStore implements EventStore {
     }
     if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 50_000) {
       throw invalidOption(OWNER, 'batchSize', 'must be an integer from 1 to 50000');
+    }
+    if (
+      copyThreshold !== Number.POSITIVE_INFINITY &&
+      (!Number.isInteger(copyThreshold) || copyThreshold < 1)
+    ) {
+      throw invalidOption(OWNER, 'copyThreshold', 'must be a positive integer or Infinity');
     }
     if (!ANALYZE_MODES.includes(analyze)) {
       throw invalidOption(OWNER, 'analyze', `must be one of ${ANALYZE_MODES.join(', ')}`);
@@ -148,6 +174,8 @@ export class PostgresEventStore implements EventStore {
       identityTable: this.#statements.identityTable,
       tombstoneTable: `${quoteIdentifier(schema, 'schema')}.${quoteIdentifier(tombstoneTableName(tableName), 'tableName', 63)}`,
     };
+    this.#copyThreshold = copyThreshold;
+    this.#partitions = new MonthPartitions({ schema, name: tableName });
     this.#statistics = new PlannerStatistics(analyze, [this.#statements.table, this.#statements.rollupTable]);
     if (pool !== undefined) {
       this.#pool = pool;
@@ -171,7 +199,11 @@ export class PostgresEventStore implements EventStore {
     return this.#pool;
   }
 
-  /** Creates or upgrades the schema now instead of on first use (safe to call repeatedly). */
+  /**
+   * Creates or upgrades the schema now instead of on first use (safe to call repeatedly). The upgrade
+   * to the partitioned table (schema version 4) copies every row of an older table in one transaction:
+   * on a large table, call this from a deploy step rather than let the first webhook wait for it.
+   */
   migrate(): Promise<void> {
     this.#ready ??= this.#migrateOnce().catch((error: unknown) => {
       this.#ready = undefined;
@@ -319,6 +351,22 @@ export class PostgresEventStore implements EventStore {
     });
   }
 
+  /**
+   * Drops the month partitions of the events table that end at or before `before` (whole months: the
+   * month `before` falls in stays), with their events' idempotency keys. Far cheaper than deleting the
+   * rows; status rollup and identity rows stay. See `dropPartitionsBefore`.
+   */
+  async dropPartitionsBefore(before: Date): Promise<DroppedPartitions> {
+    await this.migrate();
+    const dropped = await dropPartitionsBefore(
+      this.#pool,
+      { schema: this.#schemaName, name: this.#tableName },
+      before,
+    );
+    this.#partitions.forget();
+    return dropped;
+  }
+
   /** Ends the pool if the store created it (a `pool` you passed in stays open). */
   async close(): Promise<void> {
     if (this.#ownsPool) await this.#pool.end();
@@ -339,7 +387,9 @@ export class PostgresEventStore implements EventStore {
     if (events.length > 0) await this.migrate();
     const written = await writeEvents(this.#pool, this.#statements, events, {
       batchSize: this.#batchSize,
+      copyThreshold: this.#copyThreshold,
       returnAdded,
+      partitions: this.#partitions,
     });
     this.#statistics.noteInserted(written.inserted);
     return written;

@@ -76,7 +76,6 @@ describe.runIf(available)('PostgresEventStore (real server)', () => {
         `${tableName}_campaign_at_idx`,
         `${tableName}_context_idx`,
         `${tableName}_engagement_idx`,
-        `${tableName}_event_key_key`,
         `${tableName}_message_idx`,
         `${tableName}_pkey`,
         `${tableName}_recipient_at_idx`,
@@ -158,7 +157,13 @@ describe.runIf(available)('PostgresEventStore (real server)', () => {
   });
 
   it('dedupes across batch boundaries and returns appendNew in input order', async () => {
-    const store = new PostgresEventStore({ pool, schema, tableName: `events_${++tables}`, batchSize: 7 });
+    const store = new PostgresEventStore({
+      pool,
+      schema,
+      tableName: `events_${++tables}`,
+      batchSize: 7,
+      copyThreshold: 1,
+    });
     const events: StoredEvent[] = Array.from({ length: 30 }, (_, i) => ({
       kind: 'status',
       messageId: `m${i % 20}`,
@@ -193,6 +198,7 @@ describe.runIf(available)('PostgresEventStore (real server)', () => {
       schema,
       tableName: `events_${++tables}`,
       batchSize: 3,
+      copyThreshold: 1,
       validate: false,
     });
     const events: StoredEvent[] = Array.from({ length: 10 }, (_, i) => ({

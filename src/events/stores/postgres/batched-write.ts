@@ -1,10 +1,15 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { StatusSummary } from '../../../metrics/status-fold.js';
 import type { StoredEvent } from '../../stored-event.js';
-import { toEventRow } from '../sql/event-row.js';
+import { type EventRowValues, toEventRow } from '../sql/event-row.js';
 import { foldStatusRollups, statusRollupValues } from '../sql/status-rollup.js';
-import type { PostgresStatements } from './statements.js';
-import { retryDeadlocks, withTransaction } from './transaction.js';
+import { copyTextRow } from './copy-text.js';
+import { isMissingPartition, type MonthPartitions } from './monthly-partitions.js';
+import { COPY_STAGE_SQL, createCopyStageSql, type PostgresStatements } from './statements.js';
+import { retryDeadlocks, withClientTransaction } from './transaction.js';
 
 /** What {@link writeEvents} did. */
 export interface WrittenEvents {
@@ -16,55 +21,96 @@ export interface WrittenEvents {
   readonly inserted: number;
 }
 
+/** How {@link writeEvents} writes. */
+export interface WriteOptions {
+  /** Rows mapped and sent at a time through COPY (the next chunk is mapped while the server takes this one). */
+  readonly batchSize: number;
+  /** Appends of at least this many events go through COPY; smaller ones through one INSERT statement. */
+  readonly copyThreshold: number;
+  /** Whether to return the keys of the events added. */
+  readonly returnAdded: boolean;
+  /** The month partitions known to exist (created here for new months). */
+  readonly partitions: MonthPartitions;
+}
+
 /**
- * Inserts `events` in multi-row statements of `batchSize` rows and folds their statuses into the status
- * rollup, atomically: one statement when they fit one batch (the usual webhook append, one round trip),
- * else one transaction. Events already stored are skipped.
+ * Stores `events` and folds their statuses into the status rollup, atomically, skipping events already
+ * stored (by key, through the idempotency-key table) and repeats within `events`. A small append is one
+ * INSERT statement (one round trip, the usual webhook append); a large one is a transaction that COPYs
+ * the rows into a temporary staging table, then stores those whose key is new and merges the rollups in
+ * one statement. The month partitions the events fall in are created first when missing.
  *
- * Concurrent appends of overlapping events can deadlock on the unique key (each waits for the other's
+ * Concurrent appends of overlapping events can deadlock on a key (each waits for the other's
  * uncommitted copy); PostgreSQL then aborts one of them, which runs again: it rolled back whole, and the
- * inserts are idempotent.
+ * writes are idempotent.
  */
-export function writeEvents(
+export async function writeEvents(
   pool: pg.Pool,
   statements: PostgresStatements,
   events: readonly StoredEvent[],
-  options: { batchSize: number; returnAdded: boolean },
+  options: WriteOptions,
 ): Promise<WrittenEvents> {
-  if (events.length === 0) return Promise.resolve({ keys: [], added: new Set(), inserted: 0 });
-  return retryDeadlocks(() => writeOnce(pool, statements, events, options));
+  if (events.length === 0) return { keys: [], added: new Set(), inserted: 0 };
+  await options.partitions.ensure(pool, events);
+  const write = () =>
+    retryDeadlocks(() =>
+      events.length >= options.copyThreshold
+        ? copyOnce(pool, statements, events, options)
+        : insertOnce(pool, statements, events, options.returnAdded),
+    );
+  try {
+    return await write();
+  } catch (error) {
+    // Another process dropped a partition this one still thought was there: create it again, once.
+    if (!isMissingPartition(error)) throw error;
+    options.partitions.forget();
+    await options.partitions.ensure(pool, events);
+    return write();
+  }
 }
 
-/** The rows of events, a batch at a time, as the JSON parameters of the insert and the rollup merge. */
-class BatchPayloads {
+/** The rows of an append, mapped a chunk at a time; repeats of a key within the append are left out. */
+class AppendRows {
   readonly keys: string[] = [];
+  readonly #seen = new Set<string>();
   readonly #rollups = new Map<string, StatusSummary>();
   readonly #events: readonly StoredEvent[];
-  readonly #batchSize: number;
+  #mapped = 0;
 
-  constructor(events: readonly StoredEvent[], batchSize: number) {
+  constructor(events: readonly StoredEvent[]) {
     this.#events = events;
-    this.#batchSize = batchSize;
-  }
-
-  get batchCount(): number {
-    return Math.ceil(this.#events.length / this.#batchSize);
   }
 
   get hasStatuses(): boolean {
     return this.#rollups.size > 0;
   }
 
-  /** Batch `index` as a JSON array of rows (its statuses are folded into the rollups on the way). */
-  events(index: number): string {
-    const size = this.#batchSize;
-    const rows = this.#events.slice(index * size, (index + 1) * size).map(toEventRow);
-    for (const row of rows) this.keys.push(row[0] as string);
-    foldStatusRollups(rows, this.#rollups);
-    return JSON.stringify(rows);
+  /**
+   * Maps the next `count` events, calling `emit` with each row whose key is new to this append and its
+   * input position.
+   */
+  next(count: number, emit: (ord: number, row: EventRowValues) => void): void {
+    const end = Math.min(this.#events.length, this.#mapped + count);
+    const mapped: EventRowValues[] = [];
+    for (let ord = this.#mapped; ord < end; ord++) {
+      const row = toEventRow(this.#events[ord] as StoredEvent);
+      const key = row[0] as string;
+      this.keys.push(key);
+      mapped.push(row);
+      if (this.#seen.has(key)) continue;
+      this.#seen.add(key);
+      emit(ord, row);
+    }
+    this.#mapped = end;
+    foldStatusRollups(mapped, this.#rollups);
   }
 
-  /** Every batch's status rollups so far, as one JSON array. */
+  /** Whether every event was mapped. */
+  get done(): boolean {
+    return this.#mapped >= this.#events.length;
+  }
+
+  /** The status rollups of the rows mapped so far, as one JSON array. */
   rollups(): string {
     return JSON.stringify(
       [...this.#rollups].map(([messageId, rollup]) => statusRollupValues(messageId, rollup)),
@@ -72,54 +118,75 @@ class BatchPayloads {
   }
 }
 
-async function writeOnce(
+function written(rows: AppendRows, result: pg.QueryResult, returnAdded: boolean): WrittenEvents {
+  const added = new Set<string>();
+  if (returnAdded) for (const row of result.rows as { event_key: string }[]) added.add(row.event_key);
+  const inserted = returnAdded
+    ? result.rows.length
+    : ((result.rows[0] as { inserted?: number })?.inserted ?? 0);
+  return { keys: rows.keys, added, inserted };
+}
+
+/** A small append: one statement (atomic without a transaction block). */
+async function insertOnce(
   pool: pg.Pool,
   statements: PostgresStatements,
   events: readonly StoredEvent[],
-  { batchSize, returnAdded }: { batchSize: number; returnAdded: boolean },
+  returnAdded: boolean,
 ): Promise<WrittenEvents> {
-  const payloads = new BatchPayloads(events, batchSize);
-  const added = new Set<string>();
-  const first = payloads.events(0);
-  const insertSql = returnAdded ? `${statements.insertEvents} RETURNING event_key` : statements.insertEvents;
-
-  if (payloads.batchCount === 1) {
-    if (!payloads.hasStatuses) {
-      const result = await pool.query<{ event_key: string }>(insertSql, [first]);
-      for (const row of result.rows) added.add(row.event_key);
-      return { keys: payloads.keys, added, inserted: result.rowCount ?? 0 };
-    }
-    // One statement stores the events and merges their statuses into the rollup: atomic without a
-    // transaction block.
-    const result = await pool.query<{ event_key: string; inserted: number }>(
-      `WITH inserted AS (${statements.insertEvents} RETURNING event_key),
-        merged AS (${statements.upsertRollups('$2')})
-      ${returnAdded ? 'SELECT event_key FROM inserted' : 'SELECT count(*)::int AS inserted FROM inserted'}`,
-      [first, payloads.rollups()],
-    );
-    if (returnAdded) for (const row of result.rows) added.add(row.event_key);
-    const inserted = returnAdded ? result.rows.length : (result.rows[0]?.inserted ?? 0);
-    return { keys: payloads.keys, added, inserted };
-  }
-
-  // Several batches: all or nothing, their status rollup too; without `validate`, a bad event found
-  // while mapping a later batch rolls the earlier ones back.
-  return withTransaction(pool, async (client) => {
-    let inserted = 0;
-    let pending = client.query<{ event_key: string }>(insertSql, [first]);
-    for (let batch = 1; batch <= payloads.batchCount; batch++) {
-      // Map the next batch while the server inserts this one.
-      let next: string | undefined;
-      try {
-        next = batch < payloads.batchCount ? payloads.events(batch) : undefined;
-      } finally {
-        const result = await pending;
-        for (const row of result.rows) added.add(row.event_key);
-        inserted += result.rowCount ?? 0;
-      }
-      if (next !== undefined) pending = client.query<{ event_key: string }>(insertSql, [next]);
-    }
-    if (payloads.hasStatuses) await client.query(statements.upsertRollups('$1'), [payloads.rollups()]);
-    return { keys: payloads.keys, added, inserted };
+  const rows = new AppendRows(events);
+  const unique: EventRowValues[] = [];
+  rows.next(events.length, (_, row) => unique.push(row));
+  const batch = JSON.stringify(unique);
+  const sql = statements.ingest('json', {
+    rollups: rows.hasStatuses ? '$2' : undefined,
+    returnKeys: returnAdded,
   });
+  const result = await pool.query(sql, rows.hasStatuses ? [batch, rows.rollups()] : [batch]);
+  return written(rows, result, returnAdded);
+}
+
+/** Connections that have the staging table (it lives as long as the session). */
+const STAGED = new WeakSet<pg.ClientBase>();
+
+/**
+ * A large append: COPY into the session's staging table, then one statement; in one transaction, so a
+ * bad event found while mapping a later chunk (without `validate`) leaves nothing stored.
+ */
+async function copyOnce(
+  pool: pg.Pool,
+  statements: PostgresStatements,
+  events: readonly StoredEvent[],
+  { batchSize, returnAdded }: WriteOptions,
+): Promise<WrittenEvents> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    if (!STAGED.has(client)) {
+      await client.query(createCopyStageSql());
+      STAGED.add(client);
+    }
+    return await withClientTransaction(client, async () => {
+      const rows = new AppendRows(events);
+      async function* lines(): AsyncGenerator<string> {
+        while (!rows.done) {
+          const lines: string[] = [];
+          rows.next(batchSize, (ord, row) => lines.push(copyTextRow(ord, row)));
+          if (lines.length > 0) yield `${lines.join('\n')}\n`;
+        }
+      }
+      await pipeline(Readable.from(lines()), client.query(copyFrom(COPY_STAGE_SQL)));
+      const sql = statements.ingest('stage', {
+        rollups: rows.hasStatuses ? '$1' : undefined,
+        returnKeys: returnAdded,
+      });
+      return written(rows, await client.query(sql, rows.hasStatuses ? [rows.rollups()] : []), returnAdded);
+    });
+  } catch (error) {
+    // An interrupted COPY can leave the session in a state not worth reusing: the pool drops it.
+    broken = error instanceof Error ? error : new Error(String(error));
+    throw error;
+  } finally {
+    client.release(broken);
+  }
 }

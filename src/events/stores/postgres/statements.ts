@@ -2,6 +2,7 @@ import { EVENT_COLUMN_TYPES, EVENT_COLUMNS } from '../sql/event-row.js';
 import { quoteIdentifier } from '../sql/identifier.js';
 import { identityLinksTableName } from '../sql/identity-links-sql.js';
 import { mergeStatusRollupSql, STATUS_ROLLUP_COLUMNS, statusRollupTableName } from '../sql/status-rollup.js';
+import { eventKeyHashSql, eventKeysTableName } from './monthly-partitions.js';
 
 /** The quoted names of one PostgreSQL event table and its companion tables, and the SQL written for them. */
 export interface PostgresStatements {
@@ -13,11 +14,24 @@ export interface PostgresStatements {
   readonly identityTable: string;
   /** Select list (table aliased `e`) of every event column, read back as {@link fromEventRow} expects. */
   readonly eventColumns: string;
-  /** Inserts the events of one JSON-array parameter (`$1`), skipping those already stored. */
-  readonly insertEvents: string;
+  /** The idempotency-key table (one row per stored `event_key`, see `partitionEventsTable`). */
+  readonly keysTable: string;
+  /**
+   * One statement that stores the events of `source` whose key is new (key hashes inserted first,
+   * sorted so concurrent writers lock them in one order; then the events, in input order so ids follow
+   * it) and, with `rollups` (a JSON-array parameter such as `$2`), merges those status rollups. Returns
+   * the added keys (`event_key` rows) with `returnKeys`, else one row with their count (`inserted`).
+   * `source` is `'json'` (a JSON array of rows as parameter `$1`, no repeated key) or `'stage'` (the
+   * session's COPY staging table, {@link COPY_STAGE_TABLE}).
+   */
+  ingest(source: 'json' | 'stage', options: { rollups?: string; returnKeys: boolean }): string;
   /** Merges the status rollups of one JSON-array parameter (`$1`, `$2`, ...) into the rollup table. */
   upsertRollups(parameter: string): string;
 }
+
+/** Exact integer milliseconds to timestamptz (a float division could round to a neighbouring microsecond). */
+const EPOCH_MS_TO_TIMESTAMP = (ms: string): string =>
+  `'epoch'::timestamptz + ${ms} * interval '1 millisecond'`;
 
 /** How each column is read from one row of the batch (a JSON array of the row's values). */
 function jsonColumn(type: (typeof EVENT_COLUMN_TYPES)[number], index: number): string {
@@ -26,8 +40,7 @@ function jsonColumn(type: (typeof EVENT_COLUMN_TYPES)[number], index: number): s
     case 'text':
       return text;
     case 'at':
-      // Exact integer milliseconds (a float division could round to a neighbouring microsecond).
-      return `'epoch'::timestamptz + (${text})::bigint * interval '1 millisecond'`;
+      return EPOCH_MS_TO_TIMESTAMP(`(${text})::bigint`);
     case 'integer':
       return `(${text})::int4`;
     case 'real':
@@ -38,6 +51,36 @@ function jsonColumn(type: (typeof EVENT_COLUMN_TYPES)[number], index: number): s
       return `(${text})::jsonb`;
   }
 }
+
+/** The session's COPY staging table (temporary, emptied at commit), created by {@link createCopyStageSql}. */
+export const COPY_STAGE_TABLE = 'pg_temp.wacloud_event_stage_v2';
+
+/** The staging table's column types, in {@link EVENT_COLUMNS} order after `ord` (`at` as epoch ms). */
+function stageColumnType(type: (typeof EVENT_COLUMN_TYPES)[number]): string {
+  switch (type) {
+    case 'text':
+      return 'text COLLATE "C"';
+    case 'at':
+      return 'bigint';
+    case 'integer':
+      return 'int4';
+    case 'real':
+      return 'float8';
+    case 'boolean':
+      return 'boolean';
+    case 'json':
+      return 'jsonb';
+  }
+}
+
+/** `CREATE TEMP TABLE` of {@link COPY_STAGE_TABLE}: `ord` (input order), then every event column. */
+export function createCopyStageSql(): string {
+  const columns = EVENT_COLUMNS.map((column, i) => `${column} ${stageColumnType(EVENT_COLUMN_TYPES[i]!)}`);
+  return `CREATE TEMP TABLE IF NOT EXISTS wacloud_event_stage_v2 (ord int4, ${columns.join(', ')}) ON COMMIT DELETE ROWS`;
+}
+
+/** The `COPY … FROM STDIN` (text format) that fills the staging table. */
+export const COPY_STAGE_SQL = `COPY ${COPY_STAGE_TABLE} (ord, ${EVENT_COLUMNS.join(', ')}) FROM STDIN`;
 
 /** Columns read back, with `at` as epoch ms and `extra` as text so custom pg type parsers cannot interfere. */
 function selectColumns(alias: string): string {
@@ -59,22 +102,41 @@ export function postgresStatements(schema: string, tableName: string): PostgresS
   const rollupTable = qualify(statusRollupTableName(tableName), 63);
   // One JSON parameter per batch: JSON.stringify is native and PostgreSQL parses it once (jsonb), far
   // cheaper than pg's per-element escaping of one array parameter per column.
-  const columns = EVENT_COLUMN_TYPES.map((type, i) => jsonColumn(type, i)).join(', ');
+  const keysTable = qualify(eventKeysTableName(tableName), 63);
+  const sources = {
+    json: `SELECT b.ord, ${EVENT_COLUMN_TYPES.map((type, i) => `${jsonColumn(type, i)} AS ${EVENT_COLUMNS[i]}`).join(', ')},
+        ${eventKeyHashSql('r->>0')} AS key_hash
+      FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS b(r, ord)`,
+    stage: `SELECT ord, ${EVENT_COLUMNS.map((column) => (column === 'at' ? `${EPOCH_MS_TO_TIMESTAMP('at')} AS at` : column)).join(', ')},
+        ${eventKeyHashSql('event_key')} AS key_hash
+      FROM ${COPY_STAGE_TABLE}`,
+  };
   const rollupValues = STATUS_ROLLUP_COLUMNS.map((column, i) =>
     column.startsWith('category_') ? `r->>${i + 1}` : `(r->>${i + 1})::int4`,
   );
+  // Sorted by message id, so concurrent appends lock rollup rows in one order and cannot deadlock there.
+  const upsertRollups = (
+    parameter: string,
+  ) => `INSERT INTO ${rollupTable} AS stored (message_id, ${STATUS_ROLLUP_COLUMNS.join(', ')})
+      SELECT r->>0, ${rollupValues.join(', ')} FROM jsonb_array_elements(${parameter}::jsonb) AS r ORDER BY 1
+      ${mergeStatusRollupSql('postgres')}`;
   return {
     table,
     rollupTable,
     identityTable: qualify(identityLinksTableName(tableName), 63),
     eventColumns: selectColumns('e'),
-    insertEvents: `INSERT INTO ${table} (${EVENT_COLUMNS.join(', ')})
-      SELECT ${columns} FROM jsonb_array_elements($1::jsonb) AS r ON CONFLICT (event_key) DO NOTHING`,
-    // Sorted by message id, so concurrent appends lock rollup rows in one order and cannot deadlock there.
-    upsertRollups: (
-      parameter,
-    ) => `INSERT INTO ${rollupTable} AS stored (message_id, ${STATUS_ROLLUP_COLUMNS.join(', ')})
-      SELECT r->>0, ${rollupValues.join(', ')} FROM jsonb_array_elements(${parameter}::jsonb) AS r ORDER BY 1
-      ${mergeStatusRollupSql('postgres')}`,
+    keysTable,
+    ingest: (
+      source,
+      { rollups, returnKeys },
+    ) => `WITH source AS ${source === 'stage' ? 'NOT MATERIALIZED' : 'MATERIALIZED'} (${sources[source]}),
+      fresh AS (INSERT INTO ${keysTable} (key_hash)
+        SELECT key_hash FROM source ORDER BY key_hash ON CONFLICT DO NOTHING RETURNING key_hash),
+      inserted AS (INSERT INTO ${table} (${EVENT_COLUMNS.join(', ')})
+        SELECT ${EVENT_COLUMNS.map((column) => `s.${column}`).join(', ')} FROM source s JOIN fresh USING (key_hash) ORDER BY s.ord
+        RETURNING event_key)
+      ${rollups === undefined ? '' : `, merged AS (${upsertRollups(rollups)})`}
+      ${returnKeys ? 'SELECT event_key FROM inserted' : 'SELECT count(*)::int AS inserted FROM inserted'}`,
+    upsertRollups,
   };
 }

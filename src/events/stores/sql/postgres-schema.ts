@@ -1,4 +1,6 @@
 import type pg from 'pg';
+import { rekeyTriggerStatements } from '../postgres/monthly-partitions.js';
+import { partitionEventsTable } from '../postgres/partition-migration.js';
 import { withClientTransaction } from '../postgres/transaction.js';
 import { createTombstonesSql, tombstoneTableName } from './erasure-sql.js';
 import { eventIndexStatements } from './event-indexes.js';
@@ -8,10 +10,11 @@ import { backfillStatusRollupSql, createStatusRollupSql, statusRollupTableName }
 /** The table (in the store's schema) that records which version each wacloud event table is at. */
 export const POSTGRES_VERSION_TABLE = 'wacloud_schema_version';
 
-/** One schema step: the statements that bring a table from `version - 1` to `version`. */
+/** One schema step: what brings a table from `version - 1` to `version` (statements, or a function run in the transaction). */
 interface PostgresMigration {
   readonly version: number;
   readonly statements: (table: string, name: string, schema: string) => string[];
+  readonly run?: (client: pg.ClientBase, name: string, schema: string) => Promise<void>;
 }
 
 /**
@@ -66,10 +69,18 @@ const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     ],
   },
   {
-    // Keyed-hash tombstones of erased people (`eraseRecipient`), so they stay skipped.
+    // Partitioned by month of `at`, the idempotency keys in their own table (see partitionEventsTable).
     version: 4,
+    statements: () => [],
+    run: (client, name, schema) => partitionEventsTable(client, { schema, name }),
+  },
+  {
+    // Keyed-hash tombstones of erased people (`eraseRecipient`), so they stay skipped; an erasure
+    // rewrites an event's key, and the key table follows it.
+    version: 5,
     statements: (_table, name, schema) => [
       createTombstonesSql(`"${schema}"."${tombstoneTableName(name)}"`, 'postgres'),
+      ...rekeyTriggerStatements({ schema, name }),
     ],
   },
 ];
@@ -107,6 +118,7 @@ export async function migratePostgres(
     for (const migration of POSTGRES_MIGRATIONS) {
       if (migration.version <= current || migration.version > targetVersion) continue;
       for (const statement of migration.statements(qualified, name, schema)) await client.query(statement);
+      await migration.run?.(client, name, schema);
     }
     if (current < targetVersion) {
       await client.query(
