@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as client from '../../src/client/index.js';
+import * as clock from '../../src/clock/index.js';
 import * as dashboard from '../../src/dashboard/index.js';
 import * as errors from '../../src/errors/index.js';
 import * as events from '../../src/events/index.js';
@@ -18,6 +19,7 @@ import { importBuiltPackage, REPO_ROOT } from '../helpers/built-package.js';
 /** The module barrels the root entry lists its names from. */
 const MODULES = [
   client,
+  clock,
   dashboard,
   errors,
   events,

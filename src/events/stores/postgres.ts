@@ -354,7 +354,9 @@ export class PostgresEventStore implements EventStore {
   /**
    * Drops the month partitions of the events table that end at or before `before` (whole months: the
    * month `before` falls in stays), with their events' idempotency keys. Far cheaper than deleting the
-   * rows; status rollup and identity rows stay. See `dropPartitionsBefore`.
+   * rows; status rollup and identity rows stay. Unlike `purge`, it keeps nothing of those months: the
+   * consent record (`opt_in`, `opt_out`, `block`) goes too, so use it only past your consent-proof
+   * retention.
    */
   async dropPartitionsBefore(before: Date): Promise<DroppedPartitions> {
     await this.migrate();

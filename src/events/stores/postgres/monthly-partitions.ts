@@ -15,7 +15,7 @@ export interface PartitionedTable {
   readonly name: string;
 }
 
-/** What {@link dropPartitionsBefore} removed. */
+/** What `PostgresEventStore.dropPartitionsBefore` removed. */
 export interface DroppedPartitions {
   /** The partitions dropped (unquoted names), oldest first. */
   readonly partitions: string[];
