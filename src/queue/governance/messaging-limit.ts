@@ -1,13 +1,7 @@
 import { ConfigError } from '../../errors/index.js';
+import { MESSAGING_LIMIT_TIER_USERS, type MessagingLimitTier } from '../../schemas/messaging-limit-tiers.js';
 
-/** Meta's portfolio messaging-limit tiers (`whatsapp_business_manager_messaging_limit`). */
-export type MessagingLimitTier =
-  | 'TIER_50'
-  | 'TIER_250'
-  | 'TIER_2K'
-  | 'TIER_10K'
-  | 'TIER_100K'
-  | 'TIER_UNLIMITED';
+export type { MessagingLimitTier };
 
 /**
  * A portfolio messaging limit: a tier as Meta names it, or the number of unique users per rolling
@@ -15,14 +9,7 @@ export type MessagingLimitTier =
  */
 export type MessagingLimit = MessagingLimitTier | number;
 
-const TIER_USERS: Readonly<Record<MessagingLimitTier, number>> = {
-  TIER_50: 50,
-  TIER_250: 250,
-  TIER_2K: 2000,
-  TIER_10K: 10_000,
-  TIER_100K: 100_000,
-  TIER_UNLIMITED: Number.POSITIVE_INFINITY,
-};
+const TIER_USERS = MESSAGING_LIMIT_TIER_USERS;
 
 /**
  * Unique users per rolling 24 h allowed by `limit` (`Infinity` when unlimited); `undefined` for a value

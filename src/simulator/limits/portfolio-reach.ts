@@ -1,14 +1,9 @@
+import { MESSAGING_LIMIT_TIER_USERS } from '../../schemas/messaging-limit-tiers.js';
+
 /** Meta's messaging-limit window: a moving 24 hours. */
 const WINDOW_MS = 24 * 60 * 60 * 1000;
 
-const TIER_USERS: Readonly<Record<string, number>> = {
-  TIER_50: 50,
-  TIER_250: 250,
-  TIER_2K: 2000,
-  TIER_10K: 10_000,
-  TIER_100K: 100_000,
-  TIER_UNLIMITED: Number.POSITIVE_INFINITY,
-};
+const TIER_USERS: Readonly<Record<string, number>> = MESSAGING_LIMIT_TIER_USERS;
 
 /** Unique users a `whatsapp_business_manager_messaging_limit` tier allows (`Infinity` for unknown or unlimited). */
 export function tierUsers(tier: string): number {
