@@ -37,7 +37,7 @@ beforeAll(async () => {
   });
   await wa.insights.enableTemplateAnalytics({ irreversible: true });
   await wa.close();
-  writeFileSync(join(dir, 'r.csv'), 'phone\n+16505550101\n+16505550102\n+16505550103\n');
+  writeFileSync(join(dir, 'r.csv'), 'phone\n+90532550101\n+90532550102\n+90532550103\n');
   const send = await run([
     'send',
     '--template',

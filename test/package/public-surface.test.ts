@@ -108,7 +108,11 @@ describe('public surface (built package)', () => {
       'assertStoredEvents',
       'eventKey',
       'identityPairs',
+      'messageIdsOf',
       'normalizeRecipientId',
+      'planErasure',
+      'resolveErasureKey',
+      'tombstoneOf',
     ]);
   });
 });

@@ -11,7 +11,7 @@ import { computeCampaignMetrics } from '../../src/metrics/compute-campaign-metri
 import { READABLE_CODE_ALPHABET, randomCode, SendQueue } from '../../src/queue/index.js';
 import { scriptedClient } from './helpers/scripted-client.js';
 
-const RECIPIENTS = ['+16505550001', '+16505550002', '+16505550003', '+16505550004'];
+const RECIPIENTS = ['+90532550001', '+90532550002', '+90532550003', '+90532550004'];
 
 async function runCampaign(issueCodes: Parameters<SendQueue['sendCampaign']>[0]['issueCodes']) {
   const { client } = scriptedClient();

@@ -53,7 +53,7 @@ function build(to: string, { code, index }: { code?: string; index: number }) {
   ]);
 }
 
-const RECIPIENTS = ['+16505550001', '+16505550002', '+16505550003'];
+const RECIPIENTS = ['+90532550001', '+90532550002', '+90532550003'];
 
 describe('campaigns through the Marketing Messages API (simulator)', () => {
   it('sends marketing templates through it, and falls back to the Cloud API for one it refuses', async () => {
@@ -110,7 +110,7 @@ describe('campaigns through the Marketing Messages API (simulator)', () => {
   it('rejects a fallback without via, and an unknown route', async () => {
     const { counting } = await countingClient();
     const queue = new SendQueue({ client: counting });
-    const message = template('+16505550001', 'hello_world', 'en_US');
+    const message = template('+90532550001', 'hello_world', 'en_US');
     await expect(queue.enqueue(message, { fallback: 'cloud_api' })).rejects.toThrow(/fallback/);
     await expect(queue.enqueue(message, { via: 'sms' as never })).rejects.toThrow(/via/);
     await queue.close();

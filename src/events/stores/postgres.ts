@@ -105,7 +105,7 @@ const DEFAULT_COPY_THRESHOLD = 5000;
  * versioned schema on first use (in a transaction under an advisory lock; call {@link migrate} from a
  * deploy step to do it then instead). The events table is partitioned by month of the event time, the
  * partitions created as events of a new month arrive. A small append is one INSERT statement, a large
- * one goes through COPY (`pg-copy-streams`); both skip events already stored (the idempotency keys have
+ * one goes through COPY when `pg-copy-streams` (an optional peer) is installed; both skip events already stored (the idempotency keys have
  * their own table). Scans page through the table, so memory stays bounded.
  *
  * @example

@@ -1,7 +1,6 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import type { StatusSummary } from '../../../metrics/status-fold.js';
 import type { StoredEvent } from '../../stored-event.js';
 import { type EventRowValues, toEventRow } from '../sql/event-row.js';
@@ -52,10 +51,11 @@ export async function writeEvents(
 ): Promise<WrittenEvents> {
   if (events.length === 0) return { keys: [], added: new Set(), inserted: 0 };
   await options.partitions.ensure(pool, events);
+  const copyFrom = events.length >= options.copyThreshold ? await loadCopyFrom() : undefined;
   const write = () =>
     retryDeadlocks(() =>
-      events.length >= options.copyThreshold
-        ? copyOnce(pool, statements, events, options)
+      copyFrom
+        ? copyOnce(pool, statements, events, options, copyFrom)
         : insertOnce(pool, statements, events, options.returnAdded),
     );
   try {
@@ -149,6 +149,21 @@ async function insertOnce(
 /** Connections that have the staging table (it lives as long as the session). */
 const STAGED = new WeakSet<pg.ClientBase>();
 
+type CopyFrom = typeof import('pg-copy-streams').from;
+let copyFromModule: Promise<CopyFrom | undefined> | undefined;
+
+/**
+ * `pg-copy-streams`'s `from`, loaded on the first large append. It is an optional peer: when it is not
+ * installed, large appends go through the INSERT statement too (slower, the same result).
+ */
+function loadCopyFrom(): Promise<CopyFrom | undefined> {
+  copyFromModule ??= import('pg-copy-streams').then(
+    (module) => module.from ?? (module as unknown as { default?: { from?: CopyFrom } }).default?.from,
+    () => undefined,
+  );
+  return copyFromModule;
+}
+
 /**
  * A large append: COPY into the session's staging table, then one statement; in one transaction, so a
  * bad event found while mapping a later chunk (without `validate`) leaves nothing stored.
@@ -158,6 +173,7 @@ async function copyOnce(
   statements: PostgresStatements,
   events: readonly StoredEvent[],
   { batchSize, returnAdded }: WriteOptions,
+  copyFrom: CopyFrom,
 ): Promise<WrittenEvents> {
   const client = await pool.connect();
   let broken: Error | undefined;

@@ -67,12 +67,14 @@ export function eventKeyHashSql(text: string): string {
 }
 
 /**
- * A trigger that keeps the key table in step when an event's `event_key` is rewritten (an erasure
- * replaces the keys of a person's events): the old key's hash goes, the new one's comes.
+ * Triggers that keep the key table in step with the events: when an event's `event_key` is rewritten (an
+ * erasure replaces the keys of a person's events) the old key's hash goes and the new one's comes, and
+ * a TRUNCATE of the events empties the keys too (else events stored again would be taken for repeats).
  */
 export function rekeyTriggerStatements(table: PartitionedTable): string[] {
   const keys = quoted(table, eventKeysTableName(table.name));
   const fn = quoted(table, `${table.name}_rekey`);
+  const truncate = quoted(table, `${table.name}_truncate_keys`);
   return [
     `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
@@ -82,6 +84,10 @@ export function rekeyTriggerStatements(table: PartitionedTable): string[] {
     END $$`,
     `CREATE TRIGGER "${table.name}_rekey" AFTER UPDATE OF event_key ON ${quoted(table)}
     FOR EACH ROW WHEN (OLD.event_key IS DISTINCT FROM NEW.event_key) EXECUTE FUNCTION ${fn}()`,
+    `CREATE FUNCTION ${truncate}() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN TRUNCATE ${keys}; RETURN NULL; END $$`,
+    `CREATE TRIGGER "${table.name}_truncate_keys" AFTER TRUNCATE ON ${quoted(table)}
+    FOR EACH STATEMENT EXECUTE FUNCTION ${truncate}()`,
   ];
 }
 
