@@ -44,6 +44,7 @@ export {
   type MemoryPortfolioBudgetOptions,
   type PortfolioBudget,
 } from './governance/portfolio-budget.js';
+export { type PreSendRule, type PreSendRuleInput, RULE_ERROR } from './governance/pre-send-rules.js';
 export {
   RedisPortfolioBudget,
   type RedisPortfolioBudgetOptions,

@@ -12,7 +12,8 @@ export type SendStatus = 'sent' | 'failed' | 'skipped' | 'unknown';
  * Why a message was `skipped`: `suppressed` (opted out, blocked), `duplicate` (idempotency key),
  * `closed` (the queue closed first), `no_consent` (`requireConsent` and no standing marketing opt-in),
  * `frequency_cap` (the recipient's cap is reached), `region` (marketing to a US number, see
- * `skipUsMarketing`), `erased` (the person asked to be forgotten). `paused` is never a final outcome:
+ * `skipUsMarketing`), `erased` (the person asked to be forgotten), `rule` (one of your pre-send `rules`
+ * answered with a reason, in the outcome's `detail`). `paused` is never a final outcome:
  * an adapter hands a send of a paused campaign back with it, and the queue keeps the send until the
  * campaign resumes (or ends it `closed`).
  */
@@ -24,6 +25,7 @@ export type SkipReason =
   | 'frequency_cap'
   | 'region'
   | 'erased'
+  | 'rule'
   | 'paused';
 
 /** The result every `enqueue()` promise resolves to (it never rejects). */
@@ -38,6 +40,8 @@ export interface SendOutcome {
   attempts: number;
   /** Why it was skipped, when `skipped`. */
   reason?: SkipReason;
+  /** When skipped with reason `rule`: the reason your rule answered (`rule_error` when it threw). */
+  detail?: string;
   /** Who the message was for (`to`, digits only, or the BSUID). */
   recipientId: string;
   /** The idempotency key the message was enqueued with. */

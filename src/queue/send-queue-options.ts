@@ -92,7 +92,7 @@ export interface ResolvedSendQueueOptions {
   clock: Clock;
   /** Background errors, per the `onError`/`logger` policy. */
   reportError: BackgroundErrorHandler;
-  /** Consent, frequency cap, send window, 131049 deferrals, region rule. */
+  /** Consent, frequency cap, send window, 131049 deferrals, region rule, pre-send rules. */
   governance: GovernanceSettings;
 }
 
@@ -142,6 +142,7 @@ const schema = optionsSchema<SendQueueOptions>()({
   maxDeferrals: z.number().int().min(0).max(100).optional(),
   deferralDelayMs: ms.max(MAX_TIMER_MS).optional(),
   skipUsMarketing: z.boolean().optional(),
+  rules: z.array(fn).optional(),
   displayPhoneNumber: z.string().min(1).optional(),
   messagingLimit: z.union([z.string(), z.number()]).optional(),
   portfolioBudget: object.optional(),

@@ -15,6 +15,7 @@ import { categoryOf } from './governance/message-category.js';
 import { messagingLimitOf } from './governance/messaging-limit.js';
 import { isUsNumber } from './governance/meta-limits.js';
 import type { PortfolioBudget } from './governance/portfolio-budget.js';
+import { ruleSkipReason } from './governance/pre-send-rules.js';
 import { SendGovernance } from './governance/send-governance.js';
 import { type ObservedWebhookEvent, sameNumber, signalOf } from './governance/webhook-signals.js';
 import { IdempotencyKeys } from './idempotency-keys.js';
@@ -332,9 +333,9 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
     message: OutgoingMessageLike,
     options: EnqueueOptions,
   ): Promise<SendOutcome | undefined> {
-    const reason = await this.#holdOutSkipReason(recipientId, message, options);
-    if (reason !== undefined)
-      return this.#report({ recipientId, attempts: 0, status: 'skipped', reason }, message, options);
+    const skip = await this.#holdOutSkip(recipientId, message, options);
+    if (skip !== undefined)
+      return this.#report({ recipientId, attempts: 0, status: 'skipped', ...skip }, message, options);
     const { campaignId, variant, segment } = options;
     if (campaignId !== undefined) {
       this.#runtime.recordEvent({
@@ -348,22 +349,28 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
     return undefined;
   }
 
-  async #holdOutSkipReason(
+  async #holdOutSkip(
     recipientId: string,
     message: OutgoingMessageLike,
     options: EnqueueOptions,
-  ): Promise<SkipReason | undefined> {
+  ): Promise<{ reason: SkipReason; detail?: string } | undefined> {
     const store = this.#settings.store as EventStore | undefined;
     const governance = this.#settings.governance;
-    const marketing = categoryOf(message, options.category) === 'marketing';
-    if (marketing && governance.skipUsMarketing && isUsNumber(recipientId)) return 'region';
-    if (store?.isErased && (await store.isErased(recipientId))) return 'erased';
-    if (await this.#settings.suppression?.isSuppressed(recipientId)) return 'suppressed';
+    const category = categoryOf(message, options.category);
+    const marketing = category === 'marketing';
+    if (marketing && governance.skipUsMarketing && isUsNumber(recipientId)) return { reason: 'region' };
+    if (store?.isErased && (await store.isErased(recipientId))) return { reason: 'erased' };
+    if (await this.#settings.suppression?.isSuppressed(recipientId)) return { reason: 'suppressed' };
     if (marketing && governance.requireConsent && store) {
       const history = await readConsent(store, recipientId);
-      if (!consentStatus(history.events, 'marketing').granted) return 'no_consent';
+      if (!consentStatus(history.events, 'marketing').granted) return { reason: 'no_consent' };
     }
-    return undefined;
+    const detail = await ruleSkipReason(
+      governance.rules,
+      { recipientId, message, category, options },
+      (error) => this.#runtime.reportError(error),
+    );
+    return detail === undefined ? undefined : { reason: 'rule', detail };
   }
 
   #report(outcome: SendOutcome, message: OutgoingMessageLike, options: EnqueueOptions): SendOutcome {

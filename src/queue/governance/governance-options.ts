@@ -8,6 +8,7 @@ import {
 } from './frequency-cap.js';
 import { checkMessagingLimit, type MessagingLimit } from './messaging-limit.js';
 import { MemoryPortfolioBudget, type PortfolioBudget } from './portfolio-budget.js';
+import type { PreSendRule } from './pre-send-rules.js';
 import { SendWindow, type SendWindowOptions } from './send-window.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -48,6 +49,12 @@ export interface GovernanceOptions {
    */
   skipUsMarketing?: boolean;
   /**
+   * Your own pre-send rules, run in order when a message is enqueued, after the built-in ones (the US
+   * rule, erasure, consent): the first to answer with a reason skips the send (`skipped`, reason
+   * `rule`, the answer in `detail`). Any category; see {@link PreSendRule}.
+   */
+  rules?: readonly PreSendRule[];
+  /**
    * The sending number as Meta displays it (e.g. `+90 532 123 45 67`), to tell which
    * `phone_number_quality_update` webhooks given to `queue.observe()` are about this queue's number (they
    * name no phone number id). Without it, every such webhook applies to this queue.
@@ -76,6 +83,7 @@ export interface GovernanceSettings {
   maxDeferrals: number;
   deferralDelayMs: number;
   skipUsMarketing: boolean;
+  rules: readonly PreSendRule[];
   displayPhoneNumber: string | undefined;
   portfolioBudget: PortfolioBudget | undefined;
 }
@@ -89,6 +97,7 @@ export const GOVERNANCE_OPTION_KEYS = [
   'maxDeferrals',
   'deferralDelayMs',
   'skipUsMarketing',
+  'rules',
   'displayPhoneNumber',
   'messagingLimit',
   'portfolioBudget',
@@ -133,6 +142,7 @@ export function resolveGovernance(
     maxDeferrals: options.maxDeferrals ?? 3,
     deferralDelayMs: options.deferralDelayMs ?? DAY_MS,
     skipUsMarketing: options.skipUsMarketing ?? true,
+    rules: checkRules(options.rules),
     displayPhoneNumber: options.displayPhoneNumber,
     portfolioBudget: budget ?? messagingLimitBudget(options.messagingLimit, adapter),
   };
@@ -147,4 +157,17 @@ function messagingLimitBudget(
   if (messagingLimit === undefined) return undefined;
   const limit = checkMessagingLimit(messagingLimit, 'messagingLimit');
   return adapter?.sharedPortfolioBudget?.(limit) ?? new MemoryPortfolioBudget({ limit });
+}
+
+// A copy: rules pushed onto the caller's array later do not change a running queue.
+function checkRules(rules: readonly PreSendRule[] | undefined): readonly PreSendRule[] {
+  if (rules === undefined) return [];
+  if (!Array.isArray(rules))
+    throw new ConfigError('SendQueue option rules must be an array of functions', { option: 'rules' });
+  for (const [index, rule] of rules.entries())
+    if (typeof rule !== 'function')
+      throw new ConfigError(`SendQueue option rules[${index}] must be a function`, {
+        option: `rules.${index}`,
+      });
+  return Object.freeze([...rules]);
 }

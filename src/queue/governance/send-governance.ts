@@ -9,6 +9,7 @@ import { DispatchGovernance } from './dispatch-governance.js';
 import type { GovernanceSettings } from './governance-options.js';
 import { categoryOf, type MessageCategory } from './message-category.js';
 import { isUsNumber } from './meta-limits.js';
+import { ruleSkipReason } from './pre-send-rules.js';
 import { WakeQueue } from './wake-queue.js';
 
 /** Details of a send rescheduled after Meta's per-user marketing limit (the `deferred` event). */
@@ -33,7 +34,7 @@ export interface SendGovernanceDeps {
   /**
    * The adapter keeps waiting sends itself and its workers run the dispatch-time steps (see
    * `QueueAdapter.schedulesDelayed`): the governance then only runs the admission steps (region,
-   * consent) and hands every job over at once with the instant it is due.
+   * erasure, consent, pre-send rules) and hands every job over at once with the instant it is due.
    */
   schedulesDelayed?: boolean;
   /** Clock in epoch milliseconds. */
@@ -69,7 +70,7 @@ const BUDGET_ERROR_WAIT_MS = 60_000;
 
 /**
  * The governance steps in front of the adapter, in order: the region rule, erasure (the store's
- * tombstones) and consent (skip), then
+ * tombstones), consent and the user's pre-send rules (skip), then
  * waiting for `notBefore` and the recipient's send window (in one {@link WakeQueue}, never a timer per
  * message), then the portfolio messaging budget (wait in a {@link BudgetLine}), then the frequency cap
  * (skip), then the send; a 131049 answer goes back to waiting. The time, cap and 131049 steps are
@@ -165,6 +166,17 @@ export class SendGovernance {
       this.#release();
       this.#deps.onError(error);
       return skipped(job, 'no_consent');
+    }
+    if (settings.rules.length > 0) {
+      const detail = await ruleSkipReason(
+        settings.rules,
+        { recipientId: job.recipientId, message: job.message, category, options: job.options },
+        (error) => this.#deps.onError(error),
+      );
+      if (detail !== undefined) {
+        this.#release();
+        return { ...skipped(job, 'rule'), detail };
+      }
     }
     if (this.#deps.schedulesDelayed) return this.#handOver(job, onWaiting);
     return new Promise<SendOutcome>((resolve) => this.#schedule({ job, notBefore: 0, onWaiting, resolve }));
