@@ -39,6 +39,10 @@ import {
 import { StatusBatcher } from './webhooks/status-batcher.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** Meta's throughput after an upgrade, messages per second. */
+const UPGRADED_MPS = 1000;
+/** Account in maintenance mode: Meta's answer while a number's throughput is being upgraded. */
+const MAINTENANCE = 131057;
 const NAMES = [
   'Sheena Nelson',
   'Pablo Morales',
@@ -82,6 +86,8 @@ export class SimulatorEngine {
   readonly #ids: Prng;
   readonly #phones: Map<string, ServedPhoneNumber>;
   readonly #throughput = new Map<string, ThroughputWindow>();
+  /** Numbers whose throughput upgrade is in progress: when it ends (simulated ms). */
+  readonly #upgradingUntil = new Map<string, number>();
   readonly #pairLimiter: PairLimiter | undefined;
   readonly #marketingLimit: MarketingLimit;
   readonly #portfolioReach: PortfolioReach | undefined;
@@ -202,6 +208,8 @@ export class SimulatorEngine {
     const phone = this.phone(phoneId);
     if (!phone) throw unknownObjectError('POST', phoneId);
     const now = this.now();
+    if ((this.#upgradingUntil.get(phoneId) ?? Number.NEGATIVE_INFINITY) > now)
+      throw new SimulatedGraphError(MAINTENANCE);
     const mps = this.options.mpsByNumber.get(phoneId) ?? this.options.behaviour.messagesPerSecond;
     let window = this.#throughput.get(phoneId);
     if (!window) {
@@ -375,6 +383,29 @@ export class SimulatorEngine {
         Math.floor(this.now() / 1000),
       ),
     );
+  }
+
+  /**
+   * Meta upgrades a number's throughput to 1,000 messages per second: for `durationMs` (simulated)
+   * its sends are refused with 131057 (maintenance), then its limit is 1,000 mps, its
+   * `throughput.level` `HIGH`, and a `phone_number_quality_update` webhook (`THROUGHPUT_UPGRADE`) is
+   * posted. Starting again while one runs moves its end.
+   */
+  startThroughputUpgrade(durationMs: number, phoneNumberId?: string): void {
+    if (!Number.isFinite(durationMs) || durationMs < 0)
+      throw new ConfigError('startThroughputUpgrade needs a duration of 0 ms or more');
+    const phone = this.#phones.get(phoneNumberId ?? (this.options.phoneNumbers[0] as ServedPhoneNumber).id);
+    if (!phone) throw new Error(`The simulator serves no phone number ${String(phoneNumberId)}`);
+    const until = this.now() + durationMs;
+    this.#upgradingUntil.set(phone.id, until);
+    this.work.schedule(this.#realDelay(durationMs), () => {
+      // A later start moved the end: that one's timer finishes the upgrade.
+      if (this.#upgradingUntil.get(phone.id) !== until) return;
+      this.#upgradingUntil.delete(phone.id);
+      this.#throughput.set(phone.id, new ThroughputWindow(UPGRADED_MPS));
+      phone.throughputLevel = 'HIGH';
+      this.postNumberQuality('THROUGHPUT_UPGRADE', phone.id);
+    });
   }
 
   /** Cancels what is scheduled and closes webhook connections. */

@@ -13,6 +13,7 @@ const TITLES: Record<number, string> = {
   131050:
     'Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business.',
   131056: '(Business Account, Consumer Account) pair rate limit hit',
+  131057: 'Account in maintenance mode',
   132000: 'Number of parameters does not match the expected number of params',
   132001: 'Template name does not exist in the translation',
   132015: 'Template is Paused',
@@ -29,6 +30,8 @@ const DETAILS: Record<number, string> = {
     'Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business.',
   131056:
     'Message failed to send because there were too many messages sent from this phone number to the same phone number in a short period of time.',
+  131057:
+    'Business Account is in maintenance mode. One reason for this could be that the account is undergoing a throughput upgrade.',
 };
 
 /** Meta's title for a code (falls back to wacloud's error table). */

@@ -46,6 +46,12 @@ export interface Simulator {
    * `FLAGGED` (quality RED), `UNFLAGGED`, `THROUGHPUT_UPGRADE`...
    */
   postNumberQuality(event: string, phoneNumberId?: string): void;
+  /**
+   * Meta upgrades a number's throughput (default: the first number) to 1,000 messages per second: for
+   * `durationMs` of simulated time (Meta: up to a minute) its sends fail with 131057, then its limit is
+   * 1,000 mps and a `phone_number_quality_update` webhook (`THROUGHPUT_UPGRADE`) is posted.
+   */
+  startThroughputUpgrade(durationMs: number, phoneNumberId?: string): void;
   /** Stops listening and cancels what is still scheduled (call `flush()` first to deliver it). */
   close(): Promise<void>;
 }
@@ -89,6 +95,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     injectFault: (fault) => engine.injectFault(fault),
     setTemplateStatus: (name, language, event) => engine.setTemplateStatus(name, language, event),
     postNumberQuality: (event, phoneNumberId) => engine.postNumberQuality(event, phoneNumberId),
+    startThroughputUpgrade: (durationMs, phoneNumberId) =>
+      engine.startThroughputUpgrade(durationMs, phoneNumberId),
     close() {
       closed ??= (async () => {
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));

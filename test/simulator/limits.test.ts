@@ -3,7 +3,7 @@ import { ConfigError } from '../../src/errors/index.js';
 import { type Simulator, startSimulator } from '../../src/simulator/index.js';
 import { PairLimiter } from '../../src/simulator/limits/pair-token-bucket.js';
 import { ThroughputWindow } from '../../src/simulator/limits/throughput-window.js';
-import { QUIET, send } from './helpers.js';
+import { APP_SECRET, graph, QUIET, send, startReceiver } from './helpers.js';
 
 let sim: Simulator;
 afterEach(async () => {
@@ -139,6 +139,48 @@ describe('limits over HTTP', () => {
     await expect(late).rejects.toThrow();
     await sim.flush();
     expect(sim.messages.map((m) => m.waId)).toEqual(['16505550177']);
+  });
+});
+
+describe('throughput upgrade', () => {
+  it('answers 131057 while the upgrade runs, then admits 1,000 mps, reports HIGH and posts THROUGHPUT_UPGRADE', async () => {
+    const receiver = await startReceiver();
+    let now = Date.UTC(2026, 0, 1);
+    sim = await startSimulator({
+      appSecret: APP_SECRET,
+      webhookUrl: receiver.url,
+      behaviour: { ...QUIET, messagesPerSecond: 5, pairLimit: false },
+      now: () => now,
+    });
+    try {
+      sim.startThroughputUpgrade(50);
+      const refused = await send(sim, welcome('905321000001'));
+      expect(refused.status).toBe(400);
+      expect(refused.json.error).toMatchObject({
+        code: 131057,
+        message: '(#131057) Account in maintenance mode',
+        error_data: { details: expect.stringMatching(/throughput upgrade/) },
+      });
+      expect(sim.stats().rejected[131057]).toBe(1);
+      now += 50;
+      await sim.flush(); // the upgrade's end and its webhook
+      const burst = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => send(sim, welcome(`90532${String(1_000_100 + i)}`))),
+      );
+      expect(burst.filter((r) => r.status === 200)).toHaveLength(40); // over the 5 mps of before
+      expect((await graph(sim, `${sim.phoneNumberId}?fields=throughput`)).json.throughput).toEqual({
+        level: 'HIGH',
+      });
+      type Change = { field: string; value: { event?: string } };
+      const events = receiver.received
+        .flatMap((w) => (w.body.entry as { changes: Change[] }[]).flatMap((e) => e.changes))
+        .filter((c) => c.field === 'phone_number_quality_update');
+      expect(events.map((c) => c.value.event)).toEqual(['THROUGHPUT_UPGRADE']);
+      expect(() => sim.startThroughputUpgrade(-1)).toThrow(ConfigError);
+    } finally {
+      await sim.close();
+      await receiver.close();
+    }
   });
 });
 
