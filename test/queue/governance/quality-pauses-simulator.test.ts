@@ -152,4 +152,39 @@ describe('quality pauses through the simulator', () => {
     expect(await changed).toBe(1000);
     expect(queue.messagesPerSecond).toBe(1000);
   });
+
+  it('simulator.startThroughputUpgrade: the queue waits out 131057 without spending attempts, then goes to 1,000 mps', async () => {
+    const webhookUrl = await webhookEndpoint((event) => queue?.observe(event));
+    simulator = await startSimulator({ appSecret: APP_SECRET, webhookUrl, behaviour: QUIET });
+    const client = new WhatsAppClient({
+      accessToken: 'test-token',
+      phoneNumberId: simulator.phoneNumberId,
+      baseUrl: simulator.url,
+    });
+    queue = new SendQueue({
+      client,
+      messagesPerSecond: 80,
+      maxAttempts: 1, // a 131057 that spent an attempt would fail the send
+      perRecipientIntervalMs: 0,
+      retry: { longDelayMs: 20 },
+    });
+    const changed = new Promise<number>((resolve) =>
+      queue?.once('throughput_changed', (change) => resolve(change.messagesPerSecond)),
+    );
+    simulator.startThroughputUpgrade(150);
+    const campaign = queue.sendCampaign({
+      campaignId: 'upgrade-by-itself',
+      recipients: Array.from({ length: 10 }, (_, i) => TR(i)),
+      build: (to) => ({
+        to,
+        type: 'template',
+        template: { name: 'hello_world', language: { code: 'en_US' } },
+      }),
+    });
+    const final = await campaign.done;
+    expect(final).toMatchObject({ sent: 10, failed: 0 });
+    expect(simulator.stats().rejected[131057]).toBeGreaterThan(0);
+    expect(await changed).toBe(1000);
+    expect(queue.messagesPerSecond).toBe(1000);
+  });
 });
