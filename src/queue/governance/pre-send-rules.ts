@@ -24,7 +24,7 @@ export type PreSendRule = (
   send: PreSendRuleInput,
 ) => string | undefined | null | Promise<string | undefined | null>;
 
-/** `detail` of a send skipped because a rule threw. */
+/** `detail` of a send skipped because a rule threw, or answered something that is not a reason. */
 export const RULE_ERROR = 'rule_error';
 
 /**
@@ -49,8 +49,9 @@ export async function ruleSkipReason(
     if (answer === undefined || answer === null) continue;
     if (typeof answer === 'string' && answer.length > 0) return answer;
     onError(
+      // The type only: the value may be personal data.
       new TypeError(
-        `SendQueue rules[${index}] answered ${JSON.stringify(answer) ?? typeof answer}: expected a non-empty string or undefined`,
+        `SendQueue rules[${index}] answered a ${typeof answer}: expected a non-empty string or undefined`,
       ),
     );
     return RULE_ERROR;
