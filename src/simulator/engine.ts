@@ -308,13 +308,19 @@ export class SimulatorEngine {
       );
     }
     const messageEntry: Record<string, unknown> = { id };
-    if (template) messageEntry.message_status = 'accepted';
+    if (template) messageEntry.message_status = this.#pacingHolds(marketing, id) ? 'held_for_quality_assessment' : 'accepted';
     return {
       messaging_product: 'whatsapp',
       // A BSUID send (`recipient` without `to`) gets no wa_id back, as Meta documents.
       contacts: [checked.usesTo ? { input: checked.input, wa_id: checked.waId } : { input: checked.input }],
       messages: [messageEntry],
     };
+  }
+
+  /** Whether template pacing holds this marketing message for quality assessment (`pacingHoldRate`). */
+  #pacingHolds(marketing: boolean, messageId: string): boolean {
+    const rate = this.options.behaviour.pacingHoldRate;
+    return marketing && rate > 0 && Prng.derive(this.options.seed, `pacing|${messageId}`).chance(rate);
   }
 
   /** Makes a user write to the business: opens the 24 h window and posts the inbound webhook. Returns its id. */

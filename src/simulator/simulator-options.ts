@@ -84,6 +84,13 @@ export interface SimulatorBehaviour {
    */
   marketingLimitRate: number;
   /**
+   * Share of marketing template sends Meta's template pacing holds: answered with `message_status:
+   * 'held_for_quality_assessment'` instead of `accepted` (drawn per message from the seed). The held
+   * messages are then released, as Meta does when the template's feedback is good; to simulate bad
+   * feedback, pause the template (`setTemplateStatus`): later sends fail with 132015. Default 0.
+   */
+  pacingHoldRate: number;
+  /**
    * Enforce the portfolio messaging limit: at most the served numbers' highest `messagingLimit`
    * (default `TIER_10K`) unique users reached by templates outside the customer service window in any
    * moving 24 h; a template to one more user is refused with 131048 (Meta documents no code for this;
@@ -177,6 +184,7 @@ export const DEFAULT_BEHAVIOUR: SimulatorBehaviour = {
   speed: 1,
   batchWindowMs: 5,
   marketingLimitRate: 0,
+  pacingHoldRate: 0,
   enforceMessagingLimit: false,
   messagesPerSecond: 80,
   pairLimit: { intervalMs: 6000, burst: 45 },
@@ -217,6 +225,7 @@ const behaviourSchema = optionsSchema<SimulatorBehaviour>()({
   speed: z.number().positive(),
   batchWindowMs: z.number().nonnegative(),
   marketingLimitRate: rate,
+  pacingHoldRate: rate,
   enforceMessagingLimit: z.boolean(),
   messagesPerSecond: z.number().positive(),
   pairLimit: z.union([

@@ -88,3 +88,23 @@ describe('the portfolio messaging limit', () => {
     await expect(startSimulator({ clock, behaviour: { speed: 2 } })).rejects.toThrow(/clock/);
   });
 });
+
+describe('template pacing (held_for_quality_assessment)', () => {
+  it('answers a share of marketing template sends as held, and never a utility one', async () => {
+    sim = await startSimulator({ behaviour: { ...QUIET, pairLimit: false, pacingHoldRate: 0.5 } });
+    const marketing = await Promise.all(Array.from({ length: 40 }, (_, i) => send(sim!, template(user(i)))));
+    const statuses = marketing.map((r) => r.json.messages?.[0]?.message_status);
+    const held = statuses.filter((s) => s === 'held_for_quality_assessment').length;
+    expect(held).toBeGreaterThan(5);
+    expect(held).toBeLessThan(35);
+    expect(statuses.filter((s) => s === 'accepted')).toHaveLength(40 - held);
+    const utility = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => send(sim!, template(user(100 + i), 'hello_world'))),
+    );
+    expect(utility.every((r) => r.json.messages?.[0]?.message_status === 'accepted')).toBe(true);
+  });
+
+  it('rejects a pacingHoldRate outside 0..1 with a ConfigError', async () => {
+    await expect(startSimulator({ behaviour: { pacingHoldRate: 2 } })).rejects.toBeInstanceOf(ConfigError);
+  });
+});
