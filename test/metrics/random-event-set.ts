@@ -267,5 +267,6 @@ export function randomCase(index: number, random: () => number): RandomCase {
     query.blockInference = { afterMs: pick([HOUR, 24 * HOUR]) };
     query.now = new Date(T0 + 5 * 24 * HOUR);
   }
+  if (chance(0.4)) query.attributionWindowFrom = 'click';
   return { index, events, query };
 }
