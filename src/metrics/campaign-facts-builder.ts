@@ -139,6 +139,18 @@ function noteOptOut(message: MessageFold, at: Date): void {
   if (ms < message.optOutAtMs) message.optOutAtMs = ms;
 }
 
+/**
+ * Whether a click credited to `message` came at or before `atMs` and no more than `windowMs` earlier:
+ * its latest click before a conversion opens the window again (`attributionWindowFrom: 'click'`).
+ */
+function clickedWithin(message: MessageFold, atMs: number, windowMs: number): boolean {
+  for (const click of message.clickEvents ?? []) {
+    const clickMs = click.at.getTime();
+    if (clickMs <= atMs && atMs - clickMs <= windowMs) return true;
+  }
+  return false;
+}
+
 /** The first millisecond after the second `atMs` falls in. */
 function endOfSecond(atMs: number): number {
   return Math.floor(atMs / 1000) * 1000 + 1000;
@@ -230,6 +242,8 @@ export class CampaignFactsBuilder {
   /** The campaign-level conversions found so far (kept across `build` calls). */
   readonly #campaignConversions: CampaignConversionFacts[] = [];
   readonly #optOut: OptOutDetectionOptions;
+  /** Whether a click opens a recipient-only conversion's window again (`attributionWindowFrom: 'click'`). */
+  readonly #fromClick: boolean;
   /** Whether the grouping reads the template name or the recipient's record time zone (see MessageFacts). */
   readonly #labels: boolean;
   #sealed = false;
@@ -241,6 +255,7 @@ export class CampaignFactsBuilder {
     this.#labels = groupBy === 'template' || groupBy === 'hour' || groupBy === 'weekday';
     this.#optOut = { quickReplyPayloads: this.#query.optOutPayloads };
     if (this.#query.optOutKeywords) this.#optOut.keywords = this.#query.optOutKeywords;
+    this.#fromClick = this.#query.attributionWindowFrom === 'click';
   }
 
   /** The validated query with its defaults. */
@@ -429,11 +444,12 @@ export class CampaignFactsBuilder {
 
   /**
    * The campaign's latest message to the recipient sent at or before `atMs` that has not failed, if it
-   * was sent within the attribution window (when `windowed`). Runs in `build`, once failures are known.
+   * was sent within the attribution window (when `windowed`), or, when `fromClick`, was clicked within
+   * it (see {@link clickedWithin}). Runs in `build`, once failures and clicks are known.
    * "At or before" is to the second: webhook timestamps are whole seconds while sends are stamped to the
    * millisecond, so a reply stamped 12:00:05 may answer a message sent at 12:00:05.930.
    */
-  #latestFor(key: string, atMs: number, windowed: boolean): MessageFold | undefined {
+  #latestFor(key: string, atMs: number, windowed: boolean, fromClick = false): MessageFold | undefined {
     const entry = this.#byRecipient.get(key);
     if (entry === undefined) return undefined;
     const sentBefore = endOfSecond(atMs);
@@ -449,7 +465,10 @@ export class CampaignFactsBuilder {
     } else if (entry.sentAtMs < sentBefore && !entry.failed) {
       found = entry;
     }
-    if (found && windowed && atMs - found.sentAtMs > this.#query.attributionWindowMs) return undefined;
+    const windowMs = this.#query.attributionWindowMs;
+    if (found && windowed && atMs - found.sentAtMs > windowMs) {
+      return fromClick && clickedWithin(found, atMs, windowMs) ? found : undefined;
+    }
     return found;
   }
 
@@ -549,7 +568,8 @@ export class CampaignFactsBuilder {
     }
     if (event.recipientId !== undefined) {
       const key = this.#recipientKey(event.recipientId);
-      if (this.#byRecipient.has(key)) this.#credit(event, this.#latestFor(key, event.at.getTime(), true));
+      if (this.#byRecipient.has(key))
+        this.#credit(event, this.#latestFor(key, event.at.getTime(), true, this.#fromClick));
     } else if (event.campaignId !== undefined) {
       this.#countForCampaign(event, undefined);
     }
@@ -695,14 +715,14 @@ export class CampaignFactsBuilder {
     const q = this.#query;
     const folds = [...this.#messages.values()];
     for (const m of folds) m.failed = m.failedSeen && m.rank < Rank.Delivered && !m.proved;
-    for (const { event, key, windowed } of this.#unlinked) {
-      this.#credit(event, this.#latestFor(key, event.at.getTime(), windowed));
+    // With `attributionWindowFrom: 'click'`, recipient-only conversions wait until every click is credited.
+    const fromClick = this.#fromClick;
+    const afterClicks: UnlinkedEvent[] = [];
+    for (const unlinked of this.#unlinked) {
+      const { event, key, windowed } = unlinked;
+      if (fromClick && windowed && event.kind === 'conversion') afterClicks.push(unlinked);
+      else this.#credit(event, this.#latestFor(key, event.at.getTime(), windowed));
     }
-    let first = Number.POSITIVE_INFINITY;
-    for (const m of folds) if (m.sentAtMs < first) first = m.sentAtMs;
-    this.#firstSendSecond = endOfSecond(first) - 1000;
-    for (const event of this.#codeConversions) this.#creditCode(event);
-    for (const event of this.#campaignOnly) this.#countForCampaign(event, undefined);
     // Meta's clicks go to the message of the link click that recorded the same click id (a Meta click
     // and a click on your own link for one tap: both count in `clicks`, the message once in `clicked`).
     for (const click of this.#metaClicks) {
@@ -710,6 +730,13 @@ export class CampaignFactsBuilder {
       // Not a click on the message if stamped before the second it was sent in.
       if (target && click.at.getTime() >= endOfSecond(target.sentAtMs) - 1000) this.#credit(click, target);
     }
+    for (const { event, key } of afterClicks)
+      this.#credit(event, this.#latestFor(key, event.at.getTime(), true, true));
+    let first = Number.POSITIVE_INFINITY;
+    for (const m of folds) if (m.sentAtMs < first) first = m.sentAtMs;
+    this.#firstSendSecond = endOfSecond(first) - 1000;
+    for (const event of this.#codeConversions) this.#creditCode(event);
+    for (const event of this.#campaignOnly) this.#countForCampaign(event, undefined);
     // Credited once: a second build() must not count these clicks and conversions again.
     this.#unlinked.length = 0;
     this.#metaClicks.length = 0;

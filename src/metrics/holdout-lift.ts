@@ -79,7 +79,8 @@ function arm(starts: Map<string, number>, converted: Set<string>): HoldoutArm {
  *   from that event's time (both within the query's `from`/`to`);
  * - a person converted when a `conversion` event names them (`recipientId`, any of their ids) or a
  *   message the campaign sent them, at or after their start and before start + `attributionWindowMs`
- *   (default 72 h), whichever campaign the conversion names.
+ *   (default 72 h), whichever campaign the conversion names (always from the start:
+ *   `attributionWindowFrom: 'click'` does not apply, as a held-out person has nothing to click).
  */
 export async function computeHoldoutLift(
   store: EventStore,

@@ -25,6 +25,7 @@ export { computeCampaignMetrics } from './compute-campaign-metrics.js';
 export { computeHoldoutLift, holdoutLiftEstimate } from './holdout-lift.js';
 export type { HoldoutArm, HoldoutLift, HoldoutLiftEstimate } from './holdout-types.js';
 export type {
+  AttributionWindowStart,
   BlockInferenceOptions,
   CampaignMetrics,
   FailureCount,

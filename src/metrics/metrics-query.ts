@@ -3,7 +3,7 @@ import { ValidationError } from '../errors/index.js';
 import { objectRecord } from '../schemas/object-record.js';
 import { optionsSchema } from '../schemas/validate-options.js';
 import { DEFAULT_OPT_OUT_PAYLOADS } from '../tracking/opt-out-keywords.js';
-import type { MetricsGroupBy, MetricsQuery, RateCard } from './metrics-types.js';
+import type { AttributionWindowStart, MetricsGroupBy, MetricsQuery, RateCard } from './metrics-types.js';
 
 /** 72 hours: how long unlinked replies, opt-outs, blocks and conversions are credited to a message. */
 export const DEFAULT_ATTRIBUTION_WINDOW_MS = 72 * 60 * 60 * 1000;
@@ -15,6 +15,7 @@ const metricsQuerySchema = optionsSchema<MetricsQuery>()({
   to: z.date().optional(),
   groupBy: z.enum(['variant', 'segment', 'day', 'hour', 'weekday', 'template', 'country']).optional(),
   attributionWindowMs: z.number().nonnegative().optional(),
+  attributionWindowFrom: z.enum(['send', 'click']).optional(),
   rateCard: objectRecord(z.number().finite().nonnegative()).optional(),
   timeZone: z
     .string()
@@ -52,6 +53,8 @@ export interface ResolvedMetricsQuery {
   groupBy: MetricsGroupBy | undefined;
   /** Attribution window in ms. */
   attributionWindowMs: number;
+  /** Where a recipient-only conversion's window starts: the send, or the send or the latest click. */
+  attributionWindowFrom: AttributionWindowStart;
   /** Prices per category, if any. */
   rateCard: RateCard | undefined;
   /** Time zone of day groups. */
@@ -86,6 +89,7 @@ export function resolveMetricsQuery(query: MetricsQuery): ResolvedMetricsQuery {
     toMs: q.to ? q.to.getTime() : Number.POSITIVE_INFINITY,
     groupBy: q.groupBy,
     attributionWindowMs: q.attributionWindowMs ?? DEFAULT_ATTRIBUTION_WINDOW_MS,
+    attributionWindowFrom: q.attributionWindowFrom ?? 'send',
     rateCard: q.rateCard,
     timeZone: q.timeZone ?? 'UTC',
     optOutKeywords: q.optOut?.keywords,

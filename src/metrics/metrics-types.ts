@@ -12,6 +12,12 @@ export type RateCard = Readonly<Record<string, number>>;
  */
 export type MetricsGroupBy = 'variant' | 'segment' | 'day' | 'hour' | 'weekday' | 'template' | 'country';
 
+/**
+ * Where a conversion's attribution window starts (see {@link MetricsQuery.attributionWindowFrom}):
+ * at the message's send, or at the send or the message's latest click before the conversion.
+ */
+export type AttributionWindowStart = 'send' | 'click';
+
 /** Opt-in inference of blocks (off by default: WhatsApp reports no blocks). */
 export interface BlockInferenceOptions {
   /**
@@ -36,6 +42,13 @@ export interface MetricsQuery {
    * recipient) is still credited to it (default 72 h; e.g. `24 * 3600_000` for a 24-hour window).
    */
   attributionWindowMs?: number;
+  /**
+   * Where the window of a conversion naming only its recipient starts: `'send'` (the default) counts
+   * it within `attributionWindowMs` after the message's send; `'click'` also counts it within that
+   * window after the message's latest click at or before the conversion (Chatarmin's "24 h after send
+   * or click"). Replies, opt-outs and blocks always count from the send. See docs/metrics.md.
+   */
+  attributionWindowFrom?: AttributionWindowStart;
   /** Prices per billable message by pricing category; without it `cost` and `returnOnSpend` are `null`. */
   rateCard?: RateCard;
   /**

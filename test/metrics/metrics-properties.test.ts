@@ -165,6 +165,14 @@ describe('metric invariants and definitions on random event sets', () => {
     );
     expect(all.some((e) => e.kind === 'opt_out' && e.source === 'error_131050')).toBe(true);
     expect(all.some((e) => e.kind === 'inbound' && e.recipientId.startsWith('DE.'))).toBe(true);
+    // Many cases' conversions count only because a click opened the window again.
+    const clickOpens = cases.filter(
+      (c) =>
+        c.query.attributionWindowFrom === 'click' &&
+        naiveCampaignMetrics(c.events, c.query).revenue !==
+          naiveCampaignMetrics(c.events, { ...c.query, attributionWindowFrom: 'send' }).revenue,
+    );
+    expect(clickOpens.length).toBeGreaterThan(MEMORY_CASES / 50);
   });
 
   it('give numbers that do not depend on the order or repeats of events', async () => {

@@ -15,6 +15,7 @@ export interface NaiveQuery {
   from?: Date;
   to?: Date;
   attributionWindowMs?: number;
+  attributionWindowFrom?: 'send' | 'click';
   rateCard?: Record<string, number>;
   groupBy?: 'variant' | 'segment' | 'hour' | 'weekday' | 'template' | 'country';
   timeZone?: string;
@@ -275,7 +276,20 @@ export function naiveCampaignMetrics(all: StoredEvent[], query: NaiveQuery): Rec
           if (holders.length > 1) return undefined;
         }
         if (e.recipientId === undefined) return undefined;
-        return latestNotFailed(e.recipientId, e.at, true)?.messageId;
+        if (query.attributionWindowFrom !== 'click')
+          return latestNotFailed(e.recipientId, e.at, true)?.messageId;
+        // "Within the window after the send or after the message's latest click before the conversion."
+        const latest = latestNotFailed(e.recipientId, e.at, false);
+        if (!latest) return undefined;
+        if (e.at.getTime() - latest.at.getTime() <= window) return latest.messageId;
+        const clickedInWindow = countable.some(
+          (c) =>
+            c.kind === 'click' &&
+            c.at.getTime() <= e.at.getTime() &&
+            e.at.getTime() - c.at.getTime() <= window &&
+            attributedTo(c) === latest.messageId,
+        );
+        return clickedInWindow ? latest.messageId : undefined;
       }
       case 'inbound':
       case 'opt_out':

@@ -267,5 +267,24 @@ export function randomCase(index: number, random: () => number): RandomCase {
     query.blockInference = { afterMs: pick([HOUR, 24 * HOUR]) };
     query.now = new Date(T0 + 5 * 24 * HOUR);
   }
+  if (chance(0.4)) {
+    query.attributionWindowFrom = 'click';
+    // A click well after a send, then a conversion naming only its recipient a little later: the window
+    // from the click is what decides whether it counts.
+    const ours = sends.filter((s) => s.campaign === campaignId);
+    if (ours.length > 0 && chance(0.6)) {
+      const send = pick(ours);
+      const clickAt = send.at + (20 + int(80)) * HOUR;
+      events.push(
+        { kind: 'click', at: new Date(clickAt), url: 'https://a.example/', messageId: send.messageId },
+        {
+          kind: 'conversion',
+          at: new Date(clickAt + int(40) * HOUR),
+          value: 1 + int(100),
+          recipientId: idFor(send.person, random, 0.1),
+        },
+      );
+    }
+  }
   return { index, events, query };
 }
