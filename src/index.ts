@@ -266,6 +266,7 @@ export {
   validateOutgoingMessage,
 } from './messages/index.js';
 export {
+  type AttributionWindowStart,
   type BenchmarkFinding,
   type BenchmarkRule,
   type BlockInferenceOptions,

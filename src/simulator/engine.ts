@@ -308,7 +308,10 @@ export class SimulatorEngine {
       );
     }
     const messageEntry: Record<string, unknown> = { id };
-    if (template) messageEntry.message_status = this.#pacingHolds(marketing, id) ? 'held_for_quality_assessment' : 'accepted';
+    if (template)
+      messageEntry.message_status = this.#pacingHolds(marketing, id)
+        ? 'held_for_quality_assessment'
+        : 'accepted';
     return {
       messaging_product: 'whatsapp',
       // A BSUID send (`recipient` without `to`) gets no wa_id back, as Meta documents.
