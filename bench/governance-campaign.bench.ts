@@ -9,8 +9,10 @@
  *  - recipients_one_final_state: recipients with exactly one final outcome (must equal the recipients);
  *  - budget_use_min: the lowest share of the tier used on a full simulated day, the last aside (≥ 0.97);
  *  - refused_over_tier: requests the simulator refused with 131048 (must be 0);
- *  - median_per_active_second: sends per simulated second while sending (the 1,000 mps limit; the
- *    machine may be the bound), with the peak;
+ *  - median_per_active_second: accepted sends per simulated second while sending (the 1,000 mps
+ *    limit; the machine may be the bound), with the peak;
+ *  - median_requests_per_active_second: requests (accepted, or refused with 131049) per simulated
+ *    second while sending: the number's throughput in use;
  *  - deferred_131049, simulated_days, real_seconds: context.
  * `node --import tsx bench/governance-campaign.bench.ts [recipients] [speed]` (defaults 100000, 1).
  */
@@ -58,5 +60,13 @@ print('median_per_active_second', figures.medianPerActiveSecond, 'sends per simu
   limit: 1000,
   peak: figures.peakPerSecond,
 });
+print(
+  'median_requests_per_active_second',
+  figures.medianRequestsPerActiveSecond,
+  'requests per simulated second',
+  {
+    limit: 1000,
+  },
+);
 print('simulated_days', figures.simulatedDays, 'days');
 print('real_seconds', figures.realSeconds, 's');
