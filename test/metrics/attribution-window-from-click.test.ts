@@ -1,16 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/errors/index.js';
-import type { EventStore } from '../../src/events/event-store.js';
 import type { StoredEvent } from '../../src/events/stored-event.js';
 import { MemoryEventStore } from '../../src/events/stores/memory.js';
-import { PostgresEventStore } from '../../src/events/stores/postgres.js';
-import { SqliteEventStore } from '../../src/events/stores/sqlite.js';
 import { computeCampaignMetrics } from '../../src/metrics/compute-campaign-metrics.js';
 import { LiveCampaignFold } from '../../src/metrics/live-campaign-fold.js';
 import type { MetricsQuery } from '../../src/metrics/metrics-types.js';
-import { postgresRequired, TEST_DATABASE_URL } from '../helpers/test-services.js';
+import { threeStores } from '../helpers/three-stores.js';
 
 const T0 = Date.UTC(2026, 4, 1, 9);
 const HOUR = 3600_000;
@@ -86,30 +81,7 @@ function events(): StoredEvent[] {
   ];
 }
 
-interface StoreCase {
-  name: string;
-  make: () => Promise<EventStore>;
-}
-
-const schema = `wacloud_attrwin_${process.pid}_${randomBytes(3).toString('hex')}`;
-const pgAvailable = await postgresRequired();
-const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 2 });
-let pgTables = 0;
-afterAll(async () => {
-  if (pgAvailable) await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await pool.end();
-});
-
-const stores: StoreCase[] = [
-  { name: 'memory', make: async () => new MemoryEventStore() },
-  { name: 'SQLite', make: async () => new SqliteEventStore({ filename: ':memory:' }) },
-];
-if (pgAvailable) {
-  stores.push({
-    name: 'PostgreSQL',
-    make: async () => new PostgresEventStore({ pool, schema, tableName: `events_${pgTables++}` }),
-  });
-}
+const stores = await threeStores('attrwin');
 
 const window24h = { campaignId: 'spring', attributionWindowMs: 24 * HOUR } satisfies MetricsQuery;
 

@@ -1,15 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
-import type { EventStore } from '../../src/events/event-store.js';
+import { describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../src/events/stored-event.js';
 import { MemoryEventStore } from '../../src/events/stores/memory.js';
-import { PostgresEventStore } from '../../src/events/stores/postgres.js';
-import { SqliteEventStore } from '../../src/events/stores/sqlite.js';
 import { computeCampaignMetrics } from '../../src/metrics/compute-campaign-metrics.js';
 import { LiveCampaignFold } from '../../src/metrics/live-campaign-fold.js';
 import { createLinkTracker } from '../../src/tracking/link-tracker.js';
-import { postgresRequired, TEST_DATABASE_URL } from '../helpers/test-services.js';
+import { threeStores } from '../helpers/three-stores.js';
 
 const T0 = Date.UTC(2026, 4, 1, 9);
 const HOUR = 3600_000;
@@ -44,30 +39,7 @@ function sends(): StoredEvent[] {
   ];
 }
 
-interface StoreCase {
-  name: string;
-  make: () => Promise<EventStore & { close?: () => Promise<void> }>;
-}
-
-const schema = `wacloud_attr_${process.pid}_${randomBytes(3).toString('hex')}`;
-const pgAvailable = await postgresRequired();
-const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 2 });
-let pgTables = 0;
-afterAll(async () => {
-  if (pgAvailable) await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await pool.end();
-});
-
-const stores: StoreCase[] = [
-  { name: 'memory', make: async () => new MemoryEventStore() },
-  { name: 'SQLite', make: async () => new SqliteEventStore({ filename: ':memory:' }) },
-];
-if (pgAvailable) {
-  stores.push({
-    name: 'PostgreSQL',
-    make: async () => new PostgresEventStore({ pool, schema, tableName: `events_${pgTables++}` }),
-  });
-}
+const stores = await threeStores('attr');
 
 describe.each(stores)('conversions by the most specific key ($name)', ({ make }) => {
   it('a unique code credits its message; a shared code counts for the variant, in no message', async () => {
