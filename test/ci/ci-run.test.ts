@@ -21,11 +21,11 @@ afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-type Service = 'redis' | 'postgres' | 'chromium';
+type Service = 'redis' | 'cluster' | 'postgres' | 'chromium';
 
 /**
  * Runs a copy of `.ci/run` in a scratch directory with every external command stubbed (services up
- * or down as asked; `npm` only records its arguments and the CI variable it saw). Nothing is
+ * or down as asked, `scripts/redis-cluster.sh` included; `npm` only records its arguments and the CI variable it saw). Nothing is
  * installed, started or built for real.
  */
 function runCi(down: Service[] = []): { status: number | null; stderr: string; npm: string[] } {
@@ -40,10 +40,12 @@ function runCi(down: Service[] = []): { status: number | null; stderr: string; n
     if (found) symlinkSync(found, join(bin, tool));
   }
   const log = join(root, 'npm.log');
-  const stub = (name: string, body: string) => {
-    writeFileSync(join(bin, name), `#!/bin/sh\n${body}\n`);
-    chmodSync(join(bin, name), 0o755);
+  const stub = (name: string, body: string, dir = bin) => {
+    writeFileSync(join(dir, name), `#!/bin/sh\n${body}\n`);
+    chmodSync(join(dir, name), 0o755);
   };
+  mkdirSync(join(root, 'scripts'));
+  stub('redis-cluster.sh', down.includes('cluster') ? 'exit 1' : 'exit 0', join(root, 'scripts'));
   stub('redis-cli', down.includes('redis') ? 'exit 1' : 'echo PONG');
   stub('redis-server', 'exit 0');
   stub('pg_isready', down.includes('postgres') ? 'exit 2' : 'exit 0');
@@ -82,6 +84,7 @@ describe('.ci/run', () => {
 
   it.each([
     ['redis' as const, /Redis did not come up/],
+    ['cluster' as const, /Redis Cluster did not come up/],
     ['postgres' as const, /PostgreSQL did not come up/],
     ['chromium' as const, /chromium is not installed/],
   ])('fails before installing or testing anything when %s is missing', (service, message) => {
