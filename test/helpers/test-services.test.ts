@@ -42,4 +42,30 @@ describe('test-services: one policy for missing services', () => {
     expect(services.TEST_DATABASE_URL).toBe('postgres://postgres@127.0.0.1:5432/test');
     expect(services.TEST_REDIS).toEqual({ host: '127.0.0.1', port: 6390 });
   });
+
+  it('a Redis Cluster that does not answer is skipped outside CI and fails with CI=true', async () => {
+    vi.stubEnv('WACLOUD_TEST_REDIS_CLUSTER', '127.0.0.1:1,127.0.0.1:2');
+    vi.stubEnv('CI', '');
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    let services = await load();
+    expect(services.TEST_REDIS_CLUSTER_NODES).toEqual([
+      { host: '127.0.0.1', port: 1 },
+      { host: '127.0.0.1', port: 2 },
+    ]);
+    await expect(services.redisClusterRequired()).resolves.toBe(false);
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/SKIPPED: Redis Cluster does not answer/));
+    vi.stubEnv('CI', 'true');
+    services = await load();
+    await expect(services.redisClusterRequired()).rejects.toThrow(/Redis Cluster is required in CI/);
+  });
+
+  it('a plain (non-cluster) Redis is not taken for a cluster', async () => {
+    vi.stubEnv('CI', '');
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const plain = await load();
+    if (!(await plain.redisRequired())) return;
+    vi.stubEnv('WACLOUD_TEST_REDIS_CLUSTER', `${plain.TEST_REDIS.host}:${plain.TEST_REDIS.port}`);
+    const services = await load();
+    await expect(services.redisClusterRequired()).resolves.toBe(false);
+  });
 });

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { Redis } from 'ioredis';
 import { portReachable } from './port-reachable.js';
 
 /**
@@ -23,6 +24,19 @@ export const TEST_REDIS = (() => {
   const url = new URL(TEST_REDIS_URL);
   return { host: url.hostname, port: Number(url.port || 6379) };
 })();
+
+/**
+ * Redis Cluster nodes for tests: `WACLOUD_TEST_REDIS_CLUSTER` (comma-separated `host:port`), default the
+ * three masters `scripts/redis-cluster.sh start` runs on 127.0.0.1:7101-7103.
+ */
+export const TEST_REDIS_CLUSTER_NODES: Array<{ host: string; port: number }> = (
+  process.env.WACLOUD_TEST_REDIS_CLUSTER || '127.0.0.1:7101,127.0.0.1:7102,127.0.0.1:7103'
+)
+  .split(',')
+  .map((node) => {
+    const [host = '127.0.0.1', port = '7101'] = node.trim().split(':');
+    return { host, port: Number(port) };
+  });
 
 /**
  * Whether tests needing `service` may run. `available` false: with CI it throws (the suite fails,
@@ -64,4 +78,35 @@ export function chromiumRequired(): string | undefined {
   }
   serviceRequired('Chromium', false, 'is not on PATH (apt-get install -y chromium)');
   return undefined;
+}
+
+/**
+ * Whether the Redis Cluster at {@link TEST_REDIS_CLUSTER_NODES} answers `CLUSTER INFO` with
+ * `cluster_state:ok` (see {@link serviceRequired}; start it with `scripts/redis-cluster.sh start`).
+ */
+export async function redisClusterRequired(): Promise<boolean> {
+  const [first] = TEST_REDIS_CLUSTER_NODES;
+  let ok = false;
+  if (first && (await portReachable(first.host, first.port))) {
+    const probe = new Redis({
+      ...first,
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
+    probe.on('error', () => undefined);
+    try {
+      await probe.connect();
+      ok = /cluster_state:ok/.test(String(await probe.call('CLUSTER', 'INFO')));
+    } catch {
+      ok = false;
+    } finally {
+      probe.disconnect();
+    }
+  }
+  return serviceRequired(
+    'Redis Cluster',
+    ok,
+    `does not answer cluster_state:ok at ${first?.host}:${first?.port} (scripts/redis-cluster.sh start; WACLOUD_TEST_REDIS_CLUSTER)`,
+  );
 }

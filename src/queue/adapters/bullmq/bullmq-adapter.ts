@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type ConnectionOptions, DelayedError, type Job, Queue, QueueEvents, Worker } from 'bullmq';
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { timerMs } from '../../../client/retry-after.js';
 import { ConfigError, NetworkError, WhatsAppError } from '../../../errors/index.js';
 import { assertKnownOptions, invalidOption, optionKeys } from '../../../schemas/validate-options.js';
@@ -17,13 +17,27 @@ import { RedisLimits } from './redis-limits.js';
 
 /** Options of {@link BullMQAdapter}. */
 export interface BullMQAdapterOptions {
-  /** Redis connection: ioredis options or an ioredis instance (duplicated, never closed by us). */
-  connection: RedisOptions | Redis;
+  /**
+   * Redis connection: ioredis options, an ioredis `Redis`, or an ioredis `Cluster` for a Redis Cluster
+   * (instances are duplicated, never closed by us). With a `Cluster`, every key a Lua script or a BullMQ
+   * command touches together carries one hash tag (see {@link BullMQAdapterOptions.prefix}); give the
+   * `Cluster` `redisOptions: { maxRetriesPerRequest: null }`, as BullMQ's workers require.
+   */
+  connection: RedisOptions | Redis | Cluster;
   /** BullMQ queue name (default `wacloud-send-<phoneNumberId>`). */
   queueName?: string;
-  /** BullMQ key prefix (default `bull`). */
+  /**
+   * BullMQ key prefix. Default `bull`; on a `Cluster` connection, default `{<keyPrefix>:<phoneNumberId>}`,
+   * the hash tag of the number's limiter keys, so each number's jobs and limits live in one slot and the
+   * numbers spread over the masters. On a `Cluster`, a prefix (or queue name) without a `{…}` hash tag is
+   * refused: BullMQ's scripts would touch keys in several slots (CROSSSLOT).
+   */
   prefix?: string;
-  /** Prefix of wacloud's own keys: limits, dispatch markers, idempotency (default `wacloud`). */
+  /**
+   * Prefix of wacloud's own keys: limits, dispatch markers, idempotency (default `wacloud`). On a
+   * `Cluster` connection the number's limiter keys and dispatch markers are named
+   * `{<keyPrefix>:<phoneNumberId>}:…` (one slot per number); on a single Redis `<keyPrefix>:<phoneNumberId>:…`.
+   */
   keyPrefix?: string;
   /** Run a worker in this process (default true). Producers-only processes pass false. */
   worker?: boolean;
@@ -81,8 +95,10 @@ const DISPATCHING = 'dispatching';
 interface AttachedState {
   readonly runtime: QueueRuntime;
   readonly queueName: string;
-  readonly redis: Redis;
+  readonly redis: Redis | Cluster;
   readonly limits: RedisLimits;
+  /** First part of the number's limiter keys and dispatch markers (hash-tagged on a Cluster). */
+  readonly numberKeyBase: string;
   readonly queue: Queue;
   /** Absent in producer-only processes (`worker: false`). */
   readonly worker: Worker | undefined;
@@ -183,13 +199,22 @@ export class BullMQAdapter implements QueueAdapter {
       throw new ConfigError('A BullMQAdapter belongs to one SendQueue; create one per queue');
     const queueName = this.#options.queueName ?? `wacloud-send-${runtime.phoneNumberId}`;
     const connection = this.#connectionOptions();
-    const prefix = this.#options.prefix ?? 'bull';
+    const cluster = this.#options.connection instanceof Cluster;
+    const numberKeyBase = numberKeys(this.#keyPrefix, runtime.phoneNumberId, cluster);
+    const prefix = this.#options.prefix ?? (cluster ? numberKeyBase : 'bull');
+    if (cluster && !hasHashTag(prefix) && !hasHashTag(queueName)) {
+      throw invalidOption(
+        'BullMQAdapter',
+        'prefix',
+        `needs a {…} hash tag on a Redis Cluster (got '${prefix}'): BullMQ's keys must share one slot`,
+      );
+    }
     const redis =
-      this.#options.connection instanceof Redis
+      this.#options.connection instanceof Redis || this.#options.connection instanceof Cluster
         ? this.#options.connection.duplicate()
         : new Redis(connection as RedisOptions);
     redis.on('error', this.#reportError);
-    const limits = new RedisLimits(redis, this.#keyPrefix, runtime.phoneNumberId, {
+    const limits = new RedisLimits(redis, numberKeyBase, {
       limit: runtime.messagesPerSecond,
       pairIntervalMs: runtime.perRecipientIntervalMs,
       leaseMs: this.#options.leaseMs ?? 60_000,
@@ -216,6 +241,7 @@ export class BullMQAdapter implements QueueAdapter {
       queueName,
       redis,
       limits,
+      numberKeyBase,
       queue,
       worker,
       ready,
@@ -363,7 +389,7 @@ export class BullMQAdapter implements QueueAdapter {
   async #listen(state: AttachedState): Promise<void> {
     const events = new QueueEvents(state.queueName, {
       connection: this.#connectionOptions(),
-      prefix: this.#options.prefix ?? 'bull',
+      prefix: state.queue.opts.prefix ?? 'bull',
     });
     state.events = events;
     events.on('error', this.#reportError);
@@ -384,13 +410,14 @@ export class BullMQAdapter implements QueueAdapter {
     return `${this.#keyPrefix}:${this.queueName}:idem:${key}`;
   }
 
+  // In the number's slot: the dispatch script reads and writes it with the number's limiter keys.
   #markerKey(jobId: string): string {
-    return `${this.#keyPrefix}:${this.queueName}:dispatch:${jobId}`;
+    return `${this.#state.numberKeyBase}:${this.queueName}:dispatch:${jobId}`;
   }
 
   #connectionOptions(): ConnectionOptions {
     const connection = this.#options.connection;
-    if (connection instanceof Redis) return connection;
+    if (connection instanceof Redis || connection instanceof Cluster) return connection;
     return { ...connection, maxRetriesPerRequest: null };
   }
 
@@ -558,6 +585,23 @@ export class BullMQAdapter implements QueueAdapter {
         : { idempotencyKey: entry.job.options.idempotencyKey }),
     });
   }
+}
+
+/**
+ * First part of a number's limiter keys and dispatch markers. On a Redis Cluster the whole base is a
+ * hash tag (`{wacloud:123}`), so the dispatch script's keys share one slot; on a single Redis the names
+ * stay as before (`wacloud:123`), so an upgrade keeps the markers of jobs in flight.
+ */
+function numberKeys(keyPrefix: string, phoneNumberId: string, cluster: boolean): string {
+  return cluster ? `{${keyPrefix}:${phoneNumberId}}` : `${keyPrefix}:${phoneNumberId}`;
+}
+
+/** Whether Redis Cluster would hash `key` by a tag: a `{` followed later by `}` with something between. */
+function hasHashTag(key: string): boolean {
+  const open = key.indexOf('{');
+  if (open < 0) return false;
+  const close = key.indexOf('}', open + 1);
+  return close > open + 1;
 }
 
 /** What `#unlessAbandoned` resolves to when `close()` gave up on Redis first. */

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 
 // Server time, so that every worker on every machine shares one clock.
 const NOW = `
@@ -6,7 +6,8 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 `;
 
-// KEYS: window zset, pacer key, pause key, pair key, marker key.
+// KEYS: window zset, pacer key, pause key, pair key, marker key (one hash slot on a Redis Cluster:
+// they all start with the number's key base, hash-tagged there).
 // ARGV: limit, windowMs, intervalMs, toleranceMs, member, leaseMs, pairIntervalMs, retentionMs.
 // Returns {0} when dispatched (slot, pair and "dispatching" marker taken atomically), {1, ms} to
 // retry the throughput slot later, {2, ms} when the recipient must wait, {3, marker} when the job
@@ -81,7 +82,11 @@ export interface NumberKeys {
   pairPrefix: string;
 }
 
-/** The per-number throughput window, pacer, pauses and per-recipient spacing, kept in Redis. */
+/**
+ * The per-number throughput window, pacer, pauses and per-recipient spacing, kept in Redis. Every key
+ * starts with the number's key base (`{wacloud:<number>}` on a Redis Cluster), so each script runs in
+ * one slot.
+ */
 export class RedisLimits {
   readonly #keys: NumberKeys;
 
@@ -93,12 +98,15 @@ export class RedisLimits {
     retentionMs: number;
   };
 
-  readonly #redis: Redis;
+  readonly #redis: Redis | Cluster;
 
+  /**
+   * @param base the number's key base (`<keyPrefix>:<number>`, hash-tagged on a Cluster); the
+   * callers' dispatch markers must start with it too.
+   */
   constructor(
-    redis: Redis,
-    keyPrefix: string,
-    phoneNumberId: string,
+    redis: Redis | Cluster,
+    base: string,
     settings: {
       limit: number;
       pairIntervalMs: number;
@@ -109,7 +117,6 @@ export class RedisLimits {
   ) {
     this.#redis = redis;
     this.#settings = settings;
-    const base = `${keyPrefix}:${phoneNumberId}`;
     this.#keys = {
       window: `${base}:window`,
       pacer: `${base}:pacer`,
