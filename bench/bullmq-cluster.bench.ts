@@ -15,7 +15,8 @@
  *  - refused_130429: requests the simulator refused for throughput;
  *  - cpu: the machine's idle share over the run (from /proc/stat), and CPU seconds by process kind,
  *    to tell whether the CPU was the bound; load averages on every line.
- * `node --import tsx bench/bullmq-cluster.bench.ts [seconds]` (default 60; 15 is enough to try it).
+ * `node --import tsx bench/bullmq-cluster.bench.ts [seconds] [lanes]` (default 60 s and the adapter's
+ * default `dispatchLanes`; 15 s is enough to try it).
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -26,6 +27,7 @@ import { Cluster } from 'ioredis';
 import { startSimulator } from '../src/simulator/index.js';
 
 const seconds = Number(process.argv[2] ?? 60);
+const lanes = process.argv[3];
 const run = randomUUID().slice(0, 8);
 const nodes = [7101, 7102, 7103].map((port) => ({ host: '127.0.0.1', port }));
 const script = fileURLToPath(new URL('./helpers/bullmq-cluster-process.ts', import.meta.url));
@@ -48,6 +50,7 @@ const print = (figure: string, value: number, unit: string, extra: Record<string
       value: Math.round(value * 1000) / 1000,
       unit,
       seconds,
+      lanes: lanes ?? 'default',
       load: loadavg().map((l) => Math.round(l * 100) / 100),
       ...extra,
     }),
@@ -88,7 +91,10 @@ async function redisCpuSeconds(cluster: Cluster): Promise<number> {
 }
 
 function spawnRole(role: 'worker' | 'producer', env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', script, role], {
+  // WACLOUD_BENCH_WORKER_NODE_ARGS: extra node flags for the workers (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`).
+  const extra =
+    role === 'worker' ? (process.env.WACLOUD_BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? []) : [];
+  return spawn(process.execPath, [...extra, '--import', 'tsx', script, role], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -134,6 +140,7 @@ const env = {
   NUMBERS: JSON.stringify(numbers),
   RUN: run,
   CLUSTER_NODES: JSON.stringify(nodes),
+  ...(lanes ? { DISPATCH_LANES: lanes } : {}),
 };
 const cluster = new Cluster(nodes);
 const children: ChildProcess[] = [];

@@ -1,7 +1,8 @@
 /**
  * One process of bench/bullmq-cluster.bench.ts: `node --import tsx bench/helpers/bullmq-cluster-process.ts
  * worker|producer`. Configured by env: SIM_URL (the simulator), NUMBERS (JSON `[{ id, mps, concurrency,
- * count }]`), RUN (names the queues and keys), CLUSTER_NODES (JSON `[{ host, port }]`).
+ * count }]`), RUN (names the queues and keys), CLUSTER_NODES (JSON `[{ host, port }]`), DISPATCH_LANES
+ * (the adapter's `dispatchLanes`; default its own).
  *  - `worker`: one SendQueue with a BullMQ worker per number, on the Redis Cluster. Prints `ready`.
  *  - `producer`: enqueues `count` marketing templates per number (to `+90<n><i>`, each recipient once)
  *    with `worker: false`; prints `enqueued` once every job is in Redis, then, when every enqueue has
@@ -50,6 +51,7 @@ function sendQueue(n: BenchNumber, worker: boolean): SendQueue {
       worker,
       // A SIGKILLed worker's jobs are taken over after about lockDurationMs.
       lockDurationMs: 5000,
+      ...(env.DISPATCH_LANES ? { dispatchLanes: Number(env.DISPATCH_LANES) } : {}),
       stalledIntervalMs: 2500,
     }),
   });

@@ -122,6 +122,41 @@ describe.skipIf(!available)('BullMQAdapter on a Redis Cluster (three local maste
     }
   });
 
+  it('dispatchLanes: eight lanes in one process still keep the number at its limit', async () => {
+    expect(() => new BullMQAdapter({ connection: { port: 1 }, dispatchLanes: 0 })).toThrow(/dispatchLanes/);
+    const server = await startFakeCloudApi();
+    servers.push(server);
+    const cluster = testCluster();
+    const queue = new SendQueue({
+      client: httpQueueClient(server.url, `PN-${run}-lanes`),
+      messagesPerSecond: 100,
+      perRecipientIntervalMs: 0,
+      concurrency: 40,
+      adapter: new BullMQAdapter({
+        connection: cluster,
+        queueName: `wc-${run}-lanes`,
+        keyPrefix: `wc-${run}-lanes-k`,
+        dispatchLanes: 8,
+      }),
+    });
+    try {
+      const outcomes = await Promise.all(
+        Array.from({ length: 250 }, (_, i) => queue.enqueue(promo(`+9053360${String(i).padStart(4, '0')}`))),
+      );
+      expect(outcomes.every((o) => o.status === 'sent')).toBe(true);
+      expect(server.arrivals).toHaveLength(250);
+      expect(
+        maxInSlidingWindow(
+          server.arrivals.map((a) => a.at),
+          1000,
+        ),
+      ).toBeLessThanOrEqual(100);
+    } finally {
+      await queue.close();
+      cluster.disconnect();
+    }
+  }, 120_000);
+
   it('two worker processes share the number limit and the frequency cap across slots; nothing lost', async () => {
     const server = await startFakeCloudApi();
     servers.push(server);

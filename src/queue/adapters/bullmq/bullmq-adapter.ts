@@ -52,6 +52,13 @@ export interface BullMQAdapterOptions {
   /** Pacer slack in ms (default 20). */
   burstToleranceMs?: number;
   /**
+   * How many jobs of this process ask Redis for a throughput slot at once (default
+   * `ceil(messagesPerSecond / 250)`, at least 1). Each lane is one reservation loop: more lanes let one
+   * process dispatch faster when Redis answers slowly, at the cost of more polling while the number is
+   * at its limit. The limit itself is enforced in Redis whatever the lanes.
+   */
+  dispatchLanes?: number;
+  /**
    * Receives BullMQ's background errors (worker, queue and queue-events connections, Redis). Default:
    * the owning `SendQueue`'s `onError` policy (its handler, else its logger).
    */
@@ -82,6 +89,7 @@ const OPTION_KEYS = optionKeys<BullMQAdapterOptions>()({
   retentionMs: true,
   leaseMs: true,
   burstToleranceMs: true,
+  dispatchLanes: true,
   onError: true,
   closeTimeoutMs: true,
   keepJobsOnClose: true,
@@ -139,7 +147,9 @@ export class BullMQAdapter implements QueueAdapter {
   readonly #leftInRedis = new Set<string>();
   #idleWaiters: Array<() => void> = [];
   #active = 0;
-  #dispatching: Promise<void> = Promise.resolve();
+  /** One reservation loop per lane: a job waits for its lane's previous job to get its slot. */
+  #lanes: Promise<void>[] = [];
+  #nextLane = 0;
   #closed = false;
   /** Resolves when `close()` gives up on an unreachable Redis: what still waits for it stops waiting. */
   readonly #abandoned: Promise<typeof ABANDONED>;
@@ -154,7 +164,10 @@ export class BullMQAdapter implements QueueAdapter {
     if (options.onError !== undefined && typeof options.onError !== 'function') {
       throw invalidOption('BullMQAdapter', 'onError', 'must be a function');
     }
-    const { closeTimeoutMs } = options;
+    const { closeTimeoutMs, dispatchLanes } = options;
+    if (dispatchLanes !== undefined && !(Number.isInteger(dispatchLanes) && dispatchLanes >= 1)) {
+      throw invalidOption('BullMQAdapter', 'dispatchLanes', 'must be an integer >= 1');
+    }
     if (closeTimeoutMs !== undefined && !(Number.isFinite(closeTimeoutMs) && closeTimeoutMs >= 0)) {
       throw new ConfigError('BullMQAdapter option closeTimeoutMs must be a finite number >= 0');
     }
@@ -398,6 +411,10 @@ export class BullMQAdapter implements QueueAdapter {
     await events.waitUntilReady();
   }
 
+  #laneCount(messagesPerSecond: number): number {
+    return this.#options.dispatchLanes ?? Math.max(1, Math.ceil(messagesPerSecond / 250));
+  }
+
   get #keyPrefix(): string {
     return this.#options.keyPrefix ?? 'wacloud';
   }
@@ -468,15 +485,16 @@ export class BullMQAdapter implements QueueAdapter {
     const { reservation } = verdict;
 
     const member = `${job.id}:${job.attempts}:${randomUUID()}`;
-    // One dispatch loop per process at a time: no thundering herd of pollers on Redis.
-    const decision = this.#dispatching.then(async () => {
+    // A few dispatch loops per process at a time (lanes): no thundering herd of pollers on Redis.
+    const lane = this.#nextLane++ % this.#laneCount(runtime.messagesPerSecond);
+    const decision = (this.#lanes[lane] ?? Promise.resolve()).then(async () => {
       for (;;) {
         const v = await limits.dispatch(member, job.recipientId, markerKey);
         if (v.kind !== 'wait') return v;
         await sleep(timerMs(v.ms));
       }
     });
-    this.#dispatching = decision.then(
+    this.#lanes[lane] = decision.then(
       () => undefined,
       () => undefined,
     );
