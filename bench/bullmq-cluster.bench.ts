@@ -170,8 +170,8 @@ try {
 
   const deadline = new Promise<never>((_, reject) =>
     setTimeout(
-      () => reject(new Error('the run did not finish in 3 × duration + 60 s')),
-      seconds * 3000 + 60_000,
+      () => reject(new Error('the run did not finish in 20 × duration + 120 s')),
+      seconds * 20_000 + 120_000,
     ).unref(),
   );
   const outcomeLine = await Promise.race([result, deadline]);

@@ -49,10 +49,11 @@ function sendQueue(n: BenchNumber, worker: boolean): SendQueue {
       queueName: queueName(n),
       keyPrefix,
       worker,
-      // A SIGKILLed worker's jobs are taken over after about lockDurationMs.
-      lockDurationMs: 5000,
+      // A SIGKILLed worker's jobs are taken over after about lockDurationMs (long enough for a
+      // starved event loop to renew its locks).
+      lockDurationMs: 10_000,
       ...(env.DISPATCH_LANES ? { dispatchLanes: Number(env.DISPATCH_LANES) } : {}),
-      stalledIntervalMs: 2500,
+      stalledIntervalMs: 5000,
     }),
   });
 }
