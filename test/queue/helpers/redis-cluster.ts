@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { Cluster } from 'ioredis';
 import { TEST_REDIS_CLUSTER_NODES } from '../../helpers/test-services.js';
 
@@ -9,8 +10,9 @@ export function testCluster(): Cluster {
   return new Cluster(TEST_REDIS_CLUSTER_NODES, { redisOptions: { maxRetriesPerRequest: null } });
 }
 
-/** Every key matching `pattern` on every master of the cluster. */
+/** Every key matching `pattern` on every master of the cluster (waits for the cluster's node list). */
 export async function clusterKeys(cluster: Cluster, pattern: string): Promise<string[]> {
+  if (cluster.status !== 'ready') await once(cluster, 'ready');
   const found: string[] = [];
   for (const node of cluster.nodes('master')) {
     let cursor = '0';
