@@ -231,6 +231,11 @@ interface LoadResult {
   p50: number;
   p99: number;
   max: number;
+  /**
+   * How late this process sent the POSTs (p99, ms): on a loaded machine the generator itself falls
+   * behind, and that lateness is in the latencies (they count from each POST's scheduled time).
+   */
+  sendLagP99: number;
 }
 
 /** Sends `rate` events/s (`perPost` statuses per POST) for `seconds`, open-loop. */
@@ -246,6 +251,7 @@ async function load(
   const total = Math.round(postsPerSecond * seconds);
   const answered = new Uint8Array(total);
   const latencies: number[] = [];
+  const lags: number[] = [];
   let ok = 0;
   let failed = 0;
   let sent = 0;
@@ -258,6 +264,7 @@ async function load(
     while (sent < due) {
       const i = sent++;
       const scheduled = start + (i / postsPerSecond) * 1000;
+      lags.push(performance.now() - scheduled);
       const ids = Array.from({ length: perPost }, (_, k) => messageId(prefix, i, k));
       const payload = body(ids);
       const signature = `sha256=${createHmac('sha256', SECRET).update(payload).digest('hex')}`;
@@ -290,8 +297,9 @@ async function load(
   await Promise.all([...inFlight]);
   await pool.close();
   latencies.sort((a, b) => a - b);
-  const at = (q: number) =>
-    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
+  lags.sort((a, b) => a - b);
+  const at = (q: number, values = latencies) =>
+    values[Math.min(values.length - 1, Math.floor(q * values.length))] ?? Number.NaN;
   const wallMs = lastAnswer - start;
   return {
     posts: total,
@@ -304,6 +312,7 @@ async function load(
     p50: Math.round(at(0.5) * 10) / 10,
     p99: Math.round(at(0.99) * 10) / 10,
     max: Math.round((latencies.at(-1) ?? Number.NaN) * 10) / 10,
+    sendLagP99: Math.round(at(0.99, lags) * 10) / 10,
   };
 }
 
@@ -358,6 +367,7 @@ async function sustain(perPost: number, kind: Target['server'] = 'listen'): Prom
     line(`sustain-pg-${perPost}${kind === 'floor' ? '-floor' : ''}`, result.p50, 'ms p50', {
       p99: result.p99,
       maxMs: result.max,
+      sendLagP99Ms: result.sendLagP99,
       targetEventsPerSecond: SUSTAIN_RATE,
       achievedEventsPerSecond: Math.round(result.achievedEventsPerSecond),
       met: sustained(result, SUSTAIN_RATE) && result.p50 <= 50 && lost === 0 && doubled === 0,
@@ -410,7 +420,7 @@ async function step(target: Target, rate: number): Promise<StepResult> {
     console.error(
       `  ${target.store}/${target.server} ${rate}/s try ${attempt}: ${ok ? 'ok' : 'not sustained'} ` +
         `(achieved ${Math.round(result.achievedEventsPerSecond)}/s, p50 ${result.p50} ms, p99 ${result.p99} ms, ` +
-        `non-200 ${result.failed}, lost ${verified.lost}, doubled ${verified.doubled}, ` +
+        `send lag p99 ${result.sendLagP99} ms, non-200 ${result.failed}, lost ${verified.lost}, doubled ${verified.doubled}, ` +
         `server CPU ${result.serverCpuMsPer1000Events} ms/1000 events, load ${load1()})`,
     );
     if (ok) return { ok, cpuMsPer1000Events: cpu };
