@@ -12,7 +12,8 @@ export class ListenStats {
   storeFailures = 0;
   /** Other refused requests (bad path, method, body). */
   otherRejected = 0;
-  readonly #byKind = new Map<string, number>();
+  readonly #byStatus = new Map<string, number>();
+  readonly #byType = new Map<string, number>();
   #lastEvents = 0;
   #lastAt: number;
   #lastTotal = 0;
@@ -24,8 +25,10 @@ export class ListenStats {
   /** Counts one new event under its kind (`status.read`, `message`, `user_preferences`, ...). */
   countEvent(event: WebhookEvent): void {
     this.events++;
-    const kind = event.type === 'status' ? `status.${event.status}` : event.type;
-    this.#byKind.set(kind, (this.#byKind.get(kind) ?? 0) + 1);
+    // Keyed by the status or type itself: the kind's name is only built for the summary line.
+    const counts = event.type === 'status' ? this.#byStatus : this.#byType;
+    const key = event.type === 'status' ? event.status : event.type;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
   }
 
   /** Counts one answered POST by its HTTP status. */
@@ -48,7 +51,10 @@ export class ListenStats {
     this.#lastAt = now;
     this.#lastEvents = this.events;
     this.#lastTotal = this.#total();
-    const kinds = [...this.#byKind]
+    const kinds = [
+      ...[...this.#byStatus].map(([status, n]): [string, number] => [`status.${status}`, n]),
+      ...this.#byType,
+    ]
       .sort((a, b) => b[1] - a[1])
       .map(([kind, n]) => `${kind} ${n}`)
       .join(', ');

@@ -255,6 +255,8 @@ export class WebhookProcessor {
   }
 
   #dispatch(name: WebhookProcessorEventName, event: WebhookEvent): void {
+    // listeners() copies the list: skip it for the names nobody listens to (most of them, per event).
+    if (this.#emitter.listenerCount(name) === 0) return;
     for (const listener of this.#emitter.listeners(name)) this.#invoke(listener as AnyListener, event);
   }
 

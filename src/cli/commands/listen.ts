@@ -27,6 +27,7 @@ accepting, finishes the requests in flight and exits.
   --verify-token <t>      verify token of the subscription (default: $WHATSAPP_VERIFY_TOKEN)
   --batch-delay-ms <n>    how long a write waits for others to join its batch (default 2)
   --max-batch <n>         most events per batched write (default 1000)
+  --max-in-flight <n>     batched writes sent at once, the next gathering while one waits (default 2)
   --ack-before-store      answer 200 before storing (faster; a crash can lose answered events)
   --summary-every <s>     seconds between summary lines on stderr (default 5; 0 = off)
   -h, --help              show this help
@@ -55,6 +56,7 @@ export async function runListenCommand(argv: string[], io: CliIo): Promise<ExitC
       'verify-token': { type: 'string' },
       'batch-delay-ms': { type: 'string' },
       'max-batch': { type: 'string' },
+      'max-in-flight': { type: 'string' },
       'ack-before-store': { type: 'boolean' },
       'summary-every': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -72,6 +74,7 @@ export async function runListenCommand(argv: string[], io: CliIo): Promise<ExitC
   const summaryEvery = integerFlag(values['summary-every'], 'summary-every', 0, 86_400) ?? 5;
   const maxDelayMs = integerFlag(values['batch-delay-ms'], 'batch-delay-ms', 0, 60_000) ?? 2;
   const maxBatch = integerFlag(values['max-batch'], 'max-batch', 1, 100_000) ?? 1000;
+  const maxInFlight = integerFlag(values['max-in-flight'], 'max-in-flight', 1, 64) ?? 2;
   const appSecret = values['app-secret'] ?? io.env.WHATSAPP_APP_SECRET;
   const verifyToken = values['verify-token'] ?? io.env.WHATSAPP_VERIFY_TOKEN;
   if (!appSecret) throw new UsageError('--app-secret (or WHATSAPP_APP_SECRET) is required');
@@ -88,7 +91,7 @@ export async function runListenCommand(argv: string[], io: CliIo): Promise<ExitC
       cause: error,
     });
   }
-  const store = new GroupCommitEventStore(opened.store, { maxDelayMs, maxBatch });
+  const store = new GroupCommitEventStore(opened.store, { maxDelayMs, maxBatch, maxInFlight });
   const stats = new ListenStats();
   const secrets = [appSecret, verifyToken];
   const handler = createNodeWebhookHandler({

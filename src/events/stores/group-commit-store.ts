@@ -8,15 +8,26 @@ import type { StoredEvent } from '../stored-event.js';
 export interface GroupCommitOptions {
   /**
    * How long the first write of a batch waits for others to join it, in milliseconds (default 2).
-   * While a batch is being written, new writes queue and go in the next one as soon as it ends.
+   * While `maxInFlight` batches are being written, new writes queue and go in the next batch as soon as
+   * one of them ends.
    */
   maxDelayMs?: number;
   /** Most events written in one batch (default 1,000); a fuller queue is written at once. */
   maxBatch?: number;
+  /**
+   * How many batches may be written at once (default 2): while one batch waits for the database, the
+   * next one gathers writes and is sent without waiting for it (pipelining). 1 writes one batch at a
+   * time. Concurrent batches may commit in either order, like concurrent `append` calls.
+   */
+  maxInFlight?: number;
 }
 
 const OWNER = 'GroupCommitEventStore';
-const OPTION_KEYS = optionKeys<GroupCommitOptions>()({ maxDelayMs: true, maxBatch: true });
+const OPTION_KEYS = optionKeys<GroupCommitOptions>()({
+  maxDelayMs: true,
+  maxBatch: true,
+  maxInFlight: true,
+});
 
 /** One caller's write waiting for its batch. */
 interface PendingWrite {
@@ -29,8 +40,9 @@ interface PendingWrite {
 
 /**
  * An {@link EventStore} wrapper that coalesces concurrent `append`/`appendNew` calls into one batched
- * write of the wrapped store (group commit): the first call waits at most `maxDelayMs` for others, and
- * calls arriving while a batch is being written go in the next one. Each caller still gets its own
+ * write of the wrapped store (group commit): the first call waits at most `maxDelayMs` for others, up
+ * to `maxInFlight` batches are written at once, and calls arriving while every slot is busy go in the
+ * next batch as soon as one ends. Each caller still gets its own
  * result: `appendNew` resolves with the events of its own call that were new (a repeat of an event an
  * earlier caller of the same batch wrote counts as old, as if the calls had run one after the other),
  * and when a batch fails each call is retried alone, so one caller's bad event rejects only that
@@ -64,10 +76,12 @@ export class GroupCommitEventStore implements EventStore {
 
   readonly #maxDelayMs: number;
   readonly #maxBatch: number;
+  readonly #maxInFlight: number;
   #queue: PendingWrite[] = [];
   #queuedEvents = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
-  #writing: Promise<void> | undefined;
+  /** The batches being written. */
+  readonly #writing = new Set<Promise<void>>();
   #batches = 0;
 
   /** Wraps `store`; throws `ConfigError` for unknown or invalid options. */
@@ -80,9 +94,13 @@ export class GroupCommitEventStore implements EventStore {
     const maxBatch = options.maxBatch ?? 1000;
     if (!Number.isInteger(maxBatch) || maxBatch < 1)
       throw invalidOption(OWNER, 'maxBatch', 'must be a positive integer');
+    const maxInFlight = options.maxInFlight ?? 2;
+    if (!Number.isInteger(maxInFlight) || maxInFlight < 1 || maxInFlight > 64)
+      throw invalidOption(OWNER, 'maxInFlight', 'must be an integer from 1 to 64');
     this.inner = store;
     this.#maxDelayMs = maxDelayMs;
     this.#maxBatch = maxBatch;
+    this.#maxInFlight = maxInFlight;
     if (store.appendNew !== undefined) {
       this.appendNew = (events) => this.#enqueue(events, true);
     }
@@ -129,9 +147,9 @@ export class GroupCommitEventStore implements EventStore {
 
   /** Writes everything queued now and resolves when every write started so far has settled. */
   async flush(): Promise<void> {
-    while (this.#queue.length > 0 || this.#writing !== undefined) {
-      if (this.#writing === undefined) this.#kick();
-      await this.#writing;
+    while (this.#queue.length > 0 || this.#writing.size > 0) {
+      this.#kick();
+      await Promise.race(this.#writing);
     }
   }
 
@@ -140,23 +158,28 @@ export class GroupCommitEventStore implements EventStore {
     return new Promise<StoredEvent[]>((resolve, reject) => {
       this.#queue.push({ events, wantsNew, resolve, reject });
       this.#queuedEvents += events.length;
-      if (this.#writing !== undefined) return; // the running batch kicks the next one when it ends
+      // Every slot busy: the first batch to end starts the next one.
+      if (this.#writing.size >= this.#maxInFlight) return;
       if (this.#queuedEvents >= this.#maxBatch) this.#kick();
       else this.#timer ??= setTimeout(() => this.#kick(), this.#maxDelayMs);
     });
   }
 
+  /** Starts batches from the queue while slots are free. */
   #kick(): void {
     if (this.#timer !== undefined) {
       clearTimeout(this.#timer);
       this.#timer = undefined;
     }
-    if (this.#writing !== undefined || this.#queue.length === 0) return;
-    const batch = this.#takeBatch();
-    this.#writing = this.#write(batch).finally(() => {
-      this.#writing = undefined;
-      if (this.#queue.length > 0) this.#kick();
-    });
+    while (this.#writing.size < this.#maxInFlight && this.#queue.length > 0) {
+      const batch = this.#takeBatch();
+      const writing: Promise<void> = this.#write(batch).finally(() => {
+        this.#writing.delete(writing);
+        // The writes queued meanwhile waited for a slot: they go now, without a further delay.
+        if (this.#queue.length > 0) this.#kick();
+      });
+      this.#writing.add(writing);
+    }
   }
 
   /** Whole calls from the head of the queue, up to `maxBatch` events (at least one call). */

@@ -227,17 +227,13 @@ function readNodeBody(
 }
 
 /** Answers with a plain-text body (and `headers`). */
-function sendText(
-  res: ServerResponse,
-  status: number,
-  body: string,
-  headers: Record<string, string> = {},
-): void {
-  res.statusCode = status;
-  res.setHeader('content-type', 'text/plain; charset=utf-8');
-  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+function sendText(res: ServerResponse, status: number, body: string, headers?: Record<string, string>): void {
+  // One writeHead with the headers object: cheaper per webhook than a setHeader call per header.
+  res.writeHead(status, headers === undefined ? TEXT_HEADERS : { ...TEXT_HEADERS, ...headers });
   res.end(body);
 }
+
+const TEXT_HEADERS: Readonly<Record<string, string>> = { 'content-type': 'text/plain; charset=utf-8' };
 
 async function send(res: ServerResponse, response: Response): Promise<void> {
   res.statusCode = response.status;

@@ -133,6 +133,82 @@ describe('GroupCommitEventStore', () => {
     expect(sizes).toEqual([1, 3]);
   });
 
+  it('writes the next batch while one is in flight (maxInFlight 2), and no third until a slot frees', async () => {
+    const gates: Array<() => void> = [];
+    const memory = new MemoryEventStore();
+    const sizes: number[] = [];
+    const slow: EventStore = {
+      async append(events) {
+        sizes.push(events.length);
+        await new Promise<void>((resolve) => gates.push(resolve));
+        await memory.append(events);
+      },
+      scan: (filter) => memory.scan(filter),
+    };
+    const grouped = new GroupCommitEventStore(slow, { maxDelayMs: 0, maxInFlight: 2 });
+    const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
+    const first = grouped.append([status('a')]);
+    await tick();
+    const second = grouped.append([status('b')]);
+    await tick();
+    expect(sizes).toEqual([1, 1]); // the second batch did not wait for the first
+    const queued = [grouped.append([status('c')]), grouped.append([status('d')])];
+    await tick();
+    expect(sizes).toEqual([1, 1]); // both slots busy: c and d wait
+    gates.shift()?.();
+    await first;
+    await tick();
+    expect(sizes).toEqual([1, 1, 2]); // a slot freed: c and d go at once, in one batch
+    for (const release of gates.splice(0)) release();
+    await Promise.all([second, ...queued]);
+    await grouped.flush();
+    const stored: StoredEvent[] = [];
+    for await (const e of memory.scan({})) stored.push(e);
+    expect(stored.map((e) => 'messageId' in e && e.messageId).sort()).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('with maxInFlight 1 writes one batch at a time', async () => {
+    const gates: Array<() => void> = [];
+    const memory = new MemoryEventStore();
+    const sizes: number[] = [];
+    const slow: EventStore = {
+      async append(events) {
+        sizes.push(events.length);
+        await new Promise<void>((resolve) => gates.push(resolve));
+        await memory.append(events);
+      },
+      scan: (filter) => memory.scan(filter),
+    };
+    const grouped = new GroupCommitEventStore(slow, { maxDelayMs: 0, maxInFlight: 1 });
+    const first = grouped.append([status('a')]);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const later = grouped.append([status('b')]);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(sizes).toEqual([1]);
+    gates.shift()?.();
+    await first;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(sizes).toEqual([1, 1]);
+    gates.shift()?.();
+    await later;
+  });
+
+  it('flush waits for every batch in flight', async () => {
+    const memory = new MemoryEventStore();
+    const slow: EventStore = {
+      async append(events) {
+        await new Promise((resolve) => setTimeout(resolve, 10 * events.length));
+        await memory.append(events);
+      },
+      scan: (filter) => memory.scan(filter),
+    };
+    const grouped = new GroupCommitEventStore(slow, { maxDelayMs: 1000, maxBatch: 2, maxInFlight: 3 });
+    for (let i = 0; i < 7; i++) void grouped.append([status(`m${i}`)]);
+    await grouped.flush();
+    expect(memory.size).toBe(7);
+    expect(grouped.batchesWritten).toBe(4);
+  });
+
   it('passes scan and aggregate through to the wrapped store', async () => {
     const memory = new MemoryEventStore();
     const grouped = new GroupCommitEventStore(memory);
@@ -148,6 +224,8 @@ describe('GroupCommitEventStore', () => {
     expect(() => new GroupCommitEventStore(memory, { maxDelay: 1 } as never)).toThrow(ConfigError);
     expect(() => new GroupCommitEventStore(memory, { maxBatch: 0 })).toThrow(ConfigError);
     expect(() => new GroupCommitEventStore(memory, { maxDelayMs: -1 })).toThrow(ConfigError);
+    expect(() => new GroupCommitEventStore(memory, { maxInFlight: 0 })).toThrow(ConfigError);
+    expect(() => new GroupCommitEventStore(memory, { maxInFlight: 1.5 })).toThrow(ConfigError);
   });
 
   it('behind an awaitProcessing handler, concurrent webhooks share one batch and are stored before 200', async () => {
