@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { hashRecipients } from '../../src/events/hash-recipients.js';
 import type { StoredEvent } from '../../src/events/stored-event.js';
+import { GroupCommitEventStore } from '../../src/events/stores/group-commit-store.js';
+import { SqliteEventStore } from '../../src/events/stores/sqlite.js';
 import { computeCampaignMetrics } from '../../src/metrics/compute-campaign-metrics.js';
 import { summarizeCampaigns } from '../../src/metrics/summarize-campaigns.js';
 import { generateCampaignStream } from '../events/stores/sql/campaign-stream.js';
@@ -137,6 +139,22 @@ describe.each(stores)('summarizeCampaigns ($name)', ({ make }) => {
       await expect(summarizeCampaigns(store, { since: at(0) } as never)).rejects.toThrow(/since/);
     } finally {
       await store.close?.();
+    }
+  });
+});
+
+describe('summarizeCampaigns through GroupCommitEventStore', () => {
+  it('uses the wrapped store’s push-down', async () => {
+    const inner = new SqliteEventStore({ filename: ':memory:' });
+    const store = new GroupCommitEventStore(inner);
+    try {
+      expect(store.summarizeCampaigns).toBeTypeOf('function');
+      await store.append(events());
+      expect(await summarizeCampaigns(store, { from: at(0), to: at(10) })).toEqual(
+        await summarizeCampaigns(inner, { from: at(0), to: at(10) }),
+      );
+    } finally {
+      await inner.close();
     }
   });
 });
