@@ -121,7 +121,12 @@ const store = new PostgresEventStore({ pool, schema: SCHEMA, validate: false });
 try {
   const loaded = await loadedPlan(pool);
   let events = loaded?.events ?? 0;
-  if (!args.reuse || loaded === undefined || !samePlan(loaded.plan, plan)) {
+  if (args.reuse && loaded !== undefined && !samePlan(loaded.plan, plan)) {
+    throw new Error(
+      `--reuse: the loaded dataset has another shape (${JSON.stringify(loaded.plan)}); run without --reuse to reload`,
+    );
+  }
+  if (!args.reuse || loaded === undefined) {
     const cpu = process.cpuUsage();
     const load = await loadDataset(pool, store, SCHEMA, plan, Number(args.writers), (m) =>
       console.error(`scale-10x load: ${m}`),

@@ -108,7 +108,13 @@ export async function loadedPlan(pool: pg.Pool): Promise<{ plan: DatasetPlan; ev
 
 /** Whether two plans describe the same dataset. */
 export function samePlan(a: DatasetPlan, b: DatasetPlan): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  // Field by field: jsonb does not keep the key order of what was stored.
+  return (
+    a.bigMessages === b.bigMessages &&
+    a.campaigns === b.campaigns &&
+    a.campaignMessages === b.campaignMessages &&
+    a.chunk === b.chunk
+  );
 }
 
 /**
