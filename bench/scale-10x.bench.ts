@@ -9,9 +9,10 @@
  * - `export-10m`: `exportEvents` of every event as NDJSON to /dev/null, events/s and peak RSS/heap growth.
  *
  * Usage: `node --expose-gc --import tsx bench/scale-10x.bench.ts [--reuse] [--drop] [--load-only]
- *   [--figures metrics-10x,campaigns-summary-30d,export-10m] [--big N] [--campaigns N] [--campaign-messages N]`
+ *   [--figures metrics-10x,campaigns-summary-30d,export-10m] [--big N] [--campaigns N] [--campaign-messages N]
+ *   [--writers N] [--database NAME]`
  * `--reuse` keeps a dataset of the same shape loaded by an earlier run (else it reloads); `--drop` drops the
- * database at the end. The database (`bench_data10x`) is created when missing, on the server of
+ * database at the end. The database (`--database`, default `bench_data10x`) is created when missing, on the server of
  * WACLOUD_BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test).
  */
 import { createWriteStream } from 'node:fs';
@@ -44,6 +45,7 @@ const { values: args } = parseArgs({
     campaigns: { type: 'string', default: '140' },
     'campaign-messages': { type: 'string', default: '10000' },
     writers: { type: 'string', default: '2' },
+    database: { type: 'string', default: 'bench_data10x' },
   },
 });
 const plan: DatasetPlan = {
@@ -53,7 +55,9 @@ const plan: DatasetPlan = {
   chunk: 50_000,
 };
 const FIGURES = new Set(args.figures.split(','));
-const DATABASE = 'bench_data10x';
+const DATABASE = args.database;
+if (!/^[a-z_][a-z0-9_]*$/.test(DATABASE))
+  throw new Error('--database: lower-case letters, digits and _ only');
 const SCHEMA = 'data10x';
 const RATE_CARD = { marketing: 0.0613, utility: 0.008, authentication: 0.0135 };
 const serverUrl = process.env.WACLOUD_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
