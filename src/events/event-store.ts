@@ -1,4 +1,5 @@
 import type { CampaignMetrics, MetricsQuery } from '../metrics/metrics-types.js';
+import type { CampaignSummary, CampaignSummaryRange } from './campaign-summary.js';
 import type { ErasureSummary, PurgeOptions, PurgeSummary } from './erasure.js';
 import type { EventChanges, EventCursor } from './event-changes.js';
 import type { IdentityLinks } from './identity-links.js';
@@ -48,6 +49,11 @@ export interface EventStore {
   scan(filter: EventFilter): AsyncIterable<StoredEvent>;
   /** Optional push-down: computes a campaign's metrics inside the store. Must equal the generic result. */
   aggregate?(query: MetricsQuery): Promise<CampaignMetrics>;
+  /**
+   * Optional push-down of `summarizeCampaigns`: every campaign with sends in the range, counted inside the
+   * store (in any order). Must equal the generic result.
+   */
+  summarizeCampaigns?(range: CampaignSummaryRange): Promise<CampaignSummary[]>;
   /**
    * Optional: appends like {@link EventStore.append} and returns only the events that were not stored
    * before (in input order). The webhook handler uses it to deduplicate against the store.

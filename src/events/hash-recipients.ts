@@ -79,6 +79,10 @@ export function hashRecipients(
     const aggregate = store.aggregate.bind(store);
     wrapped.aggregate = (query: MetricsQuery): Promise<CampaignMetrics> => aggregate(query);
   }
+  if (store.summarizeCampaigns) {
+    // Campaign ids and counts carry no recipient: nothing to pseudonymise.
+    wrapped.summarizeCampaigns = store.summarizeCampaigns.bind(store);
+  }
   if (store.appendNew) {
     const appendNew = store.appendNew.bind(store);
     wrapped.appendNew = async (events) => {

@@ -3,6 +3,7 @@
  * stores (public: every name here is exported from the root; store-author helpers are in src/adapters.ts).
  */
 
+export type { CampaignSummary, CampaignSummaryRange } from './campaign-summary.js';
 export { type ConsentHistory, type ConsentStatus, consentStatus, readConsent } from './consent.js';
 export {
   ERASURE_KEY_ENV,

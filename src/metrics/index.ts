@@ -48,5 +48,6 @@ export {
   type ServiceMetrics,
   type ServiceMetricsQuery,
 } from './service-metrics.js';
+export { summarizeCampaigns } from './summarize-campaigns.js';
 export { type LiveCampaign, type WatchCampaignOptions, watchCampaign } from './watch-campaign.js';
 export { type WatchCampaignMetricsOptions, watchCampaignMetrics } from './watch-campaign-metrics.js';

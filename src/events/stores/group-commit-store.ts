@@ -63,6 +63,8 @@ export class GroupCommitEventStore implements EventStore {
   readonly appendNew?: (events: StoredEvent[]) => Promise<StoredEvent[]>;
   /** Computes metrics in the wrapped store; present only when the wrapped store has it. */
   readonly aggregate?: (query: MetricsQuery) => Promise<CampaignMetrics>;
+  /** Summarizes campaigns in the wrapped store; present only when the wrapped store has it. */
+  readonly summarizeCampaigns?: EventStore['summarizeCampaigns'];
   /** The wrapped store's change feed; present only when the wrapped store has it. */
   readonly readSince?: EventStore['readSince'];
   /** The wrapped store's latest cursor; present only when the wrapped store has it. */
@@ -111,6 +113,9 @@ export class GroupCommitEventStore implements EventStore {
     if (store.aggregate !== undefined) {
       const aggregate = store.aggregate.bind(store);
       this.aggregate = (query) => aggregate(query);
+    }
+    if (store.summarizeCampaigns !== undefined) {
+      this.summarizeCampaigns = store.summarizeCampaigns.bind(store);
     }
     if (store.eraseRecipient !== undefined) {
       const erase = store.eraseRecipient.bind(store);

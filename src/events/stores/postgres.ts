@@ -1,7 +1,9 @@
 import pg from 'pg';
 import type { CampaignFacts } from '../../metrics/message-facts.js';
 import type { CampaignMetrics, MetricsQuery } from '../../metrics/metrics-types.js';
+import { checkCampaignSummaryRange } from '../../metrics/summarize-campaigns.js';
 import { assertKnownOptions, invalidOption, optionKeys } from '../../schemas/validate-options.js';
+import type { CampaignSummary, CampaignSummaryRange } from '../campaign-summary.js';
 import {
   checkPurgeOptions,
   type ErasureSummary,
@@ -18,6 +20,7 @@ import type { StoredEvent } from '../stored-event.js';
 import { assertStoredEvents } from '../stored-event-schema.js';
 import { writeEvents } from './postgres/batched-write.js';
 import { foldCampaignInPostgres } from './postgres/campaign-fold.js';
+import { summarizeCampaignsInPostgres } from './postgres/campaign-summaries.js';
 import { linkIdentities, readIdentityLinks } from './postgres/identity-linking.js';
 import {
   type DroppedPartitions,
@@ -259,6 +262,18 @@ export class PostgresEventStore implements EventStore {
    */
   async aggregate(query: MetricsQuery): Promise<CampaignMetrics> {
     return summarizeCampaign(await this.campaignFacts(query), query);
+  }
+
+  /**
+   * Every campaign with sends in the range, counted by one `GROUP BY` over the sends joined to the status
+   * rollup (see `summarizeCampaigns`, which calls this). With `analyze: 'auto'`, refreshes the planner's
+   * statistics first when they are missing or stale.
+   */
+  async summarizeCampaigns(range: CampaignSummaryRange): Promise<CampaignSummary[]> {
+    checkCampaignSummaryRange('PostgresEventStore.summarizeCampaigns', range);
+    await this.migrate();
+    await this.#statistics.refreshIfStale(this.#pool);
+    return summarizeCampaignsInPostgres(this.#pool, this.#statements, range);
   }
 
   /**

@@ -1,7 +1,9 @@
 import Database from 'better-sqlite3';
 import type { CampaignFacts } from '../../metrics/message-facts.js';
 import type { CampaignMetrics, MetricsQuery } from '../../metrics/metrics-types.js';
+import { checkCampaignSummaryRange } from '../../metrics/summarize-campaigns.js';
 import { assertKnownOptions, invalidOption, optionKeys } from '../../schemas/validate-options.js';
+import type { CampaignSummary, CampaignSummaryRange } from '../campaign-summary.js';
 import {
   checkPurgeOptions,
   type ErasureSummary,
@@ -17,6 +19,11 @@ import { normalizeRecipientId } from '../recipient-id.js';
 import type { StoredEvent } from '../stored-event.js';
 import { assertStoredEvents } from '../stored-event-schema.js';
 import { loadCampaignFacts } from './sql/campaign-facts-sql.js';
+import {
+  type CampaignSummaryRow,
+  campaignSummariesSql,
+  toCampaignSummary,
+} from './sql/campaign-summaries-sql.js';
 import { latestCursorSql, readSinceSql, type SqlChangeSource } from './sql/change-feed-sql.js';
 import {
   driveSync,
@@ -221,6 +228,19 @@ export class SqliteEventStore implements EventStore {
    */
   async aggregate(query: MetricsQuery): Promise<CampaignMetrics> {
     return summarizeCampaign(await this.campaignFacts(query), query);
+  }
+
+  /**
+   * Every campaign with sends in the range, counted by one `GROUP BY` over the sends joined to the status
+   * rollup (see `summarizeCampaigns`, which calls this).
+   */
+  async summarizeCampaigns(range: CampaignSummaryRange): Promise<CampaignSummary[]> {
+    checkCampaignSummaryRange('SqliteEventStore.summarizeCampaigns', range);
+    const { sql, values } = campaignSummariesSql(
+      { dialect: 'sqlite', table: this.#table, rollupTable: this.#rollupTable },
+      range,
+    );
+    return (this.#db.prepare(sql).all(...values) as CampaignSummaryRow[]).map(toCampaignSummary);
   }
 
   /**
