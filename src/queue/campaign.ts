@@ -166,6 +166,8 @@ export interface CampaignQueue {
   flushStore(): Promise<void>;
   /** Current time. */
   now(): number;
+  /** How many times faster than real time `now` runs (default 1; see `Clock.speed`). */
+  readonly speed?: number;
   /** Stores a `send_failed` event for a message that never reached the queue (its build failed). */
   recordUnsent(outcome: SendOutcome, options: EnqueueOptions): void;
   /** Quality pauses of campaigns. */
@@ -266,7 +268,11 @@ class Campaign<R> extends EventEmitter<CampaignEvents> implements CampaignHandle
     this.campaignId = spec.campaignId;
     this.#codes = spec.issueCodes === undefined ? undefined : new CodeIssuer(spec.issueCodes);
     this.#total = spec.total ?? (Array.isArray(spec.recipients) ? spec.recipients.length : undefined);
-    this.#held = new HeldRecipients<R>({ onDue: () => this.#wake(), now: () => queue.now() });
+    this.#held = new HeldRecipients<R>({
+      onDue: () => this.#wake(),
+      now: () => queue.now(),
+      ...(queue.speed === undefined ? {} : { speed: queue.speed }),
+    });
     this.done = this.#run();
     this.done.catch(() => undefined);
   }
