@@ -5,7 +5,10 @@
  * real time while sends are in flight (default 1: real time, so 1,000 mps is 1,000 real requests a
  * second) and jumps over the waits, so ~11 simulated days pass in the time the sends take. The run
  * starts a simulated minute before the window opens: the campaign holds its recipients until then,
- * so the first burst starts with the window. Prints one JSON line per figure:
+ * so the first burst starts with the window. Before it, 2,000 messages go through a throwaway
+ * simulator on the real clock to warm the process up (a cold process answers its first requests
+ * 100–200 ms late, and the limiter rightly holds those slots against the next second; benchmarks
+ * leave that JIT warm-up out). Prints one JSON line per figure:
  *  - max_users_per_24h: the most unique users the simulator accepted in any moving 24 h (must equal the tier);
  *  - sends_outside_window: accepted sends outside 08:00–22:00 recipient-local (must be 0);
  *  - recipients_one_final_state: recipients with exactly one final outcome (must equal the recipients);
@@ -36,6 +39,8 @@ import { runGovernedCampaign } from '../test/queue/helpers/governed-campaign.js'
 const recipients = Number(process.argv[2] ?? 100_000);
 const speed = Number(process.argv[3] ?? 1);
 const limit = 10_000;
+/** Sent first through a throwaway simulator: the measured run starts with a warm process. */
+const WARM_UP_MESSAGES = 2000;
 
 const print = (figure: string, value: number, unit: string, extra: Record<string, unknown> = {}) =>
   console.log(
@@ -58,6 +63,7 @@ const figures = await runGovernedCampaign({
   messagesPerSecond: 1000,
   speed,
   window: { start: '08:00', end: '22:00' },
+  warmUpMessages: WARM_UP_MESSAGES,
 });
 print('max_users_per_24h', figures.maxUsersPer24h, 'users', { limit });
 print('sends_outside_window', figures.sendsOutsideWindow, 'sends');
@@ -91,6 +97,7 @@ print('throughput_while_sendable', busy.meanShare * 1000, 'requests per simulate
   median: busy.median,
   min: busy.min,
   maxSampleLateMs: busy.maxSampleLateMs,
+  perSecond: busy.perSecond,
   load: os.loadavg().map((n) => Math.round(n * 100) / 100),
 });
 print('simulated_days', figures.simulatedDays, 'days');

@@ -60,6 +60,7 @@ describe('the bench figure "throughput while sendable"', () => {
       median: 990,
       min: 940,
       maxSampleLateMs: 3,
+      perSecond: [940, 1000, 990],
     });
   });
 });

@@ -10,6 +10,7 @@ import {
   type ThroughputWhileSendable,
   throughputWhileSendable,
 } from './seconds-ledger.js';
+import { warmUp } from './warm-up.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 /** Turkey keeps one clock (UTC+3, no DST) and Meta applies 131049 there: a clear setting for the figures. */
@@ -33,6 +34,8 @@ export interface GovernedCampaignOptions {
   speed: number;
   /** Quiet hours: sends only between these, recipient-local (Europe/Istanbul). */
   window: { start: string; end: string };
+  /** Sends this many messages through a throwaway simulator first, to warm the process up (default 0). */
+  warmUpMessages?: number;
 }
 
 /** What the run measured, all on simulated time. */
@@ -83,6 +86,7 @@ function minutesOf(hhmm: string): number {
 export async function runGovernedCampaign(
   options: GovernedCampaignOptions,
 ): Promise<GovernedCampaignFigures> {
+  if (options.warmUpMessages) await warmUp(options.warmUpMessages);
   // The window opens on 2026-06-01 at `window.start`, Istanbul time. The clock starts a simulated
   // minute earlier: the simulator starts, the campaign reads its recipients and holds them for their
   // window, and the burst begins when the window opens (not part-way into its first second, after

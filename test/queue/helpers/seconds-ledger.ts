@@ -89,6 +89,8 @@ export interface ThroughputWhileSendable {
   min: number;
   /** The latest sample among those seconds (simulated ms into the second). */
   maxSampleLateMs: number;
+  /** Requests in each of those seconds, in time order. */
+  perSecond: number[];
 }
 
 /**
@@ -108,5 +110,6 @@ export function throughputWhileSendable(
     median: counts.length === 0 ? 0 : (counts[Math.floor(counts.length / 2)] as number),
     min: counts[0] ?? 0,
     maxSampleLateMs: Math.max(0, ...busy.map((r) => r.sampleLateMs ?? 0)),
+    perSecond: busy.map((r) => r.requests),
   };
 }
