@@ -107,6 +107,34 @@ describe('campaign recipients outside their window', () => {
     expect(sentAt).toEqual([opensAt, opensAt, opensAt, opensAt]);
   });
 
+  it('are read with turns of the event loop between, so timers and responses are not held back', async () => {
+    const target = Date.UTC(2026, 5, 1, 1, 0); // 03:00 in Berlin: every recipient waits for 09:00
+    const shift = target - Date.now();
+    const { client } = scriptedClient();
+    const queue = new SendQueue({
+      client,
+      now: () => Date.now() + shift,
+      perRecipientIntervalMs: 0,
+      sendWindow: { start: '09:00', end: '20:00' },
+    });
+    const total = 5000;
+    const campaign = queue.sendCampaign({
+      campaignId: 'long-read',
+      recipients: Array.from({ length: total }, (_, i) => BERLIN(i)),
+      build: (to) => msg.template(to, 'promo', 'de'),
+    });
+    // Reading held recipients is promise continuations only: without turns, all 5,000 would be read
+    // before this timer could run.
+    const readWhenTimerRan = await new Promise<number>((resolve) =>
+      setTimeout(() => resolve(campaign.progress().read), 0),
+    );
+    expect(readWhenTimerRan).toBeGreaterThan(0);
+    expect(readWhenTimerRan).toBeLessThan(total);
+    while (campaign.progress().read < total) await new Promise((resolve) => setTimeout(resolve, 2));
+    await queue.close();
+    expect(await campaign.done).toMatchObject({ skipped: total, done: true });
+  });
+
   it('end skipped (closed) without being built when the queue closes', async () => {
     const target = Date.UTC(2026, 5, 1, 1, 0); // 03:00 in Berlin
     const shift = target - Date.now();
