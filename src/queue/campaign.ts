@@ -14,6 +14,15 @@ import { preflightTemplate } from './preflight.js';
 import type { OutgoingMessageLike, QueueClient } from './send-client.js';
 import type { SendRoute } from './send-route.js';
 import { assignVariant, type VariantSpec } from './variants.js';
+import { yieldToEventLoop } from './yield-to-event-loop.js';
+
+/**
+ * The reader lets the event loop turn after this many recipients: reading, building and queueing are
+ * promise continuations that never give way on their own, and a campaign whose sends wait (for their
+ * window, for portfolio budget) reads on without a pause, so 90,000 recipients lining up for budget
+ * would hold responses and timers back for seconds.
+ */
+const RECIPIENTS_PER_TURN = 100;
 
 /** What `build` gets besides the recipient. */
 export interface CampaignBuildContext {
@@ -166,6 +175,8 @@ export interface CampaignQueue {
   flushStore(): Promise<void>;
   /** Current time. */
   now(): number;
+  /** How many times faster than real time `now` runs (default 1; see `Clock.speed`). */
+  readonly speed?: number;
   /** Stores a `send_failed` event for a message that never reached the queue (its build failed). */
   recordUnsent(outcome: SendOutcome, options: EnqueueOptions): void;
   /** Quality pauses of campaigns. */
@@ -266,7 +277,11 @@ class Campaign<R> extends EventEmitter<CampaignEvents> implements CampaignHandle
     this.campaignId = spec.campaignId;
     this.#codes = spec.issueCodes === undefined ? undefined : new CodeIssuer(spec.issueCodes);
     this.#total = spec.total ?? (Array.isArray(spec.recipients) ? spec.recipients.length : undefined);
-    this.#held = new HeldRecipients<R>({ onDue: () => this.#wake(), now: () => queue.now() });
+    this.#held = new HeldRecipients<R>({
+      onDue: () => this.#wake(),
+      now: () => queue.now(),
+      ...(queue.speed === undefined ? {} : { speed: queue.speed }),
+    });
     this.done = this.#run();
     this.done.catch(() => undefined);
   }
@@ -344,8 +359,13 @@ class Campaign<R> extends EventEmitter<CampaignEvents> implements CampaignHandle
     const source = iterate(this.#spec.recipients);
     let exhausted = false;
     let failure: { error: unknown } | undefined;
+    let sinceTurn = 0;
     try {
       for (;;) {
+        if (++sinceTurn >= RECIPIENTS_PER_TURN) {
+          sinceTurn = 0;
+          await yieldToEventLoop();
+        }
         while (
           this.#pending >= maxPending ||
           (!this.#queueClosed && this.#queue.pauses.isPaused(this.campaignId))

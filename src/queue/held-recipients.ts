@@ -6,6 +6,11 @@ export interface HeldRecipientsOptions {
   onDue(): void;
   /** Clock in epoch milliseconds. */
   now(): number;
+  /**
+   * How many times faster than real time that clock runs (default 1): the wake-up timer lasts
+   * `ms / speed`, so on an accelerated clock held recipients fall due when the clock says so.
+   */
+  speed?: number;
 }
 
 interface Bucket<R> {
@@ -31,7 +36,11 @@ export class HeldRecipients<R> {
   /** @param options who is told when recipients are due, and the clock. */
   constructor(options: HeldRecipientsOptions) {
     this.#onDue = options.onDue;
-    this.#timers = new WakeQueue<number>({ wake: (at) => this.#release(at), now: options.now });
+    this.#timers = new WakeQueue<number>({
+      wake: (at) => this.#release(at),
+      now: options.now,
+      ...(options.speed === undefined ? {} : { speed: options.speed }),
+    });
   }
 
   /** Recipients held (due ones not yet taken included). */

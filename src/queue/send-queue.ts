@@ -223,6 +223,7 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
         enqueue: (message, options = {}, onWaiting = undefined) => this.#enqueue(message, options, onWaiting),
         flushStore: () => this.#runtime.flush(),
         now: () => this.#settings.now(),
+        speed: this.#settings.clock.speed,
         holdUntil: (recipientId, category) => this.#governance.holdUntil(recipientId, category),
         holdRecipients: (held) => {
           this.#campaignHolds.add(held);

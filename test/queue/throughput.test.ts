@@ -28,6 +28,31 @@ describe('ThroughputLimiter', () => {
     expect(limiter.tryAcquire(0)).toBe(10);
     expect(limiter.tryAcquire(10)).toBe(0);
   });
+
+  it('lets a burst after a night idle start at the full rate (the pacer does not start empty)', () => {
+    const limiter = new ThroughputLimiter({ limit: 1000 });
+    const latencyMs = 5;
+    const answers: number[] = [];
+    // Takes every slot offered, one fake millisecond at a time; each request is answered 5 ms later.
+    const burst = (from: number, to: number): number[] => {
+      const taken: number[] = [];
+      for (let now = from; now < to; now++) {
+        while (answers.length > 0 && (answers[0] as number) <= now)
+          limiter.release(answers.shift() as number);
+        while (limiter.tryAcquire(now) === 0) {
+          taken.push(now);
+          answers.push(now + latencyMs);
+        }
+      }
+      return taken;
+    };
+    const perSecond = (taken: number[], from: number) =>
+      [0, 1, 2].map((s) => taken.filter((t) => t >= from + s * 1000 && t < from + (s + 1) * 1000).length);
+    expect(perSecond(burst(0, 3000), 0)).toEqual([1000, 1000, 1000]);
+    // The window opens ten hours later: the first second carries the whole limit again.
+    const opens = 10 * 60 * 60 * 1000;
+    expect(perSecond(burst(opens, opens + 3000), opens)).toEqual([1000, 1000, 1000]);
+  });
 });
 
 describe('SendQueue pair spacing on a virtual clock', () => {

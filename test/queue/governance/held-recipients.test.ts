@@ -75,6 +75,66 @@ describe('campaign recipients outside their window', () => {
     for (const at of sentAt) expect(at).toBeGreaterThanOrEqual(Date.UTC(2026, 5, 1, 7, 0));
   });
 
+  it('fall due when a fast clock reaches their window, not after the real-time wait', async () => {
+    // A clock that stands still until moved, and says it runs a billion times faster than real time:
+    // waits on it last about a millisecond and re-read it. The window opens an hour after it starts.
+    const opensAt = Date.UTC(2026, 5, 1, 7, 0); // 09:00 in Berlin (CEST)
+    let time = opensAt - 60 * 60_000;
+    const clock = { now: () => time, speed: 1e9 };
+    const sentAt: number[] = [];
+    const { client } = scriptedClient(() => {
+      sentAt.push(time);
+      return undefined;
+    });
+    const queue = new SendQueue({
+      client,
+      clock,
+      perRecipientIntervalMs: 0,
+      sendWindow: { start: '09:00', end: '20:00' },
+    });
+    queues.push(queue);
+    const campaign = queue.sendCampaign({
+      campaignId: 'fast-clock',
+      recipients: Array.from({ length: 4 }, (_, i) => BERLIN(i)),
+      build: (to) => msg.template(to, 'promo', 'de'),
+    });
+    while (campaign.progress().read < 4) await new Promise((resolve) => setTimeout(resolve, 2));
+    expect(campaign.progress()).toMatchObject({ waiting: 4, sent: 0 });
+    time = opensAt;
+    // Held for an hour of that clock: a timer of an hour of real time would never let this resolve.
+    const final = await campaign.done;
+    expect(final).toMatchObject({ sent: 4, waiting: 0, done: true });
+    expect(sentAt).toEqual([opensAt, opensAt, opensAt, opensAt]);
+  });
+
+  it('are read with turns of the event loop between, so timers and responses are not held back', async () => {
+    const target = Date.UTC(2026, 5, 1, 1, 0); // 03:00 in Berlin: every recipient waits for 09:00
+    const shift = target - Date.now();
+    const { client } = scriptedClient();
+    const queue = new SendQueue({
+      client,
+      now: () => Date.now() + shift,
+      perRecipientIntervalMs: 0,
+      sendWindow: { start: '09:00', end: '20:00' },
+    });
+    const total = 5000;
+    const campaign = queue.sendCampaign({
+      campaignId: 'long-read',
+      recipients: Array.from({ length: total }, (_, i) => BERLIN(i)),
+      build: (to) => msg.template(to, 'promo', 'de'),
+    });
+    // Reading held recipients is promise continuations only: without turns, all 5,000 would be read
+    // before this timer could run.
+    const readWhenTimerRan = await new Promise<number>((resolve) =>
+      setTimeout(() => resolve(campaign.progress().read), 0),
+    );
+    expect(readWhenTimerRan).toBeGreaterThan(0);
+    expect(readWhenTimerRan).toBeLessThan(total);
+    while (campaign.progress().read < total) await new Promise((resolve) => setTimeout(resolve, 2));
+    await queue.close();
+    expect(await campaign.done).toMatchObject({ skipped: total, done: true });
+  });
+
   it('end skipped (closed) without being built when the queue closes', async () => {
     const target = Date.UTC(2026, 5, 1, 1, 0); // 03:00 in Berlin
     const shift = target - Date.now();

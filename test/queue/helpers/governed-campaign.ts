@@ -4,10 +4,19 @@ import { MemoryPortfolioBudget } from '../../../src/queue/governance/portfolio-b
 import { type QueueClient, SendQueue, type SendStatus } from '../../../src/queue/index.js';
 import { type SimulatedMessage, startSimulator } from '../../../src/simulator/index.js';
 import { JumpingClock } from './jumping-clock.js';
+import {
+  type SecondRecord,
+  SecondsLedger,
+  type ThroughputWhileSendable,
+  throughputWhileSendable,
+} from './seconds-ledger.js';
+import { warmUp } from './warm-up.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 /** Turkey keeps one clock (UTC+3, no DST) and Meta applies 131049 there: a clear setting for the figures. */
 const ISTANBUL_OFFSET_MIN = 180;
+/** The run starts this long before the window opens (simulated ms). */
+const LEAD_MS = 60_000;
 
 /** A campaign through the simulator under every Meta limit the queue governs. */
 export interface GovernedCampaignOptions {
@@ -25,6 +34,8 @@ export interface GovernedCampaignOptions {
   speed: number;
   /** Quiet hours: sends only between these, recipient-local (Europe/Istanbul). */
   window: { start: string; end: string };
+  /** Sends this many messages through a throwaway simulator first, to warm the process up (default 0). */
+  warmUpMessages?: number;
 }
 
 /** What the run measured, all on simulated time. */
@@ -55,6 +66,13 @@ export interface GovernedCampaignFigures {
   medianRequestsPerActiveSecond: number;
   /** Simulated days from the start to the last send. */
   simulatedDays: number;
+  /**
+   * Requests per simulated second over the seconds that began with at least a full second's worth
+   * (`messagesPerSecond`) of sendable work: due, inside the window, with portfolio budget.
+   */
+  whileSendable: ThroughputWhileSendable;
+  /** Every simulated second with a request or a sample. */
+  seconds: SecondRecord[];
   /** Real seconds the run took. */
   realSeconds: number;
 }
@@ -68,9 +86,13 @@ function minutesOf(hhmm: string): number {
 export async function runGovernedCampaign(
   options: GovernedCampaignOptions,
 ): Promise<GovernedCampaignFigures> {
-  // The window opens at the start: 2026-06-01 at `window.start`, Istanbul time.
+  if (options.warmUpMessages) await warmUp(options.warmUpMessages);
+  // The window opens on 2026-06-01 at `window.start`, Istanbul time. The clock starts a simulated
+  // minute earlier: the simulator starts, the campaign reads its recipients and holds them for their
+  // window, and the burst begins when the window opens (not part-way into its first second, after
+  // the set-up took some of it).
   const startAt = Date.UTC(2026, 5, 1) + (minutesOf(options.window.start) - ISTANBUL_OFFSET_MIN) * 60_000;
-  const clock = new JumpingClock(startAt, options.speed);
+  const clock = new JumpingClock(startAt - LEAD_MS, options.speed);
   const realStart = performance.now();
   const simulator = await startSimulator({
     clock,
@@ -97,11 +119,32 @@ export async function runGovernedCampaign(
   // Every request the queue makes, on the simulated clock: accepted or refused (131049), each uses the
   // number's throughput.
   const requestTimes: number[] = [];
+  const window = { start: minutesOf(options.window.start), end: minutesOf(options.window.end) };
+  const budget = new MemoryPortfolioBudget({ limit: options.limit });
+  // 131049 deferrals, in time order: each waits until `until` and is not sendable before.
+  const deferredUntil: number[] = [];
+  let deferredDue = 0;
+  let campaign: ReturnType<SendQueue['sendCampaign']> | undefined;
+  // What the queue may send at this instant without waiting for anything but throughput: the sends
+  // the adapter holds (budget taken), and as many of the other unfinished ones not in flight nor in a
+  // 131049 wait as the portfolio budget has room for; nothing outside the window.
+  const sendableNow = (): number => {
+    const now = clock.now();
+    if (!campaign || !inWindow(now, window)) return 0;
+    while (deferredDue < deferredUntil.length && (deferredUntil[deferredDue] as number) <= now) deferredDue++;
+    const { pending, inFlight } = queue.stats();
+    const waitingOnTime = deferredUntil.length - deferredDue;
+    const unbudgeted = Math.max(0, campaign.progress().remaining - inFlight - pending - waitingOnTime);
+    const room = Math.max(0, options.limit - budget.reachedAt(now));
+    return pending + Math.min(unbudgeted, room);
+  };
+  const ledger = new SecondsLedger(() => clock.now(), sendableNow);
   const counted: QueueClient = {
     phoneNumberId: client.phoneNumberId,
     messages: {
       send: (message, sendOptions) => {
         requestTimes.push(clock.now());
+        ledger.request();
         return client.messages.send(message as Parameters<typeof client.messages.send>[0], sendOptions);
       },
     },
@@ -114,7 +157,7 @@ export async function runGovernedCampaign(
     // client's timeout turns them `unknown`.
     concurrency: 64,
     perRecipientIntervalMs: 0,
-    portfolioBudget: new MemoryPortfolioBudget({ limit: options.limit }),
+    portfolioBudget: budget,
     sendWindow: { ...options.window, timeZone: 'Europe/Istanbul' },
   });
   const outcomesByRecipient = new Map<string, number>();
@@ -125,19 +168,24 @@ export async function runGovernedCampaign(
       outcomesByRecipient.set(outcome.recipientId, (outcomesByRecipient.get(outcome.recipientId) ?? 0) + 1);
     });
   let deferred = 0;
-  queue.on('deferred', () => deferred++);
+  queue.on('deferred', ({ until }) => {
+    deferred++;
+    deferredUntil.push(until.getTime());
+  });
   const recipients = Array.from({ length: options.recipients }, (_, i) => `+90532${String(1_000_000 + i)}`);
+  const ticker = setInterval(() => ledger.tick(), 1);
   try {
-    const campaign = queue.sendCampaign({
+    const running = queue.sendCampaign({
       campaignId: 'governed',
       recipients,
       build: (to) => msg.template(to, 'welcome', 'en_US'),
     });
+    campaign = running;
     // Everything unfinished waits (window, budget, deferral), nothing is in flight and the simulator
     // has answered every request it got: jump to the next wake-up. Checked twice, a few real ms apart,
     // so a send between two awaits is not missed.
     const allWaiting = () => {
-      const progress = campaign.progress();
+      const progress = running.progress();
       const counts = queue.stats();
       const served = simulator.stats();
       const answered = served.accepted + Object.values(served.rejected).reduce((a, b) => a + b, 0);
@@ -157,23 +205,26 @@ export async function runGovernedCampaign(
         if (!allWaiting()) continue;
         await new Promise((resolve) => setTimeout(resolve, 5));
         const next = queue.waiting().nextAt;
-        if (allWaiting() && next) clock.jumpTo(next.getTime());
+        if (allWaiting() && next) {
+          ledger.jumping(next.getTime());
+          clock.jumpTo(next.getTime());
+        }
       }
     })();
     try {
-      await campaign.done;
+      await running.done;
     } finally {
       finished = true;
       await driver;
     }
     await queue.onIdle();
   } finally {
+    clearInterval(ticker);
     await queue.close();
     await simulator.close();
   }
   const accepted = [...simulator.messages].sort((a, b) => a.acceptedAt.getTime() - b.acceptedAt.getTime());
   const stats = simulator.stats();
-  const window = { start: minutesOf(options.window.start), end: minutesOf(options.window.end) };
   const last = accepted.at(-1)?.acceptedAt.getTime() ?? startAt;
   const days = Math.floor((last - startAt) / DAY) + 1;
   return {
@@ -196,6 +247,8 @@ export async function runGovernedCampaign(
     medianPerActiveSecond: medianPerActiveSecond(accepted.map((m) => m.acceptedAt.getTime())),
     medianRequestsPerActiveSecond: medianPerActiveSecond(requestTimes),
     simulatedDays: (last - startAt) / DAY,
+    whileSendable: throughputWhileSendable(ledger.records(), options.messagesPerSecond),
+    seconds: ledger.records(),
     realSeconds: (performance.now() - realStart) / 1000,
   };
 }
