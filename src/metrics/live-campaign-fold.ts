@@ -14,10 +14,12 @@ import type {
 } from '../events/stored-event.js';
 import { CampaignFactsBuilder } from './campaign-facts-builder.js';
 import { LooseConversions } from './live-loose-conversions.js';
-import type { MessageFacts, RejectionFacts } from './message-facts.js';
+import { LiveMessage, restatusFacts } from './live-message.js';
+import type { RejectionFacts } from './message-facts.js';
 import { FactsSummary } from './metrics-from-facts.js';
 import { type ResolvedMetricsQuery, resolveMetricsQuery } from './metrics-query.js';
 import type { CampaignMetrics, MetricsQuery } from './metrics-types.js';
+import { emptyStatusSummary } from './status-fold.js';
 
 /** Events read from the change feed per call. */
 const FEED_PAGE = 5000;
@@ -41,16 +43,26 @@ const META_SOURCE = 'meta';
 interface Person {
   /** Their `outbound` and `send_failed` events of the campaign, by event key. */
   readonly sends: Map<string, OutboundEvent | SendFailedEvent>;
-  /** The events that may concern their messages, by event key (repeats fold away). */
+  /**
+   * The events other than statuses that may concern their messages, by event key (repeats fold away;
+   * statuses are folded into each {@link LiveMessage} instead).
+   */
   readonly events: Map<string, StoredEvent>;
   /** Whether their earlier events were fetched from the store (done on their first message). */
   scanned: boolean;
   /** How many ids (phone number, user ids) they had when their events were last fetched by recipient. */
   aliasCount: number;
-  /** Their messages' facts as of the last fold. */
-  messages: MessageFacts[];
+  /** Their messages whose facts are counted (as of the last fold, or a status since). */
+  counted: LiveMessage[];
   /** Their refused sends as of the last fold. */
   rejections: RejectionFacts[];
+  /**
+   * As of the last fold: every event of theirs names its message (none is attributed by recipient, no
+   * Meta click joins one by click id), so a status changes only its own message's facts.
+   */
+  ownEventsOnly: boolean;
+  /** As of the last fold: an opt-out or conversion of theirs may be hidden in an undelivered message's facts. */
+  hiddenEngagement: boolean;
 }
 
 function* chunks<T>(items: readonly T[]): Generator<T[]> {
@@ -80,8 +92,10 @@ export class LiveCampaignFold {
   readonly #resolved: ResolvedMetricsQuery;
   #links: IdentityLinks | undefined;
   readonly #people = new Map<string, Person>();
-  /** Which person each of the campaign's messages was sent to. */
-  readonly #owners = new Map<string, string>();
+  /** The campaign's messages (whose they are, their statuses, their counted facts), by message id. */
+  readonly #messages = new Map<string, LiveMessage>();
+  /** Messages whose statuses changed since the last update (their person may need no fold). */
+  #restatused = new Set<LiveMessage>();
   #cursor: EventCursor | undefined;
   #affected = new Set<string>();
   #newMessages: string[] = [];
@@ -177,8 +191,10 @@ export class LiveCampaignFold {
         events: new Map(),
         scanned: false,
         aliasCount: 0,
-        messages: [],
+        counted: [],
         rejections: [],
+        ownEventsOnly: false,
+        hiddenEngagement: true,
       };
       this.#people.set(key, person);
     }
@@ -193,9 +209,11 @@ export class LiveCampaignFold {
       case 'send_failed':
         this.#addSend(event);
         return;
-      case 'status':
-        this.#toOwner(event, event.messageId);
+      case 'status': {
+        const message = this.#messages.get(event.messageId);
+        if (message !== undefined && message.addStatus(event)) this.#restatused.add(message);
         return;
+      }
       case 'inbound':
         if (event.contextMessageId !== undefined) this.#toOwner(event, event.contextMessageId);
         else this.#toRecipient(event, event.recipientId);
@@ -247,8 +265,8 @@ export class LiveCampaignFold {
     person.sends.set(id, event);
     this.#affected.add(key);
     if (event.kind !== 'outbound') return;
-    if (!this.#owners.has(event.messageId)) {
-      this.#owners.set(event.messageId, key);
+    if (!this.#messages.has(event.messageId)) {
+      this.#messages.set(event.messageId, new LiveMessage(key));
       this.#newMessages.push(event.messageId);
     }
     const code = issuedCodeOf(event.metadata);
@@ -270,8 +288,8 @@ export class LiveCampaignFold {
   /** Marks for a refold the people who sent `messageIds` and the people `recipientIds` are. */
   #markTouched(messageIds: readonly string[], recipientIds: readonly string[]): void {
     for (const messageId of messageIds) {
-      const owner = this.#owners.get(messageId);
-      if (owner !== undefined) this.#affected.add(owner);
+      const message = this.#messages.get(messageId);
+      if (message !== undefined) this.#affected.add(message.owner);
     }
     for (const recipientId of recipientIds) {
       const key = this.#keyOf(recipientId);
@@ -280,8 +298,8 @@ export class LiveCampaignFold {
   }
 
   #toOwner(event: StoredEvent, messageId: string): void {
-    const owner = this.#owners.get(messageId);
-    if (owner !== undefined) this.#addEvent(owner, event);
+    const message = this.#messages.get(messageId);
+    if (message !== undefined) this.#addEvent(message.owner, event);
   }
 
   #toRecipient(event: StoredEvent, recipientId: string): void {
@@ -341,12 +359,13 @@ export class LiveCampaignFold {
     const to = this.#person(toKey);
     for (const [id, send] of from.sends) {
       to.sends.set(id, send);
-      if (send.kind === 'outbound' && this.#owners.get(send.messageId) === fromKey)
-        this.#owners.set(send.messageId, toKey);
+      if (send.kind !== 'outbound') continue;
+      const message = this.#messages.get(send.messageId);
+      if (message !== undefined && message.owner === fromKey) message.owner = toKey;
     }
     for (const [id, event] of from.events) to.events.set(id, event);
     // Their facts stay counted until the refold of `to` takes them back with its own.
-    for (const m of from.messages) to.messages.push(m);
+    for (const m of from.counted) to.counted.push(m);
     for (const r of from.rejections) to.rejections.push(r);
     to.scanned ||= from.scanned;
     this.#affected.add(toKey);
@@ -375,10 +394,42 @@ export class LiveCampaignFold {
           this.#route(event);
       }
     }
-    if (this.#affected.size === 0) return false;
+    const restatused = this.#restatus();
+    if (this.#affected.size === 0) return restatused;
     this.#refold(this.#affected);
     this.#affected = new Set();
     return true;
+  }
+
+  /**
+   * Corrects the counted facts of the messages whose statuses changed, each on its own when its person
+   * is not to be re-folded anyway and the change moves no other event (see {@link restatusFacts});
+   * marks the others' people for a refold. Returns whether any facts changed here.
+   */
+  #restatus(): boolean {
+    const messages = this.#restatused;
+    if (messages.size === 0) return false;
+    this.#restatused = new Set();
+    const summary = this.#summary;
+    let changed = false;
+    for (const message of messages) {
+      const key = message.owner;
+      if (this.#affected.has(key)) continue;
+      const person = this.#people.get(key);
+      const facts =
+        person === undefined
+          ? undefined
+          : restatusFacts(message, person.ownEventsOnly, person.hiddenEngagement);
+      if (facts === undefined) {
+        this.#affected.add(key);
+        continue;
+      }
+      summary.addMessage(message.facts!, -1);
+      summary.addMessage(facts);
+      message.count(facts);
+      changed = true;
+    }
+    return changed;
   }
 
   /**
@@ -401,6 +452,10 @@ export class LiveCampaignFold {
     }
   }
 
+  /**
+   * Folds the people `keys` again from their sends, their messages' statuses and their events, and swaps
+   * their facts in the running totals; notes for each whether a status alone can update their facts.
+   */
   #refold(keys: ReadonlySet<string>): void {
     const builder = resolveIdentities(new CampaignFactsBuilder(this.#query), this.#links);
     const people: Person[] = [];
@@ -410,34 +465,57 @@ export class LiveCampaignFold {
       people.push(person);
       for (const send of person.sends.values()) builder.addSend(send);
     }
+    const statuses = emptyStatusSummary();
     for (const person of people) {
-      for (const event of person.events.values()) {
-        builder.addEvent(event);
-        if (event.kind !== 'click' || event.clickId === undefined) continue;
-        for (const click of this.#metaClicks.get(event.clickId)?.values() ?? []) builder.addEvent(click);
+      for (const send of person.sends.values()) {
+        if (send.kind !== 'outbound') continue;
+        const message = this.#messages.get(send.messageId);
+        if (message?.hasStatus) builder.addStatusSummary(send.messageId, message.summary(statuses));
       }
     }
-    const owners = this.#owners;
-    for (const conversion of this.#loose.forPeople(
+    for (const person of people) {
+      let ownEventsOnly = true;
+      let hiddenEngagement = false;
+      for (const event of person.events.values()) {
+        builder.addEvent(event);
+        if (!namesItsMessage(event)) ownEventsOnly = false;
+        if (event.kind === 'opt_out' || event.kind === 'conversion') hiddenEngagement = true;
+        if (event.kind !== 'click' || event.clickId === undefined) continue;
+        const metaClicks = this.#metaClicks.get(event.clickId);
+        if (metaClicks === undefined) continue;
+        ownEventsOnly = false;
+        for (const click of metaClicks.values()) builder.addEvent(click);
+      }
+      person.ownEventsOnly = ownEventsOnly;
+      person.hiddenEngagement = hiddenEngagement;
+    }
+    const messages = this.#messages;
+    for (const { conversion, person: key, byRecipient } of this.#loose.forPeople(
       keys,
-      (id) => owners.get(id),
+      (id) => messages.get(id)?.owner,
       (id) => this.#keyOf(id),
-    ))
+    )) {
       builder.addEvent(conversion);
+      const person = this.#people.get(key);
+      if (person === undefined) continue;
+      person.hiddenEngagement = true;
+      if (byRecipient) person.ownEventsOnly = false;
+    }
     const facts = builder.build();
     const summary = this.#summary;
     for (const person of people) {
-      for (const m of person.messages) summary.addMessage(m, -1);
+      for (const m of person.counted) summary.addMessage(m.facts!, -1);
       for (const r of person.rejections) summary.addRejection(r, -1);
-      person.messages = [];
+      person.counted = [];
       person.rejections = [];
     }
-    for (const message of facts.messages) {
-      const owner = this.#owners.get(message.messageId);
-      const person = owner === undefined ? undefined : this.#people.get(owner);
+    for (const made of facts.messages) {
+      const message = messages.get(made.messageId);
+      const person = message === undefined ? undefined : this.#people.get(message.owner);
       if (person === undefined) continue;
-      person.messages.push(message);
-      summary.addMessage(message);
+      message!.count(made);
+      person.counted.push(message!);
+      summary.addMessage(made);
     }
     for (const rejection of facts.rejections) {
       const person = this.#people.get(this.#keyOf(rejection.recipientId));
@@ -445,5 +523,20 @@ export class LiveCampaignFold {
       person.rejections.push(rejection);
       summary.addRejection(rejection);
     }
+  }
+}
+
+/** Whether the builder credits `event` to the message it names (not to a recipient's latest message). */
+function namesItsMessage(event: StoredEvent): boolean {
+  switch (event.kind) {
+    case 'inbound':
+      return event.contextMessageId !== undefined;
+    case 'click':
+    case 'opt_out':
+    case 'block':
+    case 'conversion':
+      return event.messageId !== undefined;
+    default:
+      return false;
   }
 }
