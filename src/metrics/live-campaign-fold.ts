@@ -15,7 +15,7 @@ import type {
 import { CampaignFactsBuilder } from './campaign-facts-builder.js';
 import { LooseConversions } from './live-loose-conversions.js';
 import { LiveMessage, restatusFacts } from './live-message.js';
-import type { RejectionFacts } from './message-facts.js';
+import { LivePerson } from './live-person.js';
 import { FactsSummary } from './metrics-from-facts.js';
 import { type ResolvedMetricsQuery, resolveMetricsQuery } from './metrics-query.js';
 import type { CampaignMetrics, MetricsQuery } from './metrics-types.js';
@@ -38,32 +38,6 @@ const BY_RECIPIENT: readonly StoredEventKind[] = ['inbound', 'click', 'opt_out',
 const ERROR_131050_SOURCE = 'error_131050';
 /** Meta's click webhooks name no message and no recipient: they join a tracker click by click id. */
 const META_SOURCE = 'meta';
-
-/** Everything the campaign knows about one person (one canonical recipient id). */
-interface Person {
-  /** Their `outbound` and `send_failed` events of the campaign, by event key. */
-  readonly sends: Map<string, OutboundEvent | SendFailedEvent>;
-  /**
-   * The events other than statuses that may concern their messages, by event key (repeats fold away;
-   * statuses are folded into each {@link LiveMessage} instead).
-   */
-  readonly events: Map<string, StoredEvent>;
-  /** Whether their earlier events were fetched from the store (done on their first message). */
-  scanned: boolean;
-  /** How many ids (phone number, user ids) they had when their events were last fetched by recipient. */
-  aliasCount: number;
-  /** Their messages whose facts are counted (as of the last fold, or a status since). */
-  counted: LiveMessage[];
-  /** Their refused sends as of the last fold. */
-  rejections: RejectionFacts[];
-  /**
-   * As of the last fold: every event of theirs names its message (none is attributed by recipient, no
-   * Meta click joins one by click id), so a status changes only its own message's facts.
-   */
-  ownEventsOnly: boolean;
-  /** As of the last fold: an opt-out or conversion of theirs may be hidden in an undelivered message's facts. */
-  hiddenEngagement: boolean;
-}
 
 function* chunks<T>(items: readonly T[]): Generator<T[]> {
   for (let i = 0; i < items.length; i += SCAN_CHUNK) yield items.slice(i, i + SCAN_CHUNK);
@@ -91,16 +65,17 @@ export class LiveCampaignFold {
   readonly #query: MetricsQuery;
   readonly #resolved: ResolvedMetricsQuery;
   #links: IdentityLinks | undefined;
-  readonly #people = new Map<string, Person>();
+  readonly #people = new Map<string, LivePerson>();
   /** The campaign's messages (whose they are, their statuses, their counted facts), by message id. */
   readonly #messages = new Map<string, LiveMessage>();
   /** Messages whose statuses changed since the last update (their person may need no fold). */
   #restatused = new Set<LiveMessage>();
   #cursor: EventCursor | undefined;
-  #affected = new Set<string>();
+  /** The people to fold again at the end of this update. */
+  #affected = new Set<LivePerson>();
   #newMessages: string[] = [];
-  #newPeople: string[] = [];
-  #relinked = new Set<string>();
+  #newPeople: LivePerson[] = [];
+  #relinked = new Set<LivePerson>();
   /** Meta's clicks seen so far, by click id (each goes to the person whose tracker click recorded the id). */
   readonly #metaClicks = new Map<string, Map<string, ClickEvent>>();
   /** From when (epoch ms, a whole second) Meta's clicks already stored have been read. */
@@ -183,19 +158,10 @@ export class LiveCampaignFold {
     return this.#links ? this.#links.canonical(recipientId) : normalizeRecipientId(recipientId);
   }
 
-  #person(key: string): Person {
+  #person(key: string): LivePerson {
     let person = this.#people.get(key);
     if (person === undefined) {
-      person = {
-        sends: new Map(),
-        events: new Map(),
-        scanned: false,
-        aliasCount: 0,
-        counted: [],
-        rejections: [],
-        ownEventsOnly: false,
-        hiddenEngagement: true,
-      };
+      person = new LivePerson(key);
       this.#people.set(key, person);
     }
     return person;
@@ -257,18 +223,23 @@ export class LiveCampaignFold {
     if (event.campaignId !== q.campaignId) return;
     const atMs = event.at.getTime();
     if (atMs < q.fromMs || atMs >= q.toMs) return;
-    const key = this.#keyOf(event.recipientId);
-    const person = this.#person(key);
-    const id = eventKey(event);
-    if (person.sends.has(id)) return;
-    if (event.kind === 'outbound') this.#firstSendMs = Math.min(this.#firstSendMs, atMs);
-    person.sends.set(id, event);
-    this.#affected.add(key);
-    if (event.kind !== 'outbound') return;
-    if (!this.#messages.has(event.messageId)) {
-      this.#messages.set(event.messageId, new LiveMessage(key));
-      this.#newMessages.push(event.messageId);
+    if (event.kind === 'send_failed') {
+      const person = this.#person(this.#keyOf(event.recipientId));
+      const id = eventKey(event);
+      if (person.refused.has(id)) return;
+      person.refused.set(id, event);
+      this.#affected.add(person);
+      return;
     }
+    // One outbound event per message id (its event key): a repeat changes nothing.
+    if (this.#messages.has(event.messageId)) return;
+    const person = this.#person(this.#keyOf(event.recipientId));
+    this.#firstSendMs = Math.min(this.#firstSendMs, atMs);
+    const message = new LiveMessage(event, person);
+    person.messages.push(message);
+    this.#messages.set(event.messageId, message);
+    this.#newMessages.push(event.messageId);
+    this.#affected.add(person);
     const code = issuedCodeOf(event.metadata);
     if (code !== undefined) {
       const touched = this.#loose.addHolder(code, event.messageId, event.variant);
@@ -276,7 +247,7 @@ export class LiveCampaignFold {
     }
     if (!person.scanned) {
       person.scanned = true;
-      this.#newPeople.push(key);
+      this.#newPeople.push(person);
     }
   }
 
@@ -292,8 +263,8 @@ export class LiveCampaignFold {
       if (message !== undefined) this.#affected.add(message.owner);
     }
     for (const recipientId of recipientIds) {
-      const key = this.#keyOf(recipientId);
-      if (this.#people.has(key)) this.#affected.add(key);
+      const person = this.#people.get(this.#keyOf(recipientId));
+      if (person !== undefined) this.#affected.add(person);
     }
   }
 
@@ -303,17 +274,18 @@ export class LiveCampaignFold {
   }
 
   #toRecipient(event: StoredEvent, recipientId: string): void {
-    const key = this.#keyOf(recipientId);
-    if (this.#people.get(key)?.scanned) this.#addEvent(key, event);
+    const person = this.#people.get(this.#keyOf(recipientId));
+    if (person?.scanned) this.#addEvent(person, event);
   }
 
-  #addEvent(key: string, event: StoredEvent): void {
-    const events = this.#person(key).events;
+  #addEvent(person: LivePerson, event: StoredEvent): void {
+    const events = person.events;
     const id = eventKey(event);
     if (events.has(id)) return;
     events.set(id, event);
-    this.#affected.add(key);
-    if (event.kind === 'click' && event.clickId !== undefined) this.#personByClickId.set(event.clickId, key);
+    this.#affected.add(person);
+    if (event.kind === 'click' && event.clickId !== undefined)
+      this.#personByClickId.set(event.clickId, person.key);
   }
 
   /**
@@ -328,8 +300,8 @@ export class LiveCampaignFold {
     else this.#metaClicks.set(clickId, new Map([[eventKey(event), event]]));
     const owner = this.#personByClickId.get(clickId);
     if (owner === undefined) return;
-    const key = this.#people.has(owner) ? owner : this.#keyOf(owner);
-    if (this.#people.has(key)) this.#affected.add(key);
+    const person = this.#people.get(owner) ?? this.#people.get(this.#keyOf(owner));
+    if (person !== undefined) this.#affected.add(person);
   }
 
   /**
@@ -348,27 +320,28 @@ export class LiveCampaignFold {
       }
       const person = this.#people.get(canonical);
       if (person?.scanned && links.aliases(canonical).length > person.aliasCount)
-        this.#relinked.add(canonical);
+        this.#relinked.add(person);
     }
   }
 
   #merge(fromKey: string, toKey: string): void {
     const from = this.#people.get(fromKey)!;
     this.#people.delete(fromKey);
-    this.#affected.delete(fromKey);
+    this.#affected.delete(from);
+    this.#relinked.delete(from);
     const to = this.#person(toKey);
-    for (const [id, send] of from.sends) {
-      to.sends.set(id, send);
-      if (send.kind !== 'outbound') continue;
-      const message = this.#messages.get(send.messageId);
-      if (message !== undefined && message.owner === fromKey) message.owner = toKey;
+    for (const message of from.messages) {
+      message.owner = to;
+      to.messages.push(message);
     }
+    for (const [id, send] of from.refused) to.refused.set(id, send);
     for (const [id, event] of from.events) to.events.set(id, event);
     // Their facts stay counted until the refold of `to` takes them back with its own.
     for (const m of from.counted) to.counted.push(m);
     for (const r of from.rejections) to.rejections.push(r);
     to.scanned ||= from.scanned;
-    this.#affected.add(toKey);
+    this.#newPeople = this.#newPeople.map((p) => (p === from ? to : p));
+    this.#affected.add(to);
   }
 
   /** Fetches what new messages and people need from the store, then re-folds every person touched. */
@@ -376,11 +349,10 @@ export class LiveCampaignFold {
     await this.#readEarlierMetaClicks();
     while (this.#newMessages.length > 0 || this.#newPeople.length > 0 || this.#relinked.size > 0) {
       const messageIds = this.#newMessages;
-      const people = [...this.#newPeople, ...this.#relinked];
-      for (const key of people) {
-        const person = this.#people.get(key);
-        if (person) person.aliasCount = this.#links ? this.#links.aliases(key).length : 1;
-      }
+      const keys = [...new Set([...this.#newPeople, ...this.#relinked])].map((person) => {
+        person.aliasCount = this.#links ? this.#links.aliases(person.key).length : 1;
+        return person.key;
+      });
       this.#newMessages = [];
       this.#newPeople = [];
       this.#relinked = new Set();
@@ -388,7 +360,7 @@ export class LiveCampaignFold {
         for await (const event of this.#store.scan({ kinds: BY_MESSAGE, messageIds: ids }))
           this.#route(event);
       }
-      const recipientIds = this.#links ? this.#links.expand(people) : people;
+      const recipientIds = this.#links ? this.#links.expand(keys) : keys;
       for (const ids of chunks(recipientIds)) {
         for await (const event of this.#store.scan({ kinds: BY_RECIPIENT, recipientIds: ids }))
           this.#route(event);
@@ -413,15 +385,11 @@ export class LiveCampaignFold {
     const summary = this.#summary;
     let changed = false;
     for (const message of messages) {
-      const key = message.owner;
-      if (this.#affected.has(key)) continue;
-      const person = this.#people.get(key);
-      const facts =
-        person === undefined
-          ? undefined
-          : restatusFacts(message, person.ownEventsOnly, person.hiddenEngagement);
+      const person = message.owner;
+      if (this.#affected.has(person)) continue;
+      const facts = restatusFacts(message, person.ownEventsOnly, person.hiddenEngagement);
       if (facts === undefined) {
-        this.#affected.add(key);
+        this.#affected.add(person);
         continue;
       }
       summary.addMessage(message.facts!, -1);
@@ -453,27 +421,27 @@ export class LiveCampaignFold {
   }
 
   /**
-   * Folds the people `keys` again from their sends, their messages' statuses and their events, and swaps
-   * their facts in the running totals; notes for each whether a status alone can update their facts.
+   * Folds `people` again from their sends, their messages' statuses and their events, and swaps their
+   * facts in the running totals; notes for each whether a status alone can update their facts.
    */
-  #refold(keys: ReadonlySet<string>): void {
+  #refold(people: ReadonlySet<LivePerson>): void {
     const builder = resolveIdentities(new CampaignFactsBuilder(this.#query), this.#links);
-    const people: Person[] = [];
-    for (const key of keys) {
-      const person = this.#people.get(key);
-      if (person === undefined) continue;
-      people.push(person);
-      for (const send of person.sends.values()) builder.addSend(send);
+    /** This fold's messages by id (a small map, unlike the campaign's). */
+    const folded = new Map<string, LiveMessage>();
+    for (const person of people) {
+      for (const message of person.messages) {
+        builder.addSend(message.send);
+        folded.set(message.send.messageId, message);
+      }
+      for (const send of person.refused.values()) builder.addSend(send);
     }
     const statuses = emptyStatusSummary();
-    for (const person of people) {
-      for (const send of person.sends.values()) {
-        if (send.kind !== 'outbound') continue;
-        const message = this.#messages.get(send.messageId);
-        if (message?.hasStatus) builder.addStatusSummary(send.messageId, message.summary(statuses));
-      }
+    for (const [messageId, message] of folded) {
+      if (message.hasStatus) builder.addStatusSummary(messageId, message.summary(statuses));
     }
+    const keys = new Set<string>();
     for (const person of people) {
+      keys.add(person.key);
       let ownEventsOnly = true;
       let hiddenEngagement = false;
       for (const event of person.events.values()) {
@@ -492,7 +460,7 @@ export class LiveCampaignFold {
     const messages = this.#messages;
     for (const { conversion, person: key, byRecipient } of this.#loose.forPeople(
       keys,
-      (id) => messages.get(id)?.owner,
+      (id) => messages.get(id)?.owner.key,
       (id) => this.#keyOf(id),
     )) {
       builder.addEvent(conversion);
@@ -510,11 +478,10 @@ export class LiveCampaignFold {
       person.rejections = [];
     }
     for (const made of facts.messages) {
-      const message = messages.get(made.messageId);
-      const person = message === undefined ? undefined : this.#people.get(message.owner);
-      if (person === undefined) continue;
-      message!.count(made);
-      person.counted.push(message!);
+      const message = folded.get(made.messageId);
+      if (message === undefined) continue;
+      message.count(made);
+      message.owner.counted.push(message);
       summary.addMessage(made);
     }
     for (const rejection of facts.rejections) {

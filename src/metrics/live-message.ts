@@ -1,4 +1,5 @@
-import type { StatusEvent } from '../events/stored-event.js';
+import type { OutboundEvent, StatusEvent } from '../events/stored-event.js';
+import type { LivePerson } from './live-person.js';
 import type { MessageFacts } from './message-facts.js';
 import type { StatusSummary } from './status-fold.js';
 
@@ -16,8 +17,10 @@ const RANKS: Readonly<Record<string, 0 | 1 | 2>> = { sent: 0, delivered: 1, read
  * @internal
  */
 export class LiveMessage {
-  /** The key of the person it was sent to (changes when two people turn out to be one). */
-  owner: string;
+  /** Its send. */
+  readonly send: OutboundEvent;
+  /** The person it was sent to (changes when two people turn out to be one). */
+  owner: LivePerson;
   /** Highest status rank reported: -1 none, 0 sent, 1 delivered, 2 read or played. */
   maxRank = -1;
   /** A `failed` status was reported. */
@@ -37,8 +40,9 @@ export class LiveMessage {
   /** Whether a `failed` status was known when `facts` were made. */
   countedFailedSeen = false;
 
-  /** A message sent to the person `owner`, with no status yet. */
-  constructor(owner: string) {
+  /** The message `send` sent to `owner`, with no status yet. */
+  constructor(send: OutboundEvent, owner: LivePerson) {
+    this.send = send;
     this.owner = owner;
   }
 
