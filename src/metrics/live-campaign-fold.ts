@@ -319,8 +319,7 @@ export class LiveCampaignFold {
         if (alias !== canonical && this.#people.has(alias)) this.#merge(alias, canonical);
       }
       const person = this.#people.get(canonical);
-      if (person?.scanned && links.aliases(canonical).length > person.aliasCount)
-        this.#relinked.add(person);
+      if (person?.scanned && links.aliases(canonical).length > person.aliasCount) this.#relinked.add(person);
     }
   }
 
