@@ -67,9 +67,9 @@ export class LiveCampaignFold {
   #links: IdentityLinks | undefined;
   readonly #people = new Map<string, LivePerson>();
   /** The campaign's messages (whose they are, their statuses, their counted facts), by message id. */
-  readonly #messages = new Map<string, LiveMessage>();
+  readonly #messages = new Map<string, LiveMessage<LivePerson>>();
   /** Messages whose statuses changed since the last update (their person may need no fold). */
-  #restatused = new Set<LiveMessage>();
+  #restatused = new Set<LiveMessage<LivePerson>>();
   #cursor: EventCursor | undefined;
   /** The people to fold again at the end of this update. */
   #affected = new Set<LivePerson>();
@@ -235,7 +235,7 @@ export class LiveCampaignFold {
     if (this.#messages.has(event.messageId)) return;
     const person = this.#person(this.#keyOf(event.recipientId));
     this.#firstSendMs = Math.min(this.#firstSendMs, atMs);
-    const message = new LiveMessage(event, person);
+    const message = new LiveMessage<LivePerson>(event, person);
     person.messages.push(message);
     this.#messages.set(event.messageId, message);
     this.#newMessages.push(event.messageId);
@@ -426,7 +426,7 @@ export class LiveCampaignFold {
   #refold(people: ReadonlySet<LivePerson>): void {
     const builder = resolveIdentities(new CampaignFactsBuilder(this.#query), this.#links);
     /** This fold's messages by id (a small map, unlike the campaign's). */
-    const folded = new Map<string, LiveMessage>();
+    const folded = new Map<string, LiveMessage<LivePerson>>();
     for (const person of people) {
       for (const message of person.messages) {
         builder.addSend(message.send);

@@ -1,5 +1,4 @@
 import type { OutboundEvent, StatusEvent } from '../events/stored-event.js';
-import type { LivePerson } from './live-person.js';
 import type { MessageFacts } from './message-facts.js';
 import type { StatusSummary } from './status-fold.js';
 
@@ -12,15 +11,15 @@ const RANKS: Readonly<Record<string, 0 | 1 | 2>> = { sent: 0, delivered: 1, read
 /**
  * One campaign message as the live fold keeps it (advanced, internal): whose it is, its statuses
  * folded (the same order-free fold as {@link StatusSummary}, so repeats and disorder change nothing),
- * and the facts of it counted in the fold's running totals.
+ * and the facts of it counted in the fold's running totals. `Owner` is the fold's record of a person.
  *
  * @internal
  */
-export class LiveMessage {
+export class LiveMessage<Owner = unknown> {
   /** Its send. */
   readonly send: OutboundEvent;
   /** The person it was sent to (changes when two people turn out to be one). */
-  owner: LivePerson;
+  owner: Owner;
   /** Highest status rank reported: -1 none, 0 sent, 1 delivered, 2 read or played. */
   maxRank = -1;
   /** A `failed` status was reported. */
@@ -41,7 +40,7 @@ export class LiveMessage {
   countedFailedSeen = false;
 
   /** The message `send` sent to `owner`, with no status yet. */
-  constructor(send: OutboundEvent, owner: LivePerson) {
+  constructor(send: OutboundEvent, owner: Owner) {
     this.send = send;
     this.owner = owner;
   }

@@ -12,7 +12,7 @@ export class LivePerson {
   /** Their key in the fold: their canonical recipient id. */
   key: string;
   /** Their accepted messages of the campaign, in the order they were learned. */
-  readonly messages: LiveMessage[] = [];
+  readonly messages: LiveMessage<LivePerson>[] = [];
   /** Their refused sends (`send_failed`) of the campaign, by event key. */
   readonly refused = new Map<string, SendFailedEvent>();
   /**
@@ -25,7 +25,7 @@ export class LivePerson {
   /** How many ids (phone number, user ids) they had when their events were last fetched by recipient. */
   aliasCount = 0;
   /** Their messages whose facts are counted (as of the last fold, or a status since). */
-  counted: LiveMessage[] = [];
+  counted: LiveMessage<LivePerson>[] = [];
   /** Their refused sends as counted at the last fold. */
   rejections: RejectionFacts[] = [];
   /**
