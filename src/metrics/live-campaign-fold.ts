@@ -177,7 +177,7 @@ export class LiveCampaignFold {
         return;
       case 'status': {
         const message = this.#messages.get(event.messageId);
-        if (message !== undefined && message.addStatus(event)) this.#restatused.add(message);
+        if (message?.addStatus(event)) this.#restatused.add(message);
         return;
       }
       case 'inbound':
