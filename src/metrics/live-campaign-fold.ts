@@ -14,10 +14,12 @@ import type {
 } from '../events/stored-event.js';
 import { CampaignFactsBuilder } from './campaign-facts-builder.js';
 import { LooseConversions } from './live-loose-conversions.js';
-import type { MessageFacts, RejectionFacts } from './message-facts.js';
+import { LiveMessage, restatusFacts } from './live-message.js';
+import { LivePerson } from './live-person.js';
 import { FactsSummary } from './metrics-from-facts.js';
 import { type ResolvedMetricsQuery, resolveMetricsQuery } from './metrics-query.js';
 import type { CampaignMetrics, MetricsQuery } from './metrics-types.js';
+import { emptyStatusSummary } from './status-fold.js';
 
 /** Events read from the change feed per call. */
 const FEED_PAGE = 5000;
@@ -36,22 +38,6 @@ const BY_RECIPIENT: readonly StoredEventKind[] = ['inbound', 'click', 'opt_out',
 const ERROR_131050_SOURCE = 'error_131050';
 /** Meta's click webhooks name no message and no recipient: they join a tracker click by click id. */
 const META_SOURCE = 'meta';
-
-/** Everything the campaign knows about one person (one canonical recipient id). */
-interface Person {
-  /** Their `outbound` and `send_failed` events of the campaign, by event key. */
-  readonly sends: Map<string, OutboundEvent | SendFailedEvent>;
-  /** The events that may concern their messages, by event key (repeats fold away). */
-  readonly events: Map<string, StoredEvent>;
-  /** Whether their earlier events were fetched from the store (done on their first message). */
-  scanned: boolean;
-  /** How many ids (phone number, user ids) they had when their events were last fetched by recipient. */
-  aliasCount: number;
-  /** Their messages' facts as of the last fold. */
-  messages: MessageFacts[];
-  /** Their refused sends as of the last fold. */
-  rejections: RejectionFacts[];
-}
 
 function* chunks<T>(items: readonly T[]): Generator<T[]> {
   for (let i = 0; i < items.length; i += SCAN_CHUNK) yield items.slice(i, i + SCAN_CHUNK);
@@ -79,14 +65,17 @@ export class LiveCampaignFold {
   readonly #query: MetricsQuery;
   readonly #resolved: ResolvedMetricsQuery;
   #links: IdentityLinks | undefined;
-  readonly #people = new Map<string, Person>();
-  /** Which person each of the campaign's messages was sent to. */
-  readonly #owners = new Map<string, string>();
+  readonly #people = new Map<string, LivePerson>();
+  /** The campaign's messages (whose they are, their statuses, their counted facts), by message id. */
+  readonly #messages = new Map<string, LiveMessage<LivePerson>>();
+  /** Messages whose statuses changed since the last update (their person may need no fold). */
+  #restatused = new Set<LiveMessage<LivePerson>>();
   #cursor: EventCursor | undefined;
-  #affected = new Set<string>();
+  /** The people to fold again at the end of this update. */
+  #affected = new Set<LivePerson>();
   #newMessages: string[] = [];
-  #newPeople: string[] = [];
-  #relinked = new Set<string>();
+  #newPeople: LivePerson[] = [];
+  #relinked = new Set<LivePerson>();
   /** Meta's clicks seen so far, by click id (each goes to the person whose tracker click recorded the id). */
   readonly #metaClicks = new Map<string, Map<string, ClickEvent>>();
   /** From when (epoch ms, a whole second) Meta's clicks already stored have been read. */
@@ -169,17 +158,10 @@ export class LiveCampaignFold {
     return this.#links ? this.#links.canonical(recipientId) : normalizeRecipientId(recipientId);
   }
 
-  #person(key: string): Person {
+  #person(key: string): LivePerson {
     let person = this.#people.get(key);
     if (person === undefined) {
-      person = {
-        sends: new Map(),
-        events: new Map(),
-        scanned: false,
-        aliasCount: 0,
-        messages: [],
-        rejections: [],
-      };
+      person = new LivePerson(key);
       this.#people.set(key, person);
     }
     return person;
@@ -193,9 +175,11 @@ export class LiveCampaignFold {
       case 'send_failed':
         this.#addSend(event);
         return;
-      case 'status':
-        this.#toOwner(event, event.messageId);
+      case 'status': {
+        const message = this.#messages.get(event.messageId);
+        if (message?.addStatus(event)) this.#restatused.add(message);
         return;
+      }
       case 'inbound':
         if (event.contextMessageId !== undefined) this.#toOwner(event, event.contextMessageId);
         else this.#toRecipient(event, event.recipientId);
@@ -239,18 +223,23 @@ export class LiveCampaignFold {
     if (event.campaignId !== q.campaignId) return;
     const atMs = event.at.getTime();
     if (atMs < q.fromMs || atMs >= q.toMs) return;
-    const key = this.#keyOf(event.recipientId);
-    const person = this.#person(key);
-    const id = eventKey(event);
-    if (person.sends.has(id)) return;
-    if (event.kind === 'outbound') this.#firstSendMs = Math.min(this.#firstSendMs, atMs);
-    person.sends.set(id, event);
-    this.#affected.add(key);
-    if (event.kind !== 'outbound') return;
-    if (!this.#owners.has(event.messageId)) {
-      this.#owners.set(event.messageId, key);
-      this.#newMessages.push(event.messageId);
+    if (event.kind === 'send_failed') {
+      const person = this.#person(this.#keyOf(event.recipientId));
+      const id = eventKey(event);
+      if (person.refused.has(id)) return;
+      person.refused.set(id, event);
+      this.#affected.add(person);
+      return;
     }
+    // One outbound event per message id (its event key): a repeat changes nothing.
+    if (this.#messages.has(event.messageId)) return;
+    const person = this.#person(this.#keyOf(event.recipientId));
+    this.#firstSendMs = Math.min(this.#firstSendMs, atMs);
+    const message = new LiveMessage<LivePerson>(event, person);
+    person.messages.push(message);
+    this.#messages.set(event.messageId, message);
+    this.#newMessages.push(event.messageId);
+    this.#affected.add(person);
     const code = issuedCodeOf(event.metadata);
     if (code !== undefined) {
       const touched = this.#loose.addHolder(code, event.messageId, event.variant);
@@ -258,7 +247,7 @@ export class LiveCampaignFold {
     }
     if (!person.scanned) {
       person.scanned = true;
-      this.#newPeople.push(key);
+      this.#newPeople.push(person);
     }
   }
 
@@ -270,32 +259,33 @@ export class LiveCampaignFold {
   /** Marks for a refold the people who sent `messageIds` and the people `recipientIds` are. */
   #markTouched(messageIds: readonly string[], recipientIds: readonly string[]): void {
     for (const messageId of messageIds) {
-      const owner = this.#owners.get(messageId);
-      if (owner !== undefined) this.#affected.add(owner);
+      const message = this.#messages.get(messageId);
+      if (message !== undefined) this.#affected.add(message.owner);
     }
     for (const recipientId of recipientIds) {
-      const key = this.#keyOf(recipientId);
-      if (this.#people.has(key)) this.#affected.add(key);
+      const person = this.#people.get(this.#keyOf(recipientId));
+      if (person !== undefined) this.#affected.add(person);
     }
   }
 
   #toOwner(event: StoredEvent, messageId: string): void {
-    const owner = this.#owners.get(messageId);
-    if (owner !== undefined) this.#addEvent(owner, event);
+    const message = this.#messages.get(messageId);
+    if (message !== undefined) this.#addEvent(message.owner, event);
   }
 
   #toRecipient(event: StoredEvent, recipientId: string): void {
-    const key = this.#keyOf(recipientId);
-    if (this.#people.get(key)?.scanned) this.#addEvent(key, event);
+    const person = this.#people.get(this.#keyOf(recipientId));
+    if (person?.scanned) this.#addEvent(person, event);
   }
 
-  #addEvent(key: string, event: StoredEvent): void {
-    const events = this.#person(key).events;
+  #addEvent(person: LivePerson, event: StoredEvent): void {
+    const events = person.events;
     const id = eventKey(event);
     if (events.has(id)) return;
     events.set(id, event);
-    this.#affected.add(key);
-    if (event.kind === 'click' && event.clickId !== undefined) this.#personByClickId.set(event.clickId, key);
+    this.#affected.add(person);
+    if (event.kind === 'click' && event.clickId !== undefined)
+      this.#personByClickId.set(event.clickId, person.key);
   }
 
   /**
@@ -310,8 +300,8 @@ export class LiveCampaignFold {
     else this.#metaClicks.set(clickId, new Map([[eventKey(event), event]]));
     const owner = this.#personByClickId.get(clickId);
     if (owner === undefined) return;
-    const key = this.#people.has(owner) ? owner : this.#keyOf(owner);
-    if (this.#people.has(key)) this.#affected.add(key);
+    const person = this.#people.get(owner) ?? this.#people.get(this.#keyOf(owner));
+    if (person !== undefined) this.#affected.add(person);
   }
 
   /**
@@ -329,27 +319,28 @@ export class LiveCampaignFold {
         if (alias !== canonical && this.#people.has(alias)) this.#merge(alias, canonical);
       }
       const person = this.#people.get(canonical);
-      if (person?.scanned && links.aliases(canonical).length > person.aliasCount)
-        this.#relinked.add(canonical);
+      if (person?.scanned && links.aliases(canonical).length > person.aliasCount) this.#relinked.add(person);
     }
   }
 
   #merge(fromKey: string, toKey: string): void {
     const from = this.#people.get(fromKey)!;
     this.#people.delete(fromKey);
-    this.#affected.delete(fromKey);
+    this.#affected.delete(from);
+    this.#relinked.delete(from);
     const to = this.#person(toKey);
-    for (const [id, send] of from.sends) {
-      to.sends.set(id, send);
-      if (send.kind === 'outbound' && this.#owners.get(send.messageId) === fromKey)
-        this.#owners.set(send.messageId, toKey);
+    for (const message of from.messages) {
+      message.owner = to;
+      to.messages.push(message);
     }
+    for (const [id, send] of from.refused) to.refused.set(id, send);
     for (const [id, event] of from.events) to.events.set(id, event);
     // Their facts stay counted until the refold of `to` takes them back with its own.
-    for (const m of from.messages) to.messages.push(m);
+    for (const m of from.counted) to.counted.push(m);
     for (const r of from.rejections) to.rejections.push(r);
     to.scanned ||= from.scanned;
-    this.#affected.add(toKey);
+    this.#newPeople = this.#newPeople.map((p) => (p === from ? to : p));
+    this.#affected.add(to);
   }
 
   /** Fetches what new messages and people need from the store, then re-folds every person touched. */
@@ -357,11 +348,10 @@ export class LiveCampaignFold {
     await this.#readEarlierMetaClicks();
     while (this.#newMessages.length > 0 || this.#newPeople.length > 0 || this.#relinked.size > 0) {
       const messageIds = this.#newMessages;
-      const people = [...this.#newPeople, ...this.#relinked];
-      for (const key of people) {
-        const person = this.#people.get(key);
-        if (person) person.aliasCount = this.#links ? this.#links.aliases(key).length : 1;
-      }
+      const keys = [...new Set([...this.#newPeople, ...this.#relinked])].map((person) => {
+        person.aliasCount = this.#links ? this.#links.aliases(person.key).length : 1;
+        return person.key;
+      });
       this.#newMessages = [];
       this.#newPeople = [];
       this.#relinked = new Set();
@@ -369,16 +359,44 @@ export class LiveCampaignFold {
         for await (const event of this.#store.scan({ kinds: BY_MESSAGE, messageIds: ids }))
           this.#route(event);
       }
-      const recipientIds = this.#links ? this.#links.expand(people) : people;
+      const recipientIds = this.#links ? this.#links.expand(keys) : keys;
       for (const ids of chunks(recipientIds)) {
         for await (const event of this.#store.scan({ kinds: BY_RECIPIENT, recipientIds: ids }))
           this.#route(event);
       }
     }
-    if (this.#affected.size === 0) return false;
+    const restatused = this.#restatus();
+    if (this.#affected.size === 0) return restatused;
     this.#refold(this.#affected);
     this.#affected = new Set();
     return true;
+  }
+
+  /**
+   * Corrects the counted facts of the messages whose statuses changed, each on its own when its person
+   * is not to be re-folded anyway and the change moves no other event (see {@link restatusFacts});
+   * marks the others' people for a refold. Returns whether any facts changed here.
+   */
+  #restatus(): boolean {
+    const messages = this.#restatused;
+    if (messages.size === 0) return false;
+    this.#restatused = new Set();
+    const summary = this.#summary;
+    let changed = false;
+    for (const message of messages) {
+      const person = message.owner;
+      if (this.#affected.has(person)) continue;
+      const facts = restatusFacts(message, person.ownEventsOnly, person.hiddenEngagement);
+      if (facts === undefined) {
+        this.#affected.add(person);
+        continue;
+      }
+      summary.addMessage(message.facts!, -1);
+      summary.addMessage(facts);
+      message.count(facts);
+      changed = true;
+    }
+    return changed;
   }
 
   /**
@@ -401,43 +419,69 @@ export class LiveCampaignFold {
     }
   }
 
-  #refold(keys: ReadonlySet<string>): void {
+  /**
+   * Folds `people` again from their sends, their messages' statuses and their events, and swaps their
+   * facts in the running totals; notes for each whether a status alone can update their facts.
+   */
+  #refold(people: ReadonlySet<LivePerson>): void {
     const builder = resolveIdentities(new CampaignFactsBuilder(this.#query), this.#links);
-    const people: Person[] = [];
-    for (const key of keys) {
-      const person = this.#people.get(key);
-      if (person === undefined) continue;
-      people.push(person);
-      for (const send of person.sends.values()) builder.addSend(send);
-    }
+    /** This fold's messages by id (a small map, unlike the campaign's). */
+    const folded = new Map<string, LiveMessage<LivePerson>>();
     for (const person of people) {
+      for (const message of person.messages) {
+        builder.addSend(message.send);
+        folded.set(message.send.messageId, message);
+      }
+      for (const send of person.refused.values()) builder.addSend(send);
+    }
+    const statuses = emptyStatusSummary();
+    for (const [messageId, message] of folded) {
+      if (message.hasStatus) builder.addStatusSummary(messageId, message.summary(statuses));
+    }
+    const keys = new Set<string>();
+    for (const person of people) {
+      keys.add(person.key);
+      let ownEventsOnly = true;
+      let hiddenEngagement = false;
       for (const event of person.events.values()) {
         builder.addEvent(event);
+        if (!namesItsMessage(event)) ownEventsOnly = false;
+        if (event.kind === 'opt_out' || event.kind === 'conversion') hiddenEngagement = true;
         if (event.kind !== 'click' || event.clickId === undefined) continue;
-        for (const click of this.#metaClicks.get(event.clickId)?.values() ?? []) builder.addEvent(click);
+        const metaClicks = this.#metaClicks.get(event.clickId);
+        if (metaClicks === undefined) continue;
+        ownEventsOnly = false;
+        for (const click of metaClicks.values()) builder.addEvent(click);
       }
+      person.ownEventsOnly = ownEventsOnly;
+      person.hiddenEngagement = hiddenEngagement;
     }
-    const owners = this.#owners;
-    for (const conversion of this.#loose.forPeople(
+    const messages = this.#messages;
+    for (const { conversion, person: key, byRecipient } of this.#loose.forPeople(
       keys,
-      (id) => owners.get(id),
+      (id) => messages.get(id)?.owner.key,
       (id) => this.#keyOf(id),
-    ))
+    )) {
       builder.addEvent(conversion);
+      const person = this.#people.get(key);
+      if (person === undefined) continue;
+      person.hiddenEngagement = true;
+      if (byRecipient) person.ownEventsOnly = false;
+    }
     const facts = builder.build();
     const summary = this.#summary;
     for (const person of people) {
-      for (const m of person.messages) summary.addMessage(m, -1);
+      for (const m of person.counted) summary.addMessage(m.facts!, -1);
       for (const r of person.rejections) summary.addRejection(r, -1);
-      person.messages = [];
+      person.counted = [];
       person.rejections = [];
     }
-    for (const message of facts.messages) {
-      const owner = this.#owners.get(message.messageId);
-      const person = owner === undefined ? undefined : this.#people.get(owner);
-      if (person === undefined) continue;
-      person.messages.push(message);
-      summary.addMessage(message);
+    for (const made of facts.messages) {
+      const message = folded.get(made.messageId);
+      if (message === undefined) continue;
+      message.count(made);
+      message.owner.counted.push(message);
+      summary.addMessage(made);
     }
     for (const rejection of facts.rejections) {
       const person = this.#people.get(this.#keyOf(rejection.recipientId));
@@ -445,5 +489,20 @@ export class LiveCampaignFold {
       person.rejections.push(rejection);
       summary.addRejection(rejection);
     }
+  }
+}
+
+/** Whether the builder credits `event` to the message it names (not to a recipient's latest message). */
+function namesItsMessage(event: StoredEvent): boolean {
+  switch (event.kind) {
+    case 'inbound':
+      return event.contextMessageId !== undefined;
+    case 'click':
+    case 'opt_out':
+    case 'block':
+    case 'conversion':
+      return event.messageId !== undefined;
+    default:
+      return false;
   }
 }

@@ -7,6 +7,15 @@ interface Holder {
   readonly variant: string | undefined;
 }
 
+/** A loose conversion handed to a refold, and the person it goes to. */
+export interface PersonConversion {
+  readonly conversion: ConversionEvent;
+  /** The key of the person it goes to. */
+  readonly person: string;
+  /** It goes to that person's latest message by its recipient (its code is carried by no message). */
+  readonly byRecipient: boolean;
+}
+
 /**
  * The conversions a live fold cannot route to one person when they arrive (advanced, internal): those
  * naming a discount code (which person holds it may change as sends arrive: a code becomes shared when
@@ -91,8 +100,9 @@ export class LooseConversions {
   }
 
   /**
-   * The conversions a refold of `people` must see: those whose code only a message of theirs carries,
-   * and those whose code nobody carries, by recipient.
+   * The conversions a refold of `people` must see, each with the person it goes to: those whose code
+   * only a message of theirs carries, and those whose code nobody carries, by recipient (`byRecipient`:
+   * attributed to the recipient's latest message, not to one it names).
    *
    * @param people - the keys of the people re-folded
    * @param ownerOf - the person key of a campaign message
@@ -102,19 +112,22 @@ export class LooseConversions {
     people: ReadonlySet<string>,
     ownerOf: (messageId: string) => string | undefined,
     keyOf: (recipientId: string) => string,
-  ): ConversionEvent[] {
-    const out: ConversionEvent[] = [];
+  ): PersonConversion[] {
+    const out: PersonConversion[] = [];
     for (const [code, conversions] of this.#byCode) {
       const holders = this.#holders.get(code);
       if (holders !== undefined) {
         if (holders.size !== 1) continue;
         const owner = ownerOf(holders.keys().next().value as string);
-        if (owner !== undefined && people.has(owner)) out.push(...conversions.values());
+        if (owner === undefined || !people.has(owner)) continue;
+        for (const conversion of conversions.values())
+          out.push({ conversion, person: owner, byRecipient: false });
         continue;
       }
       for (const conversion of conversions.values()) {
-        if (conversion.recipientId !== undefined && people.has(keyOf(conversion.recipientId)))
-          out.push(conversion);
+        if (conversion.recipientId === undefined) continue;
+        const person = keyOf(conversion.recipientId);
+        if (people.has(person)) out.push({ conversion, person, byRecipient: true });
       }
     }
     return out;
