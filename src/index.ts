@@ -110,6 +110,8 @@ export {
   WhatsAppError,
 } from './errors/index.js';
 export {
+  type CampaignSummary,
+  type CampaignSummaryRange,
   type ClickEvent,
   type ConsentHistory,
   type ConsentStatus,
@@ -304,6 +306,7 @@ export {
   type ServiceGroupBy,
   type ServiceMetrics,
   type ServiceMetricsQuery,
+  summarizeCampaigns,
   type VariantComparison,
   type VariantSample,
   type WatchCampaignMetricsOptions,
