@@ -6,6 +6,7 @@ import type { StoredEvent } from '../../stored-event.js';
 import { type EventRowValues, toEventRow } from '../sql/event-row.js';
 import { foldStatusRollups, statusRollupValues } from '../sql/status-rollup.js';
 import { copyTextRow } from './copy-text.js';
+import { eventKeyHash } from './event-key-hash.js';
 import { isMissingPartition, type MonthPartitions } from './monthly-partitions.js';
 import { COPY_STAGE_SQL, createCopyStageSql, type PostgresStatements } from './statements.js';
 import { retryDeadlocks, withClientTransaction } from './transaction.js';
@@ -36,8 +37,8 @@ export interface WriteOptions {
  * Stores `events` and folds their statuses into the status rollup, atomically, skipping events already
  * stored (by key, through the idempotency-key table) and repeats within `events`. A small append is one
  * INSERT statement (one round trip, the usual webhook append); a large one is a transaction that COPYs
- * the rows into a temporary staging table, then stores those whose key is new and merges the rollups in
- * one statement. The month partitions the events fall in are created first when missing.
+ * the rows, with their key hashes computed here, into a temporary staging table, then stores those whose
+ * key is new and merges the rollups in one statement. The month partitions the events fall in are created first when missing.
  *
  * Concurrent appends of overlapping events can deadlock on a key (each waits for the other's
  * uncommitted copy); PostgreSQL then aborts one of them, which runs again: it rolled back whole, and the
@@ -187,7 +188,9 @@ async function copyOnce(
       async function* lines(): AsyncGenerator<string> {
         while (!rows.done) {
           const lines: string[] = [];
-          rows.next(batchSize, (ord, row) => lines.push(copyTextRow(ord, row)));
+          rows.next(batchSize, (ord, row) =>
+            lines.push(copyTextRow(ord, eventKeyHash(row[0] as string), row)),
+          );
           if (lines.length > 0) yield `${lines.join('\n')}\n`;
         }
       }

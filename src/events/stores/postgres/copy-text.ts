@@ -17,18 +17,20 @@ export function escapeCopyText(text: string): string {
 
 /**
  * One event row as a COPY text-format row for the staging table (without its line end): its input
- * position `ord`, then the values in `EVENT_COLUMNS` order (`at` stays epoch milliseconds, the staging
- * column is a bigint). Joined from an array: one flat string, not a chain of concatenations to collect.
+ * position `ord`, its key hash (`keyHash`, 32 hex digits: nothing to escape), then the values in
+ * `EVENT_COLUMNS` order (`at` stays epoch milliseconds, the staging column is a bigint). Joined from an
+ * array: one flat string, not a chain of concatenations to collect.
  */
-export function copyTextRow(ord: number, row: EventRowValues): string {
-  const fields: (string | number)[] = new Array(row.length + 1);
+export function copyTextRow(ord: number, keyHash: string, row: EventRowValues): string {
+  const fields: (string | number)[] = new Array(row.length + 2);
   fields[0] = ord;
+  fields[1] = keyHash;
   for (let i = 0; i < row.length; i++) {
     const value = row[i];
-    if (value === null || value === undefined) fields[i + 1] = '\\N';
-    else if (typeof value === 'boolean') fields[i + 1] = value ? 't' : 'f';
-    else if (typeof value === 'number') fields[i + 1] = value;
-    else fields[i + 1] = escapeCopyText(value);
+    if (value === null || value === undefined) fields[i + 2] = '\\N';
+    else if (typeof value === 'boolean') fields[i + 2] = value ? 't' : 'f';
+    else if (typeof value === 'number') fields[i + 2] = value;
+    else fields[i + 2] = escapeCopyText(value);
   }
   return fields.join('\t');
 }

@@ -52,8 +52,12 @@ function jsonColumn(type: (typeof EVENT_COLUMN_TYPES)[number], index: number): s
   }
 }
 
-/** The session's COPY staging table (temporary, emptied at commit), created by {@link createCopyStageSql}. */
-export const COPY_STAGE_TABLE = 'pg_temp.wacloud_event_stage_v2';
+/**
+ * The session's COPY staging table (temporary, emptied at commit), created by {@link createCopyStageSql}.
+ * Version 3 carries the key hash computed in Node (`key_hash`); a session that still has version 2
+ * (without it) from an older build simply creates this one beside it.
+ */
+export const COPY_STAGE_TABLE = 'pg_temp.wacloud_event_stage_v3';
 
 /** The staging table's column types, in {@link EVENT_COLUMNS} order after `ord` (`at` as epoch ms). */
 function stageColumnType(type: (typeof EVENT_COLUMN_TYPES)[number]): string {
@@ -73,14 +77,17 @@ function stageColumnType(type: (typeof EVENT_COLUMN_TYPES)[number]): string {
   }
 }
 
-/** `CREATE TEMP TABLE` of {@link COPY_STAGE_TABLE}: `ord` (input order), then every event column. */
+/**
+ * `CREATE TEMP TABLE` of {@link COPY_STAGE_TABLE}: `ord` (input order), `key_hash` (the event key's
+ * hash, see `eventKeyHash`), then every event column.
+ */
 export function createCopyStageSql(): string {
   const columns = EVENT_COLUMNS.map((column, i) => `${column} ${stageColumnType(EVENT_COLUMN_TYPES[i]!)}`);
-  return `CREATE TEMP TABLE IF NOT EXISTS wacloud_event_stage_v2 (ord int4, ${columns.join(', ')}) ON COMMIT DELETE ROWS`;
+  return `CREATE TEMP TABLE IF NOT EXISTS wacloud_event_stage_v3 (ord int4, key_hash uuid, ${columns.join(', ')}) ON COMMIT DELETE ROWS`;
 }
 
 /** The `COPY … FROM STDIN` (text format) that fills the staging table. */
-export const COPY_STAGE_SQL = `COPY ${COPY_STAGE_TABLE} (ord, ${EVENT_COLUMNS.join(', ')}) FROM STDIN`;
+export const COPY_STAGE_SQL = `COPY ${COPY_STAGE_TABLE} (ord, key_hash, ${EVENT_COLUMNS.join(', ')}) FROM STDIN`;
 
 /** Columns read back, with `at` as epoch ms and `extra` as text so custom pg type parsers cannot interfere. */
 function selectColumns(alias: string): string {
@@ -108,7 +115,7 @@ export function postgresStatements(schema: string, tableName: string): PostgresS
         ${eventKeyHashSql('r->>0')} AS key_hash
       FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS b(r, ord)`,
     stage: `SELECT ord, ${EVENT_COLUMNS.map((column) => (column === 'at' ? `${EPOCH_MS_TO_TIMESTAMP('at')} AS at` : column)).join(', ')},
-        ${eventKeyHashSql('event_key')} AS key_hash
+        key_hash
       FROM ${COPY_STAGE_TABLE}`,
   };
   const rollupValues = STATUS_ROLLUP_COLUMNS.map((column, i) =>
@@ -133,8 +140,9 @@ export function postgresStatements(schema: string, tableName: string): PostgresS
       fresh AS (INSERT INTO ${keysTable} (key_hash)
         SELECT key_hash FROM source ORDER BY key_hash ON CONFLICT DO NOTHING RETURNING key_hash),
       inserted AS (INSERT INTO ${table} (${EVENT_COLUMNS.join(', ')})
-        SELECT ${EVENT_COLUMNS.map((column) => `s.${column}`).join(', ')} FROM source s JOIN fresh USING (key_hash) ORDER BY s.ord
-        RETURNING event_key)
+        SELECT ${EVENT_COLUMNS.map((column) => `s.${column}`).join(', ')} FROM source s
+        WHERE s.key_hash IN (SELECT key_hash FROM fresh) ORDER BY s.ord
+        RETURNING ${returnKeys ? 'event_key' : 'NULL'})
       ${rollups === undefined ? '' : `, merged AS (${upsertRollups(rollups)})`}
       ${returnKeys ? 'SELECT event_key FROM inserted' : 'SELECT count(*)::int AS inserted FROM inserted'}`,
     upsertRollups,

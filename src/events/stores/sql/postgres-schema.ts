@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { cheaperEventIndexStatements } from '../postgres/cheaper-event-indexes.js';
 import { rekeyTriggerStatements } from '../postgres/monthly-partitions.js';
 import { partitionEventsTable } from '../postgres/partition-migration.js';
 import { withClientTransaction } from '../postgres/transaction.js';
@@ -82,6 +83,11 @@ const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       createTombstonesSql(`"${schema}"."${tombstoneTableName(name)}"`, 'postgres'),
       ...rekeyTriggerStatements({ schema, name }),
     ],
+  },
+  {
+    // Cheaper indexes to keep up on ingest: a hash index on message_id, the recipient index partial.
+    version: 6,
+    statements: (_table, name, schema) => cheaperEventIndexStatements(schema, name),
   },
 ];
 

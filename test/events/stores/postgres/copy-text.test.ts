@@ -9,9 +9,9 @@ describe('COPY text format', () => {
     expect(escapeCopyText('emoji 🎉, "quotes", commas; ç')).toBe('emoji 🎉, "quotes", commas; ç');
   });
 
-  it('writes a row as tab-separated fields: position first, \\N for null, t/f, numbers as JavaScript prints them', () => {
-    expect(copyTextRow(7, ['k\tey', null, 1.5, true, false, -3, '{"a":"x\\ny"}'])).toBe(
-      '7\tk\\tey\t\\N\t1.5\tt\tf\t-3\t{"a":"x\\\\ny"}',
+  it('writes a row as tab-separated fields: position and key hash first, \\N for null, t/f, numbers as JavaScript prints them', () => {
+    expect(copyTextRow(7, 'ab12', ['k\tey', null, 1.5, true, false, -3, '{"a":"x\\ny"}'])).toBe(
+      '7\tab12\tk\\tey\t\\N\t1.5\tt\tf\t-3\t{"a":"x\\\\ny"}',
     );
   });
 });

@@ -3,6 +3,8 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { toStorableValue } from '../../../../src/events/storable-text.js';
 import type { StoredEvent } from '../../../../src/events/stored-event.js';
+import { eventKeyHash } from '../../../../src/events/stores/postgres/event-key-hash.js';
+import { eventKeyHashSql } from '../../../../src/events/stores/postgres/monthly-partitions.js';
 import { PostgresEventStore } from '../../../../src/events/stores/postgres.js';
 import { postgresRequired, TEST_DATABASE_URL } from '../../../helpers/test-services.js';
 import { describeEventStoreConformance } from '../store-conformance.js';
@@ -79,6 +81,34 @@ describe.runIf(available)('PostgreSQL ingest through COPY, monthly partitions (r
     const expected = events.map((event) => toStorableValue(event));
     expect(await collect(viaCopy)).toEqual(expected);
     expect(await collect(viaInsert)).toEqual(expected);
+  });
+
+  it('hashes event keys in Node exactly as PostgreSQL does (COPY-stored events are repeats to the INSERT path)', async () => {
+    const keys = HOSTILE.map((text) => toStorableValue(`s\u001fwamid.${text}\u001fread`));
+    const { rows } = await pool.query<{ hash: string }>(
+      `SELECT ${eventKeyHashSql('k')}::text AS hash FROM unnest($1::text[]) WITH ORDINALITY AS u(k, n) ORDER BY n`,
+      [keys],
+    );
+    expect(rows.map((row) => row.hash.replaceAll('-', ''))).toEqual(keys.map(eventKeyHash));
+
+    const tableName = `copy_${++tables}`;
+    const viaCopy = new PostgresEventStore({ pool, schema, tableName, copyThreshold: 1 });
+    const viaInsert = new PostgresEventStore({
+      pool,
+      schema,
+      tableName,
+      copyThreshold: Number.POSITIVE_INFINITY,
+    });
+    const events: StoredEvent[] = HOSTILE.map((text, i) => ({
+      kind: 'status',
+      messageId: `wamid.${text}.${i}`,
+      status: 'read',
+      at: new Date(Date.UTC(2026, 0, 1, 0, 0, i)),
+    }));
+    expect(await viaCopy.appendNew(events)).toHaveLength(events.length);
+    expect(await viaInsert.appendNew(events)).toEqual([]);
+    expect(await viaCopy.appendNew(events)).toEqual([]);
+    expect(await collect(viaInsert)).toHaveLength(events.length);
   });
 
   it('keeps per-event idempotency through COPY: repeats (another time included) are stored once and not new', async () => {
