@@ -1,5 +1,4 @@
 import type { CampaignSummary, CampaignSummaryRange } from '../../campaign-summary.js';
-import { eventFilterConditions } from './event-filter-sql.js';
 import { type SqlDialect, SqlParams } from './sql-params.js';
 
 /** The tables {@link campaignSummariesSql} reads (quoted names). */
@@ -26,7 +25,8 @@ export interface CampaignSummaryRow {
 /**
  * Per campaign, the counts of {@link CampaignSummary} for the sends in the range, in two `GROUP BY`s
  * added together: the status rollup's rows sent in the range (its send columns, by the send-time index:
- * sent, delivered, read, failed) and the `send_failed` events in the range (rejected, few rows). A
+ * sent, delivered, read, failed) and the `send_failed` events in the range (rejected: few rows, by
+ * their partial index, see `sendFailedIndexSql`). A
  * message is delivered when its highest status rank is 1 or more (read 2), failed when a failure was
  * reported and it never reached delivered. First and last send cover both.
  */
@@ -38,10 +38,11 @@ export function campaignSummariesSql(
   const sends = ['r.campaign_id IS NOT NULL'];
   if (range.from !== undefined) sends.push(`r.sent_at >= ${params.addInstant(range.from)}`);
   if (range.to !== undefined) sends.push(`r.sent_at < ${params.addInstant(range.to)}`);
-  // The filter's columns (kind, at, campaign_id) are the events table's alone: no alias needed.
-  const rejects = eventFilterConditions({ kinds: ['send_failed'] as const, ...range }, params);
-  rejects.push('campaign_id IS NOT NULL');
-  const count = (condition: string) => `sum(CASE WHEN ${condition} THEN 1 ELSE 0 END)`;
+  // Spelled as the partial index's predicate (kind = 'send_failed'), so both dialects use that index.
+  const rejects = ["kind = 'send_failed'", 'campaign_id IS NOT NULL'];
+  if (range.from !== undefined) rejects.push(`at >= ${params.addInstant(range.from)}`);
+  if (range.to !== undefined) rejects.push(`at < ${params.addInstant(range.to)}`);
+  const count = (condition: string) => `count(*) FILTER (WHERE ${condition})`;
   const sql = `SELECT campaign_id, sum(sent) AS sent, sum(rejected) AS rejected, sum(delivered) AS delivered,
       sum(read_count) AS read_count, sum(failed) AS failed, min(first_at) AS first_at, max(last_at) AS last_at
     FROM (

@@ -95,7 +95,7 @@ const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     // summarizeCampaigns reads a range of sends from the rollup alone.
     version: 7,
     statements: (table, name, schema) =>
-      addRollupSendColumnsPostgres(schema, statusRollupTableName(name), table),
+      addRollupSendColumnsPostgres(schema, name, statusRollupTableName(name), table),
   },
 ];
 

@@ -74,7 +74,7 @@ const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
     // The rollup carries each message's campaign and send time (filled from the outbound events), so
     // summarizeCampaigns reads a range of sends from the rollup alone.
     version: 5,
-    statements: (table, name) => addRollupSendColumnsSqlite(statusRollupTableName(name), table),
+    statements: (table, name) => addRollupSendColumnsSqlite(name, statusRollupTableName(name), table),
   },
 ];
 

@@ -34,12 +34,17 @@ export async function preSendColumnsTable(
   await new MonthPartitions({ schema, name: tableName }).ensure(pool, events);
   const table = `"${schema}"."${tableName}"`;
   const width = EVENT_COLUMNS.length;
-  for (let i = 0; i < events.length; i += 500) {
-    const batch = events
+  // Repeats (by key) stored once, as the key table made sure.
+  const byKey = new Map<unknown, ReturnType<typeof toEventRow>>();
+  for (const event of events) {
+    const row = toEventRow(event);
+    if (!byKey.has(row[0])) byKey.set(row[0], row);
+  }
+  const rows = [...byKey.values()];
+  for (let i = 0; i < rows.length; i += 500) {
+    const batch = rows
       .slice(i, i + 500)
-      .map((event) =>
-        toEventRow(event).map((value, c) => (EVENT_COLUMNS[c] === 'at' ? new Date(value as number) : value)),
-      );
+      .map((row) => row.map((value, c) => (EVENT_COLUMNS[c] === 'at' ? new Date(value as number) : value)));
     const tuples = batch.map(
       (_, r) => `(${EVENT_COLUMNS.map((__, c) => `$${r * width + c + 1}`).join(', ')})`,
     );
