@@ -6,7 +6,7 @@ import { withClientTransaction } from '../postgres/transaction.js';
 import { createTombstonesSql, tombstoneTableName } from './erasure-sql.js';
 import { eventIndexStatements } from './event-indexes.js';
 import { createIdentityLinksSql, identityLinksTableName } from './identity-links-sql.js';
-import { addRollupSendColumnsPostgres } from './rollup-send-columns.js';
+import { addRollupSendColumnsPostgres, analyzeRebuiltRollup } from './rollup-send-columns.js';
 import { backfillStatusRollupSql, createStatusRollupSql, statusRollupTableName } from './status-rollup.js';
 
 /** The table (in the store's schema) that records which version each wacloud event table is at. */
@@ -96,6 +96,7 @@ const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     version: 7,
     statements: (table, name, schema) =>
       addRollupSendColumnsPostgres(schema, name, statusRollupTableName(name), table),
+    run: (client, name, schema) => analyzeRebuiltRollup(client, schema, statusRollupTableName(name)),
   },
 ];
 

@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import { STATUS_ROLLUP_COLUMNS } from './status-rollup.js';
 
 /*
@@ -30,8 +31,8 @@ export function sendFailedIndexSql(name: string, events: string): string {
 /**
  * PostgreSQL: the rollup rebuilt with the send columns in one pass (a copy joined with the sends, rather
  * than an `UPDATE` of every row, which would leave the table twice its size until a vacuum), then its
- * primary key, the send-time index and fresh planner statistics (the new table has none); and the
- * `send_failed` index on the events. `schema`/`name` unquoted (checked identifiers); `events` quoted.
+ * primary key and the send-time index; and the `send_failed` index on the events. Then
+ * {@link analyzeRebuiltRollup}. `schema`/`name` unquoted (checked identifiers); `events` quoted.
  */
 export function addRollupSendColumnsPostgres(
   schema: string,
@@ -57,7 +58,6 @@ export function addRollupSendColumnsPostgres(
     `ALTER TABLE ${building} RENAME TO "${rollupName}"`,
     `ALTER TABLE ${rollup} ADD PRIMARY KEY (message_id)`,
     sentAtIndexSql(rollupName, rollup),
-    `ANALYZE ${rollup}`,
     sendFailedIndexSql(name, events),
   ];
 }
@@ -75,4 +75,21 @@ export function addRollupSendColumnsSqlite(name: string, rollupName: string, eve
     sentAtIndexSql(rollupName, rollup),
     sendFailedIndexSql(name, events),
   ];
+}
+
+/**
+ * PostgreSQL, after {@link addRollupSendColumnsPostgres}: ANALYZE of the rebuilt rollup when it holds
+ * rows. The new table has no statistics, and the store's own refresh (`analyze: 'auto'`) watches the
+ * events table only, which the step did not change: without this the planner would guess a few thousand
+ * rows for a month of sends. An empty table (a new store) is left alone, so `analyze: 'off'` sees no
+ * ANALYZE on a fresh schema.
+ */
+export async function analyzeRebuiltRollup(
+  client: pg.ClientBase,
+  schema: string,
+  rollupName: string,
+): Promise<void> {
+  const rollup = `"${schema}"."${rollupName}"`;
+  const { rows } = await client.query(`SELECT 1 FROM ${rollup} LIMIT 1`);
+  if (rows.length > 0) await client.query(`ANALYZE ${rollup}`);
 }
