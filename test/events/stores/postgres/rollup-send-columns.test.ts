@@ -153,4 +153,21 @@ describe.runIf(available)('PostgreSQL schema version 7: the rollup’s send colu
     expect(await indexDefinitions(tableName)).toHaveLength(2);
     expect(await rollupRows(tableName)).toEqual(await writtenRollupRows());
   });
+
+  it('stops counting the sends of the months dropped with dropPartitionsBefore', async () => {
+    const tableName = `sendcols_${++tables}`;
+    const store = new PostgresEventStore({ pool, schema, tableName });
+    await store.append(events);
+    const march = Date.UTC(2026, 2, 1);
+    expect((await store.dropPartitionsBefore(new Date(march))).partitions).toHaveLength(1);
+    // The reference: a scan of the events left.
+    const left: StoredEvent[] = [];
+    for await (const event of store.scan({})) left.push(event);
+    expect(left.every((event) => event.at.getTime() >= march)).toBe(true);
+    const memory = new MemoryEventStore();
+    await memory.append(left);
+    const summaries = await summarizeCampaigns(store, {});
+    expect(summaries.length).toBeGreaterThan(0);
+    expect(summaries).toEqual(await summarizeCampaigns(memory, {}));
+  });
 });
