@@ -170,4 +170,22 @@ describe.runIf(available)('PostgreSQL schema version 7: the rollup’s send colu
     expect(summaries.length).toBeGreaterThan(0);
     expect(summaries).toEqual(await summarizeCampaigns(memory, {}));
   });
+
+  it('fills the send columns alike through COPY and through INSERT, when the statuses came first too', async () => {
+    const rowsOf = async (copyThreshold: number) => {
+      const tableName = `sendcols_${++tables}`;
+      const store = new PostgresEventStore({ pool, schema, tableName, copyThreshold });
+      await store.append(events.filter((e) => e.kind === 'status'));
+      await store.append(events);
+      const { rows } = await pool.query(
+        `SELECT * FROM "${schema}"."${tableName}_status_rollup" ORDER BY message_id COLLATE "C"`,
+      );
+      return { rows, sends: await rollupRows(tableName) };
+    };
+    const copied = await rowsOf(1);
+    const inserted = await rowsOf(Number.POSITIVE_INFINITY);
+    expect(copied.rows).toEqual(inserted.rows);
+    expect(copied.sends).toEqual(await writtenRollupRows());
+    expect(copied.rows.filter((row) => row.campaign_id !== null).length).toBeGreaterThan(300);
+  });
 });
