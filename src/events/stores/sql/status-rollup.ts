@@ -1,4 +1,4 @@
-import { emptyStatusSummary, type StatusSummary } from '../../../metrics/status-fold.js';
+import type { StatusSummary } from '../../../metrics/status-fold.js';
 import { EVENT_COLUMNS, type EventRowValues } from './event-row.js';
 import type { SqlDialect } from './sql-params.js';
 
@@ -128,7 +128,18 @@ function minText(a: string | null, b: string | null): string | null {
 function rollupOf(rollups: Map<string, MessageRollup>, messageId: string): MessageRollup {
   let rollup = rollups.get(messageId);
   if (rollup === undefined) {
-    rollup = { ...emptyStatusSummary(), campaignId: null, sentAt: null };
+    // A literal, not a spread of emptyStatusSummary(): one is made per message of every append.
+    rollup = {
+      maxRank: null,
+      failedSeen: 0,
+      minError: null,
+      optOutError: 0,
+      billableSeen: 0,
+      categorySent: null,
+      categoryLater: null,
+      campaignId: null,
+      sentAt: null,
+    };
     rollups.set(messageId, rollup);
   }
   return rollup;
