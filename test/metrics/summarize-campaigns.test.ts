@@ -101,6 +101,50 @@ describe.each(stores)('summarizeCampaigns ($name)', ({ make }) => {
     }
   });
 
+  it('counts a send whose statuses came first, a repeated send once, and a send whose person was erased', async () => {
+    const key = process.env.WACLOUD_ERASURE_KEY;
+    process.env.WACLOUD_ERASURE_KEY = 'e'.repeat(32);
+    const store = await make();
+    if (key === undefined) delete process.env.WACLOUD_ERASURE_KEY;
+    else process.env.WACLOUD_ERASURE_KEY = key;
+    try {
+      // The statuses are stored before their sends (a webhook can beat the record of the send).
+      await store.append([
+        status('early', 'delivered', 2.1),
+        status('early', 'read', 2.2),
+        status('erased', 'delivered', 3.1),
+      ]);
+      await store.append([
+        send('early', 'summer', 2),
+        send('erased', 'summer', 3),
+        send('plain', 'summer', 4),
+      ]);
+      await store.append([send('early', 'summer', 2), status('plain', 'failed', 4.1)]);
+      const expected = {
+        campaignId: 'summer',
+        sent: 3,
+        rejected: 0,
+        delivered: 2,
+        read: 1,
+        failed: 1,
+        firstSendAt: at(2),
+        lastSendAt: at(4),
+      };
+      const range = { from: at(0), to: at(10) };
+      expect(await summarizeCampaigns(store, range)).toEqual([expected]);
+      const erased = send('erased', 'summer', 3) as { recipientId: string };
+      const summary = await store.eraseRecipient?.(erased.recipientId);
+      expect(summary?.eventsRewritten).toBeGreaterThan(0);
+      expect(await summarizeCampaigns(store, range)).toEqual([expected]);
+      // A send outside the range stays out, whatever its statuses.
+      expect(await summarizeCampaigns(store, { from: at(2.5), to: at(3.5) })).toEqual([
+        { ...expected, sent: 1, delivered: 1, read: 0, failed: 0, firstSendAt: at(3), lastSendAt: at(3) },
+      ]);
+    } finally {
+      await store.close?.();
+    }
+  });
+
   it('goes through hashRecipients unchanged', async () => {
     const store = await make();
     try {

@@ -369,7 +369,8 @@ export class PostgresEventStore implements EventStore {
   /**
    * Drops the month partitions of the events table that end at or before `before` (whole months: the
    * month `before` falls in stays), with their events' idempotency keys. Far cheaper than deleting the
-   * rows; status rollup and identity rows stay. Unlike `purge`, it keeps nothing of those months: the
+   * rows; status rollup and identity rows stay (the rollup's send columns of those months are cleared, so
+   * `summarizeCampaigns` no longer counts the sends). Unlike `purge`, it keeps nothing of those months: the
    * consent record (`opt_in`, `opt_out`, `block`) goes too, so use it only past your consent-proof
    * retention.
    */

@@ -51,6 +51,7 @@ import { migrateSqlite } from './sql/sqlite-schema.js';
 import {
   foldStatusRollups,
   mergeStatusRollupSql,
+  ROLLUP_SEND_COLUMNS,
   STATUS_ROLLUP_COLUMNS,
   statusRollupTableName,
   statusRollupValues,
@@ -154,8 +155,8 @@ export class SqliteEventStore implements EventStore {
     const rollup = quoteIdentifier(statusRollupTableName(tableName), 'tableName', 63);
     this.#rollupTable = rollup;
     this.#upsertRollup = this.#db.prepare(
-      `INSERT INTO ${rollup} (message_id, ${STATUS_ROLLUP_COLUMNS.join(', ')})
-       VALUES (${['message_id', ...STATUS_ROLLUP_COLUMNS].map(() => '?').join(', ')})
+      `INSERT INTO ${rollup} (message_id, ${[...STATUS_ROLLUP_COLUMNS, ...ROLLUP_SEND_COLUMNS].join(', ')})
+       VALUES (${['message_id', ...STATUS_ROLLUP_COLUMNS, ...ROLLUP_SEND_COLUMNS].map(() => '?').join(', ')})
        ${mergeStatusRollupSql('sqlite')}`,
     );
     this.#identityTable = quoteIdentifier(identityLinksTableName(tableName), 'tableName', 63);

@@ -79,6 +79,7 @@ describe.runIf(available)('PostgresEventStore (real server)', () => {
         `${tableName}_message_idx`,
         `${tableName}_pkey`,
         `${tableName}_recipient_at_idx`,
+        `${tableName}_send_failed_idx`,
       ].sort(),
     );
   });

@@ -1,10 +1,9 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
-import type { StatusSummary } from '../../../metrics/status-fold.js';
 import type { StoredEvent } from '../../stored-event.js';
 import { type EventRowValues, toEventRow } from '../sql/event-row.js';
-import { foldStatusRollups, statusRollupValues } from '../sql/status-rollup.js';
+import { foldStatusRollups, type MessageRollup, statusRollupValues } from '../sql/status-rollup.js';
 import { copyTextRow } from './copy-text.js';
 import { eventKeyHash } from './event-key-hash.js';
 import { isMissingPartition, type MonthPartitions } from './monthly-partitions.js';
@@ -74,7 +73,7 @@ export async function writeEvents(
 class AppendRows {
   readonly keys: string[] = [];
   readonly #seen = new Set<string>();
-  readonly #rollups = new Map<string, StatusSummary>();
+  readonly #rollups = new Map<string, MessageRollup>();
   readonly #events: readonly StoredEvent[];
   #mapped = 0;
 

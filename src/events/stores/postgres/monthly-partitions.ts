@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { statusRollupTableName } from '../sql/status-rollup.js';
 import { withClientTransaction } from './transaction.js';
 
 /*
@@ -29,6 +30,12 @@ const PARTITION_NAME = /_p(\d{4})_(\d{2})$/;
 export function monthOf(ms: number): string {
   const date = new Date(ms);
   return `${date.getUTCFullYear().toString().padStart(4, '0')}_${(date.getUTCMonth() + 1).toString().padStart(2, '0')}`;
+}
+
+/** The month (`YYYY_MM`) of a partition's name (one {@link PARTITION_NAME} matches). */
+function monthOfPartition(name: string): string {
+  const match = PARTITION_NAME.exec(name) as RegExpExecArray;
+  return `${match[1]}_${match[2]}`;
 }
 
 /** The first instant of `month` (`YYYY_MM`) and of the month after it, as epoch milliseconds. */
@@ -210,8 +217,8 @@ export async function dropPartitionsBefore(
       await lockPartitions(client, table);
       const doomed = (await listPartitions(client, table))
         .filter((name) => {
-          const match = PARTITION_NAME.exec(name);
-          return match !== null && monthBounds(`${match[1]}_${match[2]}`)[1] <= limit;
+          const month = PARTITION_NAME.test(name) ? monthOfPartition(name) : undefined;
+          return month !== undefined && monthBounds(month)[1] <= limit;
         })
         .sort();
       let events = 0;
@@ -225,6 +232,13 @@ export async function dropPartitionsBefore(
         );
         events += deleted.rowCount ?? 0;
         await client.query(`DROP TABLE ${partition}`);
+        // The rollup rows stay (statuses), but their sends are gone: the campaign summary must not count them.
+        const [from, to] = monthBounds(monthOfPartition(name));
+        await client.query(
+          `UPDATE ${quoted(table, statusRollupTableName(table.name))} SET campaign_id = NULL, sent_at = NULL
+           WHERE campaign_id IS NOT NULL AND sent_at >= $1 AND sent_at < $2`,
+          [new Date(from), new Date(to)],
+        );
       }
       return { partitions: doomed, events };
     });

@@ -1,7 +1,12 @@
 import { EVENT_COLUMN_TYPES, EVENT_COLUMNS } from '../sql/event-row.js';
 import { quoteIdentifier } from '../sql/identifier.js';
 import { identityLinksTableName } from '../sql/identity-links-sql.js';
-import { mergeStatusRollupSql, STATUS_ROLLUP_COLUMNS, statusRollupTableName } from '../sql/status-rollup.js';
+import {
+  mergeStatusRollupSql,
+  ROLLUP_SEND_COLUMNS,
+  STATUS_ROLLUP_COLUMNS,
+  statusRollupTableName,
+} from '../sql/status-rollup.js';
 import { eventKeyHashSql, eventKeysTableName } from './monthly-partitions.js';
 
 /** The quoted names of one PostgreSQL event table and its companion tables, and the SQL written for them. */
@@ -118,13 +123,17 @@ export function postgresStatements(schema: string, tableName: string): PostgresS
         key_hash
       FROM ${COPY_STAGE_TABLE}`,
   };
-  const rollupValues = STATUS_ROLLUP_COLUMNS.map((column, i) =>
-    column.startsWith('category_') ? `r->>${i + 1}` : `(r->>${i + 1})::int4`,
-  );
+  const sendAt = STATUS_ROLLUP_COLUMNS.length + 1;
+  const rollupValues = [
+    ...STATUS_ROLLUP_COLUMNS.map((column, i) =>
+      column.startsWith('category_') ? `r->>${i + 1}` : `(r->>${i + 1})::int4`,
+    ),
+    `r->>${sendAt}`,
+    `${EPOCH_MS_TO_TIMESTAMP(`(r->>${sendAt + 1})::bigint`)}`,
+  ];
+  const rollupColumns = ['message_id', ...STATUS_ROLLUP_COLUMNS, ...ROLLUP_SEND_COLUMNS].join(', ');
   // Sorted by message id, so concurrent appends lock rollup rows in one order and cannot deadlock there.
-  const upsertRollups = (
-    parameter: string,
-  ) => `INSERT INTO ${rollupTable} AS stored (message_id, ${STATUS_ROLLUP_COLUMNS.join(', ')})
+  const upsertRollups = (parameter: string) => `INSERT INTO ${rollupTable} AS stored (${rollupColumns})
       SELECT r->>0, ${rollupValues.join(', ')} FROM jsonb_array_elements(${parameter}::jsonb) AS r ORDER BY 1
       ${mergeStatusRollupSql('postgres')}`;
   return {

@@ -1,5 +1,4 @@
 import type { CampaignSummary, CampaignSummaryRange } from '../../campaign-summary.js';
-import { eventFilterConditions } from './event-filter-sql.js';
 import { type SqlDialect, SqlParams } from './sql-params.js';
 
 /** The tables {@link campaignSummariesSql} reads (quoted names). */
@@ -7,7 +6,7 @@ export interface CampaignSummaryTables {
   readonly dialect: SqlDialect;
   /** The events table. */
   readonly table: string;
-  /** The status rollup table (one row per message id). */
+  /** The status rollup table (one row per message id, with its send columns). */
   readonly rollupTable: string;
 }
 
@@ -24,31 +23,44 @@ export interface CampaignSummaryRow {
 }
 
 /**
- * One `GROUP BY` over the sends in the range (`outbound`, `send_failed`) joined to the status rollup:
- * per campaign, the counts of {@link CampaignSummary}. A message is delivered when its highest status
- * rank is 1 or more (read 2), failed when a failure was reported and it never reached delivered.
+ * Per campaign, the counts of {@link CampaignSummary} for the sends in the range, in two `GROUP BY`s
+ * added together: the status rollup's rows sent in the range (its send columns, by the send-time index:
+ * sent, delivered, read, failed) and the `send_failed` events in the range (rejected: few rows, by
+ * their partial index, see `sendFailedIndexSql`). A
+ * message is delivered when its highest status rank is 1 or more (read 2), failed when a failure was
+ * reported and it never reached delivered. First and last send cover both.
  */
 export function campaignSummariesSql(
   tables: CampaignSummaryTables,
   range: CampaignSummaryRange,
 ): { sql: string; values: unknown[] } {
   const params = new SqlParams(tables.dialect);
-  const filter = { kinds: ['outbound', 'send_failed'] as const, ...range };
-  // The filter's columns (kind, at, campaign_id) are the events table's alone: no alias needed.
-  const where = eventFilterConditions(filter, params);
-  where.push('e.campaign_id IS NOT NULL');
-  const count = (condition: string) => `sum(CASE WHEN ${condition} THEN 1 ELSE 0 END)`;
-  const sql = `SELECT e.campaign_id AS campaign_id,
-      ${count("e.kind = 'outbound'")} AS sent,
-      ${count("e.kind = 'send_failed'")} AS rejected,
-      ${count('r.max_rank >= 1')} AS delivered,
-      ${count('r.max_rank >= 2')} AS read_count,
-      ${count('r.failed_seen = 1 AND coalesce(r.max_rank, 0) < 1')} AS failed,
-      min(e.at) AS first_at, max(e.at) AS last_at
-    FROM ${tables.table} e
-    LEFT JOIN ${tables.rollupTable} r ON e.kind = 'outbound' AND r.message_id = e.message_id
-    WHERE ${where.join(' AND ')}
-    GROUP BY e.campaign_id`;
+  const sends = ['r.campaign_id IS NOT NULL'];
+  if (range.from !== undefined) sends.push(`r.sent_at >= ${params.addInstant(range.from)}`);
+  if (range.to !== undefined) sends.push(`r.sent_at < ${params.addInstant(range.to)}`);
+  // Spelled as the partial index's predicate (kind = 'send_failed'), so both dialects use that index.
+  const rejects = ["kind = 'send_failed'", 'campaign_id IS NOT NULL'];
+  if (range.from !== undefined) rejects.push(`at >= ${params.addInstant(range.from)}`);
+  if (range.to !== undefined) rejects.push(`at < ${params.addInstant(range.to)}`);
+  const count = (condition: string) => `count(*) FILTER (WHERE ${condition})`;
+  const sql = `SELECT campaign_id, sum(sent) AS sent, sum(rejected) AS rejected, sum(delivered) AS delivered,
+      sum(read_count) AS read_count, sum(failed) AS failed, min(first_at) AS first_at, max(last_at) AS last_at
+    FROM (
+      SELECT r.campaign_id AS campaign_id, count(*) AS sent, 0 AS rejected,
+        ${count('r.max_rank >= 1')} AS delivered,
+        ${count('r.max_rank >= 2')} AS read_count,
+        ${count('r.failed_seen = 1 AND coalesce(r.max_rank, 0) < 1')} AS failed,
+        min(r.sent_at) AS first_at, max(r.sent_at) AS last_at
+      FROM ${tables.rollupTable} r
+      WHERE ${sends.join(' AND ')}
+      GROUP BY r.campaign_id
+      UNION ALL
+      SELECT campaign_id, 0, count(*), 0, 0, 0, min(at), max(at)
+      FROM ${tables.table}
+      WHERE ${rejects.join(' AND ')}
+      GROUP BY campaign_id
+    ) AS per_source
+    GROUP BY campaign_id`;
   return { sql, values: params.values };
 }
 

@@ -6,6 +6,7 @@ import { withClientTransaction } from '../postgres/transaction.js';
 import { createTombstonesSql, tombstoneTableName } from './erasure-sql.js';
 import { eventIndexStatements } from './event-indexes.js';
 import { createIdentityLinksSql, identityLinksTableName } from './identity-links-sql.js';
+import { addRollupSendColumnsPostgres, analyzeRebuiltRollup } from './rollup-send-columns.js';
 import { backfillStatusRollupSql, createStatusRollupSql, statusRollupTableName } from './status-rollup.js';
 
 /** The table (in the store's schema) that records which version each wacloud event table is at. */
@@ -88,6 +89,14 @@ const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     // Cheaper indexes to keep up on ingest: a hash index on message_id, the recipient index partial.
     version: 6,
     statements: (_table, name, schema) => cheaperEventIndexStatements(schema, name),
+  },
+  {
+    // The rollup carries each message's campaign and send time (filled from the outbound events), so
+    // summarizeCampaigns reads a range of sends from the rollup alone.
+    version: 7,
+    statements: (table, name, schema) =>
+      addRollupSendColumnsPostgres(schema, name, statusRollupTableName(name), table),
+    run: (client, name, schema) => analyzeRebuiltRollup(client, schema, statusRollupTableName(name)),
   },
 ];
 

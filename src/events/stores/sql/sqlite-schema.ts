@@ -2,6 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { createTombstonesSql, tombstoneTableName } from './erasure-sql.js';
 import { eventIndexStatements } from './event-indexes.js';
 import { createIdentityLinksSql, identityLinksTableName } from './identity-links-sql.js';
+import { addRollupSendColumnsSqlite } from './rollup-send-columns.js';
 import { backfillStatusRollupSql, createStatusRollupSql, statusRollupTableName } from './status-rollup.js';
 
 /** The table that records which schema version each wacloud event table is at. */
@@ -68,6 +69,12 @@ const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
     // Keyed-hash tombstones of erased people (`eraseRecipient`), so they stay skipped.
     version: 4,
     statements: (_table, name) => [createTombstonesSql(`"${tombstoneTableName(name)}"`, 'sqlite')],
+  },
+  {
+    // The rollup carries each message's campaign and send time (filled from the outbound events), so
+    // summarizeCampaigns reads a range of sends from the rollup alone.
+    version: 5,
+    statements: (table, name) => addRollupSendColumnsSqlite(name, statusRollupTableName(name), table),
   },
 ];
 

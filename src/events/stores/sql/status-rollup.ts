@@ -1,4 +1,4 @@
-import { emptyStatusSummary, type StatusSummary } from '../../../metrics/status-fold.js';
+import type { StatusSummary } from '../../../metrics/status-fold.js';
 import { EVENT_COLUMNS, type EventRowValues } from './event-row.js';
 import type { SqlDialect } from './sql-params.js';
 
@@ -25,6 +25,21 @@ export const STATUS_ROLLUP_COLUMNS = [
   'category_later',
 ] as const;
 
+/**
+ * The rollup's send columns (schema v7 on PostgreSQL, v5 on SQLite), after {@link STATUS_ROLLUP_COLUMNS}:
+ * the campaign and the send time of the message's `outbound` event, null until it is stored (a status
+ * may arrive first). `summarizeCampaigns` reads a range of sends from them alone.
+ */
+export const ROLLUP_SEND_COLUMNS = ['campaign_id', 'sent_at'] as const;
+
+/** A message's rollup: its statuses folded, and its send (campaign and time, epoch ms) once known. */
+export interface MessageRollup extends StatusSummary {
+  /** The campaign of the message's `outbound` event, or null (not stored yet, or no campaign). */
+  campaignId: string | null;
+  /** When the message was sent (epoch ms), or null. */
+  sentAt: number | null;
+}
+
 const OPTED_OUT_ERROR = 131050;
 const column = (name: string): number => EVENT_COLUMNS.indexOf(name);
 const KIND = column('kind');
@@ -32,6 +47,8 @@ const MESSAGE_ID = column('message_id');
 const STATUS = column('status');
 const ERROR_CODE = column('error_code');
 const CATEGORY = column('pricing_category');
+const CAMPAIGN = column('campaign_id');
+const AT = column('at');
 const PRICING_TYPE = column('pricing_type');
 const BILLABLE = column('pricing_billable');
 
@@ -95,7 +112,9 @@ export function mergeStatusRollupSql(dialect: SqlDialect): string {
     opt_out_error = ${greatest('opt_out_error')},
     billable_seen = ${greatest('billable_seen')},
     category_sent = ${least('category_sent')},
-    category_later = ${least('category_later')}`;
+    category_later = ${least('category_later')},
+    campaign_id = coalesce(${dialect === 'postgres' ? 'stored.' : ''}campaign_id, excluded.campaign_id),
+    sent_at = ${least('sent_at')}`;
 }
 
 /** Byte-order minimum of two optional strings (the order of the rollup's "C"/BINARY text columns). */
@@ -105,24 +124,53 @@ function minText(a: string | null, b: string | null): string | null {
   return Buffer.compare(Buffer.from(a), Buffer.from(b)) <= 0 ? a : b;
 }
 
+/** The rollup of `messageId` in `rollups`, added empty when missing. */
+function rollupOf(rollups: Map<string, MessageRollup>, messageId: string): MessageRollup {
+  let rollup = rollups.get(messageId);
+  if (rollup === undefined) {
+    // A literal, not a spread of emptyStatusSummary(): one is made per message of every append.
+    rollup = {
+      maxRank: null,
+      failedSeen: 0,
+      minError: null,
+      optOutError: 0,
+      billableSeen: 0,
+      categorySent: null,
+      categoryLater: null,
+      campaignId: null,
+      sentAt: null,
+    };
+    rollups.set(messageId, rollup);
+  }
+  return rollup;
+}
+
 /**
  * Folds the status rows among `rows` (event rows as {@link EVENT_COLUMNS} orders them, so the fold reads
- * exactly what the columns hold) into one rollup per message id, in `rollups` (a new map unless given).
+ * exactly what the columns hold) into one rollup per message id, in `rollups` (a new map unless given),
+ * and the `outbound` rows with a campaign into its send columns (the earliest send, as the merge keeps).
  * Other kinds are skipped.
  */
 export function foldStatusRollups(
   rows: readonly EventRowValues[],
-  rollups: Map<string, StatusSummary> = new Map(),
-): Map<string, StatusSummary> {
+  rollups: Map<string, MessageRollup> = new Map(),
+): Map<string, MessageRollup> {
   for (const row of rows) {
-    if (row[KIND] !== 'status') continue;
+    const kind = row[KIND];
+    if (kind === 'outbound') {
+      const messageId = row[MESSAGE_ID];
+      const campaignId = row[CAMPAIGN];
+      const at = row[AT];
+      if (typeof messageId !== 'string' || typeof campaignId !== 'string' || typeof at !== 'number') continue;
+      const rollup = rollupOf(rollups, messageId);
+      rollup.campaignId ??= campaignId;
+      if (rollup.sentAt === null || at < rollup.sentAt) rollup.sentAt = at;
+      continue;
+    }
+    if (kind !== 'status') continue;
     const messageId = row[MESSAGE_ID];
     if (typeof messageId !== 'string') continue;
-    let rollup = rollups.get(messageId);
-    if (rollup === undefined) {
-      rollup = emptyStatusSummary();
-      rollups.set(messageId, rollup);
-    }
+    const rollup = rollupOf(rollups, messageId);
     const status = row[STATUS];
     if (status === 'failed') {
       rollup.failedSeen = 1;
@@ -147,8 +195,11 @@ export function foldStatusRollups(
   return rollups;
 }
 
-/** A rollup as values in `message_id` + {@link STATUS_ROLLUP_COLUMNS} order. */
-export function statusRollupValues(messageId: string, rollup: StatusSummary): (string | number | null)[] {
+/**
+ * A rollup as values in `message_id` + {@link STATUS_ROLLUP_COLUMNS} + {@link ROLLUP_SEND_COLUMNS} order
+ * (`sent_at` in epoch ms).
+ */
+export function statusRollupValues(messageId: string, rollup: MessageRollup): (string | number | null)[] {
   return [
     messageId,
     rollup.maxRank,
@@ -158,6 +209,8 @@ export function statusRollupValues(messageId: string, rollup: StatusSummary): (s
     rollup.billableSeen,
     rollup.categorySent,
     rollup.categoryLater,
+    rollup.campaignId,
+    rollup.sentAt,
   ];
 }
 

@@ -2,12 +2,10 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../../../src/events/stored-event.js';
-import { writeEvents } from '../../../../src/events/stores/postgres/batched-write.js';
-import { MonthPartitions } from '../../../../src/events/stores/postgres/monthly-partitions.js';
-import { postgresStatements } from '../../../../src/events/stores/postgres/statements.js';
 import { PostgresEventStore } from '../../../../src/events/stores/postgres.js';
-import { migratePostgres } from '../../../../src/events/stores/sql/postgres-schema.js';
+import { POSTGRES_SCHEMA_VERSION } from '../../../../src/events/stores/sql/postgres-schema.js';
 import { postgresRequired, TEST_DATABASE_URL } from '../../../helpers/test-services.js';
+import { preSendColumnsTable } from './pre-send-columns-table.js';
 
 const available = await postgresRequired();
 const schema = `wacloud_test_idx6_${process.pid}_${randomBytes(3).toString('hex')}`;
@@ -19,21 +17,9 @@ afterAll(async () => {
   await pool.end();
 });
 
-/** A version-5 table (as the previous release leaves it) holding `events`, written by the v5 write path. */
-async function version5Table(tableName: string, events: readonly StoredEvent[]): Promise<void> {
-  const client = await pool.connect();
-  try {
-    expect(await migratePostgres(client, schema, tableName, 5)).toBe(0);
-  } finally {
-    client.release();
-  }
-  if (events.length === 0) return;
-  await writeEvents(pool, postgresStatements(schema, tableName), events, {
-    batchSize: 500,
-    copyThreshold: 1,
-    returnAdded: false,
-    partitions: new MonthPartitions({ schema, name: tableName }),
-  });
+/** A version-5 table (as the previous release leaves it) holding `events`. */
+function version5Table(tableName: string, events: readonly StoredEvent[]): Promise<void> {
+  return preSendColumnsTable(pool, schema, tableName, 5, events);
 }
 
 /** The definitions of the table's message and recipient indexes, on the table and on each partition. */
@@ -90,7 +76,7 @@ describe.runIf(available)(
         `SELECT version FROM "${schema}".wacloud_schema_version WHERE table_name = $1`,
         [tableName],
       );
-      expect(rows).toEqual([{ version: 6 }]);
+      expect(rows).toEqual([{ version: POSTGRES_SCHEMA_VERSION }]);
 
       const target = events[7] as StoredEvent & { messageId: string };
       expect(await collect(store, { messageIds: [target.messageId] })).toEqual(
