@@ -169,22 +169,21 @@ export async function selectEngagementEvents(
 }
 
 /**
- * Adds the query's sends (all, or those `narrow` picks: a condition on the row aliased `o`) to each of
- * `builders`, each with its status rollup, in the fold's own order (time, then id). Resolves how many
- * sends were read.
+ * Adds the query's sends to each of `builders`, each with its status rollup, in the fold's own order
+ * (time, then id): all of them, or those picked by any of `branches` (conditions on the send aliased
+ * `o`, each a `UNION ALL` branch of its own so each can use its own index; a send two branches pick
+ * comes twice, which the builders ignore). Resolves how many rows were read.
  */
 export function addCampaignSends(
   source: CampaignFactsSource,
   builders: readonly CampaignFactsBuilder[],
-  narrow?: (params: SqlParams) => string,
+  branches?: readonly ((params: SqlParams) => string)[],
 ): Promise<number> {
   const { dialect, table } = source;
   const q = builders[0]!.query;
   // addStatusSummary reads the summary during the call and keeps nothing of it: one serves every row.
   const summary = emptyStatusSummary();
   const params = new SqlParams(dialect);
-  const conditions = campaignSendConditions(params, q, 'o');
-  if (narrow) conditions.push(`(${narrow(params)})`);
   // The template name and the recipient's record time zone live in `extra`: read only for the groupings
   // that use them, so the others keep reading the sends from a covering index.
   const withLabels = q.groupBy === 'template' || q.groupBy === 'hour' || q.groupBy === 'weekday';
@@ -194,32 +193,36 @@ export function addCampaignSends(
       ? `, o.extra ->> 'templateName', CASE WHEN jsonb_typeof(o.extra #> '{metadata,timeZone}') = 'string'
           THEN o.extra #>> '{metadata,timeZone}' END`
       : `, json_extract(o.extra, '$.templateName'), json_extract(o.extra, '$.metadata.timeZone')`;
-  // One row per message: the send joined with its status rollup (kept up to date on append), in the
-  // fold's own order (time, then id) so it need not sort them again; folded as the rows stream in.
-  return source.eachArray(
-    `SELECT o.message_id, o.recipient_id, ${epochMsSql(dialect, 'o.at')} AS at, o.variant, o.segment,
+  const select = (narrow?: (params: SqlParams) => string) => {
+    const conditions = campaignSendConditions(params, q, 'o');
+    if (narrow) conditions.push(`(${narrow(params)})`);
+    return `SELECT o.message_id, o.recipient_id, ${epochMsSql(dialect, 'o.at')} AS at, o.variant, o.segment,
       ${packedStatusRollupSql('r')}${labels}
     FROM ${table} o LEFT JOIN ${source.rollupTable} r ON r.message_id = o.message_id
-    WHERE ${conditions.join(' AND ')}
-    ORDER BY o.at, o.message_id`,
-    params.values,
-    (row: MessageStatusRow) => {
-      const messageId = String(row[0]);
-      const rolled = readPackedStatusRollup(row, FOLDED_AT, summary);
-      for (const builder of builders) {
-        builder.addSendRow(
-          messageId,
-          String(row[1]),
-          Number(row[2]),
-          optionalText(row[3]),
-          optionalText(row[4]),
-          withLabels ? optionalText(row[LABELS_AT]) : undefined,
-          withLabels ? optionalText(row[LABELS_AT + 1]) : undefined,
-        );
-        if (rolled) builder.addStatusSummary(messageId, summary);
-      }
-    },
-  );
+    WHERE ${conditions.join(' AND ')}`;
+  };
+  // One row per message: the send joined with its status rollup (kept up to date on append), in the
+  // fold's own order (time, then id) so it need not sort them again; folded as the rows stream in.
+  const sql =
+    branches === undefined
+      ? `${select()} ORDER BY o.at, o.message_id`
+      : `${branches.map((branch) => select(branch)).join(' UNION ALL ')} ORDER BY 3, 1`;
+  return source.eachArray(sql, params.values, (row: MessageStatusRow) => {
+    const messageId = String(row[0]);
+    const rolled = readPackedStatusRollup(row, FOLDED_AT, summary);
+    for (const builder of builders) {
+      builder.addSendRow(
+        messageId,
+        String(row[1]),
+        Number(row[2]),
+        optionalText(row[3]),
+        optionalText(row[4]),
+        withLabels ? optionalText(row[LABELS_AT]) : undefined,
+        withLabels ? optionalText(row[LABELS_AT + 1]) : undefined,
+      );
+      if (rolled) builder.addStatusSummary(messageId, summary);
+    }
+  });
 }
 
 /**

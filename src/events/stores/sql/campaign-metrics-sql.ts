@@ -161,21 +161,22 @@ export async function loadCampaignMetrics(
   const plain = new CampaignFactsBuilder(query);
   if (messageCount > 0) {
     const engaged = engagedMessages(events, q.campaignId);
-    await addCampaignSends(source, [builder, plain], (params) => {
-      const { dialect } = source;
-      const any = [`o.at < ${params.addInstant(firstSendMs + 1)}`];
-      if (engaged.messageIds.size > 0) any.push(params.inList('o.message_id', [...engaged.messageIds]));
-      if (engaged.recipientKeys.size > 0)
-        any.push(params.inList('o.recipient_key', [...engaged.recipientKeys]));
-      if (engaged.codes.size > 0) {
-        const code =
-          dialect === 'postgres'
-            ? `o.extra #>> '{metadata,${ISSUED_CODE_METADATA_KEY}}'`
-            : `json_extract(o.extra, '$.metadata.${ISSUED_CODE_METADATA_KEY}')`;
-        any.push(params.inList(code, [...engaged.codes]));
-      }
-      return any.join(' OR ');
-    });
+    const { dialect } = source;
+    // One branch per way in, each driven by its own index (message id, recipient, campaign and time).
+    const branches = [(params: SqlParams) => `o.at < ${params.addInstant(firstSendMs + 1)}`];
+    const ids = [...engaged.messageIds];
+    if (ids.length > 0) branches.push((params) => params.inList('o.message_id', ids));
+    const keys = [...engaged.recipientKeys];
+    if (keys.length > 0) branches.push((params) => params.inList('o.recipient_key', keys));
+    const codes = [...engaged.codes];
+    if (codes.length > 0) {
+      const code =
+        dialect === 'postgres'
+          ? `o.extra #>> '{metadata,${ISSUED_CODE_METADATA_KEY}}'`
+          : `json_extract(o.extra, '$.metadata.${ISSUED_CODE_METADATA_KEY}')`;
+      branches.push((params) => params.inList(code, codes));
+    }
+    await addCampaignSends(source, [builder, plain], branches);
   }
   for (const event of events) builder.addEvent(event);
   await addIssuedCodes(source, builder);
