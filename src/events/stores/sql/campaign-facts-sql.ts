@@ -63,7 +63,7 @@ export function epochMsSql(dialect: SqlDialect, column: string): string {
 }
 
 /** The `sends` CTE the engagement queries read (the query's sends: id, recipient, time, variant, segment). */
-function sendsCte(table: string, params: SqlParams, q: ResolvedMetricsQuery): string {
+export function sendsCte(table: string, params: SqlParams, q: ResolvedMetricsQuery): string {
   return `sends AS MATERIALIZED (SELECT message_id, recipient_id, recipient_key, at, variant, segment
       FROM ${table} o WHERE ${campaignSendConditions(params, q, 'o').join(' AND ')})`;
 }
@@ -125,24 +125,38 @@ export async function selectEngagementEvents(
   q: ResolvedMetricsQuery,
   plan: EngagementPlan,
 ): Promise<StoredEvent[]> {
-  const { dialect, table } = source;
-  const engagementColumns = ENGAGEMENT_COLUMNS.map((column) => {
+  const params = new SqlParams(source.dialect);
+  const select = engagementEventsSql(source, plan);
+  const sql = plan === 'all' ? select : `WITH ${sendsCte(source.table, params, q)}\n${select}`;
+  return engagementEventsFromRows(await source.selectArrays(sql, params.values));
+}
+
+/** The engagement select list ({@link ENGAGEMENT_COLUMNS} in order, `at` as epoch ms, `extra` as text). */
+export function engagementColumnsSql(dialect: SqlDialect): string {
+  return ENGAGEMENT_COLUMNS.map((column) => {
     if (column === 'at') return `${epochMsSql(dialect, 'e.at')} AS at`;
     if (column === 'extra' && dialect === 'postgres') return 'e.extra::text AS extra';
     return `e.${column}`;
   }).join(', ');
-  let rows: unknown[][];
+}
+
+/**
+ * The engagement query of {@link selectEngagementEvents} (its columns {@link engagementColumnsSql}): a
+ * statement that reads the query's sends from a CTE named `sends` (message_id, recipient_key, at), except
+ * for the plan `all`; `withRecipientKey` adds the event's `recipient_key` after them.
+ */
+export function engagementEventsSql(
+  source: CampaignFactsSource,
+  plan: EngagementPlan,
+  withRecipientKey = false,
+): string {
+  const { dialect, table } = source;
+  const engagementColumns = `${engagementColumnsSql(dialect)}${withRecipientKey ? ', e.recipient_key' : ''}`;
   if (plan === 'all') {
-    rows = await source.selectArrays(
-      `SELECT ${engagementColumns} FROM ${table} e WHERE e.kind IN ${ENGAGEMENT_KINDS_SQL}`,
-      [],
-    );
-  } else {
-    const probe = (column: string) => (plan === 'scan' ? `+${column}` : column);
-    const params = new SqlParams(dialect);
-    rows = await source.selectArrays(
-      `WITH ${sendsCte(table, params, q)}
-      SELECT ${engagementColumns} FROM ${table} e
+    return `SELECT ${engagementColumns} FROM ${table} e WHERE e.kind IN ${ENGAGEMENT_KINDS_SQL}`;
+  }
+  const probe = (column: string) => (plan === 'scan' ? `+${column}` : column);
+  return `SELECT ${engagementColumns} FROM ${table} e
       WHERE e.kind IN ${ENGAGEMENT_KINDS_SQL} AND (
         ${probe('e.message_id')} IN (SELECT message_id FROM sends)
         OR ${probe('e.context_message_id')} IN (SELECT message_id FROM sends)
@@ -154,18 +168,21 @@ export async function selectEngagementEvents(
       WHERE e.kind = 'click' AND e.message_id IS NULL AND e.recipient_id IS NULL
         AND e.at >= ${firstSendSecondSql(dialect)}
       UNION ALL
-      ${looseConversionsSql(table, engagementColumns, firstSendSecondSql(dialect))}`,
-      params.values,
-    );
-  }
+      ${looseConversionsSql(table, engagementColumns, firstSendSecondSql(dialect))}`;
+}
+
+/** Rebuilds events from rows of {@link engagementColumnsSql}'s columns, starting at `at` of each row. */
+export function engagementEventsFromRows(rows: readonly unknown[][], at = 0): StoredEvent[] {
   const events: StoredEvent[] = new Array(rows.length);
-  for (let r = 0; r < rows.length; r++) {
-    const values = rows[r]!;
-    const row: StoredEventRow = {};
-    for (let i = 0; i < ENGAGEMENT_COLUMNS.length; i++) row[ENGAGEMENT_COLUMNS[i]!] = values[i];
-    events[r] = fromEventRow(row);
-  }
+  for (let r = 0; r < rows.length; r++) events[r] = engagementEventFromRow(rows[r]!, at);
   return events;
+}
+
+/** Rebuilds one event from a row of {@link engagementColumnsSql}'s columns, starting at `at`. */
+export function engagementEventFromRow(values: readonly unknown[], at = 0): StoredEvent {
+  const row: StoredEventRow = {};
+  for (let i = 0; i < ENGAGEMENT_COLUMNS.length; i++) row[ENGAGEMENT_COLUMNS[i]!] = values[at + i];
+  return fromEventRow(row);
 }
 
 /**

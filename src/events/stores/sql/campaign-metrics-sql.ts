@@ -4,24 +4,15 @@ import { FactsSummary } from '../../../metrics/metrics-from-facts.js';
 import type { ResolvedMetricsQuery } from '../../../metrics/metrics-query.js';
 import type { CampaignMetrics, MetricsGroupBy, MetricsQuery } from '../../../metrics/metrics-types.js';
 import { emptyStatusSummary } from '../../../metrics/status-fold.js';
-import { ISSUED_CODE_METADATA_KEY } from '../../issued-code.js';
 import type { CampaignFactsSource } from './campaign-facts-source.js';
-import {
-  addCampaignSends,
-  addRefusedSends,
-  campaignSendConditions,
-  engagementPlan,
-  epochMsSql,
-  loadCampaignFacts,
-  selectEngagementEvents,
-} from './campaign-facts-sql.js';
-import { engagedMessages } from './engaged-messages.js';
+import { addRefusedSends, engagementPlan, loadCampaignFacts } from './campaign-facts-sql.js';
+import { COUNT_AT as PASS_COUNT_AT, ROLLUP_AT, selectCampaignPass } from './campaign-pass-sql.js';
 import { campaignIdentityLinks } from './identity-links-facts.js';
 import { addIssuedCodes } from './issued-codes-sql.js';
 import { summarizeCampaign, summarizeOptions } from './metrics-for-query.js';
 import type { SqlDialect } from './sql-params.js';
 import { SqlParams } from './sql-params.js';
-import { packedStatusRollupSql, readPackedStatusRollup } from './status-rollup.js';
+import { readPackedStatusRollup } from './status-rollup.js';
 
 /**
  * The groupings counted in SQL: their key is a function of columns of the send row (or, for `day`, of
@@ -63,23 +54,23 @@ const COUNT_AT = 3;
 const FIRST_AT = 4;
 const GROUP_AT = 5;
 
+/** A nullable text column's value as an optional field. */
+function optionalText(value: unknown): string | undefined {
+  return value === null || value === undefined ? undefined : String(value);
+}
+
 /**
- * Counts the query's sends in SQL by folded state (the status rollup: highest state, failure, lowest
- * error code, billable and its category) and group: one small row per combination, with the earliest
- * send of each.
+ * About how many of the store's events name the campaign (read from the campaign index alone), enough
+ * for SQLite's choice of {@link engagementPlan}; PostgreSQL's planner chooses itself (0, no query).
  */
-function countByState(source: CampaignFactsSource, q: ResolvedMetricsQuery): Promise<StateCountRow[]> {
-  const { dialect } = source;
-  const params = new SqlParams(dialect);
-  const conditions = campaignSendConditions(params, q, 'o');
-  const group = groupColumnSql(dialect, q.groupBy);
-  return source.selectArrays(
-    `SELECT ${packedStatusRollupSql('r')}, count(*), ${epochMsSql(dialect, 'min(o.at)')}${group ? `, ${group}` : ''}
-    FROM ${source.table} o LEFT JOIN ${source.rollupTable} r ON r.message_id = o.message_id
-    WHERE ${conditions.join(' AND ')}
-    GROUP BY 1, 2, 3${group ? ', 6' : ''}`,
+async function campaignSizeEstimate(source: CampaignFactsSource, campaignId: string): Promise<number> {
+  if (source.dialect === 'postgres') return 0;
+  const params = new SqlParams(source.dialect);
+  const [row] = await source.selectArrays(
+    `SELECT count(*) FROM ${source.table} WHERE campaign_id = ${params.add(campaignId)}`,
     params.values,
   );
+  return Number(row?.[0] ?? 0);
 }
 
 /**
@@ -142,43 +133,36 @@ export async function loadCampaignMetrics(
   }
   // Sends first (refused ones, then accepted ones): the fold needs every send before any other event.
   await addRefusedSends(source, builder);
-  const counted = countByState(source, q);
-  // PostgreSQL: queued now, so the server selects the engagement while the counts are read.
-  let engagement = source.dialect === 'postgres' ? selectEngagementEvents(source, q, 'probe') : undefined;
-  engagement?.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
-  const rows = await counted;
-  let messageCount = 0;
-  let firstSendMs = Number.POSITIVE_INFINITY;
-  for (const row of rows) {
-    messageCount += Number(row[COUNT_AT]);
-    firstSendMs = Math.min(firstSendMs, Number(row[FIRST_AT]));
+  const plan = await engagementPlan(source, await campaignSizeEstimate(source, q.campaignId));
+  const withLabels = q.groupBy === 'template';
+  const pass = await selectCampaignPass(
+    source,
+    q,
+    plan,
+    groupColumnSql(source.dialect, q.groupBy),
+    withLabels,
+  );
+  // The sends counted by state, in countByState's layout; the others folded with the events.
+  const rows: StateCountRow[] = [];
+  const summaryOfRow = emptyStatusSummary();
+  for (const row of pass.groups) {
+    rows.push([row[ROLLUP_AT], row[ROLLUP_AT + 1], row[ROLLUP_AT + 2], row[PASS_COUNT_AT], row[3], row[1]]);
   }
-  engagement ??= selectEngagementEvents(source, q, await engagementPlan(source, messageCount));
-  const events = await engagement;
-
-  // The messages the events can be credited to, each folded twice: with the events, and (the facts the
-  // counts by state gave it) without.
-  const plain = new CampaignFactsBuilder(query);
-  if (messageCount > 0) {
-    const engaged = engagedMessages(events, q.campaignId);
-    const { dialect } = source;
-    // One branch per way in, each driven by its own index (message id, recipient, campaign and time).
-    const branches = [(params: SqlParams) => `o.at < ${params.addInstant(firstSendMs + 1)}`];
-    const ids = [...engaged.messageIds];
-    if (ids.length > 0) branches.push((params) => params.inList('o.message_id', ids));
-    const keys = [...engaged.recipientKeys];
-    if (keys.length > 0) branches.push((params) => params.inList('o.recipient_key', keys));
-    const codes = [...engaged.codes];
-    if (codes.length > 0) {
-      const code =
-        dialect === 'postgres'
-          ? `o.extra #>> '{metadata,${ISSUED_CODE_METADATA_KEY}}'`
-          : `json_extract(o.extra, '$.metadata.${ISSUED_CODE_METADATA_KEY}')`;
-      branches.push((params) => params.inList(code, codes));
-    }
-    await addCampaignSends(source, [builder, plain], branches);
+  for (const row of pass.sends) {
+    const messageId = String(row[1]);
+    builder.addSendRow(
+      messageId,
+      String(row[2]),
+      Number(row[3]),
+      optionalText(row[4]),
+      optionalText(row[5]),
+      withLabels ? optionalText(row[6]) : undefined,
+      withLabels ? optionalText(row[7]) : undefined,
+    );
+    if (readPackedStatusRollup(row, ROLLUP_AT, summaryOfRow))
+      builder.addStatusSummary(messageId, summaryOfRow);
   }
-  for (const event of events) builder.addEvent(event);
+  for (const event of pass.events) builder.addEvent(event);
   await addIssuedCodes(source, builder);
   const folded = builder.build();
 
@@ -186,7 +170,6 @@ export async function loadCampaignMetrics(
   const states = stateFacts(query, rows, q.groupBy === 'template');
   for (let i = 0; i < rows.length; i++) summary.addMessages(states[i]!, Number(rows[i]![COUNT_AT]));
   for (const message of folded.messages) summary.addMessage(message);
-  for (const message of plain.build().messages) summary.addMessage(message, -1);
   for (const rejection of folded.rejections) summary.addRejection(rejection);
   for (const conversion of folded.campaignConversions ?? []) summary.addCampaignConversion(conversion);
   return summary.metrics();
