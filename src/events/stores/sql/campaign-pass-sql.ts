@@ -80,14 +80,28 @@ export async function selectCampaignPass(
           THEN o.extra #>> '{metadata,timeZone}' END AS label2`
       : `json_extract(o.extra, '$.templateName') AS label1, json_extract(o.extra, '$.metadata.timeZone') AS label2`;
   const [flags, minError, category] = packedStatusRollupParts('r');
-  const sends = `sends AS MATERIALIZED (SELECT o.message_id, o.recipient_id, o.recipient_key, o.at, o.variant, o.segment,
+  const looseCode = (alias: string) => `CASE WHEN ${anyLooseCode} THEN ${codeOf(alias)} END`;
+  // Whether the send aliased `alias` is one the engagement events can be credited to.
+  const touchedOf = (alias: string, code: string) => `coalesce(${alias}.message_id IN (SELECT id FROM named)
+      OR ${alias}.recipient_key IN (SELECT recipient_key FROM keyed)
+      OR ${alias}.at = (SELECT at FROM first_send)
+      OR ${code} IN (SELECT ${conversionCode.replaceAll('e.', '')} FROM engagement
+        WHERE kind = 'conversion' AND message_id IS NULL AND extra IS NOT NULL), false)`;
+  // The plan `all` reads the engagement without the sends: they are then read once, marked as they are read.
+  const markAsRead = plan === 'all';
+  const sends =
+    () => `sends AS MATERIALIZED (SELECT o.message_id, o.recipient_id, o.recipient_key, o.at, o.variant, o.segment,
       ${group ? text(group) : nul('text')} AS grp, ${labels},
-      CASE WHEN ${anyLooseCode} THEN ${codeOf('o')} END AS code,
+      ${markAsRead ? `${touchedOf('o', looseCode('o'))} AS touched` : `${looseCode('o')} AS code`},
       ${flags} AS flags, ${minError} AS min_error, ${category} AS category
     FROM ${table} o LEFT JOIN ${source.rollupTable} r ON r.message_id = o.message_id
     WHERE ${campaignSendConditions(params, q, 'o').join(' AND ')})`;
   // The first send computed once (the engagement query reads it in several places).
-  const firstSend = `first_send AS MATERIALIZED (SELECT min(at) AS at FROM sends)`;
+  const firstSend = () =>
+    markAsRead
+      ? `first_send AS MATERIALIZED (SELECT o.at FROM ${table} o
+          WHERE ${campaignSendConditions(params, q, 'o').join(' AND ')} ORDER BY o.at LIMIT 1)`
+      : `first_send AS MATERIALIZED (SELECT min(at) AS at FROM sends)`;
   const engagement = `engagement AS MATERIALIZED (${engagementEventsSql(source, plan, true).replaceAll(
     FIRST_SEND_SQL,
     '(SELECT at FROM first_send)',
@@ -98,21 +112,19 @@ export async function selectCampaignPass(
       UNION SELECT context_message_id FROM engagement WHERE context_message_id IS NOT NULL)`;
   const keyed = `keyed AS MATERIALIZED (SELECT DISTINCT recipient_key FROM engagement WHERE recipient_key IS NOT NULL
       AND CASE WHEN kind = 'inbound' THEN context_message_id IS NULL ELSE message_id IS NULL END)`;
-  const touchedSql = `coalesce(s.message_id IN (SELECT id FROM named)
-      OR s.recipient_key IN (SELECT recipient_key FROM keyed)
-      OR s.at = (SELECT at FROM first_send)
-      OR s.code IN (SELECT ${conversionCode.replaceAll('e.', '')} FROM engagement
-        WHERE kind = 'conversion' AND message_id IS NULL AND extra IS NOT NULL), false)`;
-  // SQLite: each send's flag computed once (materialized) rather than in both branches; PostgreSQL
+  // SQLite: each send's mark computed once (materialized) rather than in both branches; PostgreSQL
   // probes its hashed subplans cheaply and would spill the second copy of the sends to disk.
-  const flaggedOnce = !pg;
-  const flagged = flaggedOnce
-    ? `, flagged AS MATERIALIZED (SELECT s.*, ${touchedSql} AS touched FROM sends s)`
-    : '';
+  const flaggedOnce = !pg && !markAsRead;
+  // The CTEs in text order (SQLite numbers its parameters by position).
+  const ctes = markAsRead
+    ? [engagement, firstSend(), named, keyed, sends()]
+    : [sends(), firstSend(), engagement, named, keyed];
+  if (flaggedOnce)
+    ctes.push(`flagged AS MATERIALIZED (SELECT s.*, ${touchedOf('s', 's.code')} AS touched FROM sends s)`);
   const from = flaggedOnce ? 'flagged s' : 'sends s';
-  const touched = flaggedOnce ? 's.touched' : touchedSql;
+  const touched = flaggedOnce || markAsRead ? 's.touched' : touchedOf('s', 's.code');
   const atMs = (column: string) => epochMsSql(dialect, column);
-  const sql = `WITH ${sends}, ${firstSend}, ${engagement}, ${named}, ${keyed}${flagged}
+  const sql = `WITH ${ctes.join(',\n    ')}
     SELECT ${GROUP_ROW} AS tag, s.grp AS c1, ${nul('text')} AS c2, ${atMs('min(s.at)')} AS c3,
       ${nul('text')}, ${nul('text')}, ${nul('text')}, ${nul('text')}, ${nul('text')},
       ${pg ? 'count(*)::float8' : 'count(*)'}, ${nul('text')}, ${nul('text')},
