@@ -6,15 +6,21 @@
  * Usage: `node --expose-gc --import tsx bench/metrics-sql.bench.ts [messages]` (PostgreSQL URL from WACLOUD_BENCH_DATABASE_URL;
  * WACLOUD_BENCH_PG_WRITERS concurrent PostgreSQL writers, default 2; WACLOUD_BENCH_IDS=short for short ids;
  * WACLOUD_BENCH_STORES=postgres to measure one store only, default `sqlite,postgres`).
+ * Figure `metrics-vs-floor` (issue 15): each store's `computeCampaignMetrics` against a floor written by
+ * hand here, one SQL statement counting the campaign's sent/delivered/read/failed from the same tables
+ * (medians of 3 interleaved runs; `ratio` = metricsMs / floorMs, goal <= 2), with the
+ * per-message fold (`campaignFacts` + summary, the path before the push-down) timed in the same run.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import pg from 'pg';
 import type { EventStore } from '../src/events/event-store.js';
 import type { StoredEvent } from '../src/events/stored-event.js';
 import { PostgresEventStore } from '../src/events/stores/postgres.js';
+import { summarizeCampaign } from '../src/events/stores/sql/metrics-for-query.js';
 import { SqliteEventStore } from '../src/events/stores/sqlite.js';
 import { computeCampaignMetrics } from '../src/metrics/compute-campaign-metrics.js';
 import { generateCampaignStream } from '../test/events/stores/sql/campaign-stream.js';
@@ -132,6 +138,115 @@ async function measureMetrics(name: string, store: EventStore): Promise<void> {
   }
 }
 
+/** Interleaved runs of each of metrics, floor and per-message fold in `metrics-vs-floor` (medians reported). */
+const FLOOR_RUNS = 3;
+
+/** The floor's one statement: sent/delivered/read/failed of a campaign from the sends and their rollups. */
+function floorSql(dialect: 'sqlite' | 'postgres', table: string, rollup: string): string {
+  const count = (condition: string) =>
+    dialect === 'postgres'
+      ? `count(*) FILTER (WHERE ${condition})`
+      : `sum(CASE WHEN ${condition} THEN 1 ELSE 0 END)`;
+  return `SELECT count(*) AS sent, ${count('r.max_rank >= 1')} AS delivered, ${count('r.max_rank >= 2')} AS read,
+      ${count('r.failed_seen = 1 AND coalesce(r.max_rank, 0) < 1')} AS failed
+    FROM ${table} o LEFT JOIN ${rollup} r ON r.message_id = o.message_id
+    WHERE o.kind = 'outbound' AND o.campaign_id = ${dialect === 'postgres' ? '$1' : '?'}`;
+}
+
+/** Runs the hand-written floor once; resolves its milliseconds (checked against the metrics' `sent`). */
+type Floor = () => Promise<{ ms: number; sent: number }>;
+
+function sqliteFloor(file: string): { floor: Floor; close: () => void } {
+  const db = new Database(file, { readonly: true });
+  db.pragma('cache_size = -65536');
+  const statement = db.prepare(floorSql('sqlite', 'wacloud_events', 'wacloud_events_status_rollup'));
+  return {
+    floor: async () => {
+      const started = performance.now();
+      const row = statement.get(CAMPAIGN) as { sent: number };
+      return { ms: performance.now() - started, sent: Number(row.sent) };
+    },
+    close: () => db.close(),
+  };
+}
+
+/** The PostgreSQL floor, with the planner settings the store's metrics use (JIT off, 64 MB work_mem). */
+function postgresFloor(pool: pg.Pool): Floor {
+  const sql = floorSql('postgres', `"${schema}".wacloud_events`, `"${schema}".wacloud_events_status_rollup`);
+  return async () => {
+    const client = await pool.connect();
+    try {
+      const started = performance.now();
+      await client.query('BEGIN READ ONLY');
+      await client.query('SET LOCAL jit = off');
+      await client.query(`SET LOCAL work_mem = '64MB'`);
+      const { rows } = await client.query<{ sent: string }>(sql, [CAMPAIGN]);
+      await client.query('COMMIT');
+      return { ms: performance.now() - started, sent: Number(rows[0]?.sent) };
+    } finally {
+      client.release();
+    }
+  };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/** The `metrics-vs-floor` figure: metrics, floor and per-message fold, interleaved, medians compared. */
+async function measureAgainstFloor(
+  name: 'sqlite' | 'postgres',
+  store: SqliteEventStore | PostgresEventStore,
+  floor: Floor,
+): Promise<void> {
+  const query = { campaignId: CAMPAIGN, rateCard: RATE_CARD };
+  const metricsMs: number[] = [];
+  const metricsCpu: number[] = [];
+  const floorMs: number[] = [];
+  const foldMs: number[] = [];
+  const foldCpu: number[] = [];
+  for (let run = 0; run < FLOOR_RUNS; run++) {
+    let cpu = process.cpuUsage();
+    let started = performance.now();
+    const metrics = await computeCampaignMetrics(store, query);
+    metricsMs.push(performance.now() - started);
+    metricsCpu.push(cpuSeconds(cpu));
+    const counted = await floor();
+    if (counted.sent !== metrics.sent)
+      throw new Error(`floor counted ${counted.sent} sends, metrics ${metrics.sent}`);
+    floorMs.push(counted.ms);
+    cpu = process.cpuUsage();
+    started = performance.now();
+    const folded = summarizeCampaign(await store.campaignFacts(query), query);
+    foldMs.push(performance.now() - started);
+    foldCpu.push(cpuSeconds(cpu));
+    if (JSON.stringify(folded) !== JSON.stringify(metrics))
+      throw new Error('per-message fold and push-down differ');
+  }
+  const m = median(metricsMs);
+  const f = median(floorMs);
+  const load1 = Number((loadavg()[0] ?? 0).toFixed(2));
+  console.log(
+    JSON.stringify({
+      bench: 'metrics-sql',
+      figure: 'metrics-vs-floor',
+      store: name,
+      ratio: Number((m / f).toFixed(2)),
+      metricsMs: Math.round(m),
+      floorMs: Math.round(f),
+      perMessageFoldMs: Math.round(median(foldMs)),
+      metricsClientCpuSeconds: median(metricsCpu),
+      perMessageFoldClientCpuSeconds: median(foldCpu),
+      runs: FLOOR_RUNS,
+      messages: MESSAGES,
+      ids: ID_STYLE,
+      goal: 'ratio <= 2',
+      load1,
+    }),
+  );
+}
+
 async function postgresReachable(): Promise<boolean> {
   const client = new pg.Client({ connectionString, connectionTimeoutMillis: 3000 });
   try {
@@ -154,7 +269,8 @@ let events: StoredEvent[] | undefined = generateCampaignStream({
 });
 
 const dir = mkdtempSync(join(tmpdir(), 'wacloud-bench-'));
-const sqlite = new SqliteEventStore({ filename: join(dir, 'events.db') });
+const sqliteFile = join(dir, 'events.db');
+const sqlite = new SqliteEventStore({ filename: sqliteFile });
 const schema = `wacloud_bench_${randomBytes(4).toString('hex')}`;
 const postgres =
   STORES.has('postgres') && (await postgresReachable())
@@ -171,8 +287,19 @@ try {
   events = undefined;
   // Collect the ingest's garbage now rather than during the first timed run (node --expose-gc).
   (globalThis as { gc?: () => void }).gc?.();
-  if (STORES.has('sqlite')) await measureMetrics('sqlite', sqlite);
-  if (postgres) await measureMetrics('postgres', postgres);
+  if (STORES.has('sqlite')) {
+    await measureMetrics('sqlite', sqlite);
+    const { floor, close } = sqliteFloor(sqliteFile);
+    try {
+      await measureAgainstFloor('sqlite', sqlite, floor);
+    } finally {
+      close();
+    }
+  }
+  if (postgres) {
+    await measureMetrics('postgres', postgres);
+    await measureAgainstFloor('postgres', postgres, postgresFloor(postgres.pool));
+  }
 } finally {
   await sqlite.close();
   rmSync(dir, { recursive: true, force: true });

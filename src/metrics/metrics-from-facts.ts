@@ -50,8 +50,11 @@ class Tally {
   readonly billableByCategory = new Map<string, number>();
   readonly failuresByCode = new Map<number | null, number>();
 
-  /** Adds one message's facts (`sign` 1), or takes back facts added before (`sign` -1). */
-  addMessage(m: MessageFacts, sign: 1 | -1 = 1): void {
+  /**
+   * Adds one message's facts (`sign` 1), or takes back facts added before (`sign` -1); `sign` n adds
+   * n messages with these same facts.
+   */
+  addMessage(m: MessageFacts, sign = 1): void {
     this.sent += sign;
     if (m.delivered) this.delivered += sign;
     if (m.read) this.read += sign;
@@ -106,7 +109,7 @@ class Tally {
 }
 
 /** Adds `sign` to a count, dropping the key at zero (so a taken-back code or category leaves no trace). */
-function countIn<K>(counts: Map<K, number>, key: K, sign: 1 | -1): void {
+function countIn<K>(counts: Map<K, number>, key: K, sign: number): void {
   const count = (counts.get(key) ?? 0) + sign;
   if (count === 0) counts.delete(key);
   else counts.set(key, count);
@@ -254,6 +257,21 @@ export class FactsSummary {
     const group = this.#group(key);
     group.addMessage(message, sign);
     if (group.isEmpty()) this.#groups.delete(key);
+  }
+
+  /**
+   * Counts `count` messages that all have the facts of `message` (their group read from it too): what
+   * `count` calls of `addMessage(message)` do, in one. A store that counts messages by state in SQL
+   * adds each state's count this way.
+   */
+  addMessages(message: MessageFacts, count: number): void {
+    if (!Number.isSafeInteger(count) || count < 0) {
+      throw new RangeError(`FactsSummary.addMessages: count must be a whole number >= 0, got ${count}`);
+    }
+    if (count === 0) return;
+    this.#total.addMessage(message, count);
+    if (this.#keyOf === undefined) return;
+    this.#group(this.#keyOf(message, message.sentAt)).addMessage(message, count);
   }
 
   /** Counts a refused send (`sign` 1) or takes back one counted before (`sign` -1). */

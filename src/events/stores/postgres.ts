@@ -19,7 +19,7 @@ import { normalizeRecipientId } from '../recipient-id.js';
 import type { StoredEvent } from '../stored-event.js';
 import { assertStoredEvents } from '../stored-event-schema.js';
 import { writeEvents } from './postgres/batched-write.js';
-import { foldCampaignInPostgres } from './postgres/campaign-fold.js';
+import { campaignMetricsInPostgres, foldCampaignInPostgres } from './postgres/campaign-fold.js';
 import { summarizeCampaignsInPostgres } from './postgres/campaign-summaries.js';
 import { linkIdentities, readIdentityLinks } from './postgres/identity-linking.js';
 import {
@@ -44,7 +44,6 @@ import {
 import type { StoredEventRow } from './sql/event-row.js';
 import { quoteIdentifier } from './sql/identifier.js';
 import { keysetScan } from './sql/keyset-scan.js';
-import { summarizeCampaign } from './sql/metrics-for-query.js';
 import { migratePostgres } from './sql/postgres-schema.js';
 
 export type { DroppedPartitions } from './postgres/monthly-partitions.js';
@@ -257,11 +256,14 @@ export class PostgresEventStore implements EventStore {
   }
 
   /**
-   * Computes a campaign's metrics with the folding pushed down into SQL (`campaignFacts`) and
-   * the summary shared with the memory store: `computeCampaignMetrics(store, query)` calls this.
+   * Computes a campaign's metrics with the counting done in SQL (counts by folded state and group) and
+   * only the messages engagement can concern folded per message, so the numbers are the memory store's
+   * to the last digit: `computeCampaignMetrics(store, query)` calls this.
    */
   async aggregate(query: MetricsQuery): Promise<CampaignMetrics> {
-    return summarizeCampaign(await this.campaignFacts(query), query);
+    await this.migrate();
+    await this.#statistics.refreshIfStale(this.#pool);
+    return campaignMetricsInPostgres(this.#pool, this.#statements, query);
   }
 
   /**

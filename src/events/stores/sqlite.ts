@@ -18,7 +18,9 @@ import type { IdentityLinks } from '../identity-links.js';
 import { normalizeRecipientId } from '../recipient-id.js';
 import type { StoredEvent } from '../stored-event.js';
 import { assertStoredEvents } from '../stored-event-schema.js';
+import type { CampaignFactsSource } from './sql/campaign-facts-source.js';
 import { loadCampaignFacts } from './sql/campaign-facts-sql.js';
+import { loadCampaignMetrics } from './sql/campaign-metrics-sql.js';
 import {
   type CampaignSummaryRow,
   campaignSummariesSql,
@@ -46,7 +48,6 @@ import {
   selectLinksSql,
 } from './sql/identity-links-sql.js';
 import { keysetScan } from './sql/keyset-scan.js';
-import { summarizeCampaign } from './sql/metrics-for-query.js';
 import { migrateSqlite } from './sql/sqlite-schema.js';
 import {
   foldStatusRollups,
@@ -224,11 +225,12 @@ export class SqliteEventStore implements EventStore {
   }
 
   /**
-   * Computes a campaign's metrics with the folding pushed down into SQL (`campaignFacts`) and
-   * the summary shared with the memory store: `computeCampaignMetrics(store, query)` calls this.
+   * Computes a campaign's metrics with the counting done in SQL (counts by folded state and group) and
+   * only the messages engagement can concern folded per message, so the numbers are the memory store's
+   * to the last digit: `computeCampaignMetrics(store, query)` calls this.
    */
   async aggregate(query: MetricsQuery): Promise<CampaignMetrics> {
-    return summarizeCampaign(await this.campaignFacts(query), query);
+    return loadCampaignMetrics(this.#factsSource(), query);
   }
 
   /**
@@ -251,33 +253,35 @@ export class SqliteEventStore implements EventStore {
    * @internal
    */
   async campaignFacts(query: MetricsQuery): Promise<CampaignFacts> {
-    return loadCampaignFacts(
-      {
-        dialect: 'sqlite',
-        table: this.#table,
-        eventColumns: 'e.*',
-        rollupTable: this.#rollupTable,
-        identityTable: this.#identityTable,
-        select: async (sql, values) => this.#db.prepare(sql).all(...values) as StoredEventRow[],
-        selectArrays: async (sql, values) =>
-          this.#db
-            .prepare(sql)
-            .raw()
-            .all(...values) as unknown[][],
-        eachArray: async (sql, values, onRow) => {
-          let count = 0;
-          for (const row of this.#db
-            .prepare(sql)
-            .raw()
-            .iterate(...values) as IterableIterator<unknown[]>) {
-            onRow(row);
-            count++;
-          }
-          return count;
-        },
+    return loadCampaignFacts(this.#factsSource(), query);
+  }
+
+  /** How the shared SQL fold reads this store's tables. */
+  #factsSource(): CampaignFactsSource {
+    return {
+      dialect: 'sqlite',
+      table: this.#table,
+      eventColumns: 'e.*',
+      rollupTable: this.#rollupTable,
+      identityTable: this.#identityTable,
+      select: async (sql, values) => this.#db.prepare(sql).all(...values) as StoredEventRow[],
+      selectArrays: async (sql, values) =>
+        this.#db
+          .prepare(sql)
+          .raw()
+          .all(...values) as unknown[][],
+      eachArray: async (sql, values, onRow) => {
+        let count = 0;
+        for (const row of this.#db
+          .prepare(sql)
+          .raw()
+          .iterate(...values) as IterableIterator<unknown[]>) {
+          onRow(row);
+          count++;
+        }
+        return count;
       },
-      query,
-    );
+    };
   }
 
   /** The events appended after `cursor`, in append order (`rowid` order); see `EventStore.readSince`. */

@@ -1,7 +1,9 @@
 import type pg from 'pg';
 import type { CampaignFacts } from '../../../metrics/message-facts.js';
-import type { MetricsQuery } from '../../../metrics/metrics-types.js';
+import type { CampaignMetrics, MetricsQuery } from '../../../metrics/metrics-types.js';
+import type { CampaignFactsSource } from '../sql/campaign-facts-source.js';
 import { loadCampaignFacts } from '../sql/campaign-facts-sql.js';
+import { loadCampaignMetrics } from '../sql/campaign-metrics-sql.js';
 import type { StoredEventRow } from '../sql/event-row.js';
 import type { PostgresStatements } from './statements.js';
 import { withTransaction } from './transaction.js';
@@ -19,37 +21,52 @@ async function tuneForFold(client: pg.ClientBase): Promise<void> {
 }
 
 /**
- * Folds a campaign's events into facts ({@link loadCampaignFacts}) in one read-only snapshot, so
- * appends running meanwhile cannot skew it.
+ * Runs `read` on the store's tables in one read-only snapshot (so appends running meanwhile cannot skew
+ * it), with the planner tuned for whole-campaign queries.
  */
+function inCampaignSnapshot<T>(
+  pool: pg.Pool,
+  statements: PostgresStatements,
+  read: (source: CampaignFactsSource) => Promise<T>,
+): Promise<T> {
+  return withTransaction(
+    pool,
+    async (client) => {
+      await tuneForFold(client);
+      return read({
+        dialect: 'postgres',
+        table: statements.table,
+        eventColumns: statements.eventColumns,
+        rollupTable: statements.rollupTable,
+        identityTable: statements.identityTable,
+        select: async (sql, values) => (await client.query<StoredEventRow>(sql, values)).rows,
+        selectArrays: async (sql, values) =>
+          (await client.query<unknown[]>({ text: sql, values, rowMode: 'array' })).rows,
+        eachArray: async (sql, values, onRow) => {
+          const { rows } = await client.query<unknown[]>({ text: sql, values, rowMode: 'array' });
+          for (const row of rows) onRow(row);
+          return rows.length;
+        },
+      });
+    },
+    { readOnlySnapshot: true },
+  );
+}
+
+/** Folds a campaign's events into per-message facts ({@link loadCampaignFacts}) in one snapshot. */
 export function foldCampaignInPostgres(
   pool: pg.Pool,
   statements: PostgresStatements,
   query: MetricsQuery,
 ): Promise<CampaignFacts> {
-  return withTransaction(
-    pool,
-    async (client) => {
-      await tuneForFold(client);
-      return loadCampaignFacts(
-        {
-          dialect: 'postgres',
-          table: statements.table,
-          eventColumns: statements.eventColumns,
-          rollupTable: statements.rollupTable,
-          identityTable: statements.identityTable,
-          select: async (sql, values) => (await client.query<StoredEventRow>(sql, values)).rows,
-          selectArrays: async (sql, values) =>
-            (await client.query<unknown[]>({ text: sql, values, rowMode: 'array' })).rows,
-          eachArray: async (sql, values, onRow) => {
-            const { rows } = await client.query<unknown[]>({ text: sql, values, rowMode: 'array' });
-            for (const row of rows) onRow(row);
-            return rows.length;
-          },
-        },
-        query,
-      );
-    },
-    { readOnlySnapshot: true },
-  );
+  return inCampaignSnapshot(pool, statements, (source) => loadCampaignFacts(source, query));
+}
+
+/** Computes a campaign's metrics with the counting in SQL ({@link loadCampaignMetrics}) in one snapshot. */
+export function campaignMetricsInPostgres(
+  pool: pg.Pool,
+  statements: PostgresStatements,
+  query: MetricsQuery,
+): Promise<CampaignMetrics> {
+  return inCampaignSnapshot(pool, statements, (source) => loadCampaignMetrics(source, query));
 }

@@ -7,6 +7,9 @@ import type { SqlDialect } from './sql-params.js';
  */
 export function firstSendSecondSql(dialect: SqlDialect): string {
   return dialect === 'postgres'
-    ? `date_trunc('second', (SELECT min(at) FROM sends))`
-    : '((SELECT min(at) FROM sends) / 1000 * 1000)';
+    ? `date_trunc('second', ${FIRST_SEND_SQL})`
+    : `(${FIRST_SEND_SQL} / 1000 * 1000)`;
 }
+
+/** SQL for the campaign's first send (a scalar subquery over the `sends` CTE). */
+export const FIRST_SEND_SQL = '(SELECT min(at) FROM sends)';

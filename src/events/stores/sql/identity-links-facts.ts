@@ -13,6 +13,9 @@ export async function campaignIdentityLinks(
   campaignId: string,
 ): Promise<IdentityLinks | undefined> {
   if (source.identityTable === undefined) return undefined;
+  // Most stores link no ids at all: one probe then spares reading every recipient of the campaign.
+  const anyLink = await source.selectArrays(`SELECT 1 FROM ${source.identityTable} LIMIT 1`, []);
+  if (anyLink.length === 0) return undefined;
   const params = new SqlParams(source.dialect);
   const rows = await source.selectArrays(
     `SELECT l.id_key, l.linked_key FROM ${source.identityTable} l

@@ -8,9 +8,14 @@ import type { CampaignMetrics, MetricsQuery } from '../../../metrics/metrics-typ
  * `computeCampaignMetrics` passes on its generic path, so both give the same numbers.
  */
 export function summarizeCampaign(facts: CampaignFacts, query: MetricsQuery): CampaignMetrics {
+  return summarizeMessageFacts(facts, summarizeOptions(query));
+}
+
+/** The summary options of `query` (grouping, rate card, time zone), as `computeCampaignMetrics` passes them. */
+export function summarizeOptions(query: MetricsQuery): SummarizeOptions {
   const q = resolveMetricsQuery(query);
   const options: SummarizeOptions = { timeZone: q.timeZone };
   if (q.groupBy) options.groupBy = q.groupBy;
   if (q.rateCard) options.rateCard = q.rateCard;
-  return summarizeMessageFacts(facts, options);
+  return options;
 }

@@ -222,10 +222,18 @@ export function statusRollupValues(messageId: string, rollup: MessageRollup): (s
  * {@link readPackedStatusRollup} reads them back.
  */
 export function packedStatusRollupSql(alias: string): string {
-  return `CASE WHEN ${alias}.message_id IS NULL THEN NULL ELSE
+  return packedStatusRollupParts(alias).join(',\n    ');
+}
+
+/** The three expressions of {@link packedStatusRollupSql}: flags, lowest error code, winning category. */
+export function packedStatusRollupParts(alias: string): [string, string, string] {
+  return [
+    `CASE WHEN ${alias}.message_id IS NULL THEN NULL ELSE
       (coalesce(${alias}.max_rank, -1) + 1) | (${alias}.failed_seen << 2) | (${alias}.opt_out_error << 3)
-      | (${alias}.billable_seen << 4) | (CASE WHEN ${alias}.category_later IS NULL THEN 0 ELSE 32 END) END,
-    ${alias}.min_error, coalesce(${alias}.category_later, ${alias}.category_sent)`;
+      | (${alias}.billable_seen << 4) | (CASE WHEN ${alias}.category_later IS NULL THEN 0 ELSE 32 END) END`,
+    `${alias}.min_error`,
+    `coalesce(${alias}.category_later, ${alias}.category_sent)`,
+  ];
 }
 
 /**
