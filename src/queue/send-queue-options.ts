@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Logger } from '../client/logger.js';
 import { loggerSchema } from '../client/logger-schema.js';
 import { DEFAULT_MAX_RETRY_AFTER_MS, MAX_TIMER_MS } from '../client/retry-after.js';
+import { clockSchema } from '../clock/clock-schema.js';
 import { type Clock, systemClock } from '../clock/index.js';
 import { invalidOption, optionsSchema, parseOptions } from '../schemas/validate-options.js';
 import type { QueueAdapter } from './adapter.js';
@@ -124,15 +125,7 @@ const schema = optionsSchema<SendQueueOptions>()({
   storeFlushMs: ms.optional(),
   random: fn.optional(),
   now: fn.optional(),
-  clock: z
-    .custom<Clock>(
-      (value) =>
-        typeof (value as Clock | undefined)?.now === 'function' &&
-        typeof (value as Clock).speed === 'number' &&
-        (value as Clock).speed > 0,
-      'expected { now(), speed > 0 }',
-    )
-    .optional(),
+  clock: clockSchema.optional(),
   onError: fn.optional(),
   logger: loggerSchema.optional(),
   requireConsent: z.boolean().optional(),

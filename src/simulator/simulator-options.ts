@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { clockSchema } from '../clock/clock-schema.js';
 import type { Clock } from '../clock/index.js';
 import type { ConfigError } from '../errors/index.js';
 import { invalidOption, optionsSchema, parseOptions } from '../schemas/validate-options.js';
@@ -271,15 +272,7 @@ const simulatorOptionsSchema = optionsSchema<SimulatorOptions>()({
   behaviour: behaviourSchema.partial().optional(),
   seed: z.number().int().optional(),
   now: z.function().optional(),
-  clock: z
-    .custom<Clock>(
-      (value) =>
-        typeof (value as Clock | undefined)?.now === 'function' &&
-        typeof (value as Clock).speed === 'number' &&
-        (value as Clock).speed > 0,
-      'expected { now(), speed > 0 }',
-    )
-    .optional(),
+  clock: clockSchema.optional(),
   templates: z.array(z.looseObject({ name: z.string(), language: z.string() })).optional(),
   insights: optionsSchema<SimulatorInsightsOptions>()({
     enabled: z.boolean().optional(),
