@@ -5,7 +5,9 @@
  * `computeCampaignMetrics` runs against each. Prints one JSON line per figure.
  * Usage: `node --expose-gc --import tsx bench/metrics-sql.bench.ts [messages]` (PostgreSQL URL from WACLOUD_BENCH_DATABASE_URL;
  * WACLOUD_BENCH_PG_WRITERS concurrent PostgreSQL writers, default 2; WACLOUD_BENCH_IDS=short for short ids;
- * WACLOUD_BENCH_STORES=postgres to measure one store only, default `sqlite,postgres`).
+ * WACLOUD_BENCH_STORES=postgres to measure one store only, default `sqlite,postgres`;
+ * WACLOUD_BENCH_ONLY=ingest to stop after the ingest figures; WACLOUD_BENCH_SCHEMA to name the
+ * PostgreSQL schema, default a random `wacloud_bench_*`, dropped afterwards either way).
  * Figure `metrics-vs-floor` (issue 15): each store's `computeCampaignMetrics` against a floor written by
  * hand here, one SQL statement counting the campaign's sent/delivered/read/failed from the same tables
  * (medians of 3 interleaved runs; `ratio` = metricsMs / floorMs, goal <= 2), with the
@@ -36,6 +38,8 @@ const POSTGRES_WRITERS = Number(process.env.WACLOUD_BENCH_PG_WRITERS ?? 2);
  */
 /** Which stores to measure (`WACLOUD_BENCH_STORES`, comma-separated). */
 const STORES = new Set((process.env.WACLOUD_BENCH_STORES ?? 'sqlite,postgres').split(','));
+/** `WACLOUD_BENCH_ONLY=ingest`: the ingest figures only (no metrics runs). */
+const INGEST_ONLY = process.env.WACLOUD_BENCH_ONLY === 'ingest';
 const ID_STYLE = process.env.WACLOUD_BENCH_IDS === 'short' ? 'short' : 'meta';
 const CAMPAIGN = 'spring';
 const RATE_CARD = { marketing: 0.0613, utility: 0.008, authentication: 0.0135 };
@@ -271,11 +275,12 @@ let events: StoredEvent[] | undefined = generateCampaignStream({
 const dir = mkdtempSync(join(tmpdir(), 'wacloud-bench-'));
 const sqliteFile = join(dir, 'events.db');
 const sqlite = new SqliteEventStore({ filename: sqliteFile });
-const schema = `wacloud_bench_${randomBytes(4).toString('hex')}`;
+const schema = process.env.WACLOUD_BENCH_SCHEMA ?? `wacloud_bench_${randomBytes(4).toString('hex')}`;
 const postgres =
   STORES.has('postgres') && (await postgresReachable())
     ? new PostgresEventStore({
-        pool: new pg.Pool({ connectionString, application_name: APPLICATION_NAME }),
+        // Idle connections stay open: a closed one's server CPU could no longer be read (serverCpuSeconds).
+        pool: new pg.Pool({ connectionString, application_name: APPLICATION_NAME, idleTimeoutMillis: 0 }),
         schema,
       })
     : undefined;
@@ -285,6 +290,18 @@ try {
   else if (STORES.has('postgres'))
     console.error('metrics-sql bench: PostgreSQL at 127.0.0.1:5432 is unreachable; skipped its figures');
   events = undefined;
+  if (!INGEST_ONLY) await measureMetricsOfStores();
+} finally {
+  await sqlite.close();
+  rmSync(dir, { recursive: true, force: true });
+  if (postgres) {
+    await postgres.pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await postgres.pool.end();
+  }
+}
+
+/** The metrics figures of every measured store, after the ingest. */
+async function measureMetricsOfStores(): Promise<void> {
   // Collect the ingest's garbage now rather than during the first timed run (node --expose-gc).
   (globalThis as { gc?: () => void }).gc?.();
   if (STORES.has('sqlite')) {
@@ -299,12 +316,5 @@ try {
   if (postgres) {
     await measureMetrics('postgres', postgres);
     await measureAgainstFloor('postgres', postgres, postgresFloor(postgres.pool));
-  }
-} finally {
-  await sqlite.close();
-  rmSync(dir, { recursive: true, force: true });
-  if (postgres) {
-    await postgres.pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await postgres.pool.end();
   }
 }
