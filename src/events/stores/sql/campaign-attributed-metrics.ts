@@ -14,6 +14,7 @@ import {
   CLICKS_AT,
   CONVERTED_AT,
   COUNT_AT,
+  CURRENCIES_AT,
   CURRENCY_ROW,
   EARLY_INBOUND_ROW,
   FALLBACK_ROW,
@@ -130,7 +131,8 @@ export async function loadAttributedMetrics(
     .filter((key) => !known.has(key) && isStopKey(key, options));
   if (early.length > 0) rows = await selectAttributedCampaign(source, q, plan, group, [...stops, ...early]);
 
-  // The revenue by currency of each group value, carried by one converted, delivered row of that value.
+  // Revenue by currency: a state row's own single currency, or (messages with several) its group
+  // value's sums, carried by one converted, delivered row of that value with several.
   const currencies = new Map<unknown, Map<string | undefined, number>>();
   for (const row of rows) {
     if (Number(row[0]) !== CURRENCY_ROW) continue;
@@ -147,9 +149,14 @@ export async function loadAttributedMetrics(
   for (let i = 0; i < states.length; i++) {
     const row = states[i]!;
     const rank = (Number(row[ROLLUP_AT]) & 3) - 1;
-    const delivered = rank >= 1 || flag(row, PROVED_AT);
-    const sums = delivered && flag(row, CONVERTED_AT) ? currencies.get(row[GROUP_AT]) : undefined;
-    if (sums !== undefined) currencies.delete(row[GROUP_AT]);
+    const counted = (rank >= 1 || flag(row, PROVED_AT)) && flag(row, CONVERTED_AT);
+    let sums: Map<string | undefined, number> | undefined;
+    if (counted && flag(row, CURRENCIES_AT)) {
+      sums = currencies.get(row[GROUP_AT]);
+      currencies.delete(row[GROUP_AT]);
+    } else if (counted && row[TEXT_AT] !== null) {
+      sums = new Map([[String(row[TEXT_AT]), Number(row[MICROS_AT])]]);
+    }
     addRowMessages(builder, i, row, sums);
   }
   const byId = new Map<string, MessageFacts>();

@@ -15,7 +15,8 @@ import { packedStatusRollupParts } from './status-rollup.js';
  * A row of {@link selectAttributedCampaign}, as its first value (`tag`) says; every row has the columns
  * named by the constants below (null where the tag has none):
  * - {@link STATE_ROW}: the campaign's messages of one folded state, group and engagement, counted;
- * - {@link CURRENCY_ROW}: the revenue of the converted, delivered messages of one group in one currency;
+ * - {@link CURRENCY_ROW}: the revenue of the converted, delivered messages of one group whose values came in
+ *   several currencies, in one currency (a state row gives the single currency of the others);
  * - {@link CAMPAIGN_CONVERSION_ROW}: a conversion credited to the campaign only;
  * - {@link FALLBACK_ROW}: the events hold something only the per-message fold attributes (a Meta click
  *   with a click id, a conversion naming a discount code): the caller takes that fold instead;
@@ -28,24 +29,27 @@ export const CURRENCY_ROW = 1;
 export const CAMPAIGN_CONVERSION_ROW = 2;
 export const FALLBACK_ROW = 3;
 export const EARLY_INBOUND_ROW = 4;
-/** The columns: group value, earliest send or conversion time (ms), message count, packed rollup (3). */
+/** The group value, then the packed status rollup (3 values). */
 export const GROUP_AT = 1;
-export const FIRST_AT = 2;
-export const COUNT_AT = 3;
-export const ROLLUP_AT = 4;
-/** Engagement flags (0/1): proved, clicked, replied, opted out, blocked, converted. */
-export const PROVED_AT = 7;
-export const CLICKED_AT = 8;
-export const REPLIED_AT = 9;
-export const OPTED_OUT_AT = 10;
-export const BLOCKED_AT = 11;
-export const CONVERTED_AT = 12;
-/** Sums: clicks, revenue micros; the earliest opt-out (ms); a currency (or an opt-out key); a conversion value. */
-export const CLICKS_AT = 13;
-export const MICROS_AT = 14;
-export const OPT_OUT_TIME_AT = 15;
-export const TEXT_AT = 16;
-export const VALUE_AT = 17;
+export const ROLLUP_AT = 2;
+/** Engagement flags (0/1): proved, clicked, replied, opted out, blocked, converted, several currencies. */
+export const PROVED_AT = 5;
+export const CLICKED_AT = 6;
+export const REPLIED_AT = 7;
+export const OPTED_OUT_AT = 8;
+export const BLOCKED_AT = 9;
+export const CONVERTED_AT = 10;
+export const CURRENCIES_AT = 11;
+/** The earliest send (ms; a campaign conversion's time), the message count, the sums of clicks and revenue micros. */
+export const FIRST_AT = 12;
+export const COUNT_AT = 13;
+export const CLICKS_AT = 14;
+export const MICROS_AT = 15;
+/** A campaign conversion's value (where state rows have their revenue). */
+export const VALUE_AT = 15;
+/** The earliest opt-out (ms); then the currency as recorded ('' for none) or a reply's opt-out key. */
+export const OPT_OUT_TIME_AT = 16;
+export const TEXT_AT = 17;
 
 /** `opt_out` sources that record the user acting on the message (the fold's USER_ACTION_OPT_OUT_SOURCES). */
 const USER_ACTION_SOURCES_SQL = "('user_preferences', 'keyword', 'quick_reply')";
@@ -177,54 +181,88 @@ export async function selectAttributedCampaign(
   // The messages an action naming them proves delivered: never "failed" when the others are attributed.
   const proof = `proof AS MATERIALIZED (SELECT DISTINCT named AS message_id FROM act WHERE named IS NOT NULL AND proves = 1)`;
   const windowMs = pg ? `${params.add(q.attributionWindowMs)}::float8` : params.add(q.attributionWindowMs);
-  // Events naming only their recipient: the latest eligible message, by (send time, id) as the fold sorts.
-  const hits = `hits AS (SELECT a.ev, s.message_id,
-        row_number() OVER (PARTITION BY a.ev ORDER BY s.at DESC, s.message_id DESC) AS rn
-      FROM act a JOIN sends s ON s.recipient_key = a.recipient_key
-      WHERE a.loose AND s.at_ms < floor(a.at / 1000) * 1000 + 1000
-        AND (a.windowed = 0 OR a.at - s.at_ms <= ${windowMs})
-        AND NOT (s.failed_seen = 1 AND s.rank < 1 AND s.message_id NOT IN (SELECT message_id FROM proof)))`;
+  // Events naming only their recipient get the latest eligible message by (send time, id), as the fold
+  // sorts them: one pass over the recipients' sends and those events sorted together (an event sorts at
+  // the end of its second, before a send at that instant), each event taking the running maximum of
+  // `latest` (send time, zero-padded, then id) of the sends before it: linear, where a join would pair
+  // every event with every message to its recipient. The window is checked on the message found (the
+  // latest: if it is out of the window, every earlier one is too).
+  const latest = pg
+    ? `(lpad(s.at_ms::bigint::text, 15, '0') || s.message_id) COLLATE "C"`
+    : `substr('000000000000000' || s.at_ms, -15) || s.message_id`;
+  const foundAt = pg ? 'substr(found, 1, 15)::float8' : 'CAST(substr(found, 1, 15) AS INTEGER)';
+  const loose = `loose AS MATERIALIZED (SELECT ev, recipient_key, at, windowed FROM act WHERE loose)`;
+  const stream = `stream AS (SELECT s.recipient_key, s.at_ms AS t, 1 AS side, ${latest} AS latest,
+        ${nul('int')} AS ev, ${nul('int')} AS windowed, ${nul('float8')} AS at
+      FROM sends s
+      WHERE s.recipient_key IN (SELECT recipient_key FROM loose)
+        AND NOT (s.failed_seen = 1 AND s.rank < 1 AND s.message_id NOT IN (SELECT message_id FROM proof))
+      UNION ALL
+      SELECT recipient_key, floor(at / 1000) * 1000 + 1000, 0, ${nul('text')}, ev, windowed, at FROM loose)`;
+  const ordered = `ordered AS (SELECT ev, side, windowed, at, max(latest) OVER (PARTITION BY recipient_key
+        ORDER BY t, side ROWS UNBOUNDED PRECEDING) AS found
+      FROM stream)`;
+  const hits = `hits AS (SELECT ev, substr(found, 16) AS message_id FROM ordered
+      WHERE side = 0 AND found IS NOT NULL AND (windowed = 0 OR at - ${foundAt} <= ${windowMs}))`;
   const credit = 'click, reply, opt_out, block, conv, proves, micros, currency, at, stop_key';
   const credits = `credits AS MATERIALIZED (SELECT named AS message_id, ${credit} FROM act WHERE named IS NOT NULL
       UNION ALL
-      SELECT h.message_id, ${credit.replaceAll(/(\w+)/g, 'a.$1')} FROM hits h JOIN act a ON a.ev = h.ev WHERE h.rn = 1)`;
-  const perMessage = `per_message AS (SELECT message_id, sum(click) AS clicks, max(reply) AS replied,
+      SELECT h.message_id, ${credit.replaceAll(/(\w+)/g, 'a.$1')} FROM hits h JOIN act a ON a.ev = h.ev)`;
+  // A converted message's valued conversions are almost always in one currency (recorded as given: the
+  // caller folds case and blanks, '' standing for none): the main count keeps it; the rare message with
+  // several gets its sums by currency from a branch of its own.
+  const valuedCurrency = `CASE WHEN conv = 1 AND micros IS NOT NULL THEN coalesce(currency, '') END`;
+  const perMessage = `per_message AS MATERIALIZED (SELECT message_id, sum(click) AS clicks, max(reply) AS replied,
       min(CASE WHEN opt_out = 1 THEN at END) AS opt_out_at, max(block) AS blocked, max(conv) AS conv,
-      max(proves) AS proved, sum(CASE WHEN conv = 1 THEN micros END) AS micros
+      max(proves) AS proved, sum(CASE WHEN conv = 1 THEN micros END) AS micros,
+      min(${valuedCurrency}) AS currency, CASE WHEN min(${valuedCurrency}) < max(${valuedCurrency}) THEN 1 ELSE 0 END AS currencies
     FROM credits GROUP BY message_id)`;
   const flagOf = (sql: string) => `CASE WHEN ${sql} THEN 1 ELSE 0 END`;
-  const ctes = [sends, firstSend, engagement, fields, act, proof, hits, credits, perMessage];
+  const ctes = [
+    sends,
+    firstSend,
+    engagement,
+    fields,
+    act,
+    proof,
+    loose,
+    stream,
+    ordered,
+    hits,
+    credits,
+    perMessage,
+  ];
+  const firstSecond = '(SELECT floor(at_ms / 1000) * 1000 FROM first_send)';
+  const nulls = (types: ('text' | 'float8' | 'int')[]) => types.map(nul).join(', ');
+  const keys = `s.grp, s.flags, s.min_error, s.category, coalesce(m.proved, 0), ${flagOf('m.clicks > 0')},
+      coalesce(m.replied, 0), ${flagOf('m.opt_out_at IS NOT NULL')}, coalesce(m.blocked, 0), coalesce(m.conv, 0),
+      m.currency, coalesce(m.currencies, 0)`;
   const sql = `WITH ${ctes.join(',\n    ')}
-    SELECT ${STATE_ROW} AS tag, s.grp, min(s.at_ms), ${float('count(*)')}, s.flags, s.min_error, s.category,
-      coalesce(m.proved, 0), ${flagOf('m.clicks > 0')}, coalesce(m.replied, 0), ${flagOf('m.opt_out_at IS NOT NULL')},
-      coalesce(m.blocked, 0), coalesce(m.conv, 0), ${float('sum(coalesce(m.clicks, 0))')},
-      ${float('sum(coalesce(m.micros, 0))')}, ${float('min(m.opt_out_at)')}, ${nul('text')}, ${nul('float8')}
+    SELECT ${STATE_ROW} AS tag, ${keys.replace('m.currency,', '')}, min(s.at_ms), ${float('count(*)')},
+      ${float('sum(coalesce(m.clicks, 0))')}, ${float('sum(coalesce(m.micros, 0))')}, ${float('min(m.opt_out_at)')},
+      m.currency
     FROM sends s LEFT JOIN per_message m ON m.message_id = s.message_id
-    GROUP BY s.grp, s.flags, s.min_error, s.category, coalesce(m.proved, 0), ${flagOf('m.clicks > 0')},
-      coalesce(m.replied, 0), ${flagOf('m.opt_out_at IS NOT NULL')}, coalesce(m.blocked, 0), coalesce(m.conv, 0)
+    GROUP BY ${keys}
     UNION ALL
-    SELECT ${CURRENCY_ROW}, s.grp, ${nul('float8')}, ${nul('float8')}, ${nul('int')}, ${nul('int')}, ${nul('text')},
-      ${nul('int')}, ${nul('int')}, ${nul('int')}, ${nul('int')}, ${nul('int')}, ${nul('int')}, ${nul('float8')},
-      ${float('sum(c.micros)')}, ${nul('float8')}, c.currency, ${nul('float8')}
-    FROM credits c JOIN sends s ON s.message_id = c.message_id JOIN per_message m ON m.message_id = c.message_id
-    WHERE c.conv = 1 AND c.micros IS NOT NULL AND (s.rank >= 1 OR m.proved = 1)
+    SELECT ${CURRENCY_ROW}, s.grp, ${nulls(['int', 'int', 'text', 'int', 'int', 'int', 'int', 'int', 'int', 'int'])},
+      ${nulls(['float8', 'float8', 'float8'])}, ${float('sum(c.micros)')}, ${nul('float8')}, c.currency
+    FROM per_message m JOIN credits c ON c.message_id = m.message_id JOIN sends s ON s.message_id = m.message_id
+    WHERE m.currencies = 1 AND c.conv = 1 AND c.micros IS NOT NULL AND (s.rank >= 1 OR m.proved = 1)
     GROUP BY s.grp, c.currency
     UNION ALL
-    SELECT ${CAMPAIGN_CONVERSION_ROW}, ${nul('text')}, a.at, ${nul('float8')}, ${nul('int')}, ${nul('int')},
-      ${nul('text')}, ${nul('int')}, ${nul('int')}, ${nul('int')}, ${nul('int')}, ${nul('int')}, ${nul('int')},
-      ${nul('float8')}, ${nul('float8')}, ${nul('float8')}, a.currency, a.conversion_value
-    FROM act a WHERE a.campaign_only = 1 AND a.at >= (SELECT floor(at_ms / 1000) * 1000 FROM first_send)
+    SELECT ${CAMPAIGN_CONVERSION_ROW}, ${nulls(['text', 'int', 'int', 'text', 'int', 'int', 'int', 'int', 'int', 'int', 'int'])},
+      a.at, ${nulls(['float8', 'float8'])}, a.conversion_value, ${nul('float8')}, a.currency
+    FROM act a WHERE a.campaign_only = 1 AND a.at >= ${firstSecond}
     UNION ALL
-    SELECT ${FALLBACK_ROW}, ${nul('text')}, ${nul('float8')}, ${nul('float8')}, ${nul('int')}, ${nul('int')},
-      ${nul('text')}, ${nul('int')}, ${nul('int')}, ${nul('int')}, ${nul('int')}, ${nul('int')}, ${nul('int')},
-      ${nul('float8')}, ${nul('float8')}, ${nul('float8')}, ${nul('text')}, ${nul('float8')}
+    SELECT ${FALLBACK_ROW}, ${nulls(['text', 'int', 'int', 'text', 'int', 'int', 'int', 'int', 'int', 'int', 'int'])},
+      ${nulls(['float8', 'float8', 'float8', 'float8', 'float8', 'text'])}
     WHERE EXISTS (SELECT 1 FROM fields WHERE (kind = 'click' AND source = 'meta' AND click_id IS NOT NULL)
       OR (kind = 'conversion' AND named IS NULL AND code IS NOT NULL AND ${ofCampaign()} AND NOT (${tokenRule})))
     UNION ALL
-    SELECT DISTINCT ${EARLY_INBOUND_ROW}, ${nul('text')}, ${nul('float8')}, ${nul('float8')}, ${nul('int')},
-      ${nul('int')}, ${nul('text')}, ${nul('int')}, ${nul('int')}, ${nul('int')}, ${nul('int')}, ${nul('int')},
-      ${nul('int')}, ${nul('float8')}, ${nul('float8')}, ${nul('float8')}, c.stop_key, ${nul('float8')}
-    FROM credits c JOIN sends s ON s.message_id = c.message_id
-    WHERE c.stop_key IS NOT NULL AND c.at < (SELECT floor(at_ms / 1000) * 1000 FROM first_send)`;
+    SELECT DISTINCT ${EARLY_INBOUND_ROW}, ${nulls(['text', 'int', 'int', 'text', 'int', 'int', 'int', 'int', 'int', 'int', 'int'])},
+      ${nulls(['float8', 'float8', 'float8', 'float8', 'float8'])}, c.stop_key
+    FROM per_message m JOIN credits c ON c.message_id = m.message_id
+    WHERE c.stop_key IS NOT NULL AND c.at < ${firstSecond}
+      AND m.message_id IN (SELECT message_id FROM sends)`;
   return source.selectArrays(sql, params.values);
 }
