@@ -218,6 +218,17 @@ export async function selectAttributedCampaign(
       min(${valuedCurrency}) AS currency, CASE WHEN min(${valuedCurrency}) < max(${valuedCurrency}) THEN 1 ELSE 0 END AS currencies
     FROM credits GROUP BY message_id)`;
   const flagOf = (sql: string) => `CASE WHEN ${sql} THEN 1 ELSE 0 END`;
+  // Every send with its engagement: the engaged ones joined (an inner join: SQLite indexes the sends for
+  // it, where a LEFT JOIN from every send would scan the engaged messages for each), then the others
+  // already counted by state and group (`n` messages a row), so the final count sorts few rows.
+  const msgs = `msgs AS (SELECT s.grp, s.flags, s.min_error, s.category, s.at_ms, 1 AS n, m.proved, m.clicks,
+        m.replied, m.opt_out_at, m.blocked, m.conv, m.micros, m.currency, m.currencies
+      FROM per_message m JOIN sends s ON s.message_id = m.message_id
+      UNION ALL
+      SELECT grp, flags, min_error, category, min(at_ms), count(*), 0, 0, 0, ${nul('float8')}, 0, 0, 0,
+        ${nul('text')}, 0
+      FROM sends WHERE message_id NOT IN (SELECT message_id FROM per_message)
+      GROUP BY grp, flags, min_error, category)`;
   const ctes = [
     sends,
     firstSend,
@@ -231,17 +242,16 @@ export async function selectAttributedCampaign(
     hits,
     credits,
     perMessage,
+    msgs,
   ];
   const firstSecond = '(SELECT floor(at_ms / 1000) * 1000 FROM first_send)';
   const nulls = (types: ('text' | 'float8' | 'int')[]) => types.map(nul).join(', ');
-  const keys = `s.grp, s.flags, s.min_error, s.category, coalesce(m.proved, 0), ${flagOf('m.clicks > 0')},
-      coalesce(m.replied, 0), ${flagOf('m.opt_out_at IS NOT NULL')}, coalesce(m.blocked, 0), coalesce(m.conv, 0),
-      m.currency, coalesce(m.currencies, 0)`;
+  const keys = `m.grp, m.flags, m.min_error, m.category, m.proved, ${flagOf('m.clicks > 0')}, m.replied,
+      ${flagOf('m.opt_out_at IS NOT NULL')}, m.blocked, m.conv, m.currency, m.currencies`;
   const sql = `WITH ${ctes.join(',\n    ')}
-    SELECT ${STATE_ROW} AS tag, ${keys.replace('m.currency,', '')}, min(s.at_ms), ${float('count(*)')},
-      ${float('sum(coalesce(m.clicks, 0))')}, ${float('sum(coalesce(m.micros, 0))')}, ${float('min(m.opt_out_at)')},
-      m.currency
-    FROM sends s LEFT JOIN per_message m ON m.message_id = s.message_id
+    SELECT ${STATE_ROW} AS tag, ${keys.replace('m.currency,', '')}, min(m.at_ms), ${float('sum(m.n)')},
+      ${float('sum(m.clicks)')}, ${float('sum(m.micros)')}, ${float('min(m.opt_out_at)')}, m.currency
+    FROM msgs m
     GROUP BY ${keys}
     UNION ALL
     SELECT ${CURRENCY_ROW}, s.grp, ${nulls(['int', 'int', 'text', 'int', 'int', 'int', 'int', 'int', 'int', 'int'])},
