@@ -74,8 +74,9 @@ function stateFacts(
 }
 
 /**
- * The fold of the engagement's messages in Node, for what {@link selectAttributedCampaign} leaves to it
- * (see {@link sqlAttributionFallback}), at a cost that follows the campaign's engagement rather than its size:
+ * The fold of the engaged messages in Node, for what the attribution in SQL (campaign-attribution-sql.ts)
+ * leaves to it (see {@link sqlAttributionFallback}, Meta click ids, discount codes), at a cost that
+ * follows the campaign's engagement rather than its size:
  * - SQL counts the sends by folded state and group (one `GROUP BY` over the sends joined with their status
  *   rollups): what every message counts as when nothing but its statuses concerns it;
  * - the engagement events that can concern the campaign are selected (as for the per-message fold), and
