@@ -6,6 +6,7 @@ import {
   engagementEventsSql,
   epochMsSql,
 } from './campaign-facts-sql.js';
+import { engagementByJoinSql } from './engagement-by-join-sql.js';
 import { ENGAGEMENT_KINDS_SQL } from './engagement-kinds.js';
 import { FIRST_SEND_SQL } from './first-send-second.js';
 import { SqlParams } from './sql-params.js';
@@ -132,10 +133,10 @@ export async function selectAttributedCampaign(
     FROM ${table} o LEFT JOIN ${source.rollupTable} r ON r.message_id = o.message_id
     WHERE ${campaignSendConditions(params, q, 'o').join(' AND ')})`;
   const firstSend = `first_send AS MATERIALIZED (SELECT min(at) AS at, min(at_ms) AS at_ms FROM sends)`;
-  const engagement = `engagement AS MATERIALIZED (${engagementEventsSql(source, plan, true).replaceAll(
-    FIRST_SEND_SQL,
-    '(SELECT at FROM first_send)',
-  )})`;
+  const events = pg
+    ? engagementByJoinSql(source)
+    : engagementEventsSql(source, plan, true).replaceAll(FIRST_SEND_SQL, '(SELECT at FROM first_send)');
+  const engagement = `engagement AS MATERIALIZED (${events})`;
   const campaign = () => params.add(q.campaignId);
   const isStop = `e.kind = 'inbound' AND ${params.inList(optOutKeySql('e'), optOutKeys)}`;
   // Each event's fields, once: JSON fields read out, its opt-out test, whether it names a message. A
