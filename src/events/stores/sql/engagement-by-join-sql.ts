@@ -20,7 +20,9 @@ export function engagementByJoinSql(source: CampaignFactsSource): string {
       : `
           OR e.recipient_key IN (SELECT l.linked_key FROM ${source.identityTable} l
             WHERE l.id_key IN (SELECT recipient_key FROM sends))`;
-  return `SELECT ${engagementColumnsSql('postgres')}, e.recipient_key FROM ${source.table} e
+  // `extra` stays jsonb (the caller reads several fields out of it: parsed once, not once per field).
+  const columns = engagementColumnsSql('postgres').replace('e.extra::text AS extra', 'e.extra');
+  return `SELECT ${columns}, e.recipient_key FROM ${source.table} e
       LEFT JOIN (SELECT DISTINCT message_id FROM sends) m ON m.message_id = e.message_id
       LEFT JOIN (SELECT DISTINCT message_id FROM sends) c ON c.message_id = e.context_message_id
       LEFT JOIN (SELECT DISTINCT recipient_key FROM sends) k ON k.recipient_key = e.recipient_key
