@@ -7,7 +7,9 @@
  * WACLOUD_BENCH_PG_WRITERS concurrent PostgreSQL writers, default 2; WACLOUD_BENCH_IDS=short for short ids;
  * WACLOUD_BENCH_STORES=postgres to measure one store only, default `sqlite,postgres`;
  * WACLOUD_BENCH_ONLY=ingest to stop after the ingest figures; WACLOUD_BENCH_SCHEMA to name the
- * PostgreSQL schema, default a random `wacloud_bench_*`, dropped afterwards either way).
+ * PostgreSQL schema, default a random `wacloud_bench_*`, dropped afterwards either way;
+ * WACLOUD_BENCH_FIGURES=metrics-vs-floor to time only that figure after the load, default
+ * `metrics,metrics-vs-floor`).
  * Figure `metrics-vs-floor` (issue 15): each store's `computeCampaignMetrics` against a floor written by
  * hand here, one SQL statement counting the campaign's sent/delivered/read/failed from the same tables
  * (medians of 3 interleaved runs; `ratio` = metricsMs / floorMs, goal <= 2), with the
@@ -40,6 +42,8 @@ const POSTGRES_WRITERS = Number(process.env.WACLOUD_BENCH_PG_WRITERS ?? 2);
 const STORES = new Set((process.env.WACLOUD_BENCH_STORES ?? 'sqlite,postgres').split(','));
 /** `WACLOUD_BENCH_ONLY=ingest`: the ingest figures only (no metrics runs). */
 const INGEST_ONLY = process.env.WACLOUD_BENCH_ONLY === 'ingest';
+/** Which figures to time after the load (`WACLOUD_BENCH_FIGURES`, comma-separated; the ingest is always timed). */
+const FIGURES = new Set((process.env.WACLOUD_BENCH_FIGURES ?? 'metrics,metrics-vs-floor').split(','));
 const ID_STYLE = process.env.WACLOUD_BENCH_IDS === 'short' ? 'short' : 'meta';
 const CAMPAIGN = 'spring';
 const RATE_CARD = { marketing: 0.0613, utility: 0.008, authentication: 0.0135 };
@@ -305,16 +309,17 @@ async function measureMetricsOfStores(): Promise<void> {
   // Collect the ingest's garbage now rather than during the first timed run (node --expose-gc).
   (globalThis as { gc?: () => void }).gc?.();
   if (STORES.has('sqlite')) {
-    await measureMetrics('sqlite', sqlite);
+    if (FIGURES.has('metrics')) await measureMetrics('sqlite', sqlite);
     const { floor, close } = sqliteFloor(sqliteFile);
     try {
-      await measureAgainstFloor('sqlite', sqlite, floor);
+      if (FIGURES.has('metrics-vs-floor')) await measureAgainstFloor('sqlite', sqlite, floor);
     } finally {
       close();
     }
   }
   if (postgres) {
-    await measureMetrics('postgres', postgres);
-    await measureAgainstFloor('postgres', postgres, postgresFloor(postgres.pool));
+    if (FIGURES.has('metrics')) await measureMetrics('postgres', postgres);
+    if (FIGURES.has('metrics-vs-floor'))
+      await measureAgainstFloor('postgres', postgres, postgresFloor(postgres.pool));
   }
 }

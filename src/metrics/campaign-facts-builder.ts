@@ -46,6 +46,29 @@ interface UnlinkedEvent {
   readonly windowed: boolean;
 }
 
+/**
+ * A message's engagement, attributed and summed already (what a store that attributes events in SQL hands
+ * to {@link CampaignFactsBuilder.addEngagementSummary} instead of the events themselves).
+ */
+export interface EngagementSummary {
+  /** A user's action was credited to it (proof it was delivered and read). */
+  proved: boolean;
+  /** Distinct clicks credited to it. */
+  clicks: number;
+  /** A reply other than an opt-out was credited to it. */
+  replied: boolean;
+  /** When the earliest new opt-out signal credited to it came (epoch ms), if one did. */
+  optOutAtMs?: number;
+  /** A block was credited to it. */
+  blocked: boolean;
+  /** A conversion was credited to it. */
+  converted: boolean;
+  /** The sum of its credited conversion values, in micro-units (each value rounded as the fold does). */
+  revenueMicros: number;
+  /** The same sums by currency as recorded (keyed here as `revenueByCurrency` keys them), when values came. */
+  currencyMicros?: ReadonlyMap<string | undefined, number>;
+}
+
 /** How far a message got: sent < delivered < read. */
 type Rank = 0 | 1 | 2;
 const Rank = { Sent: 0, Delivered: 1, Read: 2 } as const;
@@ -84,6 +107,8 @@ class MessageFold {
   pricingCategory: string | undefined = undefined;
   /** The clicks credited to it, repeats included (counted without them in `build`). */
   clickEvents: StoredEvent[] | undefined = undefined;
+  /** Distinct clicks credited already counted (see {@link CampaignFactsBuilder.addEngagementSummary}). */
+  clickCount = 0;
 
   constructor(
     messageId: string,
@@ -174,7 +199,7 @@ function sortBySendTime(messages: MessageFold[]): void {
 function messageFacts(m: MessageFold): MessageFacts {
   const delivered = m.rank >= Rank.Delivered || m.proved;
   const failed = m.failed;
-  const clicks = m.clickEvents === undefined ? 0 : distinctCount(m.clickEvents);
+  const clicks = m.clickCount + (m.clickEvents === undefined ? 0 : distinctCount(m.clickEvents));
   // Every rate over delivered counts only delivered messages (an app-recorded opt-out or a conversion
   // proves nothing about delivery).
   const optedOut = delivered && m.optOutAtMs !== Number.POSITIVE_INFINITY;
@@ -665,6 +690,30 @@ export class CampaignFactsBuilder {
       message.billableSeen = true;
       if (summary.categorySent !== null) priceMessage(message, 0, summary.categorySent);
       if (summary.categoryLater !== null) priceMessage(message, 1, summary.categoryLater);
+    }
+  }
+
+  /**
+   * Folds a message's engagement given already attributed (an {@link EngagementSummary}, as the SQL stores
+   * compute it): the same facts as crediting the events it sums up to the message. Like
+   * {@link CampaignFactsBuilder.addStatusSummary}, it may be called any time after the message's send was
+   * added, and is ignored unless `messageId` is one of the campaign's messages.
+   */
+  addEngagementSummary(messageId: string, summary: EngagementSummary): void {
+    const message = this.#messages.get(messageId);
+    if (!message) return;
+    if (summary.proved) message.proved = true;
+    message.clickCount += summary.clicks;
+    if (summary.replied) message.replied = true;
+    if (summary.optOutAtMs !== undefined && summary.optOutAtMs < message.optOutAtMs)
+      message.optOutAtMs = summary.optOutAtMs;
+    if (summary.blocked) message.blocked = true;
+    if (summary.converted) message.convertedSeen = true;
+    message.revenueMicros += summary.revenueMicros;
+    if (summary.currencyMicros !== undefined) {
+      message.currencyMicros ??= new Map();
+      for (const [currency, micros] of summary.currencyMicros)
+        addMicros(message.currencyMicros, currencyKey(currency), micros);
     }
   }
 

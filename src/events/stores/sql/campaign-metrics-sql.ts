@@ -1,17 +1,17 @@
 import { CampaignFactsBuilder } from '../../../metrics/campaign-facts-builder.js';
 import type { MessageFacts } from '../../../metrics/message-facts.js';
 import { FactsSummary } from '../../../metrics/metrics-from-facts.js';
-import type { ResolvedMetricsQuery } from '../../../metrics/metrics-query.js';
+import { type ResolvedMetricsQuery, resolveMetricsQuery } from '../../../metrics/metrics-query.js';
 import type { CampaignMetrics, MetricsGroupBy, MetricsQuery } from '../../../metrics/metrics-types.js';
 import { emptyStatusSummary } from '../../../metrics/status-fold.js';
+import { loadAttributedMetrics } from './campaign-attributed-metrics.js';
 import type { CampaignFactsSource } from './campaign-facts-source.js';
 import { addRefusedSends, engagementPlan, loadCampaignFacts } from './campaign-facts-sql.js';
+import { campaignSizeEstimate, groupColumnSql } from './campaign-group-sql.js';
 import { COUNT_AT as PASS_COUNT_AT, ROLLUP_AT, selectCampaignPass } from './campaign-pass-sql.js';
 import { campaignIdentityLinks } from './identity-links-facts.js';
 import { addIssuedCodes } from './issued-codes-sql.js';
 import { summarizeCampaign, summarizeOptions } from './metrics-for-query.js';
-import type { SqlDialect } from './sql-params.js';
-import { SqlParams } from './sql-params.js';
 import { readPackedStatusRollup } from './status-rollup.js';
 
 /**
@@ -20,25 +20,6 @@ import { readPackedStatusRollup } from './status-rollup.js';
  * read the recipient's number, one key per person: those queries take the per-message fold.
  */
 const PUSHED_GROUPINGS: ReadonlySet<MetricsGroupBy> = new Set(['variant', 'segment', 'day', 'template']);
-
-/** The SQL of the send row's value that decides its group (`o` the send), or undefined without groups. */
-function groupColumnSql(dialect: SqlDialect, groupBy: MetricsGroupBy | undefined): string | undefined {
-  switch (groupBy) {
-    case 'variant':
-      return 'o.variant';
-    case 'segment':
-      return 'o.segment';
-    case 'template':
-      return dialect === 'postgres'
-        ? `o.extra ->> 'templateName'`
-        : `json_extract(o.extra, '$.templateName')`;
-    case 'day':
-      // The quarter hour of the send: every instant in one is on the same day in any zone.
-      return dialect === 'postgres' ? 'floor(extract(epoch FROM o.at) / 900)' : 'o.at / 900000';
-    default:
-      return undefined;
-  }
-}
 
 /** Why a query takes the per-message fold instead (see docs/metrics.md), or undefined when it is pushed down. */
 export function perMessageFoldReason(q: ResolvedMetricsQuery, linked: boolean): string | undefined {
@@ -57,20 +38,6 @@ const GROUP_AT = 5;
 /** A nullable text column's value as an optional field. */
 function optionalText(value: unknown): string | undefined {
   return value === null || value === undefined ? undefined : String(value);
-}
-
-/**
- * About how many of the store's events name the campaign (read from the campaign index alone), enough
- * for SQLite's choice of {@link engagementPlan}; PostgreSQL's planner chooses itself (0, no query).
- */
-async function campaignSizeEstimate(source: CampaignFactsSource, campaignId: string): Promise<number> {
-  if (source.dialect === 'postgres') return 0;
-  const params = new SqlParams(source.dialect);
-  const [row] = await source.selectArrays(
-    `SELECT count(*) FROM ${source.table} WHERE campaign_id = ${params.add(campaignId)}`,
-    params.values,
-  );
-  return Number(row?.[0] ?? 0);
 }
 
 /**
@@ -107,8 +74,9 @@ function stateFacts(
 }
 
 /**
- * Computes one campaign's metrics with the counting done where the data is, at a cost that follows the
- * campaign's engagement rather than its size:
+ * The fold of the engaged messages in Node, for what the attribution in SQL (campaign-attribution-sql.ts)
+ * leaves to it (see {@link sqlAttributionFallback}, Meta click ids, discount codes), at a cost that
+ * follows the campaign's engagement rather than its size:
  * - SQL counts the sends by folded state and group (one `GROUP BY` over the sends joined with their status
  *   rollups): what every message counts as when nothing but its statuses concerns it;
  * - the engagement events that can concern the campaign are selected (as for the per-message fold), and
@@ -121,16 +89,12 @@ function stateFacts(
  * groupings by recipient (`hour`, `weekday`, `country`) take the per-message fold
  * ({@link loadCampaignFacts}).
  */
-export async function loadCampaignMetrics(
+async function loadCampaignMetricsFolding(
   source: CampaignFactsSource,
   query: MetricsQuery,
 ): Promise<CampaignMetrics> {
   const builder = new CampaignFactsBuilder(query);
   const q = builder.query;
-  const links = await campaignIdentityLinks(source, q.campaignId);
-  if (perMessageFoldReason(q, links !== undefined) !== undefined) {
-    return summarizeCampaign(await loadCampaignFacts(source, query), query);
-  }
   // Sends first (refused ones, then accepted ones): the fold needs every send before any other event.
   await addRefusedSends(source, builder);
   const plan = await engagementPlan(source, await campaignSizeEstimate(source, q.campaignId));
@@ -173,4 +137,35 @@ export async function loadCampaignMetrics(
   for (const rejection of folded.rejections) summary.addRejection(rejection);
   for (const conversion of folded.campaignConversions ?? []) summary.addCampaignConversion(conversion);
   return summary.metrics();
+}
+
+/**
+ * Why a pushed-down query attributes its engagement in Node ({@link loadCampaignMetricsFolding}) rather
+ * than in SQL, or undefined: a conversion window opened again by a click needs every click credited first.
+ */
+export function sqlAttributionFallback(q: ResolvedMetricsQuery): string | undefined {
+  return q.attributionWindowFrom === 'click' ? 'attributionWindowFrom click' : undefined;
+}
+
+/**
+ * Computes one campaign's metrics where the data is. Identity links, block inference and the groupings
+ * by recipient take the per-message fold ({@link loadCampaignFacts}); `attributionWindowFrom: 'click'`,
+ * Meta's clicks with a click id and conversions naming a discount code fold the engaged messages in Node
+ * ({@link loadCampaignMetricsFolding}); everything else is attributed and counted in SQL
+ * ({@link loadAttributedMetrics}). The numbers are the per-message fold's to the last digit.
+ */
+export async function loadCampaignMetrics(
+  source: CampaignFactsSource,
+  query: MetricsQuery,
+): Promise<CampaignMetrics> {
+  const q = resolveMetricsQuery(query);
+  const links = await campaignIdentityLinks(source, q.campaignId);
+  if (perMessageFoldReason(q, links !== undefined) !== undefined) {
+    return summarizeCampaign(await loadCampaignFacts(source, query), query);
+  }
+  if (sqlAttributionFallback(q) === undefined) {
+    const metrics = await loadAttributedMetrics(source, query);
+    if (metrics !== undefined) return metrics;
+  }
+  return loadCampaignMetricsFolding(source, query);
 }
