@@ -428,8 +428,10 @@ export class LiveCampaignFold {
         continue;
       }
       summary.addMessage(message.facts!, -1);
-      summary.addMessage(facts);
-      message.count(facts);
+      // Into the counted object: the new one dies young (one that lived on would be copied by the GC).
+      const counted = Object.assign(message.facts!, facts);
+      summary.addMessage(counted);
+      message.count(counted);
       changed = true;
     }
     return changed;
@@ -545,9 +547,11 @@ export class LiveCampaignFold {
     for (const made of facts.messages) {
       const message = folded.get(made.messageId);
       if (message === undefined) continue;
-      message.count(made);
+      // Into the object counted before, if any (taken back above), for the reason given in #restatus.
+      const counted = message.facts === undefined ? made : Object.assign(message.facts, made);
+      message.count(counted);
       if (people.has(message.owner) || uncounted.has(message)) message.owner.counted.push(message);
-      summary.addMessage(made);
+      summary.addMessage(counted);
     }
     for (const rejection of facts.rejections) {
       const person = this.#people.get(this.#keyOf(rejection.recipientId));
