@@ -1,7 +1,12 @@
 import type { EventCursor } from '../events/event-changes.js';
 import { eventKey } from '../events/event-key.js';
 import type { EventStore } from '../events/event-store.js';
-import { type IdentityLinks, identityPairs, resolveIdentities } from '../events/identity-links.js';
+import {
+  type IdentityLinks,
+  identityPairs,
+  mayLinkIdentities,
+  resolveIdentities,
+} from '../events/identity-links.js';
 import { issuedCodeOf } from '../events/issued-code.js';
 import { normalizeRecipientId } from '../events/recipient-id.js';
 import type {
@@ -343,6 +348,8 @@ export class LiveCampaignFold {
    * (attributed to nobody so far) concern a campaign recipient: merge them, and re-read that person's events.
    */
   #learnLinks(event: StoredEvent): void {
+    // Most events carry no user id: asked first, so the hot path allocates no empty list of pairs.
+    if (!mayLinkIdentities(event)) return;
     const links = this.#links!;
     const pairs = identityPairs(event);
     if (pairs.length === 0) return;
@@ -467,7 +474,7 @@ export class LiveCampaignFold {
     people: ReadonlySet<LivePerson>,
     dirty: ReadonlyMap<LivePerson, ReadonlySet<LiveMessage<LivePerson>>>,
   ): void {
-    const builder = resolveIdentities(new CampaignFactsBuilder(this.#query), this.#links);
+    const builder = resolveIdentities(new CampaignFactsBuilder(this.#query, this.#resolved), this.#links);
     /** This fold's messages by id (a small map, unlike the campaign's). */
     const folded = new Map<string, LiveMessage<LivePerson>>();
     for (const person of people) {
