@@ -10,8 +10,13 @@ function better(a: string, b: string): string {
   return a <= b ? a : b;
 }
 
-/** Whether the event carries a user id at all (most do not: the hot path of every append). */
-function mayLinkIdentities(event: StoredEvent): event is StatusEvent | InboundEvent | PreferenceEvent {
+/**
+ * Whether the event carries a user id at all (most do not: the hot path of every append), so that
+ * {@link identityPairs} may find a pair in it. Cheaper than asking `identityPairs`, which allocates.
+ *
+ * @internal
+ */
+export function mayLinkIdentities(event: StoredEvent): event is StatusEvent | InboundEvent | PreferenceEvent {
   switch (event.kind) {
     case 'inbound':
       return (

@@ -1,7 +1,12 @@
 import type { EventCursor } from '../events/event-changes.js';
 import { eventKey } from '../events/event-key.js';
 import type { EventStore } from '../events/event-store.js';
-import { type IdentityLinks, identityPairs, resolveIdentities } from '../events/identity-links.js';
+import {
+  type IdentityLinks,
+  identityPairs,
+  mayLinkIdentities,
+  resolveIdentities,
+} from '../events/identity-links.js';
 import { issuedCodeOf } from '../events/issued-code.js';
 import { normalizeRecipientId } from '../events/recipient-id.js';
 import type {
@@ -71,8 +76,13 @@ export class LiveCampaignFold {
   /** Messages whose statuses changed since the last update (their person may need no fold). */
   #restatused = new Set<LiveMessage<LivePerson>>();
   #cursor: EventCursor | undefined;
-  /** The people to fold again at the end of this update. */
+  /** The people to fold again, whole, at the end of this update. */
   #affected = new Set<LivePerson>();
+  /**
+   * Messages to fold again on their own at the end of this update, by person: that person's facts
+   * depend on nothing but each message's own statuses and events (see {@link LiveCampaignFold.#touchMessage}).
+   */
+  #dirty = new Map<LivePerson, Set<LiveMessage<LivePerson>>>();
   #newMessages: string[] = [];
   #newPeople: LivePerson[] = [];
   #relinked = new Set<LivePerson>();
@@ -228,7 +238,7 @@ export class LiveCampaignFold {
       const id = eventKey(event);
       if (person.refused.has(id)) return;
       person.refused.set(id, event);
-      this.#affected.add(person);
+      this.#touch(person);
       return;
     }
     // One outbound event per message id (its event key): a repeat changes nothing.
@@ -239,8 +249,10 @@ export class LiveCampaignFold {
     person.messages.push(message);
     this.#messages.set(event.messageId, message);
     this.#newMessages.push(event.messageId);
-    this.#affected.add(person);
     const code = issuedCodeOf(event.metadata);
+    // A code ties its holders and conversions together, and a new person's events are not read yet.
+    if (code === undefined && person.scanned) this.#touchMessage(message);
+    else this.#touch(person);
     if (code !== undefined) {
       const touched = this.#loose.addHolder(code, event.messageId, event.variant);
       this.#markTouched(touched.messageIds, touched.recipientIds);
@@ -260,32 +272,59 @@ export class LiveCampaignFold {
   #markTouched(messageIds: readonly string[], recipientIds: readonly string[]): void {
     for (const messageId of messageIds) {
       const message = this.#messages.get(messageId);
-      if (message !== undefined) this.#affected.add(message.owner);
+      if (message !== undefined) this.#touch(message.owner);
     }
     for (const recipientId of recipientIds) {
       const person = this.#people.get(this.#keyOf(recipientId));
-      if (person !== undefined) this.#affected.add(person);
+      if (person !== undefined) this.#touch(person);
     }
+  }
+
+  /** Marks `person` to be folded again whole at the end of this update. */
+  #touch(person: LivePerson): void {
+    this.#affected.add(person);
+    this.#dirty.delete(person);
+  }
+
+  /**
+   * Marks `message` to be folded again at the end of this update: on its own when, as of their last
+   * fold, every event of its person names its message and none of their conversions goes by a code
+   * (nothing then moves between their messages: each message's facts follow from its own send,
+   * statuses and events); else its whole person.
+   */
+  #touchMessage(message: LiveMessage<LivePerson>): void {
+    const person = message.owner;
+    if (this.#affected.has(person)) return;
+    if (!person.ownEventsOnly || person.looseConversions) {
+      this.#touch(person);
+      return;
+    }
+    const messages = this.#dirty.get(person);
+    if (messages === undefined) this.#dirty.set(person, new Set([message]));
+    else messages.add(message);
   }
 
   #toOwner(event: StoredEvent, messageId: string): void {
     const message = this.#messages.get(messageId);
-    if (message !== undefined) this.#addEvent(message.owner, event);
+    if (message !== undefined) this.#addEvent(message.owner, event, message);
   }
 
   #toRecipient(event: StoredEvent, recipientId: string): void {
     const person = this.#people.get(this.#keyOf(recipientId));
-    if (person?.scanned) this.#addEvent(person, event);
+    if (person?.scanned) this.#addEvent(person, event, undefined);
   }
 
-  #addEvent(person: LivePerson, event: StoredEvent): void {
+  /** Keeps `event` for `person`; `named` is the message it names (undefined: it goes by recipient). */
+  #addEvent(person: LivePerson, event: StoredEvent, named: LiveMessage<LivePerson> | undefined): void {
     const events = person.events;
     const id = eventKey(event);
     if (events.has(id)) return;
     events.set(id, event);
-    this.#affected.add(person);
-    if (event.kind === 'click' && event.clickId !== undefined)
-      this.#personByClickId.set(event.clickId, person.key);
+    const clickId = event.kind === 'click' ? event.clickId : undefined;
+    if (clickId !== undefined) this.#personByClickId.set(clickId, person.key);
+    // A Meta click joins by click id whichever message it names: the whole person then.
+    if (named === undefined || (clickId !== undefined && this.#metaClicks.has(clickId))) this.#touch(person);
+    else this.#touchMessage(named);
   }
 
   /**
@@ -301,7 +340,7 @@ export class LiveCampaignFold {
     const owner = this.#personByClickId.get(clickId);
     if (owner === undefined) return;
     const person = this.#people.get(owner) ?? this.#people.get(this.#keyOf(owner));
-    if (person !== undefined) this.#affected.add(person);
+    if (person !== undefined) this.#touch(person);
   }
 
   /**
@@ -309,6 +348,8 @@ export class LiveCampaignFold {
    * (attributed to nobody so far) concern a campaign recipient: merge them, and re-read that person's events.
    */
   #learnLinks(event: StoredEvent): void {
+    // Most events carry no user id: asked first, so the hot path allocates no empty list of pairs.
+    if (!mayLinkIdentities(event)) return;
     const links = this.#links!;
     const pairs = identityPairs(event);
     if (pairs.length === 0) return;
@@ -327,6 +368,7 @@ export class LiveCampaignFold {
     const from = this.#people.get(fromKey)!;
     this.#people.delete(fromKey);
     this.#affected.delete(from);
+    this.#dirty.delete(from);
     this.#relinked.delete(from);
     const to = this.#person(toKey);
     for (const message of from.messages) {
@@ -340,7 +382,7 @@ export class LiveCampaignFold {
     for (const r of from.rejections) to.rejections.push(r);
     to.scanned ||= from.scanned;
     this.#newPeople = this.#newPeople.map((p) => (p === from ? to : p));
-    this.#affected.add(to);
+    this.#touch(to);
   }
 
   /** Fetches what new messages and people need from the store, then re-folds every person touched. */
@@ -366,16 +408,17 @@ export class LiveCampaignFold {
       }
     }
     const restatused = this.#restatus();
-    if (this.#affected.size === 0) return restatused;
-    this.#refold(this.#affected);
+    if (this.#affected.size === 0 && this.#dirty.size === 0) return restatused;
+    this.#refold(this.#affected, this.#dirty);
     this.#affected = new Set();
+    this.#dirty = new Map();
     return true;
   }
 
   /**
-   * Corrects the counted facts of the messages whose statuses changed, each on its own when its person
-   * is not to be re-folded anyway and the change moves no other event (see {@link restatusFacts});
-   * marks the others' people for a refold. Returns whether any facts changed here.
+   * Corrects the counted facts of the messages whose statuses changed, each on its own when it is not
+   * to be re-folded anyway and the change moves no other event (see {@link restatusFacts}); marks the
+   * others for a refold (the message alone when its person allows). Returns whether any facts changed here.
    */
   #restatus(): boolean {
     const messages = this.#restatused;
@@ -385,15 +428,17 @@ export class LiveCampaignFold {
     let changed = false;
     for (const message of messages) {
       const person = message.owner;
-      if (this.#affected.has(person)) continue;
+      if (this.#affected.has(person) || this.#dirty.get(person)?.has(message)) continue;
       const facts = restatusFacts(message, person.ownEventsOnly, person.hiddenEngagement);
       if (facts === undefined) {
-        this.#affected.add(person);
+        this.#touchMessage(message);
         continue;
       }
       summary.addMessage(message.facts!, -1);
-      summary.addMessage(facts);
-      message.count(facts);
+      // Into the counted object: the new one dies young (one that lived on would be copied by the GC).
+      const counted = Object.assign(message.facts!, facts);
+      summary.addMessage(counted);
+      message.count(counted);
       changed = true;
     }
     return changed;
@@ -420,11 +465,16 @@ export class LiveCampaignFold {
   }
 
   /**
-   * Folds `people` again from their sends, their messages' statuses and their events, and swaps their
-   * facts in the running totals; notes for each whether a status alone can update their facts.
+   * Folds `people` again from their sends, their messages' statuses and their events, and the messages
+   * of `dirty` on their own (their send, statuses and the events naming them), and swaps their facts in
+   * the running totals; notes for each person folded whole whether a status alone can update their
+   * facts and whether a message can be folded alone.
    */
-  #refold(people: ReadonlySet<LivePerson>): void {
-    const builder = resolveIdentities(new CampaignFactsBuilder(this.#query), this.#links);
+  #refold(
+    people: ReadonlySet<LivePerson>,
+    dirty: ReadonlyMap<LivePerson, ReadonlySet<LiveMessage<LivePerson>>>,
+  ): void {
+    const builder = resolveIdentities(new CampaignFactsBuilder(this.#query, this.#resolved), this.#links);
     /** This fold's messages by id (a small map, unlike the campaign's). */
     const folded = new Map<string, LiveMessage<LivePerson>>();
     for (const person of people) {
@@ -433,6 +483,12 @@ export class LiveCampaignFold {
         folded.set(message.send.messageId, message);
       }
       for (const send of person.refused.values()) builder.addSend(send);
+    }
+    for (const messages of dirty.values()) {
+      for (const message of messages) {
+        builder.addSend(message.send);
+        folded.set(message.send.messageId, message);
+      }
     }
     const statuses = emptyStatusSummary();
     for (const [messageId, message] of folded) {
@@ -455,6 +511,16 @@ export class LiveCampaignFold {
       }
       person.ownEventsOnly = ownEventsOnly;
       person.hiddenEngagement = hiddenEngagement;
+      person.looseConversions = false;
+    }
+    for (const [person, messages] of dirty) {
+      // Every event of theirs names its message (see #touchMessage): the ones naming these.
+      for (const event of person.events.values()) {
+        const named = folded.get(namedMessageId(event) as string);
+        if (named === undefined || !messages.has(named)) continue;
+        builder.addEvent(event);
+        if (event.kind === 'opt_out' || event.kind === 'conversion') person.hiddenEngagement = true;
+      }
     }
     const messages = this.#messages;
     for (const { conversion, person: key, byRecipient } of this.#loose.forPeople(
@@ -466,6 +532,7 @@ export class LiveCampaignFold {
       const person = this.#people.get(key);
       if (person === undefined) continue;
       person.hiddenEngagement = true;
+      person.looseConversions = true;
       if (byRecipient) person.ownEventsOnly = false;
     }
     const facts = builder.build();
@@ -476,12 +543,22 @@ export class LiveCampaignFold {
       person.counted = [];
       person.rejections = [];
     }
+    /** Messages folded alone that were never counted: they join their person's counted ones. */
+    const uncounted = new Set<LiveMessage<LivePerson>>();
+    for (const messages of dirty.values()) {
+      for (const message of messages) {
+        if (message.facts === undefined) uncounted.add(message);
+        else summary.addMessage(message.facts, -1);
+      }
+    }
     for (const made of facts.messages) {
       const message = folded.get(made.messageId);
       if (message === undefined) continue;
-      message.count(made);
-      message.owner.counted.push(message);
-      summary.addMessage(made);
+      // Into the object counted before, if any (taken back above), for the reason given in #restatus.
+      const counted = message.facts === undefined ? made : Object.assign(message.facts, made);
+      message.count(counted);
+      if (people.has(message.owner) || uncounted.has(message)) message.owner.counted.push(message);
+      summary.addMessage(counted);
     }
     for (const rejection of facts.rejections) {
       const person = this.#people.get(this.#keyOf(rejection.recipientId));
@@ -492,17 +569,22 @@ export class LiveCampaignFold {
   }
 }
 
-/** Whether the builder credits `event` to the message it names (not to a recipient's latest message). */
-function namesItsMessage(event: StoredEvent): boolean {
+/** The message id `event` names, for the builder to credit it to (undefined: it goes by recipient). */
+function namedMessageId(event: StoredEvent): string | undefined {
   switch (event.kind) {
     case 'inbound':
-      return event.contextMessageId !== undefined;
+      return event.contextMessageId;
     case 'click':
     case 'opt_out':
     case 'block':
     case 'conversion':
-      return event.messageId !== undefined;
+      return event.messageId;
     default:
-      return false;
+      return undefined;
   }
+}
+
+/** Whether the builder credits `event` to the message it names (not to a recipient's latest message). */
+function namesItsMessage(event: StoredEvent): boolean {
+  return namedMessageId(event) !== undefined;
 }

@@ -35,6 +35,11 @@ export class LivePerson {
   ownEventsOnly = false;
   /** As of the last fold: an opt-out or conversion of theirs may be hidden in an undelivered message's facts. */
   hiddenEngagement = true;
+  /**
+   * As of the last fold: a conversion without a message id went to them (by a code one of their
+   * messages carries, or by recipient), so a message of theirs cannot be folded alone.
+   */
+  looseConversions = false;
 
   /** A person known by `key`, with nothing yet. */
   constructor(key: string) {

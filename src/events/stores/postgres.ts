@@ -318,6 +318,9 @@ export class PostgresEventStore implements EventStore {
       table: this.#statements.table,
       columns: this.#statements.eventColumns,
       select: async (sql, values) => (await this.#pool.query<StoredEventRow>(sql, values)).rows,
+      // `eventColumns` is the id then every event column in order (see postgresStatements).
+      selectArrays: async (sql, values) =>
+        (await this.#pool.query<unknown[]>({ text: sql, values, rowMode: 'array' })).rows,
     };
   }
 

@@ -1,6 +1,7 @@
 import { ConfigError } from '../../../errors/index.js';
 import type { EventChanges, EventCursor } from '../../event-changes.js';
-import { fromEventRow, type StoredEventRow } from './event-row.js';
+import type { StoredEvent } from '../../stored-event.js';
+import { EVENT_COLUMNS, fromEventRow, fromEventValues, type StoredEventRow } from './event-row.js';
 import { type SqlDialect, SqlParams } from './sql-params.js';
 
 /**
@@ -37,6 +38,31 @@ export interface SqlChangeSource {
   readonly columns: string;
   /** Runs a query and returns its rows. */
   select(sql: string, values: unknown[]): Promise<StoredEventRow[]>;
+  /**
+   * Runs a query and returns its rows as arrays, when the store can (cheaper to read than objects);
+   * given only when `columns` lists `id` then every column of {@link EVENT_COLUMNS}, in that order.
+   */
+  selectArrays?(sql: string, values: unknown[]): Promise<unknown[][]>;
+}
+
+/** The feed's rows, as objects or arrays: the id and the event of each. */
+interface FeedRows {
+  readonly length: number;
+  id(i: number): number;
+  event(i: number): StoredEvent;
+}
+
+async function selectFeedRows(source: SqlChangeSource, sql: string, values: unknown[]): Promise<FeedRows> {
+  if (source.selectArrays !== undefined) {
+    const rows = await source.selectArrays(sql, values);
+    return {
+      length: rows.length,
+      id: (i) => Number(rows[i]![0]),
+      event: (i) => fromEventValues(rows[i]!, 1),
+    };
+  }
+  const rows = await source.select(sql, values);
+  return { length: rows.length, id: (i) => Number(rows[i]!.id), event: (i) => fromEventRow(rows[i]!) };
 }
 
 function decode(cursor: EventCursor | undefined): SqlCursor {
@@ -104,14 +130,16 @@ export async function readSinceSql(
       ? range
       : `SELECT * FROM (SELECT * FROM (SELECT ${source.columns} FROM ${source.table} e WHERE ${wanted}) AS h
       UNION ALL SELECT * FROM (${range}) AS r) AS f ORDER BY CAST(f.id AS bigint)`;
-  const found = await source.select(sql, params.values);
+  const found = await selectFeedRows(source, sql, params.values);
   // Holes come first (their ids are lower); rows beyond `limit` are read next time (a hole stays one).
-  const rows = found.length > limit ? found.slice(0, limit) : found;
-  const more = found.length > limit || found.filter((row) => Number(row.id) > from.after).length === limit;
+  const count = Math.min(found.length, limit);
+  let newRows = 0;
+  for (let i = 0; i < found.length; i++) if (found.id(i) > from.after) newRows++;
+  const more = found.length > limit || newRows === limit;
   const filled = new Set<number>();
   let last = from.after;
-  for (const row of rows) {
-    const id = Number(row.id);
+  for (let i = 0; i < count; i++) {
+    const id = found.id(i);
     if (id <= from.after) {
       filled.add(id);
       continue;
@@ -131,7 +159,9 @@ export async function readSinceSql(
       next.seen.push(seen[i]!);
     }
   });
-  return { events: rows.map(fromEventRow), cursor: encode(next), more };
+  const events: StoredEvent[] = new Array(count);
+  for (let i = 0; i < count; i++) events[i] = found.event(i);
+  return { events, cursor: encode(next), more };
 }
 
 /**

@@ -181,6 +181,42 @@ export function fromEventRow(row: StoredEventRow): StoredEvent {
   return event as unknown as StoredEvent;
 }
 
+/** Where the typed fields start in {@link EVENT_COLUMNS} (after event_key, kind, at, recipient_key). */
+const FIELDS_AT = 4;
+const PRICING_AT = FIELDS_AT + FIELD_COLUMNS.length;
+const EXTRA_AT = PRICING_AT + PRICING_COLUMNS.length;
+
+/**
+ * {@link fromEventRow} for a row read as an array (pg `rowMode: 'array'`, which spares the driver an
+ * object per row): `values[offset + i]` is the column {@link EVENT_COLUMNS}`[i]`. Gives the same event.
+ */
+export function fromEventValues(values: readonly unknown[], offset: number): StoredEvent {
+  const event: Record<string, unknown> = { kind: values[offset + 1], at: toDate(values[offset + 2]) };
+  for (let i = 0; i < FIELD_COLUMNS.length; i++) {
+    const value = values[offset + FIELDS_AT + i];
+    if (value !== null && value !== undefined) {
+      const { field, type } = FIELD_COLUMNS[i]!;
+      event[field] = readValue(type, value);
+    }
+  }
+  // Most events have no pricing: no object for them.
+  let pricing: Record<string, unknown> | undefined;
+  for (let i = 0; i < PRICING_COLUMNS.length; i++) {
+    const value = values[offset + PRICING_AT + i];
+    if (value !== null && value !== undefined) {
+      const { field, type } = PRICING_COLUMNS[i]!;
+      pricing ??= {};
+      pricing[field] = readValue(type, value);
+    }
+  }
+  if (pricing !== undefined) event.pricing = pricing;
+  const extra = values[offset + EXTRA_AT];
+  if (extra !== null && extra !== undefined) {
+    Object.assign(event, typeof extra === 'string' ? JSON.parse(extra) : extra);
+  }
+  return event as unknown as StoredEvent;
+}
+
 function readValue(type: ColumnType, value: unknown): unknown {
   if (type === 'boolean') return value === true || value === 1 || value === 1n;
   if (type === 'integer' || type === 'real') return Number(value);
