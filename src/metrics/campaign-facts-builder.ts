@@ -292,6 +292,11 @@ export class CampaignFactsBuilder {
     return this.#query;
   }
 
+  /** The query's opt-out rules (quick-reply payloads, STOP keywords), as the fold tests replies with them. */
+  get optOutDetection(): OptOutDetectionOptions {
+    return this.#optOut;
+  }
+
   /** The ids of the campaign's messages added so far. */
   messageIds(): string[] {
     return [...this.#messages.keys()];
@@ -334,6 +339,22 @@ export class CampaignFactsBuilder {
     if (event.segment !== undefined) rejection.segment = event.segment;
     if (event.errorCode !== undefined) rejection.errorCode = event.errorCode;
     this.#rejections.set(key, rejection);
+  }
+
+  /**
+   * Adds a made-up send standing for messages a store counted by group (a row of a SQL count): `groupValue`
+   * goes in the field the query groups by (`variant`, `segment` or `template`; ignored otherwise).
+   */
+  addGroupSendRow(messageId: string, sentAtMs: number, groupValue: string | undefined): void {
+    const groupBy = this.#query.groupBy;
+    this.addSendRow(
+      messageId,
+      '',
+      sentAtMs,
+      groupBy === 'variant' ? groupValue : undefined,
+      groupBy === 'segment' ? groupValue : undefined,
+      groupBy === 'template' ? groupValue : undefined,
+    );
   }
 
   /**

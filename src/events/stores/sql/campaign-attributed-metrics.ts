@@ -1,7 +1,6 @@
 import { CampaignFactsBuilder, type EngagementSummary } from '../../../metrics/campaign-facts-builder.js';
 import type { MessageFacts } from '../../../metrics/message-facts.js';
 import { FactsSummary } from '../../../metrics/metrics-from-facts.js';
-import type { ResolvedMetricsQuery } from '../../../metrics/metrics-query.js';
 import type { CampaignMetrics, MetricsQuery } from '../../../metrics/metrics-types.js';
 import { emptyStatusSummary } from '../../../metrics/status-fold.js';
 import { isOptOutInbound, type OptOutDetectionOptions } from '../../../tracking/opt-out-detection.js';
@@ -46,13 +45,6 @@ function isStopKey(key: string, options: OptOutDetectionOptions): boolean {
   return isOptOutInbound(reply, options);
 }
 
-/** The opt-out rules of a query, as the fold reads them. */
-function optOutOptions(q: ResolvedMetricsQuery): OptOutDetectionOptions {
-  const options: OptOutDetectionOptions = { quickReplyPayloads: q.optOutPayloads };
-  if (q.optOutKeywords) options.keywords = q.optOutKeywords;
-  return options;
-}
-
 const flag = (row: AttributedRow, at: number) => Number(row[at]) === 1;
 
 /**
@@ -67,7 +59,6 @@ function addRowMessages(
   row: AttributedRow,
   currencies: Map<string | undefined, number> | undefined,
 ): void {
-  const groupBy = builder.query.groupBy;
   const value = row[GROUP_AT] === null || row[GROUP_AT] === undefined ? undefined : String(row[GROUP_AT]);
   const count = Number(row[COUNT_AT]);
   const clicked = flag(row, CLICKED_AT);
@@ -87,14 +78,7 @@ function addRowMessages(
   const statuses = emptyStatusSummary();
   const rolled = readPackedStatusRollup(row, ROLLUP_AT, statuses);
   const add = (id: string, summary: EngagementSummary) => {
-    builder.addSendRow(
-      id,
-      '',
-      Number(row[FIRST_AT]),
-      groupBy === 'variant' ? value : undefined,
-      groupBy === 'segment' ? value : undefined,
-      groupBy === 'template' ? value : undefined,
-    );
+    builder.addGroupSendRow(id, Number(row[FIRST_AT]), value);
     if (rolled) builder.addStatusSummary(id, statuses);
     builder.addEngagementSummary(id, summary);
   };
@@ -116,13 +100,13 @@ export async function loadAttributedMetrics(
 ): Promise<CampaignMetrics | undefined> {
   const refused = new CampaignFactsBuilder(query);
   const q = refused.query;
-  await addRefusedSends(source, refused);
-  const options = optOutOptions(q);
+  const options = refused.optOutDetection;
   const stops = (await selectOptOutCandidates(source, q)).filter((key) => isStopKey(key, options));
   const plan = await engagementPlan(source, await campaignSizeEstimate(source, q.campaignId));
   const group = groupColumnSql(source.dialect, q.groupBy);
   let rows = await selectAttributedCampaign(source, q, plan, group, stops);
   if (rows.some((row) => Number(row[0]) === FALLBACK_ROW)) return undefined;
+  await addRefusedSends(source, refused);
   // Replies credited by their context before the first send were not among the candidates: rare, read again.
   const known = new Set(stops);
   const early = rows

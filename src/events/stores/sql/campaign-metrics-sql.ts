@@ -45,26 +45,14 @@ function optionalText(value: unknown): string | undefined {
  * folded by the shared builder itself (one made-up message per row), so they are exactly the facts the
  * per-message fold gives such a message.
  */
-function stateFacts(
-  query: MetricsQuery,
-  rows: readonly StateCountRow[],
-  needsTemplate: boolean,
-): MessageFacts[] {
+function stateFacts(query: MetricsQuery, rows: readonly StateCountRow[]): MessageFacts[] {
   const builder = new CampaignFactsBuilder(query);
   const summary = emptyStatusSummary();
-  const groupBy = builder.query.groupBy;
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
     const id = String(i);
     const value = row[GROUP_AT] === null || row[GROUP_AT] === undefined ? undefined : String(row[GROUP_AT]);
-    builder.addSendRow(
-      id,
-      '',
-      Number(row[FIRST_AT]),
-      groupBy === 'variant' ? value : undefined,
-      groupBy === 'segment' ? value : undefined,
-      needsTemplate ? value : undefined,
-    );
+    builder.addGroupSendRow(id, Number(row[FIRST_AT]), value);
     if (readPackedStatusRollup(row, 0, summary)) builder.addStatusSummary(id, summary);
   }
   const facts = builder.build().messages;
@@ -131,7 +119,7 @@ async function loadCampaignMetricsFolding(
   const folded = builder.build();
 
   const summary = new FactsSummary(summarizeOptions(query));
-  const states = stateFacts(query, rows, q.groupBy === 'template');
+  const states = stateFacts(query, rows);
   for (let i = 0; i < rows.length; i++) summary.addMessages(states[i]!, Number(rows[i]![COUNT_AT]));
   for (const message of folded.messages) summary.addMessage(message);
   for (const rejection of folded.rejections) summary.addRejection(rejection);
