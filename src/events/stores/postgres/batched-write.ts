@@ -2,10 +2,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import type { StoredEvent } from '../../stored-event.js';
-import { type EventRowValues, toEventRow } from '../sql/event-row.js';
-import { foldStatusRollups, type MessageRollup, statusRollupValues } from '../sql/status-rollup.js';
-import { copyTextRow } from './copy-text.js';
-import { eventKeyHash } from './event-key-hash.js';
+import type { EventRowValues } from '../sql/event-row.js';
+import { AppendRows, nextCopyText } from './append-rows.js';
 import { isMissingPartition, type MonthPartitions } from './monthly-partitions.js';
 import { COPY_STAGE_SQL, createCopyStageSql, type PostgresStatements } from './statements.js';
 import { retryDeadlocks, withClientTransaction } from './transaction.js';
@@ -66,55 +64,6 @@ export async function writeEvents(
     options.partitions.forget();
     await options.partitions.ensure(pool, events);
     return write();
-  }
-}
-
-/** The rows of an append, mapped a chunk at a time; repeats of a key within the append are left out. */
-class AppendRows {
-  readonly keys: string[] = [];
-  readonly #seen = new Set<string>();
-  readonly #rollups = new Map<string, MessageRollup>();
-  readonly #events: readonly StoredEvent[];
-  #mapped = 0;
-
-  constructor(events: readonly StoredEvent[]) {
-    this.#events = events;
-  }
-
-  get hasStatuses(): boolean {
-    return this.#rollups.size > 0;
-  }
-
-  /**
-   * Maps the next `count` events, calling `emit` with each row whose key is new to this append and its
-   * input position.
-   */
-  next(count: number, emit: (ord: number, row: EventRowValues) => void): void {
-    const end = Math.min(this.#events.length, this.#mapped + count);
-    const mapped: EventRowValues[] = [];
-    for (let ord = this.#mapped; ord < end; ord++) {
-      const row = toEventRow(this.#events[ord] as StoredEvent);
-      const key = row[0] as string;
-      this.keys.push(key);
-      mapped.push(row);
-      if (this.#seen.has(key)) continue;
-      this.#seen.add(key);
-      emit(ord, row);
-    }
-    this.#mapped = end;
-    foldStatusRollups(mapped, this.#rollups);
-  }
-
-  /** Whether every event was mapped. */
-  get done(): boolean {
-    return this.#mapped >= this.#events.length;
-  }
-
-  /** The status rollups of the rows mapped so far, as one JSON array. */
-  rollups(): string {
-    return JSON.stringify(
-      [...this.#rollups].map(([messageId, rollup]) => statusRollupValues(messageId, rollup)),
-    );
   }
 }
 
@@ -186,11 +135,8 @@ async function copyOnce(
       const rows = new AppendRows(events);
       async function* lines(): AsyncGenerator<string> {
         while (!rows.done) {
-          const lines: string[] = [];
-          rows.next(batchSize, (ord, row) =>
-            lines.push(copyTextRow(ord, eventKeyHash(row[0] as string), row)),
-          );
-          if (lines.length > 0) yield `${lines.join('\n')}\n`;
+          const text = nextCopyText(rows, batchSize);
+          if (text !== '') yield text;
         }
       }
       await pipeline(Readable.from(lines()), client.query(copyFrom(COPY_STAGE_SQL)));
