@@ -13,10 +13,14 @@
  *   indexes, but no key table, no rollup, no idempotency. `at` is sent as ISO text (the table's column
  *   is a timestamptz; the store's staging table takes epoch ms).
  * - `copy-heap`: the same rows into an unpartitioned, unindexed heap table.
+ * - `copy-indexed-live`: `copy-indexed` again (table emptied) with each writer encoding its append
+ *   first, so the client's encoding shares the two cores with the server as it would in a real ingest.
  * - `copy-stage`: the store's own COPY text into its temporary staging table (what the store pays before
  *   its one statement).
  * - `store-append`: `PostgresEventStore.append`, the real thing (idempotent, rollup merged).
  *
+ * A CHECKPOINT runs before each COPY figure, so none inherits another's dirty pages (each then pays the
+ * full-page images of its first touches; `walBytesPerEvent` says how much WAL each wrote).
  * Server CPU is read from /proc for the backends of the run's connections (the server is on this host);
  * `cpuMicrosecondsPerEvent` = (client + server CPU) / events, which depends far less on load than events/s.
  * Usage: `node --expose-gc --import tsx bench/ingest-ceiling.bench.ts [messages]` (WACLOUD_BENCH_SCHEMA
@@ -42,7 +46,15 @@ const APPEND_CHUNK = 10_000;
 const BATCH = 5000;
 const WRITERS = 2;
 const ROUNDS = Number(process.env.WACLOUD_BENCH_ROUNDS ?? 2);
-const ALL_FIGURES = ['encode', 'validate', 'copy-indexed', 'copy-heap', 'copy-stage', 'store-append'];
+const ALL_FIGURES = [
+  'encode',
+  'validate',
+  'copy-indexed',
+  'copy-heap',
+  'copy-indexed-live',
+  'copy-stage',
+  'store-append',
+];
 const FIGURES = new Set((process.env.WACLOUD_BENCH_FIGURES ?? ALL_FIGURES.join(',')).split(','));
 const PREFIX = process.env.WACLOUD_BENCH_SCHEMA ?? 'ingest_ceiling';
 const APPLICATION_NAME = `wacloud_ceiling_${process.pid}`;
@@ -105,6 +117,15 @@ interface Timed {
   seconds: number;
   clientCpuMs: number;
   serverCpuMs: number;
+  walBytes: number;
+}
+
+/** The server's WAL insert position, in bytes. */
+async function walPosition(client: pg.Client): Promise<number> {
+  const { rows } = await client.query<{ lsn: string }>(
+    `SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')::text AS lsn`,
+  );
+  return Number(rows[0]?.lsn);
 }
 
 /** Runs `work(i)` for every append index from `WRITERS` concurrent loops, timed with the client and server CPU. */
@@ -120,6 +141,7 @@ async function concurrently(
     const warm = await Promise.all(Array.from({ length: WRITERS }, () => pool.connect()));
     for (const client of warm) client.release();
     const before = await backendCpuMs(probe, APPLICATION_NAME);
+    const walBefore = await walPosition(probe);
     const cpu = process.cpuUsage();
     const started = performance.now();
     let next = 0;
@@ -130,7 +152,8 @@ async function concurrently(
     const seconds = (performance.now() - started) / 1000;
     const clientCpuMs = cpuMs(cpu);
     const after = await backendCpuMs(probe, APPLICATION_NAME);
-    return { seconds, clientCpuMs, serverCpuMs: backendCpuDelta(before, after) };
+    const walBytes = (await walPosition(probe)) - walBefore;
+    return { seconds, clientCpuMs, serverCpuMs: backendCpuDelta(before, after), walBytes };
   } finally {
     await probe.end();
   }
@@ -164,6 +187,7 @@ function report(figure: string, round: number, events: number, rows: number, t: 
     clientMicrosecondsPerEvent: Number(((t.clientCpuMs * 1000) / events).toFixed(2)),
     serverMicrosecondsPerEvent: Number(((t.serverCpuMs * 1000) / events).toFixed(2)),
     cpuMicrosecondsPerEvent: Number((((t.clientCpuMs + t.serverCpuMs) * 1000) / events).toFixed(2)),
+    walBytesPerEvent: Math.round(t.walBytes / events),
   });
 }
 
@@ -217,7 +241,7 @@ try {
       });
     if (FIGURES.has('validate')) clientOnly('validate', round, () => appends.forEach(assertStoredEvents));
 
-    if (FIGURES.has('copy-indexed') || FIGURES.has('copy-heap')) {
+    if (FIGURES.has('copy-indexed') || FIGURES.has('copy-heap') || FIGURES.has('copy-indexed-live')) {
       // A copy of the events table made by the store's own migration (partitions, primary key, 6 indexes).
       const copyStore = new PostgresEventStore({ pool, schema, tableName: 'ceiling_events' });
       await copyStore.migrate();
@@ -243,6 +267,17 @@ try {
           rows,
           await concurrently(pool, appends.length, copyAppend(pool, sql, encoded)),
         );
+      }
+      if (FIGURES.has('copy-indexed-live')) {
+        // The same COPY with each writer encoding its append first: client and server on the same two cores.
+        await pool.query(`TRUNCATE "${schema}".ceiling_events`);
+        await pool.query('CHECKPOINT');
+        gc();
+        const sql = `COPY "${schema}".ceiling_events (${columns}) FROM STDIN`;
+        const timed = await concurrently(pool, appends.length, (i) =>
+          copyAppend(pool, sql, [encodeForEventTable(appends[i] as StoredEvent[])])(0),
+        );
+        report('copy-indexed-live', round, events.length, rows, timed);
       }
     }
 
