@@ -81,21 +81,33 @@ function fits(type: ColumnType, value: unknown): boolean {
   }
 }
 
-/** The pricing columns' values (what fits them) and whether they alone rebuild `pricing` exactly. */
-function pricingColumns(pricing: unknown): { values: EventRowValues; exact: boolean } {
+/** The type of each pricing column by its field name. */
+const PRICING_TYPES: ReadonlyMap<string, ColumnType> = new Map(PRICING_COLUMNS.map((c) => [c.field, c.type]));
+
+/**
+ * Pushes the pricing columns' values (what fits them) onto `row`; returns whether they alone rebuild
+ * `pricing` exactly: it has a defined own field, and every one is a pricing column's field that fits it.
+ * Plain loops: most statuses carry pricing, and this runs for each of them on every append.
+ */
+function pushPricingColumns(row: EventRowValues, pricing: unknown): boolean {
   if (typeof pricing !== 'object' || pricing === null || Array.isArray(pricing)) {
-    return { values: [null, null, null], exact: false };
+    row.push(null, null, null);
+    return false;
   }
   const source = pricing as Record<string, unknown>;
-  const values = PRICING_COLUMNS.map(({ field, type }) => {
+  for (const { field, type } of PRICING_COLUMNS) {
     const value = source[field];
-    return fits(type, value) ? (value as string | boolean) : null;
-  });
-  const defined = Object.entries(source).filter(([, v]) => v !== undefined);
-  const exact =
-    defined.length > 0 &&
-    defined.every(([k, v]) => PRICING_COLUMNS.some((c) => c.field === k && fits(c.type, v)));
-  return { values, exact };
+    row.push(fits(type, value) ? (value as string | boolean) : null);
+  }
+  let defined = false;
+  for (const key of Object.keys(source)) {
+    const value = source[key];
+    if (value === undefined) continue;
+    const type = PRICING_TYPES.get(key);
+    if (type === undefined || !fits(type, value)) return false;
+    defined = true;
+  }
+  return defined;
 }
 
 /**
@@ -143,13 +155,9 @@ export function toEventRow(input: StoredEvent): EventRowValues {
   // Pricing columns always hold what fits them (metrics query them); `extra` keeps the object as well
   // when the columns alone would not give it back exactly.
   if (source.pricing === undefined) row.push(null, null, null);
-  else {
-    const pricing = pricingColumns(source.pricing);
-    row.push(...pricing.values);
-    if (!pricing.exact) {
-      extra ??= {};
-      extra.pricing = source.pricing;
-    }
+  else if (!pushPricingColumns(row, source.pricing)) {
+    extra ??= {};
+    extra.pricing = source.pricing;
   }
   row.push(extra ? JSON.stringify(extra) : null);
   return row;
