@@ -20,7 +20,9 @@
  * - `store-append`: `PostgresEventStore.append`, the real thing (idempotent, rollup merged).
  *
  * A CHECKPOINT runs before each COPY figure, so none inherits another's dirty pages (each then pays the
- * full-page images of its first touches; `walBytesPerEvent` says how much WAL each wrote).
+ * full-page images of its first touches). `walBytesPerEvent` and `checkpointsDuring` are server-wide
+ * (other sessions' writes count too): a checkpoint during a figure makes every page it touches again
+ * write a full-page image, which costs WAL and server CPU.
  * Server CPU is read from /proc for the backends of the run's connections (the server is on this host);
  * `cpuMicrosecondsPerEvent` = (client + server CPU) / events, which depends far less on load than events/s.
  * Usage: `node --expose-gc --import tsx bench/ingest-ceiling.bench.ts [messages]` (WACLOUD_BENCH_SCHEMA
@@ -118,6 +120,15 @@ interface Timed {
   clientCpuMs: number;
   serverCpuMs: number;
   walBytes: number;
+  checkpoints: number;
+}
+
+/** Checkpoints the server has started so far (timed and requested; any session's, this bench's included). */
+async function checkpointCount(client: pg.Client): Promise<number> {
+  const { rows } = await client.query<{ n: string }>(
+    'SELECT (checkpoints_timed + checkpoints_req)::text AS n FROM pg_stat_bgwriter',
+  );
+  return Number(rows[0]?.n);
 }
 
 /** The server's WAL insert position, in bytes. */
@@ -142,6 +153,7 @@ async function concurrently(
     for (const client of warm) client.release();
     const before = await backendCpuMs(probe, APPLICATION_NAME);
     const walBefore = await walPosition(probe);
+    const checkpointsBefore = await checkpointCount(probe);
     const cpu = process.cpuUsage();
     const started = performance.now();
     let next = 0;
@@ -153,7 +165,8 @@ async function concurrently(
     const clientCpuMs = cpuMs(cpu);
     const after = await backendCpuMs(probe, APPLICATION_NAME);
     const walBytes = (await walPosition(probe)) - walBefore;
-    return { seconds, clientCpuMs, serverCpuMs: backendCpuDelta(before, after), walBytes };
+    const checkpoints = (await checkpointCount(probe)) - checkpointsBefore;
+    return { seconds, clientCpuMs, serverCpuMs: backendCpuDelta(before, after), walBytes, checkpoints };
   } finally {
     await probe.end();
   }
@@ -188,6 +201,7 @@ function report(figure: string, round: number, events: number, rows: number, t: 
     serverMicrosecondsPerEvent: Number(((t.serverCpuMs * 1000) / events).toFixed(2)),
     cpuMicrosecondsPerEvent: Number((((t.clientCpuMs + t.serverCpuMs) * 1000) / events).toFixed(2)),
     walBytesPerEvent: Math.round(t.walBytes / events),
+    checkpointsDuring: t.checkpoints,
   });
 }
 
