@@ -68,6 +68,10 @@ describe('SQLite schema version 5: the rollup’s send columns', () => {
       category_later: null,
       campaign_id: 'feb',
       sent_at: T0,
+      // Schema version 6's send columns, filled on the way up.
+      recipient_key: '905550000001',
+      variant: null,
+      segment: null,
     });
     const indexes = db
       .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE '%_sen%' ORDER BY name")

@@ -235,7 +235,8 @@ export async function dropPartitionsBefore(
         // The rollup rows stay (statuses), but their sends are gone: the campaign summary must not count them.
         const [from, to] = monthBounds(monthOfPartition(name));
         await client.query(
-          `UPDATE ${quoted(table, statusRollupTableName(table.name))} SET campaign_id = NULL, sent_at = NULL
+          `UPDATE ${quoted(table, statusRollupTableName(table.name))} SET campaign_id = NULL, sent_at = NULL,
+             recipient_key = NULL, variant = NULL, segment = NULL
            WHERE campaign_id IS NOT NULL AND sent_at >= $1 AND sent_at < $2`,
           [new Date(from), new Date(to)],
         );

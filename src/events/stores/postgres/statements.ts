@@ -130,6 +130,9 @@ export function postgresStatements(schema: string, tableName: string): PostgresS
     ),
     `r->>${sendAt}`,
     `${EPOCH_MS_TO_TIMESTAMP(`(r->>${sendAt + 1})::bigint`)}`,
+    `r->>${sendAt + 2}`,
+    `r->>${sendAt + 3}`,
+    `r->>${sendAt + 4}`,
   ];
   const rollupColumns = ['message_id', ...STATUS_ROLLUP_COLUMNS, ...ROLLUP_SEND_COLUMNS].join(', ');
   // Sorted by message id, so concurrent appends lock rollup rows in one order and cannot deadlock there.

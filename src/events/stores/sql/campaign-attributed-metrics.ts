@@ -33,7 +33,7 @@ import {
 } from './campaign-attribution-sql.js';
 import type { CampaignFactsSource } from './campaign-facts-source.js';
 import { addRefusedSends, engagementPlan } from './campaign-facts-sql.js';
-import { campaignSizeEstimate, groupColumnSql } from './campaign-group-sql.js';
+import { campaignSizeEstimate } from './campaign-group-sql.js';
 import { summarizeOptions } from './metrics-for-query.js';
 import { readPackedStatusRollup } from './status-rollup.js';
 
@@ -103,8 +103,7 @@ export async function loadAttributedMetrics(
   const options = refused.optOutDetection;
   const stops = (await selectOptOutCandidates(source, q)).filter((key) => isStopKey(key, options));
   const plan = await engagementPlan(source, await campaignSizeEstimate(source, q.campaignId));
-  const group = groupColumnSql(source.dialect, q.groupBy);
-  let rows = await selectAttributedCampaign(source, q, plan, group, stops);
+  let rows = await selectAttributedCampaign(source, q, plan, stops);
   if (rows.some((row) => Number(row[0]) === FALLBACK_ROW)) return undefined;
   await addRefusedSends(source, refused);
   // Replies credited by their context before the first send were not among the candidates: rare, read again.
@@ -113,7 +112,7 @@ export async function loadAttributedMetrics(
     .filter((row) => Number(row[0]) === EARLY_INBOUND_ROW)
     .map((row) => String(row[TEXT_AT]))
     .filter((key) => !known.has(key) && isStopKey(key, options));
-  if (early.length > 0) rows = await selectAttributedCampaign(source, q, plan, group, [...stops, ...early]);
+  if (early.length > 0) rows = await selectAttributedCampaign(source, q, plan, [...stops, ...early]);
 
   // Revenue by currency: a state row's own single currency, or (messages with several) its group
   // value's sums, carried by one converted, delivered row of that value with several.

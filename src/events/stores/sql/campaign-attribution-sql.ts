@@ -5,7 +5,9 @@ import {
   type EngagementPlan,
   engagementEventsSql,
   epochMsSql,
+  rollupSendConditions,
 } from './campaign-facts-sql.js';
+import { groupableFromRollup, groupColumnSql } from './campaign-group-sql.js';
 import { engagementByJoinSql } from './engagement-by-join-sql.js';
 import { ENGAGEMENT_KINDS_SQL } from './engagement-kinds.js';
 import { FIRST_SEND_SQL } from './first-send-second.js';
@@ -99,6 +101,29 @@ export async function selectOptOutCandidates(
 }
 
 /**
+ * The query's sends (message id, recipient key, time, time in ms, group, then the status rollup: rank,
+ * failed, packed): from the status rollup alone (its send columns: one index range of the campaign's
+ * rows), or for the template grouping, which the rollup does not hold, the outbound events joined with it.
+ */
+function sendsSql(source: CampaignFactsSource, q: ResolvedMetricsQuery, params: SqlParams): string {
+  const { dialect } = source;
+  const pg = dialect === 'postgres';
+  const rollup = groupableFromRollup(q.groupBy);
+  const group = groupColumnSql(dialect, q.groupBy, rollup ? 'rollup' : 'outbound');
+  const grp = group === undefined ? (pg ? 'NULL::text' : 'NULL') : pg ? `(${group})::text` : group;
+  const [flags, minError, category] = packedStatusRollupParts('r');
+  const [send, at] = rollup ? ['r', 'r.sent_at'] : ['o', 'o.at'];
+  const from = rollup
+    ? `FROM ${source.rollupTable} r WHERE ${rollupSendConditions(params, q).join(' AND ')}`
+    : `FROM ${source.table} o LEFT JOIN ${source.rollupTable} r ON r.message_id = o.message_id
+    WHERE ${campaignSendConditions(params, q, 'o').join(' AND ')}`;
+  return `SELECT ${send}.message_id, ${send}.recipient_key, ${at} AS at, ${epochMsSql(dialect, at)} AS at_ms,
+      ${grp} AS grp, coalesce(r.max_rank, -1) AS rank,
+      coalesce(r.failed_seen, 0) AS failed_seen, ${flags} AS flags, ${minError} AS min_error, ${category} AS category
+    ${from}`;
+}
+
+/**
  * One statement that attributes the campaign's engagement in the database, as `CampaignFactsBuilder`
  * does, and returns a few rows (see {@link AttributedRow}):
  * - each engagement event goes to the message it names (`messageId`, or `contextMessageId` of a reply),
@@ -107,31 +132,24 @@ export async function selectOptOutCandidates(
  *   campaign-scoped click or link-token conversion; Meta's clicks and 131050 opt-outs are not credited;
  * - per message: clicks, replied, opted out, blocked, converted, revenue (conversion values rounded to
  *   micro-units each, as the fold does), proof of delivery (a click, a reply, a Stop, a user's opt-out);
- * - counted by folded state (the status rollup, packed), group and those flags, with the sums.
+ * - counted by folded state (the status rollup, packed), group (`q.groupBy`) and those flags, with the sums.
  * `optOutKeys` are the opt-out keys of the replies that are opt-outs (from {@link selectOptOutCandidates}).
  */
 export async function selectAttributedCampaign(
   source: CampaignFactsSource,
   q: ResolvedMetricsQuery,
   plan: EngagementPlan,
-  group: string | undefined,
   optOutKeys: readonly string[],
 ): Promise<AttributedRow[]> {
-  const { dialect, table } = source;
+  const { dialect } = source;
   const pg = dialect === 'postgres';
   const params = new SqlParams(dialect);
-  const text = (sql: string) => (pg ? `(${sql})::text` : sql);
   const float = (sql: string) => (pg ? `(${sql})::float8` : sql);
   const nul = (type: 'text' | 'float8' | 'int') => (pg ? `NULL::${type}` : 'NULL');
   const json = (field: string) =>
     pg ? `(e.extra::jsonb ->> '${field}')` : `json_extract(e.extra, '$.${field}')`;
-  const [flags, minError, category] = packedStatusRollupParts('r');
   // Text order is parameter order (SQLite numbers `?` by position): each CTE is written in turn.
-  const sends = `sends AS MATERIALIZED (SELECT o.message_id, o.recipient_key, o.at, ${epochMsSql(dialect, 'o.at')} AS at_ms,
-      ${group ? text(group) : nul('text')} AS grp, coalesce(r.max_rank, -1) AS rank, coalesce(r.failed_seen, 0) AS failed_seen,
-      ${flags} AS flags, ${minError} AS min_error, ${category} AS category
-    FROM ${table} o LEFT JOIN ${source.rollupTable} r ON r.message_id = o.message_id
-    WHERE ${campaignSendConditions(params, q, 'o').join(' AND ')})`;
+  const sends = `sends AS MATERIALIZED (${sendsSql(source, q, params)})`;
   const firstSend = `first_send AS MATERIALIZED (SELECT min(at) AS at, min(at_ms) AS at_ms FROM sends)`;
   const events = pg
     ? engagementByJoinSql(source)

@@ -57,6 +57,17 @@ export function campaignSendConditions(params: SqlParams, q: ResolvedMetricsQuer
   return conditions;
 }
 
+/**
+ * The conditions that pick the query's sends among the status rollup rows aliased `r` (their send
+ * columns, v8/v6): campaign and send time, as {@link campaignSendConditions} picks the outbound events.
+ */
+export function rollupSendConditions(params: SqlParams, q: ResolvedMetricsQuery): string[] {
+  const conditions = [`r.campaign_id = ${params.add(q.campaignId)}`];
+  if (Number.isFinite(q.fromMs)) conditions.push(`r.sent_at >= ${params.addInstant(q.fromMs)}`);
+  if (Number.isFinite(q.toMs)) conditions.push(`r.sent_at < ${params.addInstant(q.toMs)}`);
+  return conditions;
+}
+
 /** `column` (an instant) as epoch milliseconds, a JavaScript number, in either dialect. */
 export function epochMsSql(dialect: SqlDialect, column: string): string {
   return dialect === 'postgres' ? `floor(extract(epoch FROM ${column}) * 1000)::float8` : column;

@@ -102,6 +102,7 @@ const ERASED_COLUMNS = [
   'extra',
 ] as const;
 const ERASED_INDEXES = ERASED_COLUMNS.map((column) => EVENT_COLUMNS.indexOf(column));
+const RECIPIENT_KEY_AT = EVENT_COLUMNS.indexOf('recipient_key');
 /** At most this many ids per `IN` list. */
 const CHUNK = 500;
 
@@ -199,7 +200,10 @@ function deleteStatement(tables: SqlPrivacyTables, id: unknown): SqlStatement {
   return { sql: `DELETE FROM ${tables.table} WHERE id = ${where}`, values: params.values };
 }
 
-/** The writes of an erasure plan: deletions first (so no rewritten key collides), then rewrites, rollup keys, links, tombstones. */
+/**
+ * The writes of an erasure plan: deletions first (so no rewritten key collides), then rewrites, rollup
+ * keys and recipient keys, links, tombstones.
+ */
 function erasureWrites(
   tables: SqlPrivacyTables,
   plan: ErasurePlan<Candidate>,
@@ -218,6 +222,18 @@ function erasureWrites(
     const params = new SqlParams(tables.dialect);
     other.push({
       sql: `UPDATE ${tables.rollupTable} SET message_id = ${params.add(fresh)} WHERE message_id = ${params.add(old)}`,
+      values: params.values,
+    });
+  }
+  // The rollup holds a campaign send's recipient key as its outbound does: rewritten the same way (after
+  // its row moved to the anonymous message id above).
+  for (const { after } of plan.changes) {
+    if (after?.kind !== 'outbound') continue;
+    const row = toEventRow(after);
+    const params = new SqlParams(tables.dialect);
+    other.push({
+      sql: `UPDATE ${tables.rollupTable} SET recipient_key = ${params.add(row[RECIPIENT_KEY_AT])}
+        WHERE message_id = ${params.add(after.messageId)} AND campaign_id IS NOT NULL`,
       values: params.values,
     });
   }

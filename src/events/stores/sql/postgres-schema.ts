@@ -6,6 +6,7 @@ import { withClientTransaction } from '../postgres/transaction.js';
 import { createTombstonesSql, tombstoneTableName } from './erasure-sql.js';
 import { eventIndexStatements } from './event-indexes.js';
 import { createIdentityLinksSql, identityLinksTableName } from './identity-links-sql.js';
+import { addRollupRecipientColumnsPostgres } from './rollup-recipient-columns.js';
 import { addRollupSendColumnsPostgres, analyzeRebuiltRollup } from './rollup-send-columns.js';
 import { backfillStatusRollupSql, createStatusRollupSql, statusRollupTableName } from './status-rollup.js';
 
@@ -96,6 +97,14 @@ const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     version: 7,
     statements: (table, name, schema) =>
       addRollupSendColumnsPostgres(schema, name, statusRollupTableName(name), table),
+    run: (client, name, schema) => analyzeRebuiltRollup(client, schema, statusRollupTableName(name)),
+  },
+  {
+    // The rollup carries the rest of each campaign send (recipient key, variant, segment), so the SQL
+    // attribution reads a campaign's sends from the rollup alone, by a (campaign, send time) index.
+    version: 8,
+    statements: (table, name, schema) =>
+      addRollupRecipientColumnsPostgres(schema, statusRollupTableName(name), table),
     run: (client, name, schema) => analyzeRebuiltRollup(client, schema, statusRollupTableName(name)),
   },
 ];

@@ -16,7 +16,7 @@ function sendsSql(events: string): string {
 }
 
 /** The index of the rollup's sends by time (the campaign summary's range). */
-function sentAtIndexSql(rollupName: string, rollup: string): string {
+export function sentAtIndexSql(rollupName: string, rollup: string): string {
   return `CREATE INDEX "${rollupName}_sent_idx" ON ${rollup} (sent_at) WHERE campaign_id IS NOT NULL`;
 }
 

@@ -2,6 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { createTombstonesSql, tombstoneTableName } from './erasure-sql.js';
 import { eventIndexStatements } from './event-indexes.js';
 import { createIdentityLinksSql, identityLinksTableName } from './identity-links-sql.js';
+import { addRollupRecipientColumnsSqlite } from './rollup-recipient-columns.js';
 import { addRollupSendColumnsSqlite } from './rollup-send-columns.js';
 import { backfillStatusRollupSql, createStatusRollupSql, statusRollupTableName } from './status-rollup.js';
 
@@ -75,6 +76,12 @@ const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
     // summarizeCampaigns reads a range of sends from the rollup alone.
     version: 5,
     statements: (table, name) => addRollupSendColumnsSqlite(name, statusRollupTableName(name), table),
+  },
+  {
+    // The rollup carries the rest of each campaign send (recipient key, variant, segment), so the SQL
+    // attribution reads a campaign's sends from the rollup alone, by a (campaign, send time) index.
+    version: 6,
+    statements: (table, name) => addRollupRecipientColumnsSqlite(statusRollupTableName(name), table),
   },
 ];
 

@@ -26,18 +26,26 @@ export const STATUS_ROLLUP_COLUMNS = [
 ] as const;
 
 /**
- * The rollup's send columns (schema v7 on PostgreSQL, v5 on SQLite), after {@link STATUS_ROLLUP_COLUMNS}:
- * the campaign and the send time of the message's `outbound` event, null until it is stored (a status
- * may arrive first). `summarizeCampaigns` reads a range of sends from them alone.
+ * The rollup's send columns, after {@link STATUS_ROLLUP_COLUMNS}: what the message's `outbound` event
+ * holds, when it has a campaign; null until it is stored (a status may arrive first). The campaign and
+ * send time (schema v7 on PostgreSQL, v5 on SQLite): `summarizeCampaigns` reads a range of sends from
+ * them alone; the recipient key, variant and segment (v8, v6): the SQL attribution reads a campaign's
+ * sends from the rollup alone.
  */
-export const ROLLUP_SEND_COLUMNS = ['campaign_id', 'sent_at'] as const;
+export const ROLLUP_SEND_COLUMNS = ['campaign_id', 'sent_at', 'recipient_key', 'variant', 'segment'] as const;
 
-/** A message's rollup: its statuses folded, and its send (campaign and time, epoch ms) once known. */
+/** A message's rollup: its statuses folded, and its campaign send (campaign, time in epoch ms, recipient, groups) once known. */
 export interface MessageRollup extends StatusSummary {
   /** The campaign of the message's `outbound` event, or null (not stored yet, or no campaign). */
   campaignId: string | null;
   /** When the message was sent (epoch ms), or null. */
   sentAt: number | null;
+  /** The outbound's `recipient_key` column (normalized, or pseudonymised as the store keeps it), or null. */
+  recipientKey: string | null;
+  /** The outbound's variant, or null. */
+  variant: string | null;
+  /** The outbound's segment, or null. */
+  segment: string | null;
 }
 
 const OPTED_OUT_ERROR = 131050;
@@ -49,6 +57,9 @@ const ERROR_CODE = column('error_code');
 const CATEGORY = column('pricing_category');
 const CAMPAIGN = column('campaign_id');
 const AT = column('at');
+const RECIPIENT_KEY = column('recipient_key');
+const VARIANT = column('variant');
+const SEGMENT = column('segment');
 const PRICING_TYPE = column('pricing_type');
 const BILLABLE = column('pricing_billable');
 
@@ -105,6 +116,8 @@ export function mergeStatusRollupSql(dialect: SqlDialect): string {
     dialect === 'postgres'
       ? `LEAST(stored.${c}, excluded.${c})`
       : `coalesce(min(${c}, excluded.${c}), ${c}, excluded.${c})`;
+  // A message has one outbound event (its key is the message id): the send columns are its, whichever append came first.
+  const stored = dialect === 'postgres' ? 'stored.' : '';
   return `ON CONFLICT (message_id) DO UPDATE SET
     max_rank = ${greatest('max_rank')},
     failed_seen = ${greatest('failed_seen')},
@@ -113,7 +126,7 @@ export function mergeStatusRollupSql(dialect: SqlDialect): string {
     billable_seen = ${greatest('billable_seen')},
     category_sent = ${least('category_sent')},
     category_later = ${least('category_later')},
-    campaign_id = coalesce(${dialect === 'postgres' ? 'stored.' : ''}campaign_id, excluded.campaign_id),
+    ${['campaign_id', 'recipient_key', 'variant', 'segment'].map((c) => `${c} = coalesce(${stored}${c}, excluded.${c})`).join(',\n    ')},
     sent_at = ${least('sent_at')}`;
 }
 
@@ -122,6 +135,10 @@ function minText(a: string | null, b: string | null): string | null {
   if (a === null) return b;
   if (b === null || a === b) return a;
   return Buffer.compare(Buffer.from(a), Buffer.from(b)) <= 0 ? a : b;
+}
+
+function textOrNull(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
 }
 
 /** The rollup of `messageId` in `rollups`, added empty when missing. */
@@ -139,6 +156,9 @@ function rollupOf(rollups: Map<string, MessageRollup>, messageId: string): Messa
       categoryLater: null,
       campaignId: null,
       sentAt: null,
+      recipientKey: null,
+      variant: null,
+      segment: null,
     };
     rollups.set(messageId, rollup);
   }
@@ -163,7 +183,12 @@ export function foldStatusRollups(
       const at = row[AT];
       if (typeof messageId !== 'string' || typeof campaignId !== 'string' || typeof at !== 'number') continue;
       const rollup = rollupOf(rollups, messageId);
-      rollup.campaignId ??= campaignId;
+      if (rollup.campaignId === null) {
+        rollup.campaignId = campaignId;
+        rollup.recipientKey = textOrNull(row[RECIPIENT_KEY]);
+        rollup.variant = textOrNull(row[VARIANT]);
+        rollup.segment = textOrNull(row[SEGMENT]);
+      }
       if (rollup.sentAt === null || at < rollup.sentAt) rollup.sentAt = at;
       continue;
     }
@@ -211,6 +236,9 @@ export function statusRollupValues(messageId: string, rollup: MessageRollup): (s
     rollup.categoryLater,
     rollup.campaignId,
     rollup.sentAt,
+    rollup.recipientKey,
+    rollup.variant,
+    rollup.segment,
   ];
 }
 
