@@ -250,6 +250,9 @@ export class PostgresEventStore implements EventStore {
         eventColumns: this.#statements.eventColumns,
         pageSize: SCAN_PAGE_SIZE,
         select: async (sql, values) => (await this.#pool.query(sql, values)).rows,
+        // `eventColumns` is the id then every event column in order (see postgresStatements).
+        selectArrays: async (sql, values) =>
+          (await this.#pool.query<unknown[]>({ text: sql, values, rowMode: 'array' })).rows,
       },
       filter,
     );
