@@ -24,7 +24,7 @@ import { LivePerson } from './live-person.js';
 import { FactsSummary } from './metrics-from-facts.js';
 import { type ResolvedMetricsQuery, resolveMetricsQuery } from './metrics-query.js';
 import type { CampaignMetrics, MetricsQuery } from './metrics-types.js';
-import { emptyStatusSummary } from './status-fold.js';
+import { emptyStatusSummary, type StatusSummary } from './status-fold.js';
 
 /** Events read from the change feed per call. */
 const FEED_PAGE = 5000;
@@ -39,6 +39,20 @@ const BY_MESSAGE: readonly StoredEventKind[] = [
   'conversion',
 ];
 const BY_RECIPIENT: readonly StoredEventKind[] = ['inbound', 'click', 'opt_out', 'block', 'conversion'];
+/** {@link BY_MESSAGE} without statuses: for a store that hands over a message's statuses folded. */
+const BY_MESSAGE_NO_STATUS = BY_MESSAGE.filter((kind) => kind !== 'status');
+
+/**
+ * A store that keeps each message's statuses folded (PostgreSQL's status rollup): the fold reads a new
+ * message's statuses from it, one narrow row instead of every status event.
+ */
+interface StatusSummarySource {
+  statusSummaries(messageIds: readonly string[]): Promise<Map<string, StatusSummary>>;
+}
+
+function hasStatusSummaries(store: EventStore): store is EventStore & StatusSummarySource {
+  return typeof (store as Partial<StatusSummarySource>).statusSummaries === 'function';
+}
 /** The suppression list's record of a 131050 failure: the fold ignores it (see CampaignFactsBuilder). */
 const ERROR_131050_SOURCE = 'error_131050';
 /** Meta's click webhooks name no message and no recipient: they join a tracker click by click id. */
@@ -397,10 +411,7 @@ export class LiveCampaignFold {
       this.#newMessages = [];
       this.#newPeople = [];
       this.#relinked = new Set();
-      for (const ids of chunks(messageIds)) {
-        for await (const event of this.#store.scan({ kinds: BY_MESSAGE, messageIds: ids }))
-          this.#route(event);
-      }
+      await this.#readMessages(messageIds);
       const recipientIds = this.#links ? this.#links.expand(keys) : keys;
       for (const ids of chunks(recipientIds)) {
         for await (const event of this.#store.scan({ kinds: BY_RECIPIENT, recipientIds: ids }))
@@ -413,6 +424,24 @@ export class LiveCampaignFold {
     this.#affected = new Set();
     this.#dirty = new Map();
     return true;
+  }
+
+  /** Reads the events of new messages stored before their send was seen (their statuses folded, when the store can). */
+  async #readMessages(messageIds: readonly string[]): Promise<void> {
+    const store = this.#store;
+    const summaries = hasStatusSummaries(store);
+    for (const ids of chunks(messageIds)) {
+      for await (const event of store.scan({
+        kinds: summaries ? BY_MESSAGE_NO_STATUS : BY_MESSAGE,
+        messageIds: ids,
+      }))
+        this.#route(event);
+      if (!summaries) continue;
+      for (const [messageId, summary] of await store.statusSummaries(ids)) {
+        const message = this.#messages.get(messageId);
+        if (message?.addSummary(summary)) this.#restatused.add(message);
+      }
+    }
   }
 
   /**

@@ -97,6 +97,42 @@ export class LiveMessage<Owner = unknown> {
     return changed;
   }
 
+  /**
+   * Folds in statuses given already folded (a store's status rollup), as adding each of them with
+   * {@link LiveMessage.addStatus} would; returns whether anything its facts read changed.
+   */
+  addSummary(summary: StatusSummary): boolean {
+    let changed = false;
+    if (summary.maxRank !== null && summary.maxRank > this.maxRank) {
+      this.maxRank = Math.min(summary.maxRank, 2);
+      changed = true;
+    }
+    if (summary.failedSeen === 1 && !this.failedSeen) {
+      this.failedSeen = true;
+      changed = true;
+    }
+    const code = summary.minError;
+    if (code !== null && (this.minError === undefined || code < this.minError)) {
+      this.minError = code;
+      changed = true;
+    }
+    if (summary.billableSeen === 1 && !this.billableSeen) {
+      this.billableSeen = true;
+      changed = true;
+    }
+    const sent = summary.categorySent;
+    if (sent !== null && (this.categorySent === undefined || sent < this.categorySent)) {
+      this.categorySent = sent;
+      changed = true;
+    }
+    const later = summary.categoryLater;
+    if (later !== null && (this.categoryLater === undefined || later < this.categoryLater)) {
+      this.categoryLater = later;
+      changed = true;
+    }
+    return changed;
+  }
+
   /** Writes its statuses into `into` (for `CampaignFactsBuilder.addStatusSummary`) and returns it. */
   summary(into: StatusSummary): StatusSummary {
     into.maxRank = this.maxRank < 0 ? null : this.maxRank;
