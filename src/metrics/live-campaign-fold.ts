@@ -464,7 +464,7 @@ export class LiveCampaignFold {
         continue;
       }
       summary.addMessage(message.facts!, -1);
-      // Into the counted object: the new one dies young (one that lived on would be copied by the GC).
+      // Into the counted object: no new one that lives on (it would be copied by the GC).
       const counted = Object.assign(message.facts!, facts);
       summary.addMessage(counted);
       message.count(counted);

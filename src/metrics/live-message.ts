@@ -153,9 +153,24 @@ export class LiveMessage<Owner = unknown> {
   }
 }
 
+/** The facts of a message its statuses decide (what {@link restatusFacts} changes). */
+export type StatusFacts = Pick<
+  MessageFacts,
+  | 'delivered'
+  | 'read'
+  | 'failed'
+  | 'pending'
+  | 'errorCode'
+  | 'alreadyOptedOut'
+  | 'limitedByMeta'
+  | 'billable'
+  | 'pricingCategory'
+>;
+
 /**
- * A message's facts after new statuses, made from the facts counted before without folding its person
- * again, or undefined when that cannot be known without the fold. The statuses change only what they
+ * The facts new statuses decide for a message (to assign over the facts counted before), made from the
+ * facts counted before without folding its person again, or undefined when that cannot be known
+ * without the fold. The statuses change only what they
  * decide (delivered, read, failed, pending, error code, billing); whether a user's action proved the
  * message delivered is read from the old facts (`delivered` while undelivered, `read` while unread).
  * That holds when the new statuses move no other event: either the person's events all name their
@@ -170,7 +185,7 @@ export function restatusFacts(
   message: LiveMessage,
   ownEventsOnly: boolean,
   hiddenEngagement: boolean,
-): MessageFacts | undefined {
+): StatusFacts | undefined {
   const before = message.facts;
   if (before === undefined) return undefined;
   const rank = message.rank;
@@ -186,7 +201,6 @@ export function restatusFacts(
   const errorCode = message.minError;
   const billable = message.billableSeen && !failed;
   return {
-    ...before,
     delivered,
     read: rank >= 2 || before.read,
     failed,

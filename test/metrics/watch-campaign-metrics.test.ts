@@ -176,7 +176,7 @@ describe.runIf(pgUp)('watchCampaignMetrics on PostgreSQL', () => {
     const statusScans: unknown[] = [];
     const scan = store.scan.bind(store);
     store.scan = (filter) => {
-      if (filter.kinds?.includes('status')) statusScans.push(filter);
+      if (filter?.kinds?.includes('status')) statusScans.push(filter);
       return scan(filter);
     };
     const check = async () => expect(fold.metrics()).toEqual(await computeCampaignMetrics(store, query));
