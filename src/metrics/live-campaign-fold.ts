@@ -265,7 +265,7 @@ export class LiveCampaignFold {
     this.#newMessages.push(event.messageId);
     const code = issuedCodeOf(event.metadata);
     // A code ties its holders and conversions together, and a new person's events are not read yet.
-    if (code === undefined && person.scanned) this.#touchMessage(message);
+    if (code === undefined && person.scanned) this.#touchNewMessage(message);
     else this.#touch(person);
     if (code !== undefined) {
       const touched = this.#loose.addHolder(code, event.messageId, event.variant);
@@ -316,6 +316,30 @@ export class LiveCampaignFold {
     const messages = this.#dirty.get(person);
     if (messages === undefined) this.#dirty.set(person, new Set([message]));
     else messages.add(message);
+  }
+
+  /**
+   * Marks a new message of a known person to be folded again: on its own also when what keeps its person
+   * from that is only events naming no message, all stamped in an earlier second than its send. The
+   * builder gives such an event to the person's latest message sent by the end of the event's second,
+   * so none can go to this one, and its other messages keep theirs: their facts do not change. (An event
+   * naming no message that arrives later makes the whole person fold again, see `#addEvent`.)
+   */
+  #touchNewMessage(message: LiveMessage<LivePerson>): void {
+    const person = message.owner;
+    if (
+      !person.ownEventsOnly &&
+      !person.looseConversions &&
+      !person.metaJoined &&
+      !this.#affected.has(person) &&
+      message.send.at.getTime() >= endOfSecond(person.latestUnlinkedMs)
+    ) {
+      const messages = this.#dirty.get(person);
+      if (messages === undefined) this.#dirty.set(person, new Set([message]));
+      else messages.add(message);
+      return;
+    }
+    this.#touchMessage(message);
   }
 
   #toOwner(event: StoredEvent, messageId: string): void {
@@ -528,18 +552,26 @@ export class LiveCampaignFold {
       keys.add(person.key);
       let ownEventsOnly = true;
       let hiddenEngagement = false;
+      let latestUnlinkedMs = Number.NEGATIVE_INFINITY;
+      let metaJoined = false;
       for (const event of person.events.values()) {
         builder.addEvent(event);
-        if (!namesItsMessage(event)) ownEventsOnly = false;
+        if (!namesItsMessage(event)) {
+          ownEventsOnly = false;
+          latestUnlinkedMs = Math.max(latestUnlinkedMs, event.at.getTime());
+        }
         if (event.kind === 'opt_out' || event.kind === 'conversion') hiddenEngagement = true;
         if (event.kind !== 'click' || event.clickId === undefined) continue;
         const metaClicks = this.#metaClicks.get(event.clickId);
         if (metaClicks === undefined) continue;
         ownEventsOnly = false;
+        metaJoined = true;
         for (const click of metaClicks.values()) builder.addEvent(click);
       }
       person.ownEventsOnly = ownEventsOnly;
       person.hiddenEngagement = hiddenEngagement;
+      person.latestUnlinkedMs = latestUnlinkedMs;
+      person.metaJoined = metaJoined;
       person.looseConversions = false;
     }
     for (const [person, messages] of dirty) {
@@ -611,6 +643,11 @@ function namedMessageId(event: StoredEvent): string | undefined {
     default:
       return undefined;
   }
+}
+
+/** The end of the second of `atMs` (as the builder compares sends with events stamped to the second). */
+function endOfSecond(atMs: number): number {
+  return Math.floor(atMs / 1000) * 1000 + 1000;
 }
 
 /** Whether the builder credits `event` to the message it names (not to a recipient's latest message). */
