@@ -24,7 +24,7 @@ import { LivePerson } from './live-person.js';
 import { FactsSummary } from './metrics-from-facts.js';
 import { type ResolvedMetricsQuery, resolveMetricsQuery } from './metrics-query.js';
 import type { CampaignMetrics, MetricsQuery } from './metrics-types.js';
-import { emptyStatusSummary } from './status-fold.js';
+import { emptyStatusSummary, type StatusSummary } from './status-fold.js';
 
 /** Events read from the change feed per call. */
 const FEED_PAGE = 5000;
@@ -39,6 +39,20 @@ const BY_MESSAGE: readonly StoredEventKind[] = [
   'conversion',
 ];
 const BY_RECIPIENT: readonly StoredEventKind[] = ['inbound', 'click', 'opt_out', 'block', 'conversion'];
+/** {@link BY_MESSAGE} without statuses: for a store that hands over a message's statuses folded. */
+const BY_MESSAGE_NO_STATUS = BY_MESSAGE.filter((kind) => kind !== 'status');
+
+/**
+ * A store that keeps each message's statuses folded (PostgreSQL's status rollup): the fold reads a new
+ * message's statuses from it, one narrow row instead of every status event.
+ */
+interface StatusSummarySource {
+  statusSummaries(messageIds: readonly string[]): Promise<Map<string, StatusSummary>>;
+}
+
+function hasStatusSummaries(store: EventStore): store is EventStore & StatusSummarySource {
+  return typeof (store as Partial<StatusSummarySource>).statusSummaries === 'function';
+}
 /** The suppression list's record of a 131050 failure: the fold ignores it (see CampaignFactsBuilder). */
 const ERROR_131050_SOURCE = 'error_131050';
 /** Meta's click webhooks name no message and no recipient: they join a tracker click by click id. */
@@ -251,7 +265,7 @@ export class LiveCampaignFold {
     this.#newMessages.push(event.messageId);
     const code = issuedCodeOf(event.metadata);
     // A code ties its holders and conversions together, and a new person's events are not read yet.
-    if (code === undefined && person.scanned) this.#touchMessage(message);
+    if (code === undefined && person.scanned) this.#touchNewMessage(message);
     else this.#touch(person);
     if (code !== undefined) {
       const touched = this.#loose.addHolder(code, event.messageId, event.variant);
@@ -302,6 +316,30 @@ export class LiveCampaignFold {
     const messages = this.#dirty.get(person);
     if (messages === undefined) this.#dirty.set(person, new Set([message]));
     else messages.add(message);
+  }
+
+  /**
+   * Marks a new message of a known person to be folded again: on its own also when what keeps its person
+   * from that is only events naming no message, all stamped in an earlier second than its send. The
+   * builder gives such an event to the person's latest message sent by the end of the event's second,
+   * so none can go to this one, and its other messages keep theirs: their facts do not change. (An event
+   * naming no message that arrives later makes the whole person fold again, see `#addEvent`.)
+   */
+  #touchNewMessage(message: LiveMessage<LivePerson>): void {
+    const person = message.owner;
+    if (
+      !person.ownEventsOnly &&
+      !person.looseConversions &&
+      !person.metaJoined &&
+      !this.#affected.has(person) &&
+      message.send.at.getTime() >= endOfSecond(person.latestUnlinkedMs)
+    ) {
+      const messages = this.#dirty.get(person);
+      if (messages === undefined) this.#dirty.set(person, new Set([message]));
+      else messages.add(message);
+      return;
+    }
+    this.#touchMessage(message);
   }
 
   #toOwner(event: StoredEvent, messageId: string): void {
@@ -397,10 +435,7 @@ export class LiveCampaignFold {
       this.#newMessages = [];
       this.#newPeople = [];
       this.#relinked = new Set();
-      for (const ids of chunks(messageIds)) {
-        for await (const event of this.#store.scan({ kinds: BY_MESSAGE, messageIds: ids }))
-          this.#route(event);
-      }
+      await this.#readMessages(messageIds);
       const recipientIds = this.#links ? this.#links.expand(keys) : keys;
       for (const ids of chunks(recipientIds)) {
         for await (const event of this.#store.scan({ kinds: BY_RECIPIENT, recipientIds: ids }))
@@ -413,6 +448,24 @@ export class LiveCampaignFold {
     this.#affected = new Set();
     this.#dirty = new Map();
     return true;
+  }
+
+  /** Reads the events of new messages stored before their send was seen (their statuses folded, when the store can). */
+  async #readMessages(messageIds: readonly string[]): Promise<void> {
+    const store = this.#store;
+    const summaries = hasStatusSummaries(store);
+    for (const ids of chunks(messageIds)) {
+      for await (const event of store.scan({
+        kinds: summaries ? BY_MESSAGE_NO_STATUS : BY_MESSAGE,
+        messageIds: ids,
+      }))
+        this.#route(event);
+      if (!summaries) continue;
+      for (const [messageId, summary] of await store.statusSummaries(ids)) {
+        const message = this.#messages.get(messageId);
+        if (message?.addSummary(summary)) this.#restatused.add(message);
+      }
+    }
   }
 
   /**
@@ -435,7 +488,7 @@ export class LiveCampaignFold {
         continue;
       }
       summary.addMessage(message.facts!, -1);
-      // Into the counted object: the new one dies young (one that lived on would be copied by the GC).
+      // Into the counted object: no new one that lives on (it would be copied by the GC).
       const counted = Object.assign(message.facts!, facts);
       summary.addMessage(counted);
       message.count(counted);
@@ -499,18 +552,26 @@ export class LiveCampaignFold {
       keys.add(person.key);
       let ownEventsOnly = true;
       let hiddenEngagement = false;
+      let latestUnlinkedMs = Number.NEGATIVE_INFINITY;
+      let metaJoined = false;
       for (const event of person.events.values()) {
         builder.addEvent(event);
-        if (!namesItsMessage(event)) ownEventsOnly = false;
+        if (!namesItsMessage(event)) {
+          ownEventsOnly = false;
+          latestUnlinkedMs = Math.max(latestUnlinkedMs, event.at.getTime());
+        }
         if (event.kind === 'opt_out' || event.kind === 'conversion') hiddenEngagement = true;
         if (event.kind !== 'click' || event.clickId === undefined) continue;
         const metaClicks = this.#metaClicks.get(event.clickId);
         if (metaClicks === undefined) continue;
         ownEventsOnly = false;
+        metaJoined = true;
         for (const click of metaClicks.values()) builder.addEvent(click);
       }
       person.ownEventsOnly = ownEventsOnly;
       person.hiddenEngagement = hiddenEngagement;
+      person.latestUnlinkedMs = latestUnlinkedMs;
+      person.metaJoined = metaJoined;
       person.looseConversions = false;
     }
     for (const [person, messages] of dirty) {
@@ -582,6 +643,11 @@ function namedMessageId(event: StoredEvent): string | undefined {
     default:
       return undefined;
   }
+}
+
+/** The end of the second of `atMs` (as the builder compares sends with events stamped to the second). */
+function endOfSecond(atMs: number): number {
+  return Math.floor(atMs / 1000) * 1000 + 1000;
 }
 
 /** Whether the builder credits `event` to the message it names (not to a recipient's latest message). */

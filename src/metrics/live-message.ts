@@ -97,6 +97,42 @@ export class LiveMessage<Owner = unknown> {
     return changed;
   }
 
+  /**
+   * Folds in statuses given already folded (a store's status rollup), as adding each of them with
+   * {@link LiveMessage.addStatus} would; returns whether anything its facts read changed.
+   */
+  addSummary(summary: StatusSummary): boolean {
+    let changed = false;
+    if (summary.maxRank !== null && summary.maxRank > this.maxRank) {
+      this.maxRank = Math.min(summary.maxRank, 2);
+      changed = true;
+    }
+    if (summary.failedSeen === 1 && !this.failedSeen) {
+      this.failedSeen = true;
+      changed = true;
+    }
+    const code = summary.minError;
+    if (code !== null && (this.minError === undefined || code < this.minError)) {
+      this.minError = code;
+      changed = true;
+    }
+    if (summary.billableSeen === 1 && !this.billableSeen) {
+      this.billableSeen = true;
+      changed = true;
+    }
+    const sent = summary.categorySent;
+    if (sent !== null && (this.categorySent === undefined || sent < this.categorySent)) {
+      this.categorySent = sent;
+      changed = true;
+    }
+    const later = summary.categoryLater;
+    if (later !== null && (this.categoryLater === undefined || later < this.categoryLater)) {
+      this.categoryLater = later;
+      changed = true;
+    }
+    return changed;
+  }
+
   /** Writes its statuses into `into` (for `CampaignFactsBuilder.addStatusSummary`) and returns it. */
   summary(into: StatusSummary): StatusSummary {
     into.maxRank = this.maxRank < 0 ? null : this.maxRank;
@@ -117,9 +153,24 @@ export class LiveMessage<Owner = unknown> {
   }
 }
 
+/** The facts of a message its statuses decide (what {@link restatusFacts} changes). */
+export type StatusFacts = Pick<
+  MessageFacts,
+  | 'delivered'
+  | 'read'
+  | 'failed'
+  | 'pending'
+  | 'errorCode'
+  | 'alreadyOptedOut'
+  | 'limitedByMeta'
+  | 'billable'
+  | 'pricingCategory'
+>;
+
 /**
- * A message's facts after new statuses, made from the facts counted before without folding its person
- * again, or undefined when that cannot be known without the fold. The statuses change only what they
+ * The facts new statuses decide for a message (to assign over the facts counted before), made from the
+ * facts counted before without folding its person again, or undefined when that cannot be known
+ * without the fold. The statuses change only what they
  * decide (delivered, read, failed, pending, error code, billing); whether a user's action proved the
  * message delivered is read from the old facts (`delivered` while undelivered, `read` while unread).
  * That holds when the new statuses move no other event: either the person's events all name their
@@ -134,7 +185,7 @@ export function restatusFacts(
   message: LiveMessage,
   ownEventsOnly: boolean,
   hiddenEngagement: boolean,
-): MessageFacts | undefined {
+): StatusFacts | undefined {
   const before = message.facts;
   if (before === undefined) return undefined;
   const rank = message.rank;
@@ -150,7 +201,6 @@ export function restatusFacts(
   const errorCode = message.minError;
   const billable = message.billableSeen && !failed;
   return {
-    ...before,
     delivered,
     read: rank >= 2 || before.read,
     failed,

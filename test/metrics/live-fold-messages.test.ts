@@ -84,15 +84,23 @@ describe('LiveCampaignFold: a message folded on its own', () => {
     expect(counts).toEqual([1, 0, 1]);
   });
 
-  it('an event naming no message puts the person back on the whole fold', async () => {
+  it('an event naming no message puts the person back on the whole fold, unless a new send is later', async () => {
     const counts = await sendsFolded([
       [send('w1', 0), send('w2', 10)],
       [reply('in1', 12)], // goes to the latest message not failed: w2
       [status('w2', 'failed', 11, { errorCode: 131026 })], // and now to w1
-      [send('w3', 20)], // the reply may move again: the whole person
+      // Sent after the reply's second: the reply cannot go to it, and it folds alone.
+      [send('w3', 20)],
+      [send('w4', 5)], // sent before the reply: it takes the reply from w1, the whole person
       [status('w1', 'delivered', 1)],
     ]);
-    expect(counts).toEqual([2, 2, 2, 3, 0]);
+    expect(counts).toEqual([2, 2, 2, 1, 4, 0]);
+  });
+
+  it('a new send in the same second as an event naming no message folds the whole person', async () => {
+    const late: StoredEvent = { ...send('w2', 12), at: new Date(at(12).getTime() + 500) } as StoredEvent;
+    const counts = await sendsFolded([[send('w1', 0)], [reply('in1', 12)], [late]]);
+    expect(counts).toEqual([1, 1, 2]);
   });
 
   it('a conversion by a code one message carries keeps the person on the whole fold', async () => {

@@ -153,6 +153,71 @@ describe.runIf(pgUp)('watchCampaignMetrics on PostgreSQL', () => {
     expect(n).toBeGreaterThan(50);
   });
 
+  it("reads a new message's earlier statuses from the status rollup, not event by event", async () => {
+    const store = new PostgresEventStore({ pool, schema, tableName: 'events_rollup' });
+    const at = (minute: number) => new Date(Date.UTC(2026, 4, 1, 9, minute));
+    const query: MetricsQuery = { campaignId: 'r', groupBy: 'variant', rateCard: { marketing: 0.05 } };
+    const pricing = { category: 'marketing', type: 'regular', billable: true } as const;
+    await store.append([
+      {
+        kind: 'outbound',
+        messageId: 'r0',
+        recipientId: '15550001',
+        at: at(0),
+        campaignId: 'r',
+        variant: 'A',
+      },
+      // Stored before the watch, ahead of their send: a failure, then (other message) billable statuses.
+      { kind: 'status', messageId: 'r1', status: 'failed', errorCode: 131049, at: at(2) },
+      { kind: 'status', messageId: 'r2', status: 'sent', at: at(2), pricing },
+    ]);
+    const fold = new LiveCampaignFold(store, query);
+    await fold.start();
+    const statusScans: unknown[] = [];
+    const scan = store.scan.bind(store);
+    store.scan = (filter) => {
+      if (filter?.kinds?.includes('status')) statusScans.push(filter);
+      return scan(filter);
+    };
+    const check = async () => expect(fold.metrics()).toEqual(await computeCampaignMetrics(store, query));
+    // A status stored in an earlier update than its send, and one in the same update before it.
+    await store.append([{ kind: 'status', messageId: 'r2', status: 'read', at: at(9) }]);
+    await fold.update();
+    await check();
+    await store.append([
+      { kind: 'status', messageId: 'r3', status: 'delivered', at: at(3), pricing },
+      {
+        kind: 'outbound',
+        messageId: 'r1',
+        recipientId: '15550002',
+        at: at(1),
+        campaignId: 'r',
+        variant: 'B',
+      },
+      {
+        kind: 'outbound',
+        messageId: 'r2',
+        recipientId: '15550003',
+        at: at(1),
+        campaignId: 'r',
+        variant: 'A',
+      },
+      {
+        kind: 'outbound',
+        messageId: 'r3',
+        recipientId: '15550001',
+        at: at(1),
+        campaignId: 'r',
+        variant: 'B',
+      },
+      { kind: 'status', messageId: 'r3', status: 'read', at: at(4) },
+    ]);
+    await fold.update();
+    await check();
+    expect(fold.metrics()).toMatchObject({ sent: 4, delivered: 2, read: 2, failed: 1, limitedByMeta: 1 });
+    expect(statusScans).toEqual([]);
+  });
+
   it('re-reads ids skipped by transactions that commit late', async () => {
     const store = new PostgresEventStore({ pool, schema, tableName: 'events_holes' });
     const at = new Date(Date.UTC(2026, 4, 1, 9));

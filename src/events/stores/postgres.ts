@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { CampaignFacts } from '../../metrics/message-facts.js';
 import type { CampaignMetrics, MetricsQuery } from '../../metrics/metrics-types.js';
+import type { StatusSummary } from '../../metrics/status-fold.js';
 import { checkCampaignSummaryRange } from '../../metrics/summarize-campaigns.js';
 import { assertKnownOptions, invalidOption, optionKeys } from '../../schemas/validate-options.js';
 import type { CampaignSummary, CampaignSummaryRange } from '../campaign-summary.js';
@@ -45,6 +46,7 @@ import type { StoredEventRow } from './sql/event-row.js';
 import { quoteIdentifier } from './sql/identifier.js';
 import { keysetScan } from './sql/keyset-scan.js';
 import { migratePostgres } from './sql/postgres-schema.js';
+import { readStatusSummariesPostgres } from './sql/status-summaries-sql.js';
 
 export type { DroppedPartitions } from './postgres/monthly-partitions.js';
 export type { AnalyzeMode } from './postgres/planner-statistics.js';
@@ -250,6 +252,9 @@ export class PostgresEventStore implements EventStore {
         eventColumns: this.#statements.eventColumns,
         pageSize: SCAN_PAGE_SIZE,
         select: async (sql, values) => (await this.#pool.query(sql, values)).rows,
+        // `eventColumns` is the id then every event column in order (see postgresStatements).
+        selectArrays: async (sql, values) =>
+          (await this.#pool.query<unknown[]>({ text: sql, values, rowMode: 'array' })).rows,
       },
       filter,
     );
@@ -298,6 +303,22 @@ export class PostgresEventStore implements EventStore {
   async identityLinks(recipientIds?: readonly string[]): Promise<IdentityLinks> {
     await this.migrate();
     return readIdentityLinks(this.#pool, this.#statements.identityTable, recipientIds);
+  }
+
+  /**
+   * The statuses of `messageIds` already folded, from the status rollup kept up to date on append (the
+   * same fold as reading each status event): the live fold reads these for its new messages instead of
+   * their status events. A message with no status has no entry.
+   * @internal
+   */
+  async statusSummaries(messageIds: readonly string[]): Promise<Map<string, StatusSummary>> {
+    await this.migrate();
+    return readStatusSummariesPostgres(
+      this.#statements.rollupTable,
+      messageIds,
+      async (sql, values) =>
+        (await this.#pool.query<unknown[]>({ text: sql, values, rowMode: 'array' })).rows,
+    );
   }
 
   /** The events appended after `cursor`, in id order (holes re-read for a while); see `EventStore.readSince`. */

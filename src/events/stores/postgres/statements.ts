@@ -94,13 +94,18 @@ export function createCopyStageSql(): string {
 /** The `COPY … FROM STDIN` (text format) that fills the staging table. */
 export const COPY_STAGE_SQL = `COPY ${COPY_STAGE_TABLE} (ord, key_hash, ${EVENT_COLUMNS.join(', ')}) FROM STDIN`;
 
-/** Columns read back, with `at` as epoch ms and `extra` as text so custom pg type parsers cannot interfere. */
+/**
+ * Columns read back, with `at` as epoch ms and `extra` as text so custom pg type parsers cannot interfere.
+ * `event_key` and `recipient_key` are read as nulls: rebuilding the event needs neither (a reader keys
+ * events with `eventKey`), and they are two long strings per row for the driver to decode.
+ */
 function selectColumns(alias: string): string {
   return [
     `${alias}.id::text AS id`,
     ...EVENT_COLUMNS.map((column) => {
       if (column === 'at') return `floor(extract(epoch FROM ${alias}.at) * 1000)::float8 AS at`;
       if (column === 'extra') return `${alias}.extra::text AS extra`;
+      if (column === 'event_key' || column === 'recipient_key') return `NULL::text AS ${column}`;
       return `${alias}.${column}`;
     }),
   ].join(', ');

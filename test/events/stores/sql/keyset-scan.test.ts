@@ -114,4 +114,23 @@ describe.runIf(postgresUp)('PostgreSQL', () => {
       }),
     };
   });
+  describeKeysetScan('postgres (rows read as arrays)', async () => {
+    const tableName = `events_${++tables}`;
+    const store = new PostgresEventStore({ pool, schema, tableName });
+    const statements = postgresStatements(schema, tableName);
+    return {
+      append: (events) => store.append(events),
+      source: (pageSize, onPage) => ({
+        dialect: 'postgres',
+        table: statements.table,
+        eventColumns: statements.eventColumns,
+        pageSize,
+        select: () => Promise.reject(new Error('rows are read as arrays')),
+        selectArrays: async (sql, values) => {
+          onPage();
+          return (await pool.query<unknown[]>({ text: sql, values, rowMode: 'array' })).rows;
+        },
+      }),
+    };
+  });
 });
