@@ -61,40 +61,19 @@ export class LiveMessage<Owner = unknown> {
    */
   addStatus(event: StatusEvent): boolean {
     if (event.status === 'failed') {
-      let changed = !this.failedSeen;
-      this.failedSeen = true;
+      const changed = this.#markFailed();
       const code = event.errorCode;
-      if (code !== undefined && (this.minError === undefined || code < this.minError)) {
-        this.minError = code;
-        changed = true;
-      }
-      return changed;
+      return (code !== undefined && this.#lowerError(code)) || changed;
     }
     const rank = RANKS[event.status];
     if (rank === undefined) return false;
-    let changed = false;
-    if (rank > this.maxRank) {
-      this.maxRank = rank;
-      changed = true;
-    }
+    let changed = this.#raiseRank(rank);
     const pricing = event.pricing;
     if (!pricing || (pricing.billable !== true && pricing.type !== 'regular')) return changed;
-    if (!this.billableSeen) {
-      this.billableSeen = true;
-      changed = true;
-    }
+    changed = this.#markBillable() || changed;
     const category = pricing.category;
     if (category === undefined) return changed;
-    if (rank === 0) {
-      if (this.categorySent === undefined || category < this.categorySent) {
-        this.categorySent = category;
-        changed = true;
-      }
-    } else if (this.categoryLater === undefined || category < this.categoryLater) {
-      this.categoryLater = category;
-      changed = true;
-    }
-    return changed;
+    return (rank === 0 ? this.#lowerCategorySent(category) : this.#lowerCategoryLater(category)) || changed;
   }
 
   /**
@@ -103,34 +82,51 @@ export class LiveMessage<Owner = unknown> {
    */
   addSummary(summary: StatusSummary): boolean {
     let changed = false;
-    if (summary.maxRank !== null && summary.maxRank > this.maxRank) {
-      this.maxRank = Math.min(summary.maxRank, 2);
-      changed = true;
-    }
-    if (summary.failedSeen === 1 && !this.failedSeen) {
-      this.failedSeen = true;
-      changed = true;
-    }
-    const code = summary.minError;
-    if (code !== null && (this.minError === undefined || code < this.minError)) {
-      this.minError = code;
-      changed = true;
-    }
-    if (summary.billableSeen === 1 && !this.billableSeen) {
-      this.billableSeen = true;
-      changed = true;
-    }
-    const sent = summary.categorySent;
-    if (sent !== null && (this.categorySent === undefined || sent < this.categorySent)) {
-      this.categorySent = sent;
-      changed = true;
-    }
-    const later = summary.categoryLater;
-    if (later !== null && (this.categoryLater === undefined || later < this.categoryLater)) {
-      this.categoryLater = later;
-      changed = true;
-    }
+    if (summary.maxRank !== null) changed = this.#raiseRank(Math.min(summary.maxRank, 2)) || changed;
+    if (summary.failedSeen === 1) changed = this.#markFailed() || changed;
+    if (summary.minError !== null) changed = this.#lowerError(summary.minError) || changed;
+    if (summary.billableSeen === 1) changed = this.#markBillable() || changed;
+    if (summary.categorySent !== null) changed = this.#lowerCategorySent(summary.categorySent) || changed;
+    if (summary.categoryLater !== null) changed = this.#lowerCategoryLater(summary.categoryLater) || changed;
     return changed;
+  }
+
+  // Each folds one part of a status in (the fold only raises ranks and flags and lowers codes and
+  // categories) and returns whether it changed.
+  #raiseRank(rank: number): boolean {
+    if (rank <= this.maxRank) return false;
+    this.maxRank = rank;
+    return true;
+  }
+
+  #markFailed(): boolean {
+    if (this.failedSeen) return false;
+    this.failedSeen = true;
+    return true;
+  }
+
+  #lowerError(code: number): boolean {
+    if (this.minError !== undefined && code >= this.minError) return false;
+    this.minError = code;
+    return true;
+  }
+
+  #markBillable(): boolean {
+    if (this.billableSeen) return false;
+    this.billableSeen = true;
+    return true;
+  }
+
+  #lowerCategorySent(category: string): boolean {
+    if (this.categorySent !== undefined && category >= this.categorySent) return false;
+    this.categorySent = category;
+    return true;
+  }
+
+  #lowerCategoryLater(category: string): boolean {
+    if (this.categoryLater !== undefined && category >= this.categoryLater) return false;
+    this.categoryLater = category;
+    return true;
   }
 
   /** Writes its statuses into `into` (for `CampaignFactsBuilder.addStatusSummary`) and returns it. */
