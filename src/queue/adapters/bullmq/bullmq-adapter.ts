@@ -400,9 +400,14 @@ export class BullMQAdapter implements QueueAdapter {
 
   // Queue events are read only by processes that enqueue: pure workers skip that stream.
   async #listen(state: AttachedState): Promise<void> {
+    // QueueEvents is ready once connected but reads from '$' only when its loop reaches XREAD, which a
+    // busy process may reach after its first jobs completed: those events would be lost and their
+    // enqueues never settle. Read from the stream's last entry as it is now, before any job is added.
+    const lastEventId = await lastStreamEntryId(state.redis, state.queue.toKey('events'));
     const events = new QueueEvents(state.queueName, {
       connection: this.#connectionOptions(),
       prefix: state.queue.opts.prefix ?? 'bull',
+      lastEventId,
     });
     state.events = events;
     events.on('error', this.#reportError);
@@ -615,6 +620,12 @@ function numberKeys(keyPrefix: string, phoneNumberId: string, cluster: boolean):
 }
 
 /** Whether Redis Cluster would hash `key` by a tag: a `{` followed later by `}` with something between. */
+/** The id of a stream's newest entry, or `0-0` (read from the start) when it has none. */
+async function lastStreamEntryId(redis: Redis | Cluster, key: string): Promise<string> {
+  const [newest] = (await redis.xrevrange(key, '+', '-', 'COUNT', 1)) as [string, string[]][];
+  return newest?.[0] ?? '0-0';
+}
+
 function hasHashTag(key: string): boolean {
   const open = key.indexOf('{');
   if (open < 0) return false;
