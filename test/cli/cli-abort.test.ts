@@ -36,4 +36,33 @@ describe('wacloud send and Ctrl-C', () => {
     expect(sent).toBeLessThan(rows.length);
     expect(sim.messages.length).toBe(sent);
   });
+
+  it('an interrupt once sending is under way sends nothing beyond the requests in flight: the queued rest end skipped', async () => {
+    // At 2 msg/s all 30 recipients are queued at once; finishing them after Ctrl-C would take 15 s.
+    const rows = Array.from({ length: 30 }, (_, i) => `+90532556${2000 + i}`);
+    box.write('r2.csv', `phone\n${rows.join('\n')}\n`);
+    const before = sim.messages.length;
+    const controller = new AbortController();
+    const poll = setInterval(() => {
+      if (sim.messages.length > before) controller.abort();
+    }, 2);
+    let stdout = '';
+    const code = await runCli(['send', '--template', 'hello_world', '--to', 'r2.csv', '--mps', '2'], {
+      stdout: { write: (t: string) => (stdout += t) },
+      stderr: { write: () => true },
+      env: {
+        WHATSAPP_ACCESS_TOKEN: 'test-token',
+        WHATSAPP_PHONE_NUMBER_ID: sim.phoneNumberId,
+        WHATSAPP_BASE_URL: sim.url,
+      },
+      cwd: box.dir,
+      signal: controller.signal,
+    }).finally(() => clearInterval(poll));
+    expect(code).toBe(1);
+    const sent = Number(/sent (\d+),/.exec(stdout)?.[1]);
+    expect(sent).toBeGreaterThan(0);
+    expect(sent).toBeLessThan(5);
+    expect(sim.messages.length - before).toBe(sent);
+    expect(stdout).toContain(`skipped ${rows.length - sent},`);
+  });
 });

@@ -239,7 +239,13 @@ export async function runSendCommand(argv: string[], io: CliIo): Promise<ExitCod
         `${io.stderr.isTTY ? '\r\x1b[K' : ''}${printable(where)}: ${what}: ${printable(describeError(outcome.error))}\n`,
       );
     });
-    const onAbort = () => handle.cancel();
+    // Ctrl-C: no more recipients are read and nothing is sent beyond the requests in flight; the queued
+    // rest end skipped (closed), unsent, so a later run resumes them. (The queue holds up to a thousand
+    // recipients ahead: at a low --mps, finishing them would take minutes.)
+    const onAbort = () => {
+      handle.cancel();
+      queue.close().catch(() => undefined);
+    };
     io.signal?.addEventListener('abort', onAbort, { once: true });
     // Ctrl-C may have come while the CSV was being counted, before the listener existed.
     if (io.signal?.aborted) onAbort();
