@@ -21,6 +21,7 @@ import { CampaignFactsBuilder } from './campaign-facts-builder.js';
 import { LooseConversions } from './live-loose-conversions.js';
 import { LiveMessage, restatusFacts } from './live-message.js';
 import { LivePerson } from './live-person.js';
+import type { MessageFacts, RejectionFacts } from './message-facts.js';
 import { FactsSummary } from './metrics-from-facts.js';
 import { type ResolvedMetricsQuery, resolveMetricsQuery } from './metrics-query.js';
 import type { CampaignMetrics, MetricsQuery } from './metrics-types.js';
@@ -28,6 +29,14 @@ import { emptyStatusSummary, type StatusSummary } from './status-fold.js';
 
 /** Events read from the change feed per call. */
 const FEED_PAGE = 5000;
+/** Sends folded at a time by `start` by default, about what an update at Meta's rates brings. */
+const START_BATCH = 1000;
+
+/** Options of {@link LiveCampaignFold} (internal). */
+export interface LiveCampaignFoldOptions {
+  /** Sends `start` folds at a time, as an update would (default 1000; tests make it small). */
+  startBatch?: number;
+}
 /** Ids per scan when fetching the events of new messages or new recipients. */
 const SCAN_CHUNK = 5000;
 const BY_MESSAGE: readonly StoredEventKind[] = [
@@ -111,18 +120,20 @@ export class LiveCampaignFold {
   readonly #loose: LooseConversions;
   /** The summary of every person's facts, kept current as their facts change (see `#refold`). */
   readonly #summary: FactsSummary;
+  readonly #startBatch: number;
 
   /** A fold of `query` over `store`; call {@link LiveCampaignFold.start} first. */
-  constructor(store: EventStore, query: MetricsQuery) {
+  constructor(store: EventStore, query: MetricsQuery, options: LiveCampaignFoldOptions = {}) {
     this.#store = store;
+    this.#startBatch = Math.max(1, Math.floor(options.startBatch ?? START_BATCH));
     this.#query = query;
     this.#resolved = resolveMetricsQuery(query);
     this.#loose = new LooseConversions(this.#resolved.campaignId);
     const q = this.#resolved;
-    const options: ConstructorParameters<typeof FactsSummary>[0] = { timeZone: q.timeZone };
-    if (q.groupBy) options.groupBy = q.groupBy;
-    if (q.rateCard) options.rateCard = q.rateCard;
-    this.#summary = new FactsSummary(options);
+    const summarize: ConstructorParameters<typeof FactsSummary>[0] = { timeZone: q.timeZone };
+    if (q.groupBy) summarize.groupBy = q.groupBy;
+    if (q.rateCard) summarize.rateCard = q.rateCard;
+    this.#summary = new FactsSummary(summarize);
   }
 
   /**
@@ -144,14 +155,23 @@ export class LiveCampaignFold {
     const window: { from?: Date; to?: Date } = {};
     if (this.#query.from) window.from = this.#query.from;
     if (this.#query.to) window.to = this.#query.to;
+    const sends: StoredEvent[] = [];
     for await (const event of this.#store.scan({
       campaignId: this.#resolved.campaignId,
       kinds: ['outbound', 'send_failed'],
       ...window,
     })) {
-      this.#route(event);
+      sends.push(event);
     }
-    await this.#settle();
+    // Folded a batch at a time, as updates fold what was appended: the same code on the same path, so
+    // V8 compiles it once with what every update needs (one fold of the whole campaign would compile
+    // its loops mid-run, on-stack, with half the type feedback, and the first updates would pay again).
+    const batch = this.#startBatch;
+    for (let i = 0; i < sends.length; i += batch) {
+      for (const event of sends.slice(i, i + batch)) this.#route(event);
+      await this.#settle();
+    }
+    if (sends.length === 0) await this.#settle();
   }
 
   /** Folds in what was appended since the last call; resolves true when any person's facts were re-folded. */
@@ -521,68 +541,60 @@ export class LiveCampaignFold {
    * Folds `people` again from their sends, their messages' statuses and their events, and the messages
    * of `dirty` on their own (their send, statuses and the events naming them), and swaps their facts in
    * the running totals; notes for each person folded whole whether a status alone can update their
-   * facts and whether a message can be folded alone.
+   * facts and whether a message can be folded alone. (In small steps: V8 compiles, and after a
+   * deoptimization compiles again, each on its own, not one large function.)
    */
-  #refold(
-    people: ReadonlySet<LivePerson>,
-    dirty: ReadonlyMap<LivePerson, ReadonlySet<LiveMessage<LivePerson>>>,
-  ): void {
+  #refold(people: ReadonlySet<LivePerson>, dirty: Dirty): void {
     const builder = resolveIdentities(new CampaignFactsBuilder(this.#query, this.#resolved), this.#links);
     /** This fold's messages by id (a small map, unlike the campaign's). */
     const folded = new Map<string, LiveMessage<LivePerson>>();
-    for (const person of people) {
-      for (const message of person.messages) {
-        builder.addSend(message.send);
-        folded.set(message.send.messageId, message);
-      }
-      for (const send of person.refused.values()) builder.addSend(send);
-    }
-    for (const messages of dirty.values()) {
-      for (const message of messages) {
-        builder.addSend(message.send);
-        folded.set(message.send.messageId, message);
-      }
-    }
-    const statuses = emptyStatusSummary();
-    for (const [messageId, message] of folded) {
-      if (message.hasStatus) builder.addStatusSummary(messageId, message.summary(statuses));
-    }
+    addSends(builder, people, dirty, folded);
+    addStatuses(builder, folded);
     const keys = new Set<string>();
     for (const person of people) {
       keys.add(person.key);
-      let ownEventsOnly = true;
-      let hiddenEngagement = false;
-      let latestUnlinkedMs = Number.NEGATIVE_INFINITY;
-      let metaJoined = false;
-      for (const event of person.events.values()) {
-        builder.addEvent(event);
-        if (!namesItsMessage(event)) {
-          ownEventsOnly = false;
-          latestUnlinkedMs = Math.max(latestUnlinkedMs, event.at.getTime());
-        }
-        if (event.kind === 'opt_out' || event.kind === 'conversion') hiddenEngagement = true;
-        if (event.kind !== 'click' || event.clickId === undefined) continue;
-        const metaClicks = this.#metaClicks.get(event.clickId);
-        if (metaClicks === undefined) continue;
+      this.#addPersonEvents(builder, person);
+    }
+    addDirtyEvents(builder, dirty, folded);
+    this.#addLooseConversionsOf(builder, keys);
+    const facts = builder.build();
+    const uncounted = this.#takeBack(people, dirty);
+    this.#countMessages(facts.messages, folded, people, uncounted);
+    this.#countRejections(facts.rejections);
+  }
+
+  /**
+   * Gives the builder every event of `person` (and the Meta clicks joining theirs), and notes from them
+   * what decides how their next changes can be folded (see {@link LivePerson}).
+   */
+  #addPersonEvents(builder: FactsBuilder, person: LivePerson): void {
+    let ownEventsOnly = true;
+    let hiddenEngagement = false;
+    let latestUnlinkedMs = Number.NEGATIVE_INFINITY;
+    let metaJoined = false;
+    for (const event of person.events.values()) {
+      builder.addEvent(event);
+      if (!namesItsMessage(event)) {
         ownEventsOnly = false;
-        metaJoined = true;
-        for (const click of metaClicks.values()) builder.addEvent(click);
+        latestUnlinkedMs = Math.max(latestUnlinkedMs, event.at.getTime());
       }
-      person.ownEventsOnly = ownEventsOnly;
-      person.hiddenEngagement = hiddenEngagement;
-      person.latestUnlinkedMs = latestUnlinkedMs;
-      person.metaJoined = metaJoined;
-      person.looseConversions = false;
+      if (event.kind === 'opt_out' || event.kind === 'conversion') hiddenEngagement = true;
+      if (event.kind !== 'click' || event.clickId === undefined) continue;
+      const metaClicks = this.#metaClicks.get(event.clickId);
+      if (metaClicks === undefined) continue;
+      ownEventsOnly = false;
+      metaJoined = true;
+      for (const click of metaClicks.values()) builder.addEvent(click);
     }
-    for (const [person, messages] of dirty) {
-      // Every event of theirs names its message (see #touchMessage): the ones naming these.
-      for (const event of person.events.values()) {
-        const named = folded.get(namedMessageId(event) as string);
-        if (named === undefined || !messages.has(named)) continue;
-        builder.addEvent(event);
-        if (event.kind === 'opt_out' || event.kind === 'conversion') person.hiddenEngagement = true;
-      }
-    }
+    person.ownEventsOnly = ownEventsOnly;
+    person.hiddenEngagement = hiddenEngagement;
+    person.latestUnlinkedMs = latestUnlinkedMs;
+    person.metaJoined = metaJoined;
+    person.looseConversions = false;
+  }
+
+  /** Gives the builder the loose conversions that go to the people `keys`, and notes them on those people. */
+  #addLooseConversionsOf(builder: FactsBuilder, keys: ReadonlySet<string>): void {
     const messages = this.#messages;
     for (const { conversion, person: key, byRecipient } of this.#loose.forPeople(
       keys,
@@ -596,7 +608,13 @@ export class LiveCampaignFold {
       person.looseConversions = true;
       if (byRecipient) person.ownEventsOnly = false;
     }
-    const facts = builder.build();
+  }
+
+  /**
+   * Takes the facts counted for `people` and for the messages of `dirty` out of the running totals;
+   * returns the messages of `dirty` never counted (they join their person's counted ones).
+   */
+  #takeBack(people: ReadonlySet<LivePerson>, dirty: Dirty): Set<LiveMessage<LivePerson>> {
     const summary = this.#summary;
     for (const person of people) {
       for (const m of person.counted) summary.addMessage(m.facts!, -1);
@@ -604,7 +622,6 @@ export class LiveCampaignFold {
       person.counted = [];
       person.rejections = [];
     }
-    /** Messages folded alone that were never counted: they join their person's counted ones. */
     const uncounted = new Set<LiveMessage<LivePerson>>();
     for (const messages of dirty.values()) {
       for (const message of messages) {
@@ -612,20 +629,86 @@ export class LiveCampaignFold {
         else summary.addMessage(message.facts, -1);
       }
     }
-    for (const made of facts.messages) {
-      const message = folded.get(made.messageId);
+    return uncounted;
+  }
+
+  /** Counts the facts the refold made for its messages in the running totals. */
+  #countMessages(
+    made: readonly MessageFacts[],
+    folded: ReadonlyMap<string, LiveMessage<LivePerson>>,
+    people: ReadonlySet<LivePerson>,
+    uncounted: ReadonlySet<LiveMessage<LivePerson>>,
+  ): void {
+    const summary = this.#summary;
+    for (const facts of made) {
+      const message = folded.get(facts.messageId);
       if (message === undefined) continue;
       // Into the object counted before, if any (taken back above), for the reason given in #restatus.
-      const counted = message.facts === undefined ? made : Object.assign(message.facts, made);
+      const counted = message.facts === undefined ? facts : Object.assign(message.facts, facts);
       message.count(counted);
       if (people.has(message.owner) || uncounted.has(message)) message.owner.counted.push(message);
       summary.addMessage(counted);
     }
-    for (const rejection of facts.rejections) {
+  }
+
+  /** Counts the refused sends the refold made facts of, each for its person. */
+  #countRejections(rejections: readonly RejectionFacts[]): void {
+    for (const rejection of rejections) {
       const person = this.#people.get(this.#keyOf(rejection.recipientId));
       if (person === undefined) continue;
       person.rejections.push(rejection);
-      summary.addRejection(rejection);
+      this.#summary.addRejection(rejection);
+    }
+  }
+}
+
+/** The messages to fold again on their own, by person (see `LiveCampaignFold.#touchMessage`). */
+type Dirty = ReadonlyMap<LivePerson, ReadonlySet<LiveMessage<LivePerson>>>;
+/** The builder a refold feeds. */
+type FactsBuilder = CampaignFactsBuilder;
+
+/** Gives the builder the sends of `people` (all of them) and of the messages of `dirty`, noted in `folded`. */
+function addSends(
+  builder: FactsBuilder,
+  people: ReadonlySet<LivePerson>,
+  dirty: Dirty,
+  folded: Map<string, LiveMessage<LivePerson>>,
+): void {
+  for (const person of people) {
+    for (const message of person.messages) {
+      builder.addSend(message.send);
+      folded.set(message.send.messageId, message);
+    }
+    for (const send of person.refused.values()) builder.addSend(send);
+  }
+  for (const messages of dirty.values()) {
+    for (const message of messages) {
+      builder.addSend(message.send);
+      folded.set(message.send.messageId, message);
+    }
+  }
+}
+
+/** Gives the builder the statuses (folded) of the messages `folded`. */
+function addStatuses(builder: FactsBuilder, folded: ReadonlyMap<string, LiveMessage<LivePerson>>): void {
+  const statuses = emptyStatusSummary();
+  for (const [messageId, message] of folded) {
+    if (message.hasStatus) builder.addStatusSummary(messageId, message.summary(statuses));
+  }
+}
+
+/** Gives the builder the events naming the messages of `dirty` (every event of those people names its message). */
+function addDirtyEvents(
+  builder: FactsBuilder,
+  dirty: Dirty,
+  folded: ReadonlyMap<string, LiveMessage<LivePerson>>,
+): void {
+  for (const [person, messages] of dirty) {
+    for (const event of person.events.values()) {
+      const named = folded.get(namedMessageId(event) as string);
+      if (named === undefined || !messages.has(named)) continue;
+      builder.addEvent(event);
+      if (event.kind === 'opt_out' || event.kind === 'conversion') person.hiddenEngagement = true;
     }
   }
 }
