@@ -21,6 +21,7 @@ import { CampaignFactsBuilder } from './campaign-facts-builder.js';
 import { LooseConversions } from './live-loose-conversions.js';
 import { LiveMessage, restatusFacts } from './live-message.js';
 import { LivePerson } from './live-person.js';
+import { unlinkedTarget, unlinkedWindowed } from './live-unlinked.js';
 import type { MessageFacts, RejectionFacts } from './message-facts.js';
 import { FactsSummary } from './metrics-from-facts.js';
 import { type ResolvedMetricsQuery, resolveMetricsQuery } from './metrics-query.js';
@@ -106,6 +107,15 @@ export class LiveCampaignFold {
    * depend on nothing but each message's own statuses and events (see {@link LiveCampaignFold.#touchMessage}).
    */
   #dirty = new Map<LivePerson, Set<LiveMessage<LivePerson>>>();
+  /** Events naming no message that arrived since the last refold, by person (placed by `#placeUnlinked`). */
+  #unlinkedNew = new Map<LivePerson, StoredEvent[]>();
+  /**
+   * For the people whose messages of `#dirty` are folded alone though they have events naming no message:
+   * those of these events that go to one of those messages (the refold hands them to the builder).
+   */
+  #unlinkedGiven = new Map<LivePerson, StoredEvent[]>();
+  /** Whether a click reopens the attribution window (then events naming no message fold their whole person). */
+  readonly #fromClick: boolean;
   #newMessages: string[] = [];
   #newPeople: LivePerson[] = [];
   #relinked = new Set<LivePerson>();
@@ -129,6 +139,7 @@ export class LiveCampaignFold {
     this.#query = query;
     this.#resolved = resolveMetricsQuery(query);
     this.#loose = new LooseConversions(this.#resolved.campaignId);
+    this.#fromClick = this.#resolved.attributionWindowFrom === 'click';
     const q = this.#resolved;
     const summarize: ConstructorParameters<typeof FactsSummary>[0] = { timeZone: q.timeZone };
     if (q.groupBy) summarize.groupBy = q.groupBy;
@@ -285,7 +296,7 @@ export class LiveCampaignFold {
     this.#newMessages.push(event.messageId);
     const code = issuedCodeOf(event.metadata);
     // A code ties its holders and conversions together, and a new person's events are not read yet.
-    if (code === undefined && person.scanned) this.#touchNewMessage(message);
+    if (code === undefined && person.scanned) this.#touchMessage(message);
     else this.#touch(person);
     if (code !== undefined) {
       const touched = this.#loose.addHolder(code, event.messageId, event.variant);
@@ -321,15 +332,15 @@ export class LiveCampaignFold {
   }
 
   /**
-   * Marks `message` to be folded again at the end of this update: on its own when, as of their last
-   * fold, every event of its person names its message and none of their conversions goes by a code
-   * (nothing then moves between their messages: each message's facts follow from its own send,
-   * statuses and events); else its whole person.
+   * Marks `message` to be folded again at the end of this update: on its own when none of its person's
+   * conversions goes by a code, and either every event of theirs names its message (as of their last
+   * fold: nothing then moves between their messages, each message's facts follow from its own send,
+   * statuses and events) or what moves is settled by `#placeUnlinked`; else its whole person.
    */
   #touchMessage(message: LiveMessage<LivePerson>): void {
     const person = message.owner;
     if (this.#affected.has(person)) return;
-    if (!person.ownEventsOnly || person.looseConversions) {
+    if (person.looseConversions || (!person.ownEventsOnly && !this.#placeable(person))) {
       this.#touch(person);
       return;
     }
@@ -339,27 +350,12 @@ export class LiveCampaignFold {
   }
 
   /**
-   * Marks a new message of a known person to be folded again: on its own also when what keeps its person
-   * from that is only events naming no message, all stamped in an earlier second than its send. The
-   * builder gives such an event to the person's latest message sent by the end of the event's second,
-   * so none can go to this one, and its other messages keep theirs: their facts do not change. (An event
-   * naming no message that arrives later makes the whole person fold again, see `#addEvent`.)
+   * Whether the events naming no message of `person` can be placed message by message (see
+   * `#placeUnlinked`): no conversion of theirs goes by a code, no Meta click joins theirs by click id,
+   * and a click does not reopen the attribution window.
    */
-  #touchNewMessage(message: LiveMessage<LivePerson>): void {
-    const person = message.owner;
-    if (
-      !person.ownEventsOnly &&
-      !person.looseConversions &&
-      !person.metaJoined &&
-      !this.#affected.has(person) &&
-      message.send.at.getTime() >= endOfSecond(person.latestUnlinkedMs)
-    ) {
-      const messages = this.#dirty.get(person);
-      if (messages === undefined) this.#dirty.set(person, new Set([message]));
-      else messages.add(message);
-      return;
-    }
-    this.#touchMessage(message);
+  #placeable(person: LivePerson): boolean {
+    return !person.looseConversions && !person.metaJoined && !this.#fromClick;
   }
 
   #toOwner(event: StoredEvent, messageId: string): void {
@@ -381,8 +377,15 @@ export class LiveCampaignFold {
     const clickId = event.kind === 'click' ? event.clickId : undefined;
     if (clickId !== undefined) this.#personByClickId.set(clickId, person.key);
     // A Meta click joins by click id whichever message it names: the whole person then.
-    if (named === undefined || (clickId !== undefined && this.#metaClicks.has(clickId))) this.#touch(person);
-    else this.#touchMessage(named);
+    if (clickId !== undefined && this.#metaClicks.has(clickId)) this.#touch(person);
+    else if (named !== undefined) this.#touchMessage(named);
+    else if (this.#affected.has(person)) return;
+    else if (!this.#placeable(person)) this.#touch(person);
+    else {
+      const fresh = this.#unlinkedNew.get(person);
+      if (fresh === undefined) this.#unlinkedNew.set(person, [event]);
+      else fresh.push(event);
+    }
   }
 
   /**
@@ -427,6 +430,7 @@ export class LiveCampaignFold {
     this.#people.delete(fromKey);
     this.#affected.delete(from);
     this.#dirty.delete(from);
+    this.#unlinkedNew.delete(from);
     this.#relinked.delete(from);
     const to = this.#person(toKey);
     for (const message of from.messages) {
@@ -463,11 +467,68 @@ export class LiveCampaignFold {
       }
     }
     const restatused = this.#restatus();
+    this.#placeUnlinked();
     if (this.#affected.size === 0 && this.#dirty.size === 0) return restatused;
     this.#refold(this.#affected, this.#dirty);
     this.#affected = new Set();
     this.#dirty = new Map();
+    this.#unlinkedGiven = new Map();
     return true;
+  }
+
+  /**
+   * For each person with messages to fold alone (see `#touchMessage`) or new events naming no message,
+   * and events naming no message: works out where each of those events goes now, by the builder's rule
+   * ({@link unlinkedTarget}). Folding only some of their messages is exact when no earlier such event
+   * moves: no changed message can have failed before or now (the rule skips failed messages), and no
+   * earlier event goes to a new message. Then the new events' messages join the ones to fold, and the
+   * events going to any of these are kept for the refold; else the whole person is folded.
+   */
+  #placeUnlinked(): void {
+    const people = new Set(this.#unlinkedNew.keys());
+    for (const person of this.#dirty.keys()) if (!person.ownEventsOnly) people.add(person);
+    for (const person of people) {
+      if (this.#affected.has(person)) continue;
+      const given = this.#placeFor(person, this.#unlinkedNew.get(person));
+      if (given === undefined) this.#touch(person);
+      else if (given.length > 0) this.#unlinkedGiven.set(person, given);
+    }
+    this.#unlinkedNew = new Map();
+  }
+
+  /** See `#placeUnlinked`: the events naming no message to give the refold of `person`, or undefined for a whole fold. */
+  #placeFor(person: LivePerson, fresh: readonly StoredEvent[] | undefined): StoredEvent[] | undefined {
+    if (!this.#placeable(person)) return undefined;
+    const dirty = this.#dirty.get(person);
+    for (const message of person.messages) {
+      if (message.facts !== undefined && !dirty?.has(message)) continue;
+      if (message.facts === undefined && !dirty?.has(message)) return undefined;
+      if (message.facts?.failed || (message.failedSeen && message.rank < 1)) return undefined;
+    }
+    // Unchanged messages keep the `failed` they were counted with; changed ones are not failed (above).
+    const failed = (message: LiveMessage<LivePerson>) => message.facts?.failed === true;
+    const windowMs = this.#resolved.attributionWindowMs;
+    const targets = new Set(dirty);
+    const placed: Array<[StoredEvent, LiveMessage<LivePerson>]> = [];
+    for (const event of person.events.values()) {
+      const windowed = unlinkedWindowed(event);
+      if (windowed === undefined) continue;
+      const target = unlinkedTarget(person.messages, event.at.getTime(), windowed, windowMs, failed);
+      if (target === undefined) continue;
+      if (fresh?.includes(event)) targets.add(target);
+      else if (target.facts === undefined) return undefined; // an earlier event moves to a new message
+      placed.push([event, target]);
+    }
+    const messages = dirty ?? new Set<LiveMessage<LivePerson>>();
+    for (const target of targets) messages.add(target);
+    if (messages.size > 0) this.#dirty.set(person, messages);
+    for (const event of fresh ?? []) {
+      person.ownEventsOnly = false;
+      if (event.kind === 'opt_out' || event.kind === 'conversion') person.hiddenEngagement = true;
+    }
+    const given: StoredEvent[] = [];
+    for (const [event, target] of placed) if (messages.has(target)) given.push(event);
+    return given;
   }
 
   /** Reads the events of new messages stored before their send was seen (their statuses folded, when the store can). */
@@ -555,7 +616,7 @@ export class LiveCampaignFold {
       keys.add(person.key);
       this.#addPersonEvents(builder, person);
     }
-    addDirtyEvents(builder, dirty, folded);
+    addDirtyEvents(builder, dirty, folded, this.#unlinkedGiven);
     this.#addLooseConversionsOf(builder, keys);
     const facts = builder.build();
     const uncounted = this.#takeBack(people, dirty);
@@ -570,14 +631,10 @@ export class LiveCampaignFold {
   #addPersonEvents(builder: FactsBuilder, person: LivePerson): void {
     let ownEventsOnly = true;
     let hiddenEngagement = false;
-    let latestUnlinkedMs = Number.NEGATIVE_INFINITY;
     let metaJoined = false;
     for (const event of person.events.values()) {
       builder.addEvent(event);
-      if (!namesItsMessage(event)) {
-        ownEventsOnly = false;
-        latestUnlinkedMs = Math.max(latestUnlinkedMs, event.at.getTime());
-      }
+      if (!namesItsMessage(event)) ownEventsOnly = false;
       if (event.kind === 'opt_out' || event.kind === 'conversion') hiddenEngagement = true;
       if (event.kind !== 'click' || event.clickId === undefined) continue;
       const metaClicks = this.#metaClicks.get(event.clickId);
@@ -588,7 +645,6 @@ export class LiveCampaignFold {
     }
     person.ownEventsOnly = ownEventsOnly;
     person.hiddenEngagement = hiddenEngagement;
-    person.latestUnlinkedMs = latestUnlinkedMs;
     person.metaJoined = metaJoined;
     person.looseConversions = false;
   }
@@ -697,13 +753,21 @@ function addStatuses(builder: FactsBuilder, folded: ReadonlyMap<string, LiveMess
   }
 }
 
-/** Gives the builder the events naming the messages of `dirty` (every event of those people names its message). */
+/**
+ * Gives the builder the events naming the messages of `dirty`, and of `given` (events naming no message
+ * that go to one of those, see `LiveCampaignFold.#placeUnlinked`).
+ */
 function addDirtyEvents(
   builder: FactsBuilder,
   dirty: Dirty,
   folded: ReadonlyMap<string, LiveMessage<LivePerson>>,
+  given: ReadonlyMap<LivePerson, readonly StoredEvent[]>,
 ): void {
   for (const [person, messages] of dirty) {
+    for (const event of given.get(person) ?? []) {
+      builder.addEvent(event);
+      if (event.kind === 'opt_out' || event.kind === 'conversion') person.hiddenEngagement = true;
+    }
     for (const event of person.events.values()) {
       const named = folded.get(namedMessageId(event) as string);
       if (named === undefined || !messages.has(named)) continue;
@@ -726,11 +790,6 @@ function namedMessageId(event: StoredEvent): string | undefined {
     default:
       return undefined;
   }
-}
-
-/** The end of the second of `atMs` (as the builder compares sends with events stamped to the second). */
-function endOfSecond(atMs: number): number {
-  return Math.floor(atMs / 1000) * 1000 + 1000;
 }
 
 /** Whether the builder credits `event` to the message it names (not to a recipient's latest message). */
