@@ -21,6 +21,8 @@ import { CampaignFactsBuilder } from './campaign-facts-builder.js';
 import { LooseConversions } from './live-loose-conversions.js';
 import { LiveMessage, restatusFacts } from './live-message.js';
 import { LivePerson } from './live-person.js';
+import { unlinkedTarget, unlinkedWindowed } from './live-unlinked.js';
+import type { MessageFacts, RejectionFacts } from './message-facts.js';
 import { FactsSummary } from './metrics-from-facts.js';
 import { type ResolvedMetricsQuery, resolveMetricsQuery } from './metrics-query.js';
 import type { CampaignMetrics, MetricsQuery } from './metrics-types.js';
@@ -28,6 +30,14 @@ import { emptyStatusSummary, type StatusSummary } from './status-fold.js';
 
 /** Events read from the change feed per call. */
 const FEED_PAGE = 5000;
+/** Sends folded at a time by `start` by default, about what an update at Meta's rates brings. */
+const START_BATCH = 1000;
+
+/** Options of {@link LiveCampaignFold} (internal). */
+export interface LiveCampaignFoldOptions {
+  /** Sends `start` folds at a time, as an update would (default 1000; tests make it small). */
+  startBatch?: number;
+}
 /** Ids per scan when fetching the events of new messages or new recipients. */
 const SCAN_CHUNK = 5000;
 const BY_MESSAGE: readonly StoredEventKind[] = [
@@ -97,6 +107,15 @@ export class LiveCampaignFold {
    * depend on nothing but each message's own statuses and events (see {@link LiveCampaignFold.#touchMessage}).
    */
   #dirty = new Map<LivePerson, Set<LiveMessage<LivePerson>>>();
+  /** Events naming no message that arrived since the last refold, by person (placed by `#placeUnlinked`). */
+  #unlinkedNew = new Map<LivePerson, StoredEvent[]>();
+  /**
+   * For the people whose messages of `#dirty` are folded alone though they have events naming no message:
+   * those of these events that go to one of those messages (the refold hands them to the builder).
+   */
+  #unlinkedGiven = new Map<LivePerson, StoredEvent[]>();
+  /** Whether a click reopens the attribution window (then events naming no message fold their whole person). */
+  readonly #fromClick: boolean;
   #newMessages: string[] = [];
   #newPeople: LivePerson[] = [];
   #relinked = new Set<LivePerson>();
@@ -111,18 +130,21 @@ export class LiveCampaignFold {
   readonly #loose: LooseConversions;
   /** The summary of every person's facts, kept current as their facts change (see `#refold`). */
   readonly #summary: FactsSummary;
+  readonly #startBatch: number;
 
   /** A fold of `query` over `store`; call {@link LiveCampaignFold.start} first. */
-  constructor(store: EventStore, query: MetricsQuery) {
+  constructor(store: EventStore, query: MetricsQuery, options: LiveCampaignFoldOptions = {}) {
     this.#store = store;
+    this.#startBatch = Math.max(1, Math.floor(options.startBatch ?? START_BATCH));
     this.#query = query;
     this.#resolved = resolveMetricsQuery(query);
     this.#loose = new LooseConversions(this.#resolved.campaignId);
+    this.#fromClick = this.#resolved.attributionWindowFrom === 'click';
     const q = this.#resolved;
-    const options: ConstructorParameters<typeof FactsSummary>[0] = { timeZone: q.timeZone };
-    if (q.groupBy) options.groupBy = q.groupBy;
-    if (q.rateCard) options.rateCard = q.rateCard;
-    this.#summary = new FactsSummary(options);
+    const summarize: ConstructorParameters<typeof FactsSummary>[0] = { timeZone: q.timeZone };
+    if (q.groupBy) summarize.groupBy = q.groupBy;
+    if (q.rateCard) summarize.rateCard = q.rateCard;
+    this.#summary = new FactsSummary(summarize);
   }
 
   /**
@@ -144,14 +166,23 @@ export class LiveCampaignFold {
     const window: { from?: Date; to?: Date } = {};
     if (this.#query.from) window.from = this.#query.from;
     if (this.#query.to) window.to = this.#query.to;
+    const sends: StoredEvent[] = [];
     for await (const event of this.#store.scan({
       campaignId: this.#resolved.campaignId,
       kinds: ['outbound', 'send_failed'],
       ...window,
     })) {
-      this.#route(event);
+      sends.push(event);
     }
-    await this.#settle();
+    // Folded a batch at a time, as updates fold what was appended: the same code on the same path, so
+    // V8 compiles it once with what every update needs (one fold of the whole campaign would compile
+    // its loops mid-run, on-stack, with half the type feedback, and the first updates would pay again).
+    const batch = this.#startBatch;
+    for (let i = 0; i < sends.length; i += batch) {
+      for (const event of sends.slice(i, i + batch)) this.#route(event);
+      await this.#settle();
+    }
+    if (sends.length === 0) await this.#settle();
   }
 
   /** Folds in what was appended since the last call; resolves true when any person's facts were re-folded. */
@@ -265,7 +296,7 @@ export class LiveCampaignFold {
     this.#newMessages.push(event.messageId);
     const code = issuedCodeOf(event.metadata);
     // A code ties its holders and conversions together, and a new person's events are not read yet.
-    if (code === undefined && person.scanned) this.#touchNewMessage(message);
+    if (code === undefined && person.scanned) this.#touchMessage(message);
     else this.#touch(person);
     if (code !== undefined) {
       const touched = this.#loose.addHolder(code, event.messageId, event.variant);
@@ -301,15 +332,15 @@ export class LiveCampaignFold {
   }
 
   /**
-   * Marks `message` to be folded again at the end of this update: on its own when, as of their last
-   * fold, every event of its person names its message and none of their conversions goes by a code
-   * (nothing then moves between their messages: each message's facts follow from its own send,
-   * statuses and events); else its whole person.
+   * Marks `message` to be folded again at the end of this update: on its own when none of its person's
+   * conversions goes by a code, and either every event of theirs names its message (as of their last
+   * fold: nothing then moves between their messages, each message's facts follow from its own send,
+   * statuses and events) or what moves is settled by `#placeUnlinked`; else its whole person.
    */
   #touchMessage(message: LiveMessage<LivePerson>): void {
     const person = message.owner;
     if (this.#affected.has(person)) return;
-    if (!person.ownEventsOnly || person.looseConversions) {
+    if (person.looseConversions || (!person.ownEventsOnly && !this.#placeable(person))) {
       this.#touch(person);
       return;
     }
@@ -319,27 +350,12 @@ export class LiveCampaignFold {
   }
 
   /**
-   * Marks a new message of a known person to be folded again: on its own also when what keeps its person
-   * from that is only events naming no message, all stamped in an earlier second than its send. The
-   * builder gives such an event to the person's latest message sent by the end of the event's second,
-   * so none can go to this one, and its other messages keep theirs: their facts do not change. (An event
-   * naming no message that arrives later makes the whole person fold again, see `#addEvent`.)
+   * Whether the events naming no message of `person` can be placed message by message (see
+   * `#placeUnlinked`): no conversion of theirs goes by a code, no Meta click joins theirs by click id,
+   * and a click does not reopen the attribution window.
    */
-  #touchNewMessage(message: LiveMessage<LivePerson>): void {
-    const person = message.owner;
-    if (
-      !person.ownEventsOnly &&
-      !person.looseConversions &&
-      !person.metaJoined &&
-      !this.#affected.has(person) &&
-      message.send.at.getTime() >= endOfSecond(person.latestUnlinkedMs)
-    ) {
-      const messages = this.#dirty.get(person);
-      if (messages === undefined) this.#dirty.set(person, new Set([message]));
-      else messages.add(message);
-      return;
-    }
-    this.#touchMessage(message);
+  #placeable(person: LivePerson): boolean {
+    return !person.looseConversions && !person.metaJoined && !this.#fromClick;
   }
 
   #toOwner(event: StoredEvent, messageId: string): void {
@@ -361,8 +377,15 @@ export class LiveCampaignFold {
     const clickId = event.kind === 'click' ? event.clickId : undefined;
     if (clickId !== undefined) this.#personByClickId.set(clickId, person.key);
     // A Meta click joins by click id whichever message it names: the whole person then.
-    if (named === undefined || (clickId !== undefined && this.#metaClicks.has(clickId))) this.#touch(person);
-    else this.#touchMessage(named);
+    if (clickId !== undefined && this.#metaClicks.has(clickId)) this.#touch(person);
+    else if (named !== undefined) this.#touchMessage(named);
+    else if (this.#affected.has(person)) return;
+    else if (!this.#placeable(person)) this.#touch(person);
+    else {
+      const fresh = this.#unlinkedNew.get(person);
+      if (fresh === undefined) this.#unlinkedNew.set(person, [event]);
+      else fresh.push(event);
+    }
   }
 
   /**
@@ -407,6 +430,7 @@ export class LiveCampaignFold {
     this.#people.delete(fromKey);
     this.#affected.delete(from);
     this.#dirty.delete(from);
+    this.#unlinkedNew.delete(from);
     this.#relinked.delete(from);
     const to = this.#person(toKey);
     for (const message of from.messages) {
@@ -443,11 +467,68 @@ export class LiveCampaignFold {
       }
     }
     const restatused = this.#restatus();
+    this.#placeUnlinked();
     if (this.#affected.size === 0 && this.#dirty.size === 0) return restatused;
     this.#refold(this.#affected, this.#dirty);
     this.#affected = new Set();
     this.#dirty = new Map();
+    this.#unlinkedGiven = new Map();
     return true;
+  }
+
+  /**
+   * For each person with messages to fold alone (see `#touchMessage`) or new events naming no message,
+   * and events naming no message: works out where each of those events goes now, by the builder's rule
+   * ({@link unlinkedTarget}). Folding only some of their messages is exact when no earlier such event
+   * moves: no changed message can have failed before or now (the rule skips failed messages), and no
+   * earlier event goes to a new message. Then the new events' messages join the ones to fold, and the
+   * events going to any of these are kept for the refold; else the whole person is folded.
+   */
+  #placeUnlinked(): void {
+    const people = new Set(this.#unlinkedNew.keys());
+    for (const person of this.#dirty.keys()) if (!person.ownEventsOnly) people.add(person);
+    for (const person of people) {
+      if (this.#affected.has(person)) continue;
+      const given = this.#placeFor(person, this.#unlinkedNew.get(person));
+      if (given === undefined) this.#touch(person);
+      else if (given.length > 0) this.#unlinkedGiven.set(person, given);
+    }
+    this.#unlinkedNew = new Map();
+  }
+
+  /** See `#placeUnlinked`: the events naming no message to give the refold of `person`, or undefined for a whole fold. */
+  #placeFor(person: LivePerson, fresh: readonly StoredEvent[] | undefined): StoredEvent[] | undefined {
+    if (!this.#placeable(person)) return undefined;
+    const dirty = this.#dirty.get(person);
+    for (const message of person.messages) {
+      if (message.facts !== undefined && !dirty?.has(message)) continue;
+      if (message.facts === undefined && !dirty?.has(message)) return undefined;
+      if (message.facts?.failed || (message.failedSeen && message.rank < 1)) return undefined;
+    }
+    // Unchanged messages keep the `failed` they were counted with; changed ones are not failed (above).
+    const failed = (message: LiveMessage<LivePerson>) => message.facts?.failed === true;
+    const windowMs = this.#resolved.attributionWindowMs;
+    const targets = new Set(dirty);
+    const placed: Array<[StoredEvent, LiveMessage<LivePerson>]> = [];
+    for (const event of person.events.values()) {
+      const windowed = unlinkedWindowed(event);
+      if (windowed === undefined) continue;
+      const target = unlinkedTarget(person.messages, event.at.getTime(), windowed, windowMs, failed);
+      if (target === undefined) continue;
+      if (fresh?.includes(event)) targets.add(target);
+      else if (target.facts === undefined) return undefined; // an earlier event moves to a new message
+      placed.push([event, target]);
+    }
+    const messages = dirty ?? new Set<LiveMessage<LivePerson>>();
+    for (const target of targets) messages.add(target);
+    if (messages.size > 0) this.#dirty.set(person, messages);
+    for (const event of fresh ?? []) {
+      person.ownEventsOnly = false;
+      if (event.kind === 'opt_out' || event.kind === 'conversion') person.hiddenEngagement = true;
+    }
+    const given: StoredEvent[] = [];
+    for (const [event, target] of placed) if (messages.has(target)) given.push(event);
+    return given;
   }
 
   /** Reads the events of new messages stored before their send was seen (their statuses folded, when the store can). */
@@ -521,68 +602,55 @@ export class LiveCampaignFold {
    * Folds `people` again from their sends, their messages' statuses and their events, and the messages
    * of `dirty` on their own (their send, statuses and the events naming them), and swaps their facts in
    * the running totals; notes for each person folded whole whether a status alone can update their
-   * facts and whether a message can be folded alone.
+   * facts and whether a message can be folded alone. (In small steps: V8 compiles, and after a
+   * deoptimization compiles again, each on its own, not one large function.)
    */
-  #refold(
-    people: ReadonlySet<LivePerson>,
-    dirty: ReadonlyMap<LivePerson, ReadonlySet<LiveMessage<LivePerson>>>,
-  ): void {
+  #refold(people: ReadonlySet<LivePerson>, dirty: Dirty): void {
     const builder = resolveIdentities(new CampaignFactsBuilder(this.#query, this.#resolved), this.#links);
     /** This fold's messages by id (a small map, unlike the campaign's). */
     const folded = new Map<string, LiveMessage<LivePerson>>();
-    for (const person of people) {
-      for (const message of person.messages) {
-        builder.addSend(message.send);
-        folded.set(message.send.messageId, message);
-      }
-      for (const send of person.refused.values()) builder.addSend(send);
-    }
-    for (const messages of dirty.values()) {
-      for (const message of messages) {
-        builder.addSend(message.send);
-        folded.set(message.send.messageId, message);
-      }
-    }
-    const statuses = emptyStatusSummary();
-    for (const [messageId, message] of folded) {
-      if (message.hasStatus) builder.addStatusSummary(messageId, message.summary(statuses));
-    }
+    addSends(builder, people, dirty, folded);
+    addStatuses(builder, folded);
     const keys = new Set<string>();
     for (const person of people) {
       keys.add(person.key);
-      let ownEventsOnly = true;
-      let hiddenEngagement = false;
-      let latestUnlinkedMs = Number.NEGATIVE_INFINITY;
-      let metaJoined = false;
-      for (const event of person.events.values()) {
-        builder.addEvent(event);
-        if (!namesItsMessage(event)) {
-          ownEventsOnly = false;
-          latestUnlinkedMs = Math.max(latestUnlinkedMs, event.at.getTime());
-        }
-        if (event.kind === 'opt_out' || event.kind === 'conversion') hiddenEngagement = true;
-        if (event.kind !== 'click' || event.clickId === undefined) continue;
-        const metaClicks = this.#metaClicks.get(event.clickId);
-        if (metaClicks === undefined) continue;
-        ownEventsOnly = false;
-        metaJoined = true;
-        for (const click of metaClicks.values()) builder.addEvent(click);
-      }
-      person.ownEventsOnly = ownEventsOnly;
-      person.hiddenEngagement = hiddenEngagement;
-      person.latestUnlinkedMs = latestUnlinkedMs;
-      person.metaJoined = metaJoined;
-      person.looseConversions = false;
+      this.#addPersonEvents(builder, person);
     }
-    for (const [person, messages] of dirty) {
-      // Every event of theirs names its message (see #touchMessage): the ones naming these.
-      for (const event of person.events.values()) {
-        const named = folded.get(namedMessageId(event) as string);
-        if (named === undefined || !messages.has(named)) continue;
-        builder.addEvent(event);
-        if (event.kind === 'opt_out' || event.kind === 'conversion') person.hiddenEngagement = true;
-      }
+    addDirtyEvents(builder, dirty, folded, this.#unlinkedGiven);
+    this.#addLooseConversionsOf(builder, keys);
+    const facts = builder.build();
+    const uncounted = this.#takeBack(people, dirty);
+    this.#countMessages(facts.messages, folded, people, uncounted);
+    this.#countRejections(facts.rejections);
+  }
+
+  /**
+   * Gives the builder every event of `person` (and the Meta clicks joining theirs), and notes from them
+   * what decides how their next changes can be folded (see {@link LivePerson}).
+   */
+  #addPersonEvents(builder: FactsBuilder, person: LivePerson): void {
+    let ownEventsOnly = true;
+    let hiddenEngagement = false;
+    let metaJoined = false;
+    for (const event of person.events.values()) {
+      builder.addEvent(event);
+      if (!namesItsMessage(event)) ownEventsOnly = false;
+      if (event.kind === 'opt_out' || event.kind === 'conversion') hiddenEngagement = true;
+      if (event.kind !== 'click' || event.clickId === undefined) continue;
+      const metaClicks = this.#metaClicks.get(event.clickId);
+      if (metaClicks === undefined) continue;
+      ownEventsOnly = false;
+      metaJoined = true;
+      for (const click of metaClicks.values()) builder.addEvent(click);
     }
+    person.ownEventsOnly = ownEventsOnly;
+    person.hiddenEngagement = hiddenEngagement;
+    person.metaJoined = metaJoined;
+    person.looseConversions = false;
+  }
+
+  /** Gives the builder the loose conversions that go to the people `keys`, and notes them on those people. */
+  #addLooseConversionsOf(builder: FactsBuilder, keys: ReadonlySet<string>): void {
     const messages = this.#messages;
     for (const { conversion, person: key, byRecipient } of this.#loose.forPeople(
       keys,
@@ -596,7 +664,13 @@ export class LiveCampaignFold {
       person.looseConversions = true;
       if (byRecipient) person.ownEventsOnly = false;
     }
-    const facts = builder.build();
+  }
+
+  /**
+   * Takes the facts counted for `people` and for the messages of `dirty` out of the running totals;
+   * returns the messages of `dirty` never counted (they join their person's counted ones).
+   */
+  #takeBack(people: ReadonlySet<LivePerson>, dirty: Dirty): Set<LiveMessage<LivePerson>> {
     const summary = this.#summary;
     for (const person of people) {
       for (const m of person.counted) summary.addMessage(m.facts!, -1);
@@ -604,7 +678,6 @@ export class LiveCampaignFold {
       person.counted = [];
       person.rejections = [];
     }
-    /** Messages folded alone that were never counted: they join their person's counted ones. */
     const uncounted = new Set<LiveMessage<LivePerson>>();
     for (const messages of dirty.values()) {
       for (const message of messages) {
@@ -612,20 +685,94 @@ export class LiveCampaignFold {
         else summary.addMessage(message.facts, -1);
       }
     }
-    for (const made of facts.messages) {
-      const message = folded.get(made.messageId);
+    return uncounted;
+  }
+
+  /** Counts the facts the refold made for its messages in the running totals. */
+  #countMessages(
+    made: readonly MessageFacts[],
+    folded: ReadonlyMap<string, LiveMessage<LivePerson>>,
+    people: ReadonlySet<LivePerson>,
+    uncounted: ReadonlySet<LiveMessage<LivePerson>>,
+  ): void {
+    const summary = this.#summary;
+    for (const facts of made) {
+      const message = folded.get(facts.messageId);
       if (message === undefined) continue;
       // Into the object counted before, if any (taken back above), for the reason given in #restatus.
-      const counted = message.facts === undefined ? made : Object.assign(message.facts, made);
+      const counted = message.facts === undefined ? facts : Object.assign(message.facts, facts);
       message.count(counted);
       if (people.has(message.owner) || uncounted.has(message)) message.owner.counted.push(message);
       summary.addMessage(counted);
     }
-    for (const rejection of facts.rejections) {
+  }
+
+  /** Counts the refused sends the refold made facts of, each for its person. */
+  #countRejections(rejections: readonly RejectionFacts[]): void {
+    for (const rejection of rejections) {
       const person = this.#people.get(this.#keyOf(rejection.recipientId));
       if (person === undefined) continue;
       person.rejections.push(rejection);
-      summary.addRejection(rejection);
+      this.#summary.addRejection(rejection);
+    }
+  }
+}
+
+/** The messages to fold again on their own, by person (see `LiveCampaignFold.#touchMessage`). */
+type Dirty = ReadonlyMap<LivePerson, ReadonlySet<LiveMessage<LivePerson>>>;
+/** The builder a refold feeds. */
+type FactsBuilder = CampaignFactsBuilder;
+
+/** Gives the builder the sends of `people` (all of them) and of the messages of `dirty`, noted in `folded`. */
+function addSends(
+  builder: FactsBuilder,
+  people: ReadonlySet<LivePerson>,
+  dirty: Dirty,
+  folded: Map<string, LiveMessage<LivePerson>>,
+): void {
+  for (const person of people) {
+    for (const message of person.messages) {
+      builder.addSend(message.send);
+      folded.set(message.send.messageId, message);
+    }
+    for (const send of person.refused.values()) builder.addSend(send);
+  }
+  for (const messages of dirty.values()) {
+    for (const message of messages) {
+      builder.addSend(message.send);
+      folded.set(message.send.messageId, message);
+    }
+  }
+}
+
+/** Gives the builder the statuses (folded) of the messages `folded`. */
+function addStatuses(builder: FactsBuilder, folded: ReadonlyMap<string, LiveMessage<LivePerson>>): void {
+  const statuses = emptyStatusSummary();
+  for (const [messageId, message] of folded) {
+    if (message.hasStatus) builder.addStatusSummary(messageId, message.summary(statuses));
+  }
+}
+
+/**
+ * Gives the builder the events naming the messages of `dirty`, and of `given` (events naming no message
+ * that go to one of those, see `LiveCampaignFold.#placeUnlinked`).
+ */
+function addDirtyEvents(
+  builder: FactsBuilder,
+  dirty: Dirty,
+  folded: ReadonlyMap<string, LiveMessage<LivePerson>>,
+  given: ReadonlyMap<LivePerson, readonly StoredEvent[]>,
+): void {
+  for (const [person, messages] of dirty) {
+    for (const event of given.get(person) ?? []) {
+      builder.addEvent(event);
+      if (event.kind === 'opt_out' || event.kind === 'conversion') person.hiddenEngagement = true;
+    }
+    for (const event of person.events.values()) {
+      const named = folded.get(namedMessageId(event) as string);
+      if (named === undefined || !messages.has(named)) continue;
+      builder.addEvent(event);
+      if (event.kind === 'opt_out' || event.kind === 'conversion') person.hiddenEngagement = true;
     }
   }
 }
@@ -643,11 +790,6 @@ function namedMessageId(event: StoredEvent): string | undefined {
     default:
       return undefined;
   }
-}
-
-/** The end of the second of `atMs` (as the builder compares sends with events stamped to the second). */
-function endOfSecond(atMs: number): number {
-  return Math.floor(atMs / 1000) * 1000 + 1000;
 }
 
 /** Whether the builder credits `event` to the message it names (not to a recipient's latest message). */

@@ -33,11 +33,6 @@ export class LivePerson {
    * Meta click joins one by click id), so a status changes only its own message's facts.
    */
   ownEventsOnly = false;
-  /**
-   * As of the last fold: the latest `at` (epoch ms) among their events that name no message (attributed
-   * to their latest message by recipient); -Infinity when none.
-   */
-  latestUnlinkedMs = Number.NEGATIVE_INFINITY;
   /** As of the last fold: a Meta click joins one of their clicks by click id. */
   metaJoined = false;
   /** As of the last fold: an opt-out or conversion of theirs may be hidden in an undelivered message's facts. */

@@ -43,9 +43,9 @@ afterEach(() => {
 });
 
 /** Appends `steps` one at a time, updating after each; returns how many sends each update folded. */
-async function sendsFolded(steps: StoredEvent[][]): Promise<number[]> {
+async function sendsFolded(steps: StoredEvent[][], query: MetricsQuery = QUERY): Promise<number[]> {
   const store = new MemoryEventStore();
-  const fold = new LiveCampaignFold(store, QUERY);
+  const fold = new LiveCampaignFold(store, query);
   await fold.start();
   const sends = vi.spyOn(CampaignFactsBuilder.prototype, 'addSend');
   const counts: number[] = [];
@@ -54,7 +54,7 @@ async function sendsFolded(steps: StoredEvent[][]): Promise<number[]> {
     sends.mockClear();
     await fold.update();
     counts.push(sends.mock.calls.length);
-    expect(fold.metrics(), `after step ${i}`).toEqual(await computeCampaignMetrics(store, QUERY));
+    expect(fold.metrics(), `after step ${i}`).toEqual(await computeCampaignMetrics(store, query));
   }
   return counts;
 }
@@ -84,17 +84,17 @@ describe('LiveCampaignFold: a message folded on its own', () => {
     expect(counts).toEqual([1, 0, 1]);
   });
 
-  it('an event naming no message puts the person back on the whole fold, unless a new send is later', async () => {
+  it('an event naming no message folds the message it goes to, unless it or an earlier one moves', async () => {
     const counts = await sendsFolded([
       [send('w1', 0), send('w2', 10)],
-      [reply('in1', 12)], // goes to the latest message not failed: w2
-      [status('w2', 'failed', 11, { errorCode: 131026 })], // and now to w1
+      [reply('in1', 12)], // goes to the latest message not failed: w2, folded alone
+      [status('w2', 'failed', 11, { errorCode: 131026 })], // and now to w1: the whole person
       // Sent after the reply's second: the reply cannot go to it, and it folds alone.
       [send('w3', 20)],
       [send('w4', 5)], // sent before the reply: it takes the reply from w1, the whole person
       [status('w1', 'delivered', 1)],
     ]);
-    expect(counts).toEqual([2, 2, 2, 1, 4, 0]);
+    expect(counts).toEqual([2, 1, 2, 1, 4, 0]);
   });
 
   it('a new send in the same second as an event naming no message folds the whole person', async () => {
@@ -118,5 +118,71 @@ describe('LiveCampaignFold: a message folded on its own', () => {
     expect(counts[1]).toBe(2);
     expect(counts[2]).toBe(2);
     expect(counts[4]).toBe(3);
+  });
+});
+
+describe('LiveCampaignFold: events naming no message, folded with the message they go to', () => {
+  const click = (minute: number, scoped: boolean): StoredEvent => ({
+    kind: 'click',
+    recipientId: PERSON,
+    at: at(minute),
+    url: 'https://shop.example/a',
+    ...(scoped ? { campaignId: 'c' } : {}),
+  });
+
+  it('a new one folds its message alone; a later change to that message folds it with it', async () => {
+    const counts = await sendsFolded([
+      [send('w1', 0), send('w2', 10, 'B'), status('w1', 'delivered', 1)],
+      [click(30, false)], // goes to w2 (the latest), w2 alone
+      [reply('in1', 40, 'w1')], // names w1: w1 alone, the click stays with w2
+      [status('w2', 'read', 12)], // w2 delivered now: folded alone again, with the click
+      [click(50, true), reply('in2', 51)], // both to w2
+    ]);
+    expect(counts).toEqual([2, 1, 1, 0, 1]);
+  });
+
+  it('one out of the attribution window goes nowhere and folds nothing; one inside folds its message', async () => {
+    const counts = await sendsFolded([
+      [send('w1', 0), status('w1', 'delivered', 1)],
+      [reply('in1', 73 * 60)], // 73 hours after the send: no message
+      [reply('in2', 71 * 60)],
+      [click(80 * 60, true)], // a campaign-scoped click token has no window
+    ]);
+    expect(counts).toEqual([1, 0, 1, 1]);
+  });
+
+  it('a message that failed before, or fails now, folds the whole person (such events move)', async () => {
+    const counts = await sendsFolded([
+      [send('w1', 0), send('w2', 10), status('w2', 'failed', 11, { errorCode: 131026 })],
+      [reply('in1', 20)], // w2 failed: to w1, alone
+      [status('w2', 'delivered', 12)], // w2 not failed any more: the reply moves to it
+      [{ kind: 'block', recipientId: PERSON, at: at(30), source: 'app' }], // to w2, alone
+      [status('w1', 'failed', 2, { errorCode: 131026 })], // delivered? no: w1 fails now
+    ]);
+    expect(counts).toEqual([2, 1, 2, 1, 2]);
+  });
+
+  it('a first one arriving with a failure of the message it would go to goes to the one before', async () => {
+    const counts = await sendsFolded([
+      [send('w1', 0), send('w2', 10)],
+      // w2's failure is counted first (its person had no such event yet), then the reply goes to w1.
+      [status('w2', 'failed', 11, { errorCode: 131026 }), reply('in1', 20)],
+      [reply('in2', 21, 'w1')],
+    ]);
+    expect(counts).toEqual([2, 1, 1]);
+  });
+
+  it('with the window opened again by clicks, the whole person folds', async () => {
+    const query: MetricsQuery = { ...QUERY, attributionWindowFrom: 'click' };
+    const counts = await sendsFolded(
+      [
+        [send('w1', 0), send('w2', 10)],
+        [click(30, false)],
+        [{ kind: 'conversion', recipientId: PERSON, at: at(40), value: 9 }],
+        [reply('in1', 41, 'w1')],
+      ],
+      query,
+    );
+    expect(counts).toEqual([2, 2, 2, 2]);
   });
 });

@@ -30,7 +30,12 @@ function liveQuery(query: MetricsQuery): MetricsQuery {
 }
 
 /** Appends a few random cases in slices, updating the folds between slices and comparing every time. */
-async function checkIncremental(store: EventStore, cases: number, firstIndex: number): Promise<number> {
+async function checkIncremental(
+  store: EventStore,
+  cases: number,
+  firstIndex: number,
+  startBatch?: number,
+): Promise<number> {
   const random = mulberry32(SEED + firstIndex);
   const set = Array.from({ length: cases }, (_, i) => randomCase(firstIndex + i, random));
   const all: StoredEvent[] = set.flatMap((c) => c.events);
@@ -39,7 +44,7 @@ async function checkIncremental(store: EventStore, cases: number, firstIndex: nu
     [all[k], all[j]] = [all[j]!, all[k]!];
   }
   const queries = set.map((c) => liveQuery(c.query as MetricsQuery));
-  const folds = queries.map((q) => new LiveCampaignFold(store, q));
+  const folds = queries.map((q) => new LiveCampaignFold(store, q, startBatch ? { startBatch } : {}));
   let comparisons = 0;
   const compare = async () => {
     for (let i = 0; i < folds.length; i++) {
@@ -71,10 +76,20 @@ describe('watchCampaignMetrics: the incremental fold equals a full computation',
     expect(n).toBeGreaterThan(500);
   });
 
+  it('when start folds the sends a few at a time (as updates do), on the memory store', async () => {
+    const store = new MemoryEventStore();
+    let n = 0;
+    // Batches of 1 to 3 sends: a person's messages, a code's holders, land in different batches.
+    for (let round = 0; round < 12; round++)
+      n += await checkIncremental(store, 8, 3000 + round * 8, 1 + (round % 3));
+    expect(n).toBeGreaterThan(300);
+  });
+
   it('on the SQLite store', async () => {
     const store = new SqliteEventStore({ filename: ':memory:' });
     let n = 0;
-    for (let round = 0; round < 6; round++) n += await checkIncremental(store, 6, 1000 + round * 6);
+    for (let round = 0; round < 6; round++)
+      n += await checkIncremental(store, 6, 1000 + round * 6, round % 2 === 0 ? 2 : undefined);
     expect(n).toBeGreaterThan(100);
     await store.close();
   });
@@ -149,7 +164,8 @@ describe.runIf(pgUp)('watchCampaignMetrics on PostgreSQL', () => {
   it('the incremental fold equals a full computation', async () => {
     const store = new PostgresEventStore({ pool, schema, tableName: 'events_watch' });
     let n = 0;
-    for (let round = 0; round < 4; round++) n += await checkIncremental(store, 5, 2000 + round * 5);
+    for (let round = 0; round < 4; round++)
+      n += await checkIncremental(store, 5, 2000 + round * 5, round % 2 === 0 ? 2 : undefined);
     expect(n).toBeGreaterThan(50);
   });
 
