@@ -77,6 +77,8 @@ describe.runIf(available)('PostgresEventStore (real server)', () => {
         `${tableName}_context_idx`,
         `${tableName}_engagement_idx`,
         `${tableName}_message_idx`,
+        `${tableName}_optout_idx`,
+        `${tableName}_optout_long_idx`,
         `${tableName}_pkey`,
         `${tableName}_recipient_at_idx`,
         `${tableName}_send_failed_idx`,

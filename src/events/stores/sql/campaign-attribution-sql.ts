@@ -9,8 +9,8 @@ import {
 } from './campaign-facts-sql.js';
 import { groupableFromRollup, groupColumnSql } from './campaign-group-sql.js';
 import { engagementByJoinSql } from './engagement-by-join-sql.js';
-import { ENGAGEMENT_KINDS_SQL } from './engagement-kinds.js';
 import { FIRST_SEND_SQL } from './first-send-second.js';
+import { longPayloadSql, optOutCandidateSql, shortRowSql } from './opt-out-candidates-index.js';
 import { SqlParams } from './sql-params.js';
 import { packedStatusRollupParts } from './status-rollup.js';
 
@@ -56,18 +56,10 @@ export const TEXT_AT = 17;
 
 /** `opt_out` sources that record the user acting on the message (the fold's USER_ACTION_OPT_OUT_SOURCES). */
 const USER_ACTION_SOURCES_SQL = "('user_preferences', 'keyword', 'quick_reply')";
-/** Replies longer than this are never opt-outs (`isOptOutText`); SQL's length counts code points, fewer or as many. */
-const MAX_OPT_OUT_TEXT = 200;
-
 /** The key of an inbound row's opt-out test: its button payload, else its text (`p`/`t` prefixed). */
 function optOutKeySql(alias: string): string {
   return `CASE WHEN ${alias}.button_payload IS NOT NULL THEN 'p' || ${alias}.button_payload
     WHEN ${alias}.message_text IS NOT NULL THEN 't' || ${alias}.message_text END`;
-}
-
-/** Whether an inbound row's payload or text may be an opt-out (the rest never are). */
-function optOutCandidateSql(alias: string): string {
-  return `(${alias}.button_payload IS NOT NULL OR length(${alias}.message_text) <= ${MAX_OPT_OUT_TEXT})`;
 }
 
 /** SQL for the start of the second of the query's first send, read from the table (no `sends` CTE). */
@@ -83,18 +75,23 @@ function firstSendSecondOfTable(
 /**
  * The opt-out keys (see `optOutKeySql`) of the replies from the query's first send on that may be opt-outs:
  * the caller tells which are (`isOptOutInbound`), and {@link selectAttributedCampaign} takes that list.
- * Distinct keys only: a campaign's replies repeat a few payloads and short texts.
+ * Distinct keys only: a campaign's replies repeat a few payloads and short texts. Two branches, each
+ * answered by a partial index of the schema (see opt-out-candidates-index.ts): the short payloads and texts
+ * from the covering index alone, the rare long payloads from the table.
  */
 export async function selectOptOutCandidates(
   source: CampaignFactsSource,
   q: ResolvedMetricsQuery,
 ): Promise<string[]> {
   const params = new SqlParams(source.dialect);
-  const from = firstSendSecondOfTable(source, params, q);
+  // Text order is parameter order (SQLite numbers `?` by position): each branch adds its own.
+  const branch = (rows: string) =>
+    `SELECT ${optOutKeySql('e')} AS k FROM ${source.table} e
+    WHERE e.kind = 'inbound' AND ${rows} AND e.at >= ${firstSendSecondOfTable(source, params, q)}`;
   const rows = await source.selectArrays(
-    `SELECT DISTINCT ${optOutKeySql('e')} FROM ${source.table} e
-    WHERE e.kind IN ${ENGAGEMENT_KINDS_SQL} AND e.kind = 'inbound' AND e.at >= ${from}
-      AND ${optOutCandidateSql('e')}`,
+    `${branch(`${optOutCandidateSql('e')} AND ${shortRowSql('e')}`)}
+    UNION
+    ${branch(longPayloadSql('e'))}`,
     params.values,
   );
   return rows.map((row) => String(row[0]));

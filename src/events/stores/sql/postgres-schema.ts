@@ -6,6 +6,7 @@ import { withClientTransaction } from '../postgres/transaction.js';
 import { createTombstonesSql, tombstoneTableName } from './erasure-sql.js';
 import { eventIndexStatements } from './event-indexes.js';
 import { createIdentityLinksSql, identityLinksTableName } from './identity-links-sql.js';
+import { optOutIndexStatements } from './opt-out-candidates-index.js';
 import { addRollupRecipientColumnsPostgres } from './rollup-recipient-columns.js';
 import { addRollupSendColumnsPostgres, analyzeRebuiltRollup } from './rollup-send-columns.js';
 import { backfillStatusRollupSql, createStatusRollupSql, statusRollupTableName } from './status-rollup.js';
@@ -106,6 +107,12 @@ const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     statements: (table, name, schema) =>
       addRollupRecipientColumnsPostgres(schema, statusRollupTableName(name), table),
     run: (client, name, schema) => analyzeRebuiltRollup(client, schema, statusRollupTableName(name)),
+  },
+  {
+    // A campaign's opt-out candidates (the distinct short payloads and texts of the replies since its
+    // first send) read from a covering partial index of the inbound rows, not the table's pages.
+    version: 9,
+    statements: (table, name) => optOutIndexStatements('postgres', table, name),
   },
 ];
 

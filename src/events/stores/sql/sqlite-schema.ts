@@ -2,6 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { createTombstonesSql, tombstoneTableName } from './erasure-sql.js';
 import { eventIndexStatements } from './event-indexes.js';
 import { createIdentityLinksSql, identityLinksTableName } from './identity-links-sql.js';
+import { optOutIndexStatements } from './opt-out-candidates-index.js';
 import { addRollupRecipientColumnsSqlite } from './rollup-recipient-columns.js';
 import { addRollupSendColumnsSqlite } from './rollup-send-columns.js';
 import { backfillStatusRollupSql, createStatusRollupSql, statusRollupTableName } from './status-rollup.js';
@@ -82,6 +83,11 @@ const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
     // attribution reads a campaign's sends from the rollup alone, by a (campaign, send time) index.
     version: 6,
     statements: (table, name) => addRollupRecipientColumnsSqlite(statusRollupTableName(name), table),
+  },
+  {
+    // A campaign's opt-out candidates read from a covering partial index of the inbound rows.
+    version: 7,
+    statements: (table, name) => optOutIndexStatements('sqlite', table, name),
   },
 ];
 

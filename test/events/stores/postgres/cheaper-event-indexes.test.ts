@@ -27,7 +27,7 @@ async function indexDefinitions(tableName: string): Promise<string[]> {
   const { rows } = await pool.query<{ def: string }>(
     `SELECT regexp_replace(indexdef, '^.* USING ', 'USING ') AS def FROM pg_indexes
      WHERE schemaname = $1 AND tablename LIKE $2 AND (indexname LIKE '%message%' OR indexname LIKE '%recipient%')
-       AND indexname NOT LIKE '%context%'
+       AND indexname NOT LIKE '%context%' AND indexname NOT LIKE '%message_text%'
      ORDER BY 1`,
     [schema, `${tableName}%`],
   );

@@ -1,0 +1,188 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { StoredEvent } from '../../../../src/events/stored-event.js';
+import { MemoryEventStore } from '../../../../src/events/stores/memory.js';
+import { PostgresEventStore } from '../../../../src/events/stores/postgres.js';
+import {
+  migratePostgres,
+  POSTGRES_SCHEMA_VERSION,
+} from '../../../../src/events/stores/sql/postgres-schema.js';
+import { computeCampaignMetrics } from '../../../../src/metrics/compute-campaign-metrics.js';
+import type { MetricsQuery } from '../../../../src/metrics/metrics-types.js';
+import { postgresRequired, TEST_DATABASE_URL } from '../../../helpers/test-services.js';
+import { generateCampaignStream } from '../sql/campaign-stream.js';
+import { preSendColumnsTable } from './pre-send-columns-table.js';
+
+const available = await postgresRequired();
+const schema = `wacloud_test_optidx_${process.pid}_${randomBytes(3).toString('hex')}`;
+const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 4 });
+let tables = 0;
+
+afterAll(async () => {
+  if (available) await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  await pool.end();
+});
+
+const T0 = Date.UTC(2026, 1, 27);
+const LONG_STOP = `UNSUBSCRIBE_${'x'.repeat(300)}`;
+
+/** A reply of `recipientId` to nothing in particular, `ms` after T0. */
+function reply(id: string, recipientId: string, ms: number, fields: Partial<StoredEvent>): StoredEvent {
+  return { kind: 'inbound', messageId: id, recipientId, at: new Date(T0 + ms), ...fields } as StoredEvent;
+}
+
+/**
+ * A generated campaign across a month boundary (two partitions), with replies of every kind the
+ * candidates split: a long stop payload (only the long branch finds it), a short stop payload with a
+ * long title, a STOP text, a long text (never a candidate), and a media reply (no text, no payload).
+ */
+const events: StoredEvent[] = [
+  ...generateCampaignStream({ messages: 200, seed: 9, campaignId: 'feb', startMs: T0 }),
+  {
+    kind: 'outbound',
+    messageId: 'wamid.s1',
+    recipientId: '905550000001',
+    campaignId: 'feb',
+    at: new Date(T0),
+  },
+  {
+    kind: 'outbound',
+    messageId: 'wamid.s2',
+    recipientId: '905550000002',
+    campaignId: 'feb',
+    at: new Date(T0),
+  },
+  {
+    kind: 'outbound',
+    messageId: 'wamid.s3',
+    recipientId: '905550000003',
+    campaignId: 'feb',
+    at: new Date(T0),
+  },
+  {
+    kind: 'outbound',
+    messageId: 'wamid.s4',
+    recipientId: '905550000004',
+    campaignId: 'feb',
+    at: new Date(T0),
+  },
+  reply('wamid.r1', '905550000001', 3 * 86_400_000, { buttonPayload: LONG_STOP, text: 'Stop' }),
+  reply('wamid.r2', '905550000002', 60_000, { buttonPayload: 'STOP', text: 'y'.repeat(250) }),
+  reply('wamid.r3', '905550000003', 2 * 86_400_000, { text: 'STOP' }),
+  reply('wamid.r4', '905550000004', 60_000, { text: `stop ${'z'.repeat(300)}` }),
+  reply('wamid.r5', '905550000004', 120_000, { messageType: 'image' } as Partial<StoredEvent>),
+];
+
+const QUERIES: MetricsQuery[] = [
+  { campaignId: 'feb', optOut: { quickReplyPayloads: [LONG_STOP, 'STOP'] } },
+  { campaignId: 'feb', groupBy: 'variant', optOut: { quickReplyPayloads: ['STOP'], keywords: ['stop'] } },
+  { campaignId: 'feb', from: new Date(T0 + 3_600_000), optOut: { quickReplyPayloads: [LONG_STOP] } },
+  { campaignId: 'feb', groupBy: 'day' },
+];
+
+async function expectMetricsOfMemory(store: PostgresEventStore): Promise<void> {
+  const memory = new MemoryEventStore();
+  await memory.append([...events]);
+  for (const query of QUERIES) {
+    const metrics = await computeCampaignMetrics(store, query);
+    expect(metrics, JSON.stringify(query.optOut)).toEqual(await computeCampaignMetrics(memory, query));
+  }
+  // The long stop payload counts: the long branch of the candidates found it.
+  const first = await computeCampaignMetrics(store, QUERIES[0]!);
+  const without = await computeCampaignMetrics(store, {
+    ...QUERIES[0]!,
+    optOut: { quickReplyPayloads: ['STOP'] },
+  });
+  expect(first.optedOut).toBe(without.optedOut + 1);
+}
+
+/** The definitions of the table's opt-out indexes (on the table and each partition, distinct). */
+async function optOutIndexes(tableName: string): Promise<string[]> {
+  const { rows } = await pool.query<{ def: string }>(
+    `SELECT DISTINCT regexp_replace(indexdef, '^.* USING ', 'USING ') AS def FROM pg_indexes
+     WHERE schemaname = $1 AND tablename LIKE $2 AND indexdef LIKE '%(kind = ''inbound''%' ORDER BY 1`,
+    [schema, `${tableName}%`],
+  );
+  return rows.map((row) => row.def);
+}
+
+/** How many indexes (parent and partitions) carry each of the step's two index definitions. */
+async function optOutIndexCount(tableName: string): Promise<number> {
+  const { rows } = await pool.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM pg_indexes WHERE schemaname = $1 AND tablename LIKE $2
+       AND indexdef LIKE '%(kind = ''inbound''%'`,
+    [schema, `${tableName}%`],
+  );
+  return rows[0]?.n ?? 0;
+}
+
+/**
+ * The plan of the candidates' short branch with sequential and bitmap scans off: an index-only scan of
+ * the covering index exactly when its predicate is the query's (the planner proves it from the SQL text).
+ */
+async function shortBranchPlan(tableName: string): Promise<string> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SET LOCAL enable_seqscan = off');
+    await client.query('SET LOCAL enable_bitmapscan = off');
+    const { rows } = await client.query<{ 'QUERY PLAN': string }>(
+      `EXPLAIN SELECT DISTINCT CASE WHEN e.button_payload IS NOT NULL THEN 'p' || e.button_payload END
+       FROM "${schema}"."${tableName}" e
+       WHERE e.kind = 'inbound'
+         AND (e.button_payload IS NOT NULL OR length(e.message_text) <= 200)
+         AND coalesce(length(e.button_payload), 0) <= 200 AND coalesce(length(e.message_text), 0) <= 200
+         AND e.at >= $1::timestamptz`,
+      [new Date(T0).toISOString()],
+    );
+    await client.query('ROLLBACK');
+    return rows.map((row) => row['QUERY PLAN']).join('\n');
+  } finally {
+    client.release();
+  }
+}
+
+/** A version-8 table (the previous release) holding `stored`. */
+async function version8Table(tableName: string, stored: readonly StoredEvent[]): Promise<void> {
+  await preSendColumnsTable(pool, schema, tableName, 6, stored);
+  const client = await pool.connect();
+  try {
+    await migratePostgres(client, schema, tableName, 8);
+  } finally {
+    client.release();
+  }
+}
+
+describe.runIf(available)(
+  'PostgreSQL schema version 9: the opt-out candidates’ indexes (real server)',
+  () => {
+    it('indexes a populated version-8 table on every partition; the metrics stay the memory store’s', async () => {
+      const tableName = `optidx_${++tables}`;
+      await version8Table(tableName, events);
+      expect(await optOutIndexes(tableName)).toEqual([]);
+      const store = new PostgresEventStore({ pool, schema, tableName, analyze: 'off' });
+      await store.migrate();
+      expect(POSTGRES_SCHEMA_VERSION).toBe(9);
+      expect(await optOutIndexes(tableName)).toEqual([
+        "USING btree (at) INCLUDE (button_payload, message_text) WHERE ((kind = 'inbound'::text) AND ((button_payload IS NOT NULL) OR (length(message_text) <= 200)) AND (COALESCE(length(button_payload), 0) <= 200) AND (COALESCE(length(message_text), 0) <= 200))",
+        "USING btree (at) WHERE ((kind = 'inbound'::text) AND (button_payload IS NOT NULL) AND ((length(button_payload) > 200) OR (length(message_text) > 200)))",
+      ]);
+      // The parent and its February and March partitions (and the month ahead), two each.
+      expect(await optOutIndexCount(tableName)).toBeGreaterThanOrEqual(6);
+      expect(await shortBranchPlan(tableName)).toContain(`Index Only Scan using ${tableName}_p2026_`);
+      await expectMetricsOfMemory(store);
+    });
+
+    it('indexes an empty version-8 table; appends after it are found, the metrics the memory store’s', async () => {
+      const tableName = `optidx_${++tables}`;
+      await version8Table(tableName, []);
+      const store = new PostgresEventStore({ pool, schema, tableName, analyze: 'off' });
+      await store.migrate();
+      expect(await optOutIndexes(tableName)).toHaveLength(2);
+      await store.append(events);
+      expect(await shortBranchPlan(tableName)).toContain('Index Only Scan');
+      await expectMetricsOfMemory(store);
+    });
+  },
+);
