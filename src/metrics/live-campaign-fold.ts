@@ -123,8 +123,11 @@ export class LiveCampaignFold {
   readonly #metaClicks = new Map<string, Map<string, ClickEvent>>();
   /** From when (epoch ms, a whole second) Meta's clicks already stored have been read. */
   #metaReadFromMs = Number.POSITIVE_INFINITY;
-  /** The person a tracker click with a click id was folded for. */
-  readonly #personByClickId = new Map<string, string>();
+  /**
+   * The people (by key) tracker clicks with a click id were kept for: links may share a click id, and
+   * the builder gives that id's Meta clicks to one message among all of theirs (see `#joinClickIds`).
+   */
+  readonly #peopleByClickId = new Map<string, Set<string>>();
   #firstSendMs = Number.POSITIVE_INFINITY;
   /** Conversions naming a discount code or only the campaign (see {@link LooseConversions}). */
   readonly #loose: LooseConversions;
@@ -375,7 +378,11 @@ export class LiveCampaignFold {
     if (events.has(id)) return;
     events.set(id, event);
     const clickId = event.kind === 'click' ? event.clickId : undefined;
-    if (clickId !== undefined) this.#personByClickId.set(clickId, person.key);
+    if (clickId !== undefined) {
+      const keys = this.#peopleByClickId.get(clickId);
+      if (keys === undefined) this.#peopleByClickId.set(clickId, new Set([person.key]));
+      else keys.add(person.key);
+    }
     // A Meta click joins by click id whichever message it names: the whole person then.
     if (clickId !== undefined && this.#metaClicks.has(clickId)) this.#touch(person);
     else if (named !== undefined) this.#touchMessage(named);
@@ -390,7 +397,7 @@ export class LiveCampaignFold {
 
   /**
    * Keeps a Meta click (the refold hands it to the builder beside the tracker click with its click id),
-   * and marks the person of that tracker click, if known, for a refold.
+   * and marks the people of the tracker clicks with its click id, if known, for a refold.
    */
   #addMetaClick(event: ClickEvent): void {
     const clickId = event.clickId;
@@ -398,10 +405,39 @@ export class LiveCampaignFold {
     const known = this.#metaClicks.get(clickId);
     if (known) known.set(eventKey(event), event);
     else this.#metaClicks.set(clickId, new Map([[eventKey(event), event]]));
-    const owner = this.#personByClickId.get(clickId);
-    if (owner === undefined) return;
-    const person = this.#people.get(owner) ?? this.#people.get(this.#keyOf(owner));
-    if (person !== undefined) this.#touch(person);
+    for (const person of this.#peopleWithClickId(clickId)) this.#touch(person);
+  }
+
+  /** The people tracker clicks with `clickId` were kept for (keys may have merged since). */
+  #peopleWithClickId(clickId: string): LivePerson[] {
+    const people: LivePerson[] = [];
+    for (const key of this.#peopleByClickId.get(clickId) ?? []) {
+      const person = this.#people.get(key) ?? this.#people.get(this.#keyOf(key));
+      if (person !== undefined) people.push(person);
+    }
+    return people;
+  }
+
+  /**
+   * Adds to the people folded whole everyone sharing a click id that Meta clicks joined with one of
+   * theirs: the builder credits those Meta clicks to the lowest message id among all the tracker
+   * clicks with that id, so those people fold in one builder or not at all.
+   */
+  #joinClickIds(): void {
+    if (this.#metaClicks.size === 0) return;
+    const work = [...this.#affected];
+    while (work.length > 0) {
+      const person = work.pop()!;
+      for (const event of person.events.values()) {
+        if (event.kind !== 'click' || event.clickId === undefined || !this.#metaClicks.has(event.clickId))
+          continue;
+        for (const other of this.#peopleWithClickId(event.clickId)) {
+          if (this.#affected.has(other)) continue;
+          this.#touch(other);
+          work.push(other);
+        }
+      }
+    }
   }
 
   /**
@@ -468,6 +504,7 @@ export class LiveCampaignFold {
     }
     const restatused = this.#restatus();
     this.#placeUnlinked();
+    this.#joinClickIds();
     if (this.#affected.size === 0 && this.#dirty.size === 0) return restatused;
     this.#refold(this.#affected, this.#dirty);
     this.#affected = new Set();

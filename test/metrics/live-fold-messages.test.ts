@@ -186,3 +186,35 @@ describe('LiveCampaignFold: events naming no message, folded with the message th
     expect(counts).toEqual([2, 2, 2, 2]);
   });
 });
+
+describe('LiveCampaignFold: Meta clicks whose click id two people share', () => {
+  it('go to one message among both people, whoever is folded again', async () => {
+    const other = '905550002';
+    const tracker = (extra: object): StoredEvent =>
+      ({
+        kind: 'click',
+        at: at(30),
+        url: 'https://shop.example/a',
+        clickId: 'fb.1',
+        ...extra,
+      }) as StoredEvent;
+    const store = new MemoryEventStore();
+    const fold = new LiveCampaignFold(store, QUERY);
+    await fold.start();
+    const steps: StoredEvent[][] = [
+      [send('w1', 0), { ...send('w2', 5, 'B'), recipientId: other } as StoredEvent],
+      // The builder gives the Meta click to the lowest message id with a tracker click: w1, not w2.
+      [tracker({ recipientId: PERSON, campaignId: 'c' }), tracker({ messageId: 'w2', at: at(31) })],
+      [{ kind: 'click', at: at(32), source: 'meta', clickId: 'fb.1', component: 'cta' } as StoredEvent],
+      [reply('in1', 40, 'w2')], // folds the second person again: the first with them
+      [status('w1', 'read', 2)],
+    ];
+    for (const [i, step] of steps.entries()) {
+      await store.append(step);
+      await fold.update();
+      expect(fold.metrics(), `after step ${i}`).toEqual(await computeCampaignMetrics(store, QUERY));
+    }
+    expect(fold.metrics().clicks).toBe(3);
+    expect(fold.metrics().groups?.find((g) => g.key === 'A')?.metrics.clicks).toBe(2);
+  });
+});
