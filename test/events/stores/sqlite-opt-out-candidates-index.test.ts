@@ -1,81 +1,13 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../../src/events/stored-event.js';
-import { MemoryEventStore } from '../../../src/events/stores/memory.js';
 import { EVENT_COLUMNS, toEventRow } from '../../../src/events/stores/sql/event-row.js';
 import { migrateSqlite, SQLITE_SCHEMA_VERSION } from '../../../src/events/stores/sql/sqlite-schema.js';
 import { backfillStatusRollupSql } from '../../../src/events/stores/sql/status-rollup.js';
 import { SqliteEventStore } from '../../../src/events/stores/sqlite.js';
-import { computeCampaignMetrics } from '../../../src/metrics/compute-campaign-metrics.js';
-import type { MetricsQuery } from '../../../src/metrics/metrics-types.js';
-import { generateCampaignStream } from './sql/campaign-stream.js';
+import { expectOptOutMetricsOfMemory, OPT_OUT_EVENTS, T0 } from './sql/opt-out-candidates-fixture.js';
 
-const T0 = Date.UTC(2026, 1, 27);
-const LONG_STOP = `UNSUBSCRIBE_${'x'.repeat(300)}`;
-
-function reply(id: string, recipientId: string, ms: number, fields: Partial<StoredEvent>): StoredEvent {
-  return { kind: 'inbound', messageId: id, recipientId, at: new Date(T0 + ms), ...fields } as StoredEvent;
-}
-
-/** A generated campaign with replies of every kind the candidates split (see the PostgreSQL test). */
-const events: StoredEvent[] = [
-  ...generateCampaignStream({ messages: 200, seed: 9, campaignId: 'feb', startMs: T0 }),
-  {
-    kind: 'outbound',
-    messageId: 'wamid.s1',
-    recipientId: '905550000001',
-    campaignId: 'feb',
-    at: new Date(T0),
-  },
-  {
-    kind: 'outbound',
-    messageId: 'wamid.s2',
-    recipientId: '905550000002',
-    campaignId: 'feb',
-    at: new Date(T0),
-  },
-  {
-    kind: 'outbound',
-    messageId: 'wamid.s3',
-    recipientId: '905550000003',
-    campaignId: 'feb',
-    at: new Date(T0),
-  },
-  {
-    kind: 'outbound',
-    messageId: 'wamid.s4',
-    recipientId: '905550000004',
-    campaignId: 'feb',
-    at: new Date(T0),
-  },
-  reply('wamid.r1', '905550000001', 3 * 86_400_000, { buttonPayload: LONG_STOP, text: 'Stop' }),
-  reply('wamid.r2', '905550000002', 60_000, { buttonPayload: 'STOP', text: 'y'.repeat(250) }),
-  reply('wamid.r3', '905550000003', 2 * 86_400_000, { text: 'STOP' }),
-  reply('wamid.r4', '905550000004', 60_000, { text: `stop ${'z'.repeat(300)}` }),
-  reply('wamid.r5', '905550000004', 120_000, { messageType: 'image' } as Partial<StoredEvent>),
-];
-
-const QUERIES: MetricsQuery[] = [
-  { campaignId: 'feb', optOut: { quickReplyPayloads: [LONG_STOP, 'STOP'] } },
-  { campaignId: 'feb', groupBy: 'variant', optOut: { quickReplyPayloads: ['STOP'], keywords: ['stop'] } },
-  { campaignId: 'feb', from: new Date(T0 + 3_600_000), optOut: { quickReplyPayloads: [LONG_STOP] } },
-  { campaignId: 'feb', groupBy: 'day' },
-];
-
-async function expectMetricsOfMemory(store: SqliteEventStore): Promise<void> {
-  const memory = new MemoryEventStore();
-  await memory.append([...events]);
-  for (const query of QUERIES) {
-    const metrics = await computeCampaignMetrics(store, query);
-    expect(metrics, JSON.stringify(query.optOut)).toEqual(await computeCampaignMetrics(memory, query));
-  }
-  const first = await computeCampaignMetrics(store, QUERIES[0]!);
-  const without = await computeCampaignMetrics(store, {
-    ...QUERIES[0]!,
-    optOut: { quickReplyPayloads: ['STOP'] },
-  });
-  expect(first.optedOut).toBe(without.optedOut + 1);
-}
+const events = [...OPT_OUT_EVENTS];
 
 /** A version-6 database holding `stored`: version 4's tables as that release stored them, then steps 5 and 6. */
 function version6Database(stored: readonly StoredEvent[]): Database.Database {
@@ -124,7 +56,7 @@ describe('SQLite schema version 7: the opt-out candidates’ indexes', () => {
       { name: 'wacloud_events_optout_long_idx' },
     ]);
     expect(shortBranchPlan(db)).toContain('USING COVERING INDEX wacloud_events_optout_idx');
-    await expectMetricsOfMemory(new SqliteEventStore({ database: db }));
+    await expectOptOutMetricsOfMemory(new SqliteEventStore({ database: db }));
     db.close();
   });
 
@@ -133,7 +65,7 @@ describe('SQLite schema version 7: the opt-out candidates’ indexes', () => {
     const store = new SqliteEventStore({ database: db });
     await store.append(events);
     expect(shortBranchPlan(db)).toContain('USING COVERING INDEX wacloud_events_optout_idx');
-    await expectMetricsOfMemory(store);
+    await expectOptOutMetricsOfMemory(store);
     db.close();
   });
 });

@@ -2,16 +2,13 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../../../src/events/stored-event.js';
-import { MemoryEventStore } from '../../../../src/events/stores/memory.js';
 import { PostgresEventStore } from '../../../../src/events/stores/postgres.js';
 import {
   migratePostgres,
   POSTGRES_SCHEMA_VERSION,
 } from '../../../../src/events/stores/sql/postgres-schema.js';
-import { computeCampaignMetrics } from '../../../../src/metrics/compute-campaign-metrics.js';
-import type { MetricsQuery } from '../../../../src/metrics/metrics-types.js';
 import { postgresRequired, TEST_DATABASE_URL } from '../../../helpers/test-services.js';
-import { generateCampaignStream } from '../sql/campaign-stream.js';
+import { expectOptOutMetricsOfMemory, OPT_OUT_EVENTS, T0 } from '../sql/opt-out-candidates-fixture.js';
 import { preSendColumnsTable } from './pre-send-columns-table.js';
 
 const available = await postgresRequired();
@@ -24,78 +21,7 @@ afterAll(async () => {
   await pool.end();
 });
 
-const T0 = Date.UTC(2026, 1, 27);
-const LONG_STOP = `UNSUBSCRIBE_${'x'.repeat(300)}`;
-
-/** A reply of `recipientId` to nothing in particular, `ms` after T0. */
-function reply(id: string, recipientId: string, ms: number, fields: Partial<StoredEvent>): StoredEvent {
-  return { kind: 'inbound', messageId: id, recipientId, at: new Date(T0 + ms), ...fields } as StoredEvent;
-}
-
-/**
- * A generated campaign across a month boundary (two partitions), with replies of every kind the
- * candidates split: a long stop payload (only the long branch finds it), a short stop payload with a
- * long title, a STOP text, a long text (never a candidate), and a media reply (no text, no payload).
- */
-const events: StoredEvent[] = [
-  ...generateCampaignStream({ messages: 200, seed: 9, campaignId: 'feb', startMs: T0 }),
-  {
-    kind: 'outbound',
-    messageId: 'wamid.s1',
-    recipientId: '905550000001',
-    campaignId: 'feb',
-    at: new Date(T0),
-  },
-  {
-    kind: 'outbound',
-    messageId: 'wamid.s2',
-    recipientId: '905550000002',
-    campaignId: 'feb',
-    at: new Date(T0),
-  },
-  {
-    kind: 'outbound',
-    messageId: 'wamid.s3',
-    recipientId: '905550000003',
-    campaignId: 'feb',
-    at: new Date(T0),
-  },
-  {
-    kind: 'outbound',
-    messageId: 'wamid.s4',
-    recipientId: '905550000004',
-    campaignId: 'feb',
-    at: new Date(T0),
-  },
-  reply('wamid.r1', '905550000001', 3 * 86_400_000, { buttonPayload: LONG_STOP, text: 'Stop' }),
-  reply('wamid.r2', '905550000002', 60_000, { buttonPayload: 'STOP', text: 'y'.repeat(250) }),
-  reply('wamid.r3', '905550000003', 2 * 86_400_000, { text: 'STOP' }),
-  reply('wamid.r4', '905550000004', 60_000, { text: `stop ${'z'.repeat(300)}` }),
-  reply('wamid.r5', '905550000004', 120_000, { messageType: 'image' } as Partial<StoredEvent>),
-];
-
-const QUERIES: MetricsQuery[] = [
-  { campaignId: 'feb', optOut: { quickReplyPayloads: [LONG_STOP, 'STOP'] } },
-  { campaignId: 'feb', groupBy: 'variant', optOut: { quickReplyPayloads: ['STOP'], keywords: ['stop'] } },
-  { campaignId: 'feb', from: new Date(T0 + 3_600_000), optOut: { quickReplyPayloads: [LONG_STOP] } },
-  { campaignId: 'feb', groupBy: 'day' },
-];
-
-async function expectMetricsOfMemory(store: PostgresEventStore): Promise<void> {
-  const memory = new MemoryEventStore();
-  await memory.append([...events]);
-  for (const query of QUERIES) {
-    const metrics = await computeCampaignMetrics(store, query);
-    expect(metrics, JSON.stringify(query.optOut)).toEqual(await computeCampaignMetrics(memory, query));
-  }
-  // The long stop payload counts: the long branch of the candidates found it.
-  const first = await computeCampaignMetrics(store, QUERIES[0]!);
-  const without = await computeCampaignMetrics(store, {
-    ...QUERIES[0]!,
-    optOut: { quickReplyPayloads: ['STOP'] },
-  });
-  expect(first.optedOut).toBe(without.optedOut + 1);
-}
+const events = [...OPT_OUT_EVENTS];
 
 /** The definitions of the table's opt-out indexes (on the table and each partition, distinct). */
 async function optOutIndexes(tableName: string): Promise<string[]> {
@@ -171,7 +97,7 @@ describe.runIf(available)(
       // The parent and its February and March partitions (and the month ahead), two each.
       expect(await optOutIndexCount(tableName)).toBeGreaterThanOrEqual(6);
       expect(await shortBranchPlan(tableName)).toContain(`Index Only Scan using ${tableName}_p2026_`);
-      await expectMetricsOfMemory(store);
+      await expectOptOutMetricsOfMemory(store);
     });
 
     it('indexes an empty version-8 table; appends after it are found, the metrics the memory store’s', async () => {
@@ -182,7 +108,7 @@ describe.runIf(available)(
       expect(await optOutIndexes(tableName)).toHaveLength(2);
       await store.append(events);
       expect(await shortBranchPlan(tableName)).toContain('Index Only Scan');
-      await expectMetricsOfMemory(store);
+      await expectOptOutMetricsOfMemory(store);
     });
   },
 );
