@@ -16,11 +16,14 @@ describe('wacloud send and Ctrl-C', () => {
     box.cleanup();
   });
 
-  it('an interrupt that came before sending started (while the CSV was counted) still stops the run', async () => {
-    const rows = Array.from({ length: 20 }, (_, i) => `+90532555${2000 + i}`);
-    box.write('r.csv', `phone\n${rows.join('\n')}\n`);
+  /** `wacloud send` of the CSV `file` at `mps` against the simulator; its exit code and stdout. */
+  async function send(
+    file: string,
+    mps: number,
+    signal: AbortSignal,
+  ): Promise<{ code: number; stdout: string }> {
     let stdout = '';
-    const code = await runCli(['send', '--template', 'hello_world', '--to', 'r.csv', '--mps', '5'], {
+    const code = await runCli(['send', '--template', 'hello_world', '--to', file, '--mps', String(mps)], {
       stdout: { write: (t: string) => (stdout += t) },
       stderr: { write: () => true },
       env: {
@@ -29,8 +32,15 @@ describe('wacloud send and Ctrl-C', () => {
         WHATSAPP_BASE_URL: sim.url,
       },
       cwd: box.dir,
-      signal: AbortSignal.abort(),
+      signal,
     });
+    return { code, stdout };
+  }
+
+  it('an interrupt that came before sending started (while the CSV was counted) still stops the run', async () => {
+    const rows = Array.from({ length: 20 }, (_, i) => `+90532555${2000 + i}`);
+    box.write('r.csv', `phone\n${rows.join('\n')}\n`);
+    const { code, stdout } = await send('r.csv', 5, AbortSignal.abort());
     expect(code).toBe(1);
     const sent = Number(/sent (\d+),/.exec(stdout)?.[1]);
     expect(sent).toBeLessThan(rows.length);
@@ -46,18 +56,7 @@ describe('wacloud send and Ctrl-C', () => {
     const poll = setInterval(() => {
       if (sim.messages.length > before) controller.abort();
     }, 2);
-    let stdout = '';
-    const code = await runCli(['send', '--template', 'hello_world', '--to', 'r2.csv', '--mps', '2'], {
-      stdout: { write: (t: string) => (stdout += t) },
-      stderr: { write: () => true },
-      env: {
-        WHATSAPP_ACCESS_TOKEN: 'test-token',
-        WHATSAPP_PHONE_NUMBER_ID: sim.phoneNumberId,
-        WHATSAPP_BASE_URL: sim.url,
-      },
-      cwd: box.dir,
-      signal: controller.signal,
-    }).finally(() => clearInterval(poll));
+    const { code, stdout } = await send('r2.csv', 2, controller.signal).finally(() => clearInterval(poll));
     expect(code).toBe(1);
     const sent = Number(/sent (\d+),/.exec(stdout)?.[1]);
     expect(sent).toBeGreaterThan(0);
