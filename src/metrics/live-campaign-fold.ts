@@ -182,7 +182,8 @@ export class LiveCampaignFold {
     // its loops mid-run, on-stack, with half the type feedback, and the first updates would pay again).
     const batch = this.#startBatch;
     for (let i = 0; i < sends.length; i += batch) {
-      for (const event of sends.slice(i, i + batch)) this.#route(event);
+      const end = Math.min(sends.length, i + batch);
+      for (let j = i; j < end; j++) this.#route(sends[j]!);
       await this.#settle();
     }
     if (sends.length === 0) await this.#settle();
@@ -561,7 +562,7 @@ export class LiveCampaignFold {
     if (messages.size > 0) this.#dirty.set(person, messages);
     for (const event of fresh ?? []) {
       person.ownEventsOnly = false;
-      if (event.kind === 'opt_out' || event.kind === 'conversion') person.hiddenEngagement = true;
+      if (hidesEngagement(event)) person.hiddenEngagement = true;
     }
     const given: StoredEvent[] = [];
     for (const [event, target] of placed) if (messages.has(target)) given.push(event);
@@ -665,14 +666,14 @@ export class LiveCampaignFold {
    * Gives the builder every event of `person` (and the Meta clicks joining theirs), and notes from them
    * what decides how their next changes can be folded (see {@link LivePerson}).
    */
-  #addPersonEvents(builder: FactsBuilder, person: LivePerson): void {
+  #addPersonEvents(builder: CampaignFactsBuilder, person: LivePerson): void {
     let ownEventsOnly = true;
     let hiddenEngagement = false;
     let metaJoined = false;
     for (const event of person.events.values()) {
       builder.addEvent(event);
       if (!namesItsMessage(event)) ownEventsOnly = false;
-      if (event.kind === 'opt_out' || event.kind === 'conversion') hiddenEngagement = true;
+      if (hidesEngagement(event)) hiddenEngagement = true;
       if (event.kind !== 'click' || event.clickId === undefined) continue;
       const metaClicks = this.#metaClicks.get(event.clickId);
       if (metaClicks === undefined) continue;
@@ -687,7 +688,7 @@ export class LiveCampaignFold {
   }
 
   /** Gives the builder the loose conversions that go to the people `keys`, and notes them on those people. */
-  #addLooseConversionsOf(builder: FactsBuilder, keys: ReadonlySet<string>): void {
+  #addLooseConversionsOf(builder: CampaignFactsBuilder, keys: ReadonlySet<string>): void {
     const messages = this.#messages;
     for (const { conversion, person: key, byRecipient } of this.#loose.forPeople(
       keys,
@@ -757,12 +758,10 @@ export class LiveCampaignFold {
 
 /** The messages to fold again on their own, by person (see `LiveCampaignFold.#touchMessage`). */
 type Dirty = ReadonlyMap<LivePerson, ReadonlySet<LiveMessage<LivePerson>>>;
-/** The builder a refold feeds. */
-type FactsBuilder = CampaignFactsBuilder;
 
 /** Gives the builder the sends of `people` (all of them) and of the messages of `dirty`, noted in `folded`. */
 function addSends(
-  builder: FactsBuilder,
+  builder: CampaignFactsBuilder,
   people: ReadonlySet<LivePerson>,
   dirty: Dirty,
   folded: Map<string, LiveMessage<LivePerson>>,
@@ -783,7 +782,10 @@ function addSends(
 }
 
 /** Gives the builder the statuses (folded) of the messages `folded`. */
-function addStatuses(builder: FactsBuilder, folded: ReadonlyMap<string, LiveMessage<LivePerson>>): void {
+function addStatuses(
+  builder: CampaignFactsBuilder,
+  folded: ReadonlyMap<string, LiveMessage<LivePerson>>,
+): void {
   const statuses = emptyStatusSummary();
   for (const [messageId, message] of folded) {
     if (message.hasStatus) builder.addStatusSummary(messageId, message.summary(statuses));
@@ -795,7 +797,7 @@ function addStatuses(builder: FactsBuilder, folded: ReadonlyMap<string, LiveMess
  * that go to one of those, see `LiveCampaignFold.#placeUnlinked`).
  */
 function addDirtyEvents(
-  builder: FactsBuilder,
+  builder: CampaignFactsBuilder,
   dirty: Dirty,
   folded: ReadonlyMap<string, LiveMessage<LivePerson>>,
   given: ReadonlyMap<LivePerson, readonly StoredEvent[]>,
@@ -803,13 +805,13 @@ function addDirtyEvents(
   for (const [person, messages] of dirty) {
     for (const event of given.get(person) ?? []) {
       builder.addEvent(event);
-      if (event.kind === 'opt_out' || event.kind === 'conversion') person.hiddenEngagement = true;
+      if (hidesEngagement(event)) person.hiddenEngagement = true;
     }
     for (const event of person.events.values()) {
       const named = folded.get(namedMessageId(event) as string);
       if (named === undefined || !messages.has(named)) continue;
       builder.addEvent(event);
-      if (event.kind === 'opt_out' || event.kind === 'conversion') person.hiddenEngagement = true;
+      if (hidesEngagement(event)) person.hiddenEngagement = true;
     }
   }
 }
@@ -832,4 +834,12 @@ function namedMessageId(event: StoredEvent): string | undefined {
 /** Whether the builder credits `event` to the message it names (not to a recipient's latest message). */
 function namesItsMessage(event: StoredEvent): boolean {
   return namedMessageId(event) !== undefined;
+}
+
+/**
+ * Whether `event` is an opt-out or a conversion: engagement a status alone cannot account for when its
+ * person's facts are updated (see `LivePerson.hiddenEngagement`).
+ */
+function hidesEngagement(event: StoredEvent): boolean {
+  return event.kind === 'opt_out' || event.kind === 'conversion';
 }

@@ -71,8 +71,13 @@ function keywordSet(keywords: Iterable<string>): ReadonlySet<string> {
 const DEFAULT_SET = keywordSet(Object.values(DEFAULT_OPT_OUT_KEYWORDS).flat());
 const customSets = new WeakMap<readonly string[], ReadonlySet<string>>();
 
-/** Longest keyword we ever need to compare against: longer messages are never opt-outs. */
-const MAX_TEXT_LENGTH = 200;
+/**
+ * Longest keyword we ever need to compare against: longer messages are never opt-outs. (The SQL stores'
+ * opt-out candidates and their index use it too.)
+ *
+ * @internal
+ */
+export const MAX_OPT_OUT_TEXT_LENGTH = 200;
 
 /**
  * Whether an inbound text is an opt-out request: the whole message, with case, accents, spaces
@@ -81,7 +86,7 @@ const MAX_TEXT_LENGTH = 200;
  * contain a keyword do not count.
  */
 export function isOptOutText(text: string, options?: OptOutTextOptions): boolean {
-  if (text.length > MAX_TEXT_LENGTH) return false;
+  if (text.length > MAX_OPT_OUT_TEXT_LENGTH) return false;
   let keywords = DEFAULT_SET;
   if (options?.keywords) {
     let set = customSets.get(options.keywords);

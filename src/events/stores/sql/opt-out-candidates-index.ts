@@ -1,3 +1,4 @@
+import { MAX_OPT_OUT_TEXT_LENGTH } from '../../../tracking/opt-out-keywords.js';
 import type { SqlDialect } from './sql-params.js';
 
 /*
@@ -9,8 +10,11 @@ import type { SqlDialect } from './sql-params.js';
  * the query, spelled identically, so each planner proves that the query's rows are the index's.
  */
 
-/** Replies longer than this (in characters, payload or text) are never opt-outs (`isOptOutText`). */
-const MAX_OPT_OUT_TEXT = 200;
+/**
+ * Replies longer than this are never opt-outs (`isOptOutText`); SQL's length counts code points, fewer
+ * than or as many as JavaScript's UTF-16 units, so the SQL test never drops a candidate.
+ */
+const MAX_OPT_OUT_TEXT = MAX_OPT_OUT_TEXT_LENGTH;
 
 /** `alias.column`, or the bare column for an index's predicate. */
 function column(alias: string, name: string): string {
