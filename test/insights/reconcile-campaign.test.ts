@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WhatsAppClient } from '../../src/client/index.js';
+import { acceleratedClock } from '../../src/clock/index.js';
 import { ConfigError } from '../../src/errors/index.js';
 import { MemoryEventStore, type StatusEvent } from '../../src/events/index.js';
 import { fillGapsFromHistory, reconcileCampaign } from '../../src/insights/index.js';
@@ -10,6 +11,7 @@ import { computeCampaignMetrics } from '../../src/metrics/index.js';
 import { SendQueue } from '../../src/queue/index.js';
 import { type Simulator, startSimulator } from '../../src/simulator/index.js';
 import { createWebhookHandler, type WebhookHandler } from '../../src/webhooks/index.js';
+import { utcDay, yesterdayNoonUtc } from '../helpers/utc-day.js';
 import { APP_SECRET, QUIET } from '../simulator/helpers.js';
 
 const WELCOME_ID = '1473688840035974'; // the simulator's seeded `welcome` template (marketing)
@@ -17,6 +19,8 @@ const PRICE = 0.025; // the simulator's marketing price
 const RECIPIENTS = Array.from({ length: 12 }, (_, i) => `90532555${String(4000 + i)}`);
 /** Recipients whose status webhooks get lost on the way: the receiver answers 200 and drops them. */
 const LOST = new Set(RECIPIENTS.slice(0, 4));
+/** The simulated clock (shared by the simulator and the queue) starts here: the campaign's one day. */
+const START = yesterdayNoonUtc();
 
 let sim: Simulator | undefined;
 let wa: WhatsAppClient | undefined;
@@ -66,6 +70,7 @@ async function startLossyReceiver(handler: WebhookHandler): Promise<string> {
 
 async function runCampaign(campaignId: string) {
   const store = new MemoryEventStore();
+  const clock = acceleratedClock({ speed: 100, startAt: START });
   const handler = createWebhookHandler({ appSecret: APP_SECRET, verifyToken: 'v', store });
   const webhookUrl = await startLossyReceiver(handler);
   sim = await startSimulator({
@@ -73,7 +78,8 @@ async function runCampaign(campaignId: string) {
     webhookUrl,
     seed: 11,
     insights: { enabled: true },
-    behaviour: { ...QUIET, readRate: 0.5, pairLimit: false, speed: 100 },
+    clock,
+    behaviour: { ...QUIET, readRate: 0.5, pairLimit: false },
   });
   wa = new WhatsAppClient({
     accessToken: 'test-token',
@@ -82,7 +88,13 @@ async function runCampaign(campaignId: string) {
     baseUrl: sim.url,
     env: {},
   });
-  const queue = new SendQueue({ client: wa, store, messagesPerSecond: 100, perRecipientIntervalMs: 0 });
+  const queue = new SendQueue({
+    client: wa,
+    store,
+    clock,
+    messagesPerSecond: 100,
+    perRecipientIntervalMs: 0,
+  });
   const result = await queue.sendCampaign({
     campaignId,
     recipients: RECIPIENTS.map((r) => `+${r}`),
@@ -92,7 +104,7 @@ async function runCampaign(campaignId: string) {
   await sim.flush();
   await handler.drain?.();
   expect(result).toMatchObject({ sent: RECIPIENTS.length, failed: 0 });
-  return { store, client: wa, sim };
+  return { store, client: wa, sim, clock };
 }
 
 async function statusesOf(store: MemoryEventStore, messageIds: string[]): Promise<StatusEvent[]> {
@@ -122,7 +134,7 @@ describe('reconcileCampaign and fillGapsFromHistory against the simulator', () =
       meta: { sent: 12, delivered: 12 },
       difference: { sent: 0, delivered: 4 },
     });
-    expect(cell?.day).toBe(new Date().toISOString().slice(0, 10));
+    expect(cell?.day).toBe(utcDay(START));
     expect(cell?.causes).toContain('webhooks_not_received');
     expect(gap.causes).toContain('webhooks_not_received');
     // Ours counts only the pricing the webhooks that came reported; Meta charged all 12.
@@ -158,8 +170,12 @@ describe('reconcileCampaign and fillGapsFromHistory against the simulator', () =
   });
 
   it('leaves messages younger than the threshold alone', { timeout: 60_000 }, async () => {
-    const { store, client } = await runCampaign('young');
-    const result = await fillGapsFromHistory(store, client, { campaignId: 'young', olderThanMs: 3_600_000 });
+    const { store, client, clock } = await runCampaign('young');
+    const result = await fillGapsFromHistory(store, client, {
+      campaignId: 'young',
+      olderThanMs: 3_600_000,
+      now: new Date(clock.now()), // the campaign's (simulated) time
+    });
     expect(result).toEqual({ checked: 0, healed: 0, appended: [] });
     expect(await computeCampaignMetrics(store, { campaignId: 'young' })).toMatchObject({ pending: 4 });
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { importBuiltPackage } from '../helpers/built-package.js';
+import { utcDay, yesterdayNoonUtc } from '../helpers/utc-day.js';
 
 type Root = typeof import('../../src/index.js');
 type SimulatorEntry = typeof import('../../src/simulator/index.js');
@@ -16,10 +17,13 @@ describe('wa.insights from the built package, against the built simulator on loo
   it('reads analytics, refuses hostile queries, and spends the read budget with a typed, secret-free error', async () => {
     const wacloud = await importBuiltPackage<Root>('index.js');
     const { startSimulator } = await importBuiltPackage<SimulatorEntry>('simulator.js');
+    const start = yesterdayNoonUtc();
     const sim = await startSimulator({
       accessToken: TOKEN,
       insights: { enabled: true, readsPerHour: 3 },
-      behaviour: { speed: 1000, deliveredRate: 1, readRate: 1, failedRate: 0, duplicateRate: 0 },
+      // Starts at yesterday's noon: the fast clock cannot carry the sends past midnight.
+      clock: wacloud.acceleratedClock({ speed: 1000, startAt: start }),
+      behaviour: { deliveredRate: 1, readRate: 1, failedRate: 0, duplicateRate: 0 },
     });
     const wa = new wacloud.WhatsAppClient({
       accessToken: TOKEN,
@@ -41,34 +45,34 @@ describe('wa.insights from the built package, against the built simulator on loo
         });
       }
       await sim.flush();
-      const today = new Date().toISOString().slice(0, 10);
-      const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+      const day = utcDay(start);
+      const nextDay = utcDay(start + 86_400_000);
       const points = await collect(
-        wa.insights.templateAnalytics({ templateIds: ['1689556908129832'], start: today, end: tomorrow }),
+        wa.insights.templateAnalytics({ templateIds: ['1689556908129832'], start: day, end: nextDay }),
       );
       expect(points.map((p) => [p.sent, p.delivered, p.read])).toEqual([[5, 5, 5]]);
 
       for (const hostile of [
-        { templateIds: ['1689556908129832]&template_ids=[1'], start: today, end: tomorrow },
-        { templateIds: ['1'], start: today, end: tomorrow, metricTypes: ['SENT,COST&access_token=x'] },
-        { templateIds: ['1'], start: `${today}T00:00`, end: tomorrow },
+        { templateIds: ['1689556908129832]&template_ids=[1'], start: day, end: nextDay },
+        { templateIds: ['1'], start: day, end: nextDay, metricTypes: ['SENT,COST&access_token=x'] },
+        { templateIds: ['1'], start: `${day}T00:00`, end: nextDay },
       ]) {
         expect(() => wa.insights.templateAnalytics(hostile)).toThrow(wacloud.ValidationError);
       }
       expect(() =>
         wa.insights.pricingAnalytics({
-          start: today,
-          end: tomorrow,
+          start: day,
+          end: nextDay,
           granularity: 'DAILY',
           countryCodes: ['US"]).analytics.start(0'],
         }),
       ).toThrow(wacloud.ValidationError);
 
       // Reads 2 and 3 of the simulator's 3 per hour, then its 80007.
-      await collect(wa.insights.messagingAnalytics({ start: today, end: tomorrow, granularity: 'DAY' }));
-      await collect(wa.insights.messagingAnalytics({ start: today, end: tomorrow, granularity: 'DAY' }));
+      await collect(wa.insights.messagingAnalytics({ start: day, end: nextDay, granularity: 'DAY' }));
+      await collect(wa.insights.messagingAnalytics({ start: day, end: nextDay, granularity: 'DAY' }));
       const error = await collect(
-        wa.insights.messagingAnalytics({ start: today, end: tomorrow, granularity: 'DAY' }),
+        wa.insights.messagingAnalytics({ start: day, end: nextDay, granularity: 'DAY' }),
       ).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(wacloud.ReadBudgetExhaustedError);
       expect(((error as Error).cause as InstanceType<Root['RateLimitError']>).code).toBe(80007);
