@@ -12,6 +12,7 @@ import type { MessagingLimit } from '../../governance/messaging-limit.js';
 import type { PortfolioBudget } from '../../governance/portfolio-budget.js';
 import { RedisPortfolioBudget } from '../../governance/redis-portfolio-budget.js';
 import type { SendOutcome, SkipReason } from '../../outcome.js';
+import { endedJobOutcome, SENT_MARKER } from './ended-job-outcome.js';
 import { decodeOutcome, type EncodedOutcome, encodeOutcome } from './outcome-codec.js';
 import { RedisLimits } from './redis-limits.js';
 
@@ -76,6 +77,13 @@ export interface BullMQAdapterOptions {
    * `skipped` (`closed`); the worker that sends them records their real outcome in the store.
    */
   keepJobsOnClose?: boolean;
+  /**
+   * How long an enqueue waits for its job's `completed`/`failed` event before this process asks Redis
+   * how the job ended, and how often it asks again (default 30,000 ms). BullMQ's events stream is
+   * trimmed (about 10,000 entries): a process that falls further behind (a long disconnect during a
+   * large campaign) misses events, and without this check those enqueues would never settle.
+   */
+  outcomeCheckMs?: number;
 }
 
 const OPTION_KEYS = optionKeys<BullMQAdapterOptions>()({
@@ -93,10 +101,11 @@ const OPTION_KEYS = optionKeys<BullMQAdapterOptions>()({
   onError: true,
   closeTimeoutMs: true,
   keepJobsOnClose: true,
+  outcomeCheckMs: true,
 });
 
 const DEFAULT_CLOSE_TIMEOUT_MS = 5_000;
-const SENT = 'sent:';
+const DEFAULT_OUTCOME_CHECK_MS = 30_000;
 const DISPATCHING = 'dispatching';
 
 /** What `attach()` builds for the owning queue: set once, together, and read through one check. */
@@ -115,6 +124,8 @@ interface AttachedState {
   /** The queue-events stream, opened by the first `add` (pure workers never read it). */
   events: QueueEvents | undefined;
   listening: Promise<void> | undefined;
+  /** The timer of {@link BullMQAdapterOptions.outcomeCheckMs}, while events are read. */
+  outcomeCheck: NodeJS.Timeout | undefined;
 }
 
 /**
@@ -142,7 +153,8 @@ export class BullMQAdapter implements QueueAdapter {
   /** Waiting sends are delayed jobs in Redis; the workers run the dispatch-time governance. */
   readonly schedulesDelayed = true;
   #attached: AttachedState | undefined;
-  readonly #waiting = new Map<string, { job: SendJob; resolve: (outcome: SendOutcome) => void }>();
+  readonly #waiting = new Map<string, WaitingEnqueue>();
+  #checkingOutcomes = false;
   /** Jobs `close()` left in Redis (`keepJobsOnClose`): their key and job must not be freed. */
   readonly #leftInRedis = new Set<string>();
   #idleWaiters: Array<() => void> = [];
@@ -164,12 +176,15 @@ export class BullMQAdapter implements QueueAdapter {
     if (options.onError !== undefined && typeof options.onError !== 'function') {
       throw invalidOption('BullMQAdapter', 'onError', 'must be a function');
     }
-    const { closeTimeoutMs, dispatchLanes } = options;
+    const { closeTimeoutMs, dispatchLanes, outcomeCheckMs } = options;
     if (dispatchLanes !== undefined && !(Number.isInteger(dispatchLanes) && dispatchLanes >= 1)) {
       throw invalidOption('BullMQAdapter', 'dispatchLanes', 'must be an integer >= 1');
     }
     if (closeTimeoutMs !== undefined && !(Number.isFinite(closeTimeoutMs) && closeTimeoutMs >= 0)) {
       throw new ConfigError('BullMQAdapter option closeTimeoutMs must be a finite number >= 0');
+    }
+    if (outcomeCheckMs !== undefined && !(Number.isFinite(outcomeCheckMs) && outcomeCheckMs >= 10)) {
+      throw invalidOption('BullMQAdapter', 'outcomeCheckMs', 'must be a finite number >= 10');
     }
     this.#options = options;
     this.#abandoned = new Promise((resolve) => {
@@ -260,6 +275,7 @@ export class BullMQAdapter implements QueueAdapter {
       ready,
       events: undefined,
       listening: undefined,
+      outcomeCheck: undefined,
     };
   }
 
@@ -292,7 +308,8 @@ export class BullMQAdapter implements QueueAdapter {
     const jobId = key === undefined ? `r-${randomUUID()}` : `k-${Buffer.from(key).toString('base64url')}`;
     const delay = dueAt === undefined ? 0 : Math.max(0, dueAt - state.runtime.now());
     const outcome = await new Promise<SendOutcome>((resolve) => {
-      this.#waiting.set(jobId, { job, resolve });
+      const waiting: WaitingEnqueue = { job: { ...job, id: jobId }, resolve, addedAt: undefined };
+      this.#waiting.set(jobId, waiting);
       state.queue
         .add(
           'send',
@@ -305,8 +322,12 @@ export class BullMQAdapter implements QueueAdapter {
             removeOnFail: { age: 24 * 3600 },
           },
         )
-        .catch((error: unknown) =>
-          this.#resolveFailed(jobId, error instanceof Error ? error.message : String(error)),
+        .then(
+          () => {
+            waiting.addedAt = Date.now();
+          },
+          (error: unknown) =>
+            this.#resolveFailed(jobId, error instanceof Error ? error.message : String(error)),
         );
     });
     const left = this.#leftInRedis.delete(jobId);
@@ -371,6 +392,7 @@ export class BullMQAdapter implements QueueAdapter {
       }
     }
     await this.onIdle();
+    clearInterval(state.outcomeCheck);
     await Promise.all([state.events?.close(), state.queue.close()]);
     state.redis.disconnect();
   }
@@ -379,6 +401,7 @@ export class BullMQAdapter implements QueueAdapter {
   // `skipped`/`closed`; BullMQ's own closes are bounded too, as they may wait for Redis.
   async #dropConnections(state: AttachedState, timeoutMs: number): Promise<void> {
     this.#abandon();
+    clearInterval(state.outcomeCheck);
     for (const [jobId, entry] of [...this.#waiting]) this.#resolveJob(jobId, closedOutcome(entry.job));
     for (const owner of [state.worker, state.events, state.queue]) muteErrorsAfterClose(owner);
     await settlesWithin(
@@ -414,6 +437,36 @@ export class BullMQAdapter implements QueueAdapter {
     events.on('completed', ({ jobId, returnvalue }) => this.#resolveJob(jobId, parseOutcome(returnvalue)));
     events.on('failed', ({ jobId, failedReason }) => this.#resolveFailed(jobId, failedReason));
     await events.waitUntilReady();
+    const everyMs = this.#options.outcomeCheckMs ?? DEFAULT_OUTCOME_CHECK_MS;
+    state.outcomeCheck = setInterval(() => void this.#checkOutcomes(state, everyMs), everyMs);
+    state.outcomeCheck.unref();
+  }
+
+  /**
+   * Settles the enqueues whose job ended without this process reading its event (see
+   * {@link BullMQAdapterOptions.outcomeCheckMs}): one state read per job waiting longer than `olderThanMs`.
+   * Redis errors end the round quietly (the connection reports them); the next round tries again.
+   */
+  async #checkOutcomes(state: AttachedState, olderThanMs: number): Promise<void> {
+    // Runs on while close() waits for jobs sent elsewhere: their events may be the missed ones.
+    if (this.#checkingOutcomes) return;
+    this.#checkingOutcomes = true;
+    try {
+      const before = Date.now() - olderThanMs;
+      for (const [jobId, waiting] of [...this.#waiting]) {
+        if (waiting.addedAt === undefined || waiting.addedAt > before) continue;
+        const ended = await endedJobOutcome(state.queue, waiting.job, () =>
+          state.redis.get(this.#markerKey(jobId)),
+        );
+        if (ended === undefined) continue;
+        if ('outcome' in ended) this.#resolveJob(jobId, ended.outcome);
+        else this.#resolveFailed(jobId, ended.failedReason);
+      }
+    } catch {
+      // Redis is unreachable or the queue is closing: the next round asks again.
+    } finally {
+      this.#checkingOutcomes = false;
+    }
   }
 
   #laneCount(messagesPerSecond: number): number {
@@ -558,7 +611,11 @@ export class BullMQAdapter implements QueueAdapter {
     const deferral = runtime.governance.settle(job, outcome, reservation);
     // sent: remember the id; unknown: keep "dispatching" so a re-run never re-sends; failed: refused, forget.
     const marker =
-      outcome.status === 'sent' ? SENT + outcome.messageId : outcome.status === 'failed' ? '' : DISPATCHING;
+      outcome.status === 'sent'
+        ? SENT_MARKER + outcome.messageId
+        : outcome.status === 'failed'
+          ? ''
+          : DISPATCHING;
     await limits.finish(member, markerKey, marker);
     if (deferral) {
       const until = deferral.until;
@@ -633,6 +690,14 @@ function hasHashTag(key: string): boolean {
   return close > open + 1;
 }
 
+/** An `enqueue()` waiting for its job: resolved by the job's event, or by the outcome check. */
+interface WaitingEnqueue {
+  readonly job: SendJob;
+  readonly resolve: (outcome: SendOutcome) => void;
+  /** When Redis took the job (ms); undefined until then. */
+  addedAt: number | undefined;
+}
+
 /** What `#unlessAbandoned` resolves to when `close()` gave up on Redis first. */
 const ABANDONED = Symbol('abandoned');
 
@@ -698,7 +763,8 @@ function recoveredOutcome(job: SendJob, marker: string): SendOutcome {
     recipientId: job.recipientId,
     ...(job.options.idempotencyKey === undefined ? {} : { idempotencyKey: job.options.idempotencyKey }),
   };
-  if (marker.startsWith(SENT)) return { ...base, status: 'sent', messageId: marker.slice(SENT.length) };
+  if (marker.startsWith(SENT_MARKER))
+    return { ...base, status: 'sent', messageId: marker.slice(SENT_MARKER.length) };
   return {
     ...base,
     status: 'unknown',

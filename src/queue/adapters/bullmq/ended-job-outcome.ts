@@ -1,0 +1,51 @@
+import { Job, type Queue } from 'bullmq';
+import { WhatsAppError } from '../../../errors/index.js';
+import type { SendJob } from '../../adapter.js';
+import type { SendOutcome } from '../../outcome.js';
+import { decodeOutcome, type EncodedOutcome } from './outcome-codec.js';
+
+/** A dispatch marker's value once the message was sent: this prefix, then Meta's message id. */
+export const SENT_MARKER = 'sent:';
+
+/** How a job that ended settles its enqueue: with an outcome, or failed with BullMQ's reason. */
+export type EndedJob = { outcome: SendOutcome } | { failedReason: string };
+
+/**
+ * What Redis says of a job whose `completed`/`failed` event this process has not read: `undefined`
+ * while the job is still queued, delayed or running; else how it ended. A job removed after it ended
+ * (`removeOnComplete`) is read from its dispatch marker (`marker`): sent with its message id, or
+ * `unknown` (its worker recorded the real outcome in the store; this process cannot tell it).
+ */
+export async function endedJobOutcome(
+  queue: Queue,
+  job: SendJob,
+  marker: () => Promise<string | null>,
+): Promise<EndedJob | undefined> {
+  const state = await queue.getJobState(job.id);
+  if (state !== 'completed' && state !== 'failed' && state !== 'unknown') return undefined;
+  const ended = state === 'unknown' ? undefined : await Job.fromId(queue, job.id);
+  if (ended !== undefined) {
+    if (state === 'failed') return { failedReason: ended.failedReason };
+    const value = ended.returnvalue as EncodedOutcome | string;
+    return { outcome: decodeOutcome(typeof value === 'string' ? JSON.parse(value) : value) };
+  }
+  const dispatched = await marker();
+  const common = {
+    attempts: Math.max(1, job.attempts),
+    recipientId: job.recipientId,
+    ...(job.options.idempotencyKey === undefined ? {} : { idempotencyKey: job.options.idempotencyKey }),
+  };
+  if (dispatched?.startsWith(SENT_MARKER)) {
+    return { outcome: { status: 'sent', messageId: dispatched.slice(SENT_MARKER.length), ...common } };
+  }
+  return {
+    outcome: {
+      status: 'unknown',
+      error: new WhatsAppError(
+        `Queue job ${job.id} ended and was removed from Redis before this process read its outcome; ` +
+          'the worker that ran it recorded the outcome in the event store',
+      ),
+      ...common,
+    },
+  };
+}
