@@ -187,6 +187,9 @@ export class LiveCampaignFold {
       await this.#settle();
     }
     if (sends.length === 0) await this.#settle();
+    // Then what the feed holds after the cursor (taken a little early by a store that reads back a
+    // margin, see `latestCursor`): the first update reads only what is new, as every later one does.
+    await this.update();
   }
 
   /** Folds in what was appended since the last call; resolves true when any person's facts were re-folded. */

@@ -234,6 +234,33 @@ describe.runIf(pgUp)('watchCampaignMetrics on PostgreSQL', () => {
     expect(statusScans).toEqual([]);
   });
 
+  it('start reads the margin before its cursor, so the first update reads only what is new', async () => {
+    const store = new PostgresEventStore({ pool, schema, tableName: 'events_margin' });
+    const at = new Date(Date.UTC(2026, 4, 1, 9));
+    const query: MetricsQuery = { campaignId: 'm' };
+    await store.append([
+      { kind: 'outbound', messageId: 'm0', recipientId: '1555', at, campaignId: 'm' },
+      { kind: 'status', messageId: 'm0', status: 'delivered', at },
+    ]);
+    const fold = new LiveCampaignFold(store, query);
+    await fold.start();
+    const read: StoredEvent[] = [];
+    const readSince = store.readSince.bind(store);
+    store.readSince = async (cursor, limit) => {
+      const changes = await readSince(cursor, limit);
+      read.push(...changes.events);
+      return changes;
+    };
+    // The store's latest cursor starts before both events (PostgreSQL reads back a margin).
+    expect((await readSince(await store.latestCursor(), 100)).events).toHaveLength(2);
+    expect(await fold.update()).toBe(false);
+    expect(read).toEqual([]);
+    await store.append([{ kind: 'status', messageId: 'm0', status: 'read', at }]);
+    expect(await fold.update()).toBe(true);
+    expect(read.map((e) => e.kind === 'status' && e.status)).toEqual(['read']);
+    expect(fold.metrics()).toEqual(await computeCampaignMetrics(store, query));
+  });
+
   it('re-reads ids skipped by transactions that commit late', async () => {
     const store = new PostgresEventStore({ pool, schema, tableName: 'events_holes' });
     const at = new Date(Date.UTC(2026, 4, 1, 9));
