@@ -98,7 +98,7 @@ export async function selectOptOutCandidates(
 }
 
 /**
- * The query's sends (message id, recipient key, time, time in ms, group, then the status rollup: rank,
+ * The query's sends (message id, recipient key, time in ms, group, then the status rollup: rank,
  * failed, packed): from the status rollup alone (its send columns: one index range of the campaign's
  * rows), or for the template grouping, which the rollup does not hold, the outbound events joined with it.
  */
@@ -114,10 +114,21 @@ function sendsSql(source: CampaignFactsSource, q: ResolvedMetricsQuery, params: 
     ? `FROM ${source.rollupTable} r WHERE ${rollupSendConditions(params, q).join(' AND ')}`
     : `FROM ${source.table} o LEFT JOIN ${source.rollupTable} r ON r.message_id = o.message_id
     WHERE ${campaignSendConditions(params, q, 'o').join(' AND ')}`;
-  return `SELECT ${send}.message_id, ${send}.recipient_key, ${at} AS at, ${epochMsSql(dialect, at)} AS at_ms,
+  return `SELECT ${send}.message_id, ${send}.recipient_key, ${epochMsSql(dialect, at)} AS at_ms,
       ${grp} AS grp, coalesce(r.max_rank, -1) AS rank,
       coalesce(r.failed_seen, 0) AS failed_seen, ${flags} AS flags, ${minError} AS min_error, ${category} AS category
     ${from}`;
+}
+
+/**
+ * The query's first send time (`at`), as the `sends` of {@link sendsSql} would give it, read from the
+ * table's campaign index (one probe) rather than from a pass over those sends.
+ */
+function firstSendSql(source: CampaignFactsSource, q: ResolvedMetricsQuery, params: SqlParams): string {
+  if (groupableFromRollup(q.groupBy)) {
+    return `SELECT min(r.sent_at) AS at FROM ${source.rollupTable} r WHERE ${rollupSendConditions(params, q).join(' AND ')}`;
+  }
+  return `SELECT min(o.at) AS at FROM ${source.table} o WHERE ${campaignSendConditions(params, q, 'o').join(' AND ')}`;
 }
 
 /**
@@ -147,7 +158,8 @@ export async function selectAttributedCampaign(
     pg ? `(e.extra::jsonb ->> '${field}')` : `json_extract(e.extra, '$.${field}')`;
   // Text order is parameter order (SQLite numbers `?` by position): each CTE is written in turn.
   const sends = `sends AS MATERIALIZED (${sendsSql(source, q, params)})`;
-  const firstSend = `first_send AS MATERIALIZED (SELECT min(at) AS at, min(at_ms) AS at_ms FROM sends)`;
+  const firstSend = `first_send AS MATERIALIZED (SELECT at, ${epochMsSql(dialect, 'at')} AS at_ms
+    FROM (${firstSendSql(source, q, params)}) f)`;
   const events = pg
     ? engagementByJoinSql(source)
     : engagementEventsSql(source, plan, true).replaceAll(FIRST_SEND_SQL, '(SELECT at FROM first_send)');
@@ -234,10 +246,19 @@ export async function selectAttributedCampaign(
       min(${valuedCurrency}) AS currency, CASE WHEN min(${valuedCurrency}) < max(${valuedCurrency}) THEN 1 ELSE 0 END AS currencies
     FROM credits GROUP BY message_id)`;
   const flagOf = (sql: string) => `CASE WHEN ${sql} THEN 1 ELSE 0 END`;
-  // Every send with its engagement: the engaged ones joined (an inner join: SQLite indexes the sends for
-  // it, where a LEFT JOIN from every send would scan the engaged messages for each), then the others
-  // already counted by state and group (`n` messages a row), so the final count sorts few rows.
-  const msgs = `msgs AS (SELECT s.grp, s.flags, s.min_error, s.category, s.at_ms, 1 AS n, m.proved, m.clicks,
+  // Every send with its engagement. PostgreSQL: one pass, every send left-joined with the engaged
+  // messages (hashed; an unengaged send counts zeros, and no revenue sum: 0, not null), where an anti-join
+  // would read the sends once more. SQLite: the engaged ones joined (an inner join: SQLite indexes the sends for it, where a LEFT JOIN from every send would scan
+  // the engaged messages for each), then the others already counted by state and group (`n` messages a
+  // row), so the final count sorts few rows.
+  const msgs = pg
+    ? `msgs AS (SELECT s.grp, s.flags, s.min_error, s.category, s.at_ms, 1 AS n, coalesce(m.proved, 0) AS proved,
+        coalesce(m.clicks, 0) AS clicks, coalesce(m.replied, 0) AS replied, m.opt_out_at,
+        coalesce(m.blocked, 0) AS blocked, coalesce(m.conv, 0) AS conv,
+        CASE WHEN m.message_id IS NULL THEN 0 ELSE m.micros END AS micros, m.currency,
+        coalesce(m.currencies, 0) AS currencies
+      FROM sends s LEFT JOIN per_message m ON m.message_id = s.message_id)`
+    : `msgs AS (SELECT s.grp, s.flags, s.min_error, s.category, s.at_ms, 1 AS n, m.proved, m.clicks,
         m.replied, m.opt_out_at, m.blocked, m.conv, m.micros, m.currency, m.currencies
       FROM per_message m JOIN sends s ON s.message_id = m.message_id
       UNION ALL
