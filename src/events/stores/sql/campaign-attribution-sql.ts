@@ -248,9 +248,10 @@ export async function selectAttributedCampaign(
   const flagOf = (sql: string) => `CASE WHEN ${sql} THEN 1 ELSE 0 END`;
   // Every send with its engagement. PostgreSQL: one pass, every send left-joined with the engaged
   // messages (hashed; an unengaged send counts zeros, and no revenue sum: 0, not null), where an anti-join
-  // would read the sends once more. SQLite: the engaged ones joined (an inner join: SQLite indexes the sends for it, where a LEFT JOIN from every send would scan
-  // the engaged messages for each), then the others already counted by state and group (`n` messages a
-  // row), so the final count sorts few rows.
+  // would read the sends once more. SQLite: the engaged ones joined with their sends read again by
+  // primary key (the same query as `sends`, not materialized: from the materialized rows SQLite would
+  // first build an index of every send), then the others already counted by state and group (`n`
+  // messages a row), so the final count sorts few rows.
   const msgs = pg
     ? `msgs AS (SELECT s.grp, s.flags, s.min_error, s.category, s.at_ms, 1 AS n, coalesce(m.proved, 0) AS proved,
         coalesce(m.clicks, 0) AS clicks, coalesce(m.replied, 0) AS replied, m.opt_out_at,
@@ -260,7 +261,7 @@ export async function selectAttributedCampaign(
       FROM sends s LEFT JOIN per_message m ON m.message_id = s.message_id)`
     : `msgs AS (SELECT s.grp, s.flags, s.min_error, s.category, s.at_ms, 1 AS n, m.proved, m.clicks,
         m.replied, m.opt_out_at, m.blocked, m.conv, m.micros, m.currency, m.currencies
-      FROM per_message m JOIN sends s ON s.message_id = m.message_id
+      FROM per_message m JOIN (${sendsSql(source, q, params)}) s ON s.message_id = m.message_id
       UNION ALL
       SELECT grp, flags, min_error, category, min(at_ms), count(*), 0, 0, 0, ${nul('float8')}, 0, 0, 0,
         ${nul('text')}, 0
