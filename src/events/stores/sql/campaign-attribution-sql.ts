@@ -98,9 +98,17 @@ export async function selectOptOutCandidates(
 }
 
 /**
- * The query's sends (message id, recipient key, time in ms, group, then the status rollup: rank,
- * failed, packed): from the status rollup alone (its send columns: one index range of the campaign's
- * rows), or for the template grouping, which the rollup does not hold, the outbound events joined with it.
+ * Whether a send `s` of {@link sendsSql} is failed by its statuses (a `failed` seen, not delivered), or
+ * delivered, read from its packed rollup (`flags`: rank + 1 in bits 0-1, failed in bit 2; null without
+ * a rollup row: neither).
+ */
+const FAILED_SQL = 'coalesce(s.flags & 7, 0) IN (4, 5)';
+const DELIVERED_SQL = 'coalesce(s.flags & 3, 0) >= 2';
+
+/**
+ * The query's sends (message id, recipient key, time in ms, group, then the packed status rollup): from
+ * the status rollup alone (its send columns: one index range of the campaign's rows), or for the
+ * template grouping, which the rollup does not hold, the outbound events joined with it.
  */
 function sendsSql(source: CampaignFactsSource, q: ResolvedMetricsQuery, params: SqlParams): string {
   const { dialect } = source;
@@ -115,8 +123,7 @@ function sendsSql(source: CampaignFactsSource, q: ResolvedMetricsQuery, params: 
     : `FROM ${source.table} o LEFT JOIN ${source.rollupTable} r ON r.message_id = o.message_id
     WHERE ${campaignSendConditions(params, q, 'o').join(' AND ')}`;
   return `SELECT ${send}.message_id, ${send}.recipient_key, ${epochMsSql(dialect, at)} AS at_ms,
-      ${grp} AS grp, coalesce(r.max_rank, -1) AS rank,
-      coalesce(r.failed_seen, 0) AS failed_seen, ${flags} AS flags, ${minError} AS min_error, ${category} AS category
+      ${grp} AS grp, ${flags} AS flags, ${minError} AS min_error, ${category} AS category
     ${from}`;
 }
 
@@ -224,7 +231,7 @@ export async function selectAttributedCampaign(
         ${nul('int')} AS ev, ${nul('int')} AS windowed, ${nul('float8')} AS at
       FROM sends s
       WHERE s.recipient_key IN (SELECT recipient_key FROM loose)
-        AND NOT (s.failed_seen = 1 AND s.rank < 1 AND s.message_id NOT IN (SELECT message_id FROM proof))
+        AND NOT (${FAILED_SQL} AND s.message_id NOT IN (SELECT message_id FROM proof))
       UNION ALL
       SELECT recipient_key, floor(at / 1000) * 1000 + 1000, 0, ${nul('text')}, ev, windowed, at FROM loose)`;
   const ordered = `ordered AS (SELECT ev, side, windowed, at, max(latest) OVER (PARTITION BY recipient_key
@@ -295,7 +302,7 @@ export async function selectAttributedCampaign(
     SELECT ${CURRENCY_ROW}, s.grp, ${nulls(['int', 'int', 'text', 'int', 'int', 'int', 'int', 'int', 'int', 'int'])},
       ${nulls(['float8', 'float8', 'float8'])}, ${float('sum(c.micros)')}, ${nul('float8')}, c.currency
     FROM per_message m JOIN credits c ON c.message_id = m.message_id JOIN sends s ON s.message_id = m.message_id
-    WHERE m.currencies = 1 AND c.conv = 1 AND c.micros IS NOT NULL AND (s.rank >= 1 OR m.proved = 1)
+    WHERE m.currencies = 1 AND c.conv = 1 AND c.micros IS NOT NULL AND (${DELIVERED_SQL} OR m.proved = 1)
     GROUP BY s.grp, c.currency
     UNION ALL
     SELECT ${CAMPAIGN_CONVERSION_ROW}, ${nulls(['text', 'int', 'int', 'text', 'int', 'int', 'int', 'int', 'int', 'int', 'int'])},
