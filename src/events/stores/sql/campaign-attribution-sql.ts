@@ -255,10 +255,12 @@ export async function selectAttributedCampaign(
   const flagOf = (sql: string) => `CASE WHEN ${sql} THEN 1 ELSE 0 END`;
   // Every send with its engagement. PostgreSQL: one pass, every send left-joined with the engaged
   // messages (hashed; an unengaged send counts zeros, and no revenue sum: 0, not null), where an anti-join
-  // would read the sends once more. SQLite: the engaged ones joined with their sends read again by
-  // primary key (the same query as `sends`, not materialized: from the materialized rows SQLite would
-  // first build an index of every send), then the others already counted by state and group (`n`
-  // messages a row), so the final count sorts few rows.
+  // would read the sends once more. SQLite: the engaged ones joined with their sends read again from the
+  // rollup by primary key (the same query as `sends`, not materialized: from the materialized rows SQLite
+  // would first build an index of every send; the template grouping's sends, a join SQLite would loop
+  // over, are read from those rows), then the others already counted by state and group (`n` messages a
+  // row), so the final count sorts few rows.
+  const engagedSends = !pg && groupableFromRollup(q.groupBy) ? `(${sendsSql(source, q, params)})` : 'sends';
   const msgs = pg
     ? `msgs AS (SELECT s.grp, s.flags, s.min_error, s.category, s.at_ms, 1 AS n, coalesce(m.proved, 0) AS proved,
         coalesce(m.clicks, 0) AS clicks, coalesce(m.replied, 0) AS replied, m.opt_out_at,
@@ -268,7 +270,7 @@ export async function selectAttributedCampaign(
       FROM sends s LEFT JOIN per_message m ON m.message_id = s.message_id)`
     : `msgs AS (SELECT s.grp, s.flags, s.min_error, s.category, s.at_ms, 1 AS n, m.proved, m.clicks,
         m.replied, m.opt_out_at, m.blocked, m.conv, m.micros, m.currency, m.currencies
-      FROM per_message m JOIN (${sendsSql(source, q, params)}) s ON s.message_id = m.message_id
+      FROM per_message m JOIN ${engagedSends} s ON s.message_id = m.message_id
       UNION ALL
       SELECT grp, flags, min_error, category, min(at_ms), count(*), 0, 0, 0, ${nul('float8')}, 0, 0, 0,
         ${nul('text')}, 0
