@@ -98,9 +98,17 @@ export async function selectOptOutCandidates(
 }
 
 /**
- * The query's sends (message id, recipient key, time, time in ms, group, then the status rollup: rank,
- * failed, packed): from the status rollup alone (its send columns: one index range of the campaign's
- * rows), or for the template grouping, which the rollup does not hold, the outbound events joined with it.
+ * Whether a send `s` of {@link sendsSql} is failed by its statuses (a `failed` seen, not delivered), or
+ * delivered, read from its packed rollup (`flags`: rank + 1 in bits 0-1, failed in bit 2; null without
+ * a rollup row: neither).
+ */
+const FAILED_SQL = 'coalesce(s.flags & 7, 0) IN (4, 5)';
+const DELIVERED_SQL = 'coalesce(s.flags & 3, 0) >= 2';
+
+/**
+ * The query's sends (message id, recipient key, time in ms, group, then the packed status rollup): from
+ * the status rollup alone (its send columns: one index range of the campaign's rows), or for the
+ * template grouping, which the rollup does not hold, the outbound events joined with it.
  */
 function sendsSql(source: CampaignFactsSource, q: ResolvedMetricsQuery, params: SqlParams): string {
   const { dialect } = source;
@@ -114,10 +122,20 @@ function sendsSql(source: CampaignFactsSource, q: ResolvedMetricsQuery, params: 
     ? `FROM ${source.rollupTable} r WHERE ${rollupSendConditions(params, q).join(' AND ')}`
     : `FROM ${source.table} o LEFT JOIN ${source.rollupTable} r ON r.message_id = o.message_id
     WHERE ${campaignSendConditions(params, q, 'o').join(' AND ')}`;
-  return `SELECT ${send}.message_id, ${send}.recipient_key, ${at} AS at, ${epochMsSql(dialect, at)} AS at_ms,
-      ${grp} AS grp, coalesce(r.max_rank, -1) AS rank,
-      coalesce(r.failed_seen, 0) AS failed_seen, ${flags} AS flags, ${minError} AS min_error, ${category} AS category
+  return `SELECT ${send}.message_id, ${send}.recipient_key, ${epochMsSql(dialect, at)} AS at_ms,
+      ${grp} AS grp, ${flags} AS flags, ${minError} AS min_error, ${category} AS category
     ${from}`;
+}
+
+/**
+ * The query's first send time (`at`), as the `sends` of {@link sendsSql} would give it, read from the
+ * table's campaign index (one probe) rather than from a pass over those sends.
+ */
+function firstSendSql(source: CampaignFactsSource, q: ResolvedMetricsQuery, params: SqlParams): string {
+  if (groupableFromRollup(q.groupBy)) {
+    return `SELECT min(r.sent_at) AS at FROM ${source.rollupTable} r WHERE ${rollupSendConditions(params, q).join(' AND ')}`;
+  }
+  return `SELECT min(o.at) AS at FROM ${source.table} o WHERE ${campaignSendConditions(params, q, 'o').join(' AND ')}`;
 }
 
 /**
@@ -147,7 +165,8 @@ export async function selectAttributedCampaign(
     pg ? `(e.extra::jsonb ->> '${field}')` : `json_extract(e.extra, '$.${field}')`;
   // Text order is parameter order (SQLite numbers `?` by position): each CTE is written in turn.
   const sends = `sends AS MATERIALIZED (${sendsSql(source, q, params)})`;
-  const firstSend = `first_send AS MATERIALIZED (SELECT min(at) AS at, min(at_ms) AS at_ms FROM sends)`;
+  const firstSend = `first_send AS MATERIALIZED (SELECT at, ${epochMsSql(dialect, 'at')} AS at_ms
+    FROM (${firstSendSql(source, q, params)}) f)`;
   const events = pg
     ? engagementByJoinSql(source)
     : engagementEventsSql(source, plan, true).replaceAll(FIRST_SEND_SQL, '(SELECT at FROM first_send)');
@@ -212,7 +231,7 @@ export async function selectAttributedCampaign(
         ${nul('int')} AS ev, ${nul('int')} AS windowed, ${nul('float8')} AS at
       FROM sends s
       WHERE s.recipient_key IN (SELECT recipient_key FROM loose)
-        AND NOT (s.failed_seen = 1 AND s.rank < 1 AND s.message_id NOT IN (SELECT message_id FROM proof))
+        AND NOT (${FAILED_SQL} AND s.message_id NOT IN (SELECT message_id FROM proof))
       UNION ALL
       SELECT recipient_key, floor(at / 1000) * 1000 + 1000, 0, ${nul('text')}, ev, windowed, at FROM loose)`;
   const ordered = `ordered AS (SELECT ev, side, windowed, at, max(latest) OVER (PARTITION BY recipient_key
@@ -234,12 +253,24 @@ export async function selectAttributedCampaign(
       min(${valuedCurrency}) AS currency, CASE WHEN min(${valuedCurrency}) < max(${valuedCurrency}) THEN 1 ELSE 0 END AS currencies
     FROM credits GROUP BY message_id)`;
   const flagOf = (sql: string) => `CASE WHEN ${sql} THEN 1 ELSE 0 END`;
-  // Every send with its engagement: the engaged ones joined (an inner join: SQLite indexes the sends for
-  // it, where a LEFT JOIN from every send would scan the engaged messages for each), then the others
-  // already counted by state and group (`n` messages a row), so the final count sorts few rows.
-  const msgs = `msgs AS (SELECT s.grp, s.flags, s.min_error, s.category, s.at_ms, 1 AS n, m.proved, m.clicks,
+  // Every send with its engagement. PostgreSQL: one pass, every send left-joined with the engaged
+  // messages (hashed; an unengaged send counts zeros, and no revenue sum: 0, not null), where an anti-join
+  // would read the sends once more. SQLite: the engaged ones joined with their sends read again from the
+  // rollup by primary key (the same query as `sends`, not materialized: from the materialized rows SQLite
+  // would first build an index of every send; the template grouping's sends, a join SQLite would loop
+  // over, are read from those rows), then the others already counted by state and group (`n` messages a
+  // row), so the final count sorts few rows.
+  const engagedSends = !pg && groupableFromRollup(q.groupBy) ? `(${sendsSql(source, q, params)})` : 'sends';
+  const msgs = pg
+    ? `msgs AS (SELECT s.grp, s.flags, s.min_error, s.category, s.at_ms, 1 AS n, coalesce(m.proved, 0) AS proved,
+        coalesce(m.clicks, 0) AS clicks, coalesce(m.replied, 0) AS replied, m.opt_out_at,
+        coalesce(m.blocked, 0) AS blocked, coalesce(m.conv, 0) AS conv,
+        CASE WHEN m.message_id IS NULL THEN 0 ELSE m.micros END AS micros, m.currency,
+        coalesce(m.currencies, 0) AS currencies
+      FROM sends s LEFT JOIN per_message m ON m.message_id = s.message_id)`
+    : `msgs AS (SELECT s.grp, s.flags, s.min_error, s.category, s.at_ms, 1 AS n, m.proved, m.clicks,
         m.replied, m.opt_out_at, m.blocked, m.conv, m.micros, m.currency, m.currencies
-      FROM per_message m JOIN sends s ON s.message_id = m.message_id
+      FROM per_message m JOIN ${engagedSends} s ON s.message_id = m.message_id
       UNION ALL
       SELECT grp, flags, min_error, category, min(at_ms), count(*), 0, 0, 0, ${nul('float8')}, 0, 0, 0,
         ${nul('text')}, 0
@@ -273,7 +304,7 @@ export async function selectAttributedCampaign(
     SELECT ${CURRENCY_ROW}, s.grp, ${nulls(['int', 'int', 'text', 'int', 'int', 'int', 'int', 'int', 'int', 'int'])},
       ${nulls(['float8', 'float8', 'float8'])}, ${float('sum(c.micros)')}, ${nul('float8')}, c.currency
     FROM per_message m JOIN credits c ON c.message_id = m.message_id JOIN sends s ON s.message_id = m.message_id
-    WHERE m.currencies = 1 AND c.conv = 1 AND c.micros IS NOT NULL AND (s.rank >= 1 OR m.proved = 1)
+    WHERE m.currencies = 1 AND c.conv = 1 AND c.micros IS NOT NULL AND (${DELIVERED_SQL} OR m.proved = 1)
     GROUP BY s.grp, c.currency
     UNION ALL
     SELECT ${CAMPAIGN_CONVERSION_ROW}, ${nulls(['text', 'int', 'int', 'text', 'int', 'int', 'int', 'int', 'int', 'int', 'int'])},

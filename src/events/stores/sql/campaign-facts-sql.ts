@@ -68,9 +68,17 @@ export function rollupSendConditions(params: SqlParams, q: ResolvedMetricsQuery)
   return conditions;
 }
 
-/** `column` (an instant) as epoch milliseconds, a JavaScript number, in either dialect. */
+/**
+ * `column` (an instant) as epoch milliseconds, a JavaScript number, in either dialect. PostgreSQL: the
+ * instant cut to its millisecond, then `date_part` (float8, where `extract` computes in numeric, several
+ * times slower over a campaign's rows): that is an exact whole number of microseconds divided by 10^6,
+ * within a millionth of a millisecond of the whole milliseconds after `* 1000`, so `round` gives exactly
+ * `floor(extract(epoch …) * 1000)`.
+ */
 export function epochMsSql(dialect: SqlDialect, column: string): string {
-  return dialect === 'postgres' ? `floor(extract(epoch FROM ${column}) * 1000)::float8` : column;
+  return dialect === 'postgres'
+    ? `round(date_part('epoch', date_trunc('milliseconds', ${column})) * 1000)`
+    : column;
 }
 
 /** The `sends` CTE the engagement queries read (the query's sends: id, recipient, time, variant, segment). */
