@@ -68,8 +68,17 @@ function firstSendSecondOfTable(
   params: SqlParams,
   q: ResolvedMetricsQuery,
 ): string {
-  const first = `(SELECT min(o.at) FROM ${source.table} o WHERE ${campaignSendConditions(params, q, 'o').join(' AND ')})`;
+  const first = `(${firstSendOfTableSql(source, params, q)})`;
   return source.dialect === 'postgres' ? `date_trunc('second', ${first})` : `(${first} / 1000 * 1000)`;
+}
+
+/** The query's first send time (`at`), from the table's campaign index (one probe). */
+function firstSendOfTableSql(
+  source: CampaignFactsSource,
+  params: SqlParams,
+  q: ResolvedMetricsQuery,
+): string {
+  return `SELECT min(o.at) AS at FROM ${source.table} o WHERE ${campaignSendConditions(params, q, 'o').join(' AND ')}`;
 }
 
 /**
@@ -135,7 +144,7 @@ function firstSendSql(source: CampaignFactsSource, q: ResolvedMetricsQuery, para
   if (groupableFromRollup(q.groupBy)) {
     return `SELECT min(r.sent_at) AS at FROM ${source.rollupTable} r WHERE ${rollupSendConditions(params, q).join(' AND ')}`;
   }
-  return `SELECT min(o.at) AS at FROM ${source.table} o WHERE ${campaignSendConditions(params, q, 'o').join(' AND ')}`;
+  return firstSendOfTableSql(source, params, q);
 }
 
 /**
