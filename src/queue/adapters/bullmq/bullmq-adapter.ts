@@ -12,8 +12,8 @@ import type { MessagingLimit } from '../../governance/messaging-limit.js';
 import type { PortfolioBudget } from '../../governance/portfolio-budget.js';
 import { RedisPortfolioBudget } from '../../governance/redis-portfolio-budget.js';
 import type { SendOutcome, SkipReason } from '../../outcome.js';
-import { endedJobOutcome, SENT_MARKER } from './ended-job-outcome.js';
-import { decodeOutcome, type EncodedOutcome, encodeOutcome } from './outcome-codec.js';
+import { endedJobOutcome, markerOutcome, parseOutcome, SENT_MARKER } from './ended-job-outcome.js';
+import { type EncodedOutcome, encodeOutcome } from './outcome-codec.js';
 import { RedisLimits } from './redis-limits.js';
 
 /** Options of {@link BullMQAdapter}. */
@@ -308,20 +308,17 @@ export class BullMQAdapter implements QueueAdapter {
     const jobId = key === undefined ? `r-${randomUUID()}` : `k-${Buffer.from(key).toString('base64url')}`;
     const delay = dueAt === undefined ? 0 : Math.max(0, dueAt - state.runtime.now());
     const outcome = await new Promise<SendOutcome>((resolve) => {
-      const waiting: WaitingEnqueue = { job: { ...job, id: jobId }, resolve, addedAt: undefined };
+      const queued = { ...job, id: jobId };
+      const waiting: WaitingEnqueue = { job: queued, resolve, addedAt: undefined };
       this.#waiting.set(jobId, waiting);
       state.queue
-        .add(
-          'send',
-          { ...job, id: jobId },
-          {
-            jobId,
-            attempts: 1,
-            ...(delay > 0 ? { delay } : {}),
-            removeOnComplete: { age: 3600, count: 10_000 },
-            removeOnFail: { age: 24 * 3600 },
-          },
-        )
+        .add('send', queued, {
+          jobId,
+          attempts: 1,
+          ...(delay > 0 ? { delay } : {}),
+          removeOnComplete: { age: 3600, count: 10_000 },
+          removeOnFail: { age: 24 * 3600 },
+        })
         .then(
           () => {
             waiting.addedAt = Date.now();
@@ -733,11 +730,6 @@ function muteErrorsAfterClose(owner: object | undefined): void {
   }
 }
 
-function parseOutcome(value: unknown): SendOutcome {
-  const encoded = (typeof value === 'string' ? JSON.parse(value) : value) as EncodedOutcome;
-  return decodeOutcome(encoded);
-}
-
 function closedOutcome(job: SendJob | undefined): SendOutcome {
   return {
     status: 'skipped',
@@ -758,18 +750,11 @@ function skippedOutcome(job: SendJob, reason: SkipReason): SendOutcome {
 }
 
 function recoveredOutcome(job: SendJob, marker: string): SendOutcome {
-  const base = {
-    attempts: job.attempts + (job.priorAttempts ?? 0),
-    recipientId: job.recipientId,
-    ...(job.options.idempotencyKey === undefined ? {} : { idempotencyKey: job.options.idempotencyKey }),
-  };
-  if (marker.startsWith(SENT_MARKER))
-    return { ...base, status: 'sent', messageId: marker.slice(SENT_MARKER.length) };
-  return {
-    ...base,
-    status: 'unknown',
-    error: new NetworkError('The worker stopped while this request was in flight; it may have reached Meta', {
+  return markerOutcome(
+    job,
+    marker,
+    new NetworkError('The worker stopped while this request was in flight; it may have reached Meta', {
       requestMayHaveReachedServer: true,
     }),
-  };
+  );
 }

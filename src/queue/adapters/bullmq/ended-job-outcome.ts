@@ -26,26 +26,38 @@ export async function endedJobOutcome(
   const ended = state === 'unknown' ? undefined : await Job.fromId(queue, job.id);
   if (ended !== undefined) {
     if (state === 'failed') return { failedReason: ended.failedReason };
-    const value = ended.returnvalue as EncodedOutcome | string;
-    return { outcome: decodeOutcome(typeof value === 'string' ? JSON.parse(value) : value) };
+    return { outcome: parseOutcome(ended.returnvalue) };
   }
   const dispatched = await marker();
-  const common = {
-    attempts: Math.max(1, job.attempts),
-    recipientId: job.recipientId,
-    ...(job.options.idempotencyKey === undefined ? {} : { idempotencyKey: job.options.idempotencyKey }),
-  };
-  if (dispatched?.startsWith(SENT_MARKER)) {
-    return { outcome: { status: 'sent', messageId: dispatched.slice(SENT_MARKER.length), ...common } };
-  }
   return {
-    outcome: {
-      status: 'unknown',
-      error: new WhatsAppError(
+    outcome: markerOutcome(
+      job,
+      dispatched ?? '',
+      new WhatsAppError(
         `Queue job ${job.id} ended and was removed from Redis before this process read its outcome; ` +
           'the worker that ran it recorded the outcome in the event store',
       ),
-      ...common,
-    },
+    ),
   };
+}
+
+/** A job's return value (JSON text from the events stream, or parsed from the job) as an outcome. */
+export function parseOutcome(value: unknown): SendOutcome {
+  const encoded = (typeof value === 'string' ? JSON.parse(value) : value) as EncodedOutcome;
+  return decodeOutcome(encoded);
+}
+
+/**
+ * The outcome a job's dispatch marker tells: `sent` with Meta's message id when the marker holds one,
+ * else `unknown` with `error` (a request may have reached Meta; it is never sent again).
+ */
+export function markerOutcome(job: SendJob, marker: string, error: WhatsAppError): SendOutcome {
+  const base = {
+    attempts: job.attempts + (job.priorAttempts ?? 0),
+    recipientId: job.recipientId,
+    ...(job.options.idempotencyKey === undefined ? {} : { idempotencyKey: job.options.idempotencyKey }),
+  };
+  if (marker.startsWith(SENT_MARKER))
+    return { ...base, status: 'sent', messageId: marker.slice(SENT_MARKER.length) };
+  return { ...base, status: 'unknown', error };
 }
