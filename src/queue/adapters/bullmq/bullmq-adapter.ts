@@ -106,6 +106,8 @@ const OPTION_KEYS = optionKeys<BullMQAdapterOptions>()({
 
 const DEFAULT_CLOSE_TIMEOUT_MS = 5_000;
 const DEFAULT_OUTCOME_CHECK_MS = 30_000;
+/** ioredis's error for a command or connect cut short by `disconnect()` (its CONNECTION_CLOSED_ERROR_MSG). */
+const IOREDIS_CONNECTION_CLOSED = 'Connection is closed.';
 const DISPATCHING = 'dispatching';
 
 /** What `attach()` builds for the owning queue: set once, together, and read through one check. */
@@ -362,6 +364,7 @@ export class BullMQAdapter implements QueueAdapter {
     const state = this.#attached;
     if (!state) return;
     const timeoutMs = this.#options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
+    for (const owner of [state.worker, state.events, state.queue]) muteErrorsAfterClose(owner);
     if (await settlesWithin(state.ready, timeoutMs)) await this.#closeGracefully(state);
     else await this.#dropConnections(state, timeoutMs);
   }
@@ -400,7 +403,6 @@ export class BullMQAdapter implements QueueAdapter {
     this.#abandon();
     clearInterval(state.outcomeCheck);
     for (const [jobId, entry] of [...this.#waiting]) this.#resolveJob(jobId, closedOutcome(entry.job));
-    for (const owner of [state.worker, state.events, state.queue]) muteErrorsAfterClose(owner);
     await settlesWithin(
       Promise.allSettled([state.worker?.close(true), state.events?.close(), state.queue.close()]),
       timeoutMs,
@@ -495,6 +497,8 @@ export class BullMQAdapter implements QueueAdapter {
 
   // An arrow property: handed to BullMQ's emitters as is.
   readonly #reportError = (error: unknown): void => {
+    // A connection still connecting when close() ends it fails with this: the close asked for, no error.
+    if (this.#closed && error instanceof Error && error.message === IOREDIS_CONNECTION_CLOSED) return;
     const handler = this.#options.onError;
     if (!handler) {
       this.#attached?.runtime.reportError(error);
@@ -715,9 +719,11 @@ async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boo
 
 /**
  * BullMQ's connection wrapper re-emits a failed first connect as an `error` event, and its `close()`
- * removes every listener first: an unreachable Redis closed mid-connect would then throw that event as
- * an unhandled error. After close nobody listens, so such an event is dropped instead. Reaches into
- * BullMQ's (TypeScript-private) `connection` and `blockingConnection` fields; absent fields are skipped.
+ * removes every listener first: a connection closed mid-connect (an unreachable Redis, or a queue
+ * closed right after it was created: a campaign that skipped every recipient) would then throw that
+ * event as an unhandled error and end the process. After close nobody listens, so such an event is
+ * dropped instead. Reaches into BullMQ's (TypeScript-private) `connection` and `blockingConnection`
+ * fields; absent fields are skipped.
  */
 function muteErrorsAfterClose(owner: object | undefined): void {
   if (owner === undefined) return;
