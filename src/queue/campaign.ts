@@ -4,7 +4,7 @@ import { normalizeRecipientId } from '../events/recipient-id.js';
 import type { EnqueueOptions } from './adapter.js';
 import { CodeIssuer, DISCOUNT_CODE_METADATA_KEY, type IssueCodesOptions } from './discount-codes.js';
 import type { CampaignPauseInfo } from './governance/campaign-pauses.js';
-import { categoryOf, type MessageCategory } from './governance/message-category.js';
+import { categoryOf, checkCategory, type MessageCategory } from './governance/message-category.js';
 import { HeldRecipients } from './held-recipients.js';
 import { checkHoldout, isHeldOut } from './holdout.js';
 import { recipientIdOf } from './message-recipient.js';
@@ -74,8 +74,18 @@ export interface CampaignSpec<R> {
   fallback?: 'cloud_api';
   /** Idempotency key per message (default `<campaignId>:<recipientId>`, so a re-run skips what was sent). */
   idempotencyKey?: (recipient: R, message: OutgoingMessageLike) => string;
-  /** Check each template (exists, APPROVED, parameter counts) before its first send; a failure rejects `done`. */
+  /**
+   * Check each template (exists, APPROVED, parameter counts) before its first send; a failure rejects `done`.
+   * It also reads each template's category, which governance then applies (unless `category` is given).
+   */
   preflight?: boolean;
+  /**
+   * Meta's category of the campaign's messages, for governance: consent, frequency caps, quiet hours
+   * and the US marketing pause apply to `marketing` only. Default: each template's category as
+   * `preflight` reads it from Meta, else `marketing` for a template (the strict reading), `service` for
+   * anything else. An order-update campaign of utility templates should say `'utility'` (or use `preflight`).
+   */
+  category?: MessageCategory;
   /** Number of recipients, for `remaining` and ETA when `recipients` is not an array. */
   total?: number;
   /** Most messages of this campaign queued but not finished (default 1,000): the memory bound. */
@@ -253,13 +263,14 @@ class Campaign<R> extends EventEmitter<CampaignEvents> implements CampaignHandle
   #waitingUntil: number | undefined;
   #finished = false;
   #cancelled = false;
-  readonly #preflighted = new Set<string>();
+  /** The templates checked by pre-flight (name and language), with the category Meta files each under. */
+  readonly #preflighted = new Map<string, MessageCategory | undefined>();
   #startedAt: number | undefined;
   #wakeReader: (() => void) | undefined;
   readonly #total: number | undefined;
   /** Recipients held unbuilt until their send window opens (the compact form of a waiting send). */
   readonly #held: HeldRecipients<R>;
-  /** The category of the campaign's messages, learnt from the first one built. */
+  /** The category of the campaign's messages, learnt from the first one built (and pre-flighted). */
   #category: MessageCategory | undefined;
   /** The queue closed: nothing waits any more (every send ends `skipped`, `closed`). */
   #queueClosed = false;
@@ -274,6 +285,7 @@ class Campaign<R> extends EventEmitter<CampaignEvents> implements CampaignHandle
     this.#queue = queue;
     this.#spec = spec;
     this.#holdout = checkHoldout(spec.holdout);
+    checkCategory(spec.category);
     this.campaignId = spec.campaignId;
     this.#codes = spec.issueCodes === undefined ? undefined : new CodeIssuer(spec.issueCodes);
     this.#total = spec.total ?? (Array.isArray(spec.recipients) ? spec.recipients.length : undefined);
@@ -465,7 +477,6 @@ class Campaign<R> extends EventEmitter<CampaignEvents> implements CampaignHandle
       if (code !== undefined) context.code = code;
       message = await spec.build(recipient, context);
       const recipientId = recipientIdOf(message);
-      this.#category ??= categoryOf(message, undefined);
       const variantOf =
         variant ?? (spec.variants ? assignVariant(recipientId, spec.variants, this.campaignId) : undefined);
       const metadata = spec.metadata?.(recipient);
@@ -492,9 +503,11 @@ class Campaign<R> extends EventEmitter<CampaignEvents> implements CampaignHandle
       ? `${message.template.name}|${message.template.language?.code ?? ''}`
       : '';
     if (spec.preflight && !this.#preflighted.has(templateKey)) {
-      await preflightTemplate(this.#queue.client, message);
-      this.#preflighted.add(templateKey);
+      this.#preflighted.set(templateKey, await preflightTemplate(this.#queue.client, message));
     }
+    const category = spec.category ?? this.#preflighted.get(templateKey);
+    if (category !== undefined) options.category = category;
+    this.#category ??= categoryOf(message, category);
     if (this.#holdout > 0 && isHeldOut(this.campaignId, recipientIdOf(message), this.#holdout)) {
       this.#pending++;
       this.#queue.holdOut(normalizeRecipientId(recipientIdOf(message)), message, options).then(

@@ -1,4 +1,5 @@
 import { ConfigError, ValidationError } from '../errors/index.js';
+import { MESSAGE_CATEGORIES, type MessageCategory } from './governance/message-category.js';
 import type { OutgoingMessageLike, QueueClient, TemplateLike } from './send-client.js';
 
 function placeholders(text: string | undefined): number {
@@ -11,10 +12,17 @@ function placeholders(text: string | undefined): number {
  * (so not PAUSED, PENDING or DISABLED), and the message gives the header and body exactly as many
  * parameters as the template has placeholders. Throws `ValidationError` naming the field;
  * `ConfigError` when the client cannot list templates. Non-template messages pass.
+ *
+ * Resolves with the template's category as Meta files it now (`marketing`, `utility`, `authentication`;
+ * Meta may have re-categorized it since it was created), so governance applies the right rules; undefined
+ * for a message that is not a template or a category it does not know.
  */
-export async function preflightTemplate(client: QueueClient, message: OutgoingMessageLike): Promise<void> {
+export async function preflightTemplate(
+  client: QueueClient,
+  message: OutgoingMessageLike,
+): Promise<MessageCategory | undefined> {
   const template = message.template;
-  if (!template) return;
+  if (!template) return undefined;
   const list = client.templates?.list;
   if (!list) throw new ConfigError('Campaign pre-flight needs a client with templates.list()');
   const language = template.language?.code;
@@ -51,4 +59,12 @@ export async function preflightTemplate(client: QueueClient, message: OutgoingMe
       );
     }
   }
+  return templateCategory(found.category);
+}
+
+/** Meta's `category` of a template (`UTILITY`, ...) as governance names it; undefined when unknown. */
+function templateCategory(category: unknown): MessageCategory | undefined {
+  if (typeof category !== 'string') return undefined;
+  const name = category.toLowerCase() as MessageCategory;
+  return MESSAGE_CATEGORIES.includes(name) && name !== 'service' ? name : undefined;
 }

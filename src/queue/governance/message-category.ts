@@ -1,3 +1,4 @@
+import { invalidOption } from '../../schemas/validate-options.js';
 import type { OutgoingMessageLike } from '../send-client.js';
 
 /** Meta's pricing categories, as `enqueue()`'s `category` option names them. */
@@ -23,4 +24,10 @@ export function categoryOf(
 ): MessageCategory {
   if (category !== undefined) return category;
   return message.type === 'template' || message.template !== undefined ? 'marketing' : 'service';
+}
+
+/** Checks `sendCampaign`'s `category` option: one of {@link MESSAGE_CATEGORIES}, or not given. */
+export function checkCategory(category: unknown): void {
+  if (category !== undefined && !MESSAGE_CATEGORIES.includes(category as MessageCategory))
+    throw invalidOption('sendCampaign', 'category', `must be one of ${MESSAGE_CATEGORIES.join(', ')}`);
 }
