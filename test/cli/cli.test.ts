@@ -158,7 +158,8 @@ describe('wacloud send', () => {
   });
 
   it('exits 0 when every row is sent, and reports API failures per line', async () => {
-    const box = sandbox();
+    // No business account id: no template pre-flight, so the API's refusals come back per line.
+    const box = sandbox({ WHATSAPP_BUSINESS_ACCOUNT_ID: undefined });
     box.write('ok.csv', 'to,order\n+905325550100,B-1\n+905325550101,B-2\n');
     const ok = await box.run(['send', '--template', 'order_update', '--to', 'ok.csv', '--param', 'order']);
     expect(ok.code).toBe(0);
@@ -204,12 +205,103 @@ describe('wacloud send', () => {
   });
 
   it('never prints the token, even when the API rejects it', async () => {
-    const box = sandbox({ WHATSAPP_ACCESS_TOKEN: `${TOKEN}-wrong` });
+    const box = sandbox({ WHATSAPP_ACCESS_TOKEN: `${TOKEN}-wrong`, WHATSAPP_BUSINESS_ACCOUNT_ID: undefined });
     box.write('ok.csv', 'phone,order\n+905325550300,D-1\n');
     const run = await box.run(['send', '--template', 'order_update', '--to', 'ok.csv', '--param', 'order']);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('line 2: failed');
     expect(`${run.stdout}${run.stderr}`).not.toContain(`${TOKEN}-wrong`);
+    // With the business account, the template check is the first request the token is refused on.
+    const checked = sandbox({ WHATSAPP_ACCESS_TOKEN: `${TOKEN}-wrong` });
+    checked.write('ok.csv', 'phone,order\n+905325550300,D-1\n');
+    const refused = await checked.run([
+      'send',
+      '--template',
+      'order_update',
+      '--to',
+      'ok.csv',
+      '--param',
+      'order',
+    ]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/wacloud send: \w+Error: /);
+    expect(`${refused.stdout}${refused.stderr}`).not.toContain(`${TOKEN}-wrong`);
+  });
+
+  it('with a business account id, checks each template before its first send: nothing is sent when it is wrong', async () => {
+    const box = sandbox();
+    box.write('ok.csv', 'to,order\n+905325550400,E-1\n+905325550401,E-2\n');
+    const before = sim.messages.length;
+    const args = [
+      'send',
+      '--template',
+      'order_update',
+      '--to',
+      'ok.csv',
+      '--param',
+      'order',
+      '--param',
+      'to',
+    ];
+    const bad = await box.run(args);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('template order_update expects 1 body parameter(s), the message gives 2');
+    expect(bad.stderr).toContain('stopped before that template');
+    const missing = await box.run(['send', '--template', 'no_such_template', '--to', 'ok.csv']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('template no_such_template (en_US) does not exist');
+    expect(sim.messages.length).toBe(before);
+  });
+
+  it("says why a row is skipped, and a utility template's category lets it reach a US number", async () => {
+    const csv = 'phone\n+905325550500\n+12015550188\n';
+    // No business account id and no --category: a template is governed as marketing.
+    const assumed = sandbox({ WHATSAPP_BUSINESS_ACCOUNT_ID: undefined });
+    assumed.write('us.csv', csv);
+    const skipped = await assumed.run(['send', '--template', 'hello_world', '--to', 'us.csv']);
+    expect(skipped.code).toBe(0);
+    expect(skipped.stderr).toContain('category marketing (assumed');
+    expect(skipped.stderr).toMatch(/line 3: skipped: region: a marketing template to a US number/);
+    expect(skipped.stdout).toMatch(/sent 1, .*skipped 1, .* · skipped: region 1/);
+    const given = await assumed.run([
+      'send',
+      '--template',
+      'hello_world',
+      '--to',
+      'us.csv',
+      '--category',
+      'utility',
+      '--campaign',
+      'u',
+    ]);
+    expect(given.stdout).toContain('Campaign u: sent 2,');
+    // With the business account id, hello_world's category (UTILITY) is read from the template.
+    const read = sandbox();
+    read.write('us.csv', csv);
+    const fromTemplate = await read.run([
+      'send',
+      '--template',
+      'hello_world',
+      '--to',
+      'us.csv',
+      '--campaign',
+      'r',
+    ]);
+    expect(fromTemplate.stderr).toContain('category as each template is filed');
+    expect(fromTemplate.stdout).toContain('Campaign r: sent 2,');
+    const bogus = await read.run([
+      'send',
+      '--template',
+      'hello_world',
+      '--to',
+      'us.csv',
+      '--category',
+      'promo',
+    ]);
+    expect(bogus.code).toBe(2);
+    expect(bogus.stderr).toContain(
+      '--category must be one of marketing, utility, authentication, got "promo"',
+    );
   });
 });
 

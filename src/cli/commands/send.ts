@@ -7,6 +7,7 @@ import { normalizeRecipientId } from '../../events/recipient-id.js';
 import { template, templateComponents, templateParams } from '../../messages/builders/template-builders.js';
 import type { TemplateMessageComponent } from '../../messages/index.js';
 import { validateOutgoingMessage } from '../../messages/index.js';
+import { MESSAGE_CATEGORIES, type MessageCategory } from '../../queue/governance/message-category.js';
 import { type OutgoingMessageLike, SendQueue } from '../../queue/index.js';
 import { type CliIo, ExitCode, type ExitCodeValue, UsageError } from '../cli-io.js';
 import { countLines } from '../count-lines.js';
@@ -15,6 +16,7 @@ import { type OpenedStore, openStore, STORE_HELP } from '../open-store.js';
 import { printable, printableJson } from '../printable.js';
 import { ProgressBar } from '../progress-bar.js';
 import { type BadRow, type RecipientRow, readRecipientsCsv } from '../recipients-csv.js';
+import { describeSkip, skipBreakdown } from '../skip-reason-text.js';
 
 /** Help of `wacloud send`. */
 export const SEND_HELP = `Usage: wacloud send --template NAME --to recipients.csv [options]
@@ -35,6 +37,11 @@ are still sent. With a persistent --store, a rerun skips recipients already sent
   --url-param <i>=<column>  dynamic URL button at index i takes its suffix from this column
   --mps <n>                 messages per second (default 80)
   --campaign <id>           campaign id (default: <template>-<csv file name>)
+  --category <c>            marketing | utility | authentication: the rules that apply (consent,
+                            frequency caps, quiet hours and the US marketing pause are for marketing).
+                            Default: read from each template when a business account id is set
+                            (which also checks the template exists, is APPROVED and takes the
+                            parameters given, before the first send), else marketing
   ${STORE_HELP}
   --dry-run                 check the CSV and build every message; send nothing
   -h, --help                show this help
@@ -110,6 +117,27 @@ function describeTemplates(plan: SendPlan): string {
   return `variants ${list} (${plan.language})`;
 }
 
+/** A template pre-flight refusal (see `CampaignSpec.preflight`). */
+function isPreflightError(error: unknown): error is ValidationError {
+  return error instanceof ValidationError && error.issues.some((issue) => issue.code === 'preflight');
+}
+
+/** `--category`, checked: one of Meta's template categories, or undefined when not given. */
+function parseCategory(value: string | undefined): MessageCategory | undefined {
+  if (value === undefined) return undefined;
+  const categories: readonly MessageCategory[] = MESSAGE_CATEGORIES.filter((c) => c !== 'service');
+  if (!categories.includes(value as MessageCategory))
+    throw new UsageError(`--category must be one of ${categories.join(', ')}, got "${value}"`);
+  return value as MessageCategory;
+}
+
+/** Which category governs the campaign, and where it comes from. */
+function describeCategory(category: MessageCategory | undefined, preflight: boolean): string {
+  if (category !== undefined) return `category ${category}`;
+  if (preflight) return 'category as each template is filed (checked before the first send)';
+  return 'category marketing (assumed: pass --category, or a business account id to read it from the template)';
+}
+
 function describeError(error: WhatsAppError | undefined): string {
   if (!error) return 'unknown error';
   const code = (error as { code?: unknown }).code;
@@ -139,6 +167,7 @@ export async function runSendCommand(argv: string[], io: CliIo): Promise<ExitCod
       variant: { type: 'string', multiple: true, default: [] },
       mps: { type: 'string', default: '80' },
       campaign: { type: 'string' },
+      category: { type: 'string' },
       store: { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -170,6 +199,7 @@ export async function runSendCommand(argv: string[], io: CliIo): Promise<ExitCod
     if (first === undefined) throw new UsageError('--template is required (or two or more --variant)');
     plan.templateName = first;
   }
+  const category = parseCategory(values.category);
   const campaignId = values.campaign ?? `${plan.templateName}-${basename(csvPath, extname(csvPath))}`;
   const requiredColumns = [
     ...plan.params,
@@ -190,7 +220,10 @@ export async function runSendCommand(argv: string[], io: CliIo): Promise<ExitCod
 
   if (values['dry-run']) return dryRun(rows(), plan, campaignId, io, onBadRow, badRows);
 
-  const client = new WhatsAppClient(clientOptionsFrom(values, io.env, { phoneNumberId: true }));
+  const clientOptions = clientOptionsFrom(values, io.env, { phoneNumberId: true });
+  const client = new WhatsAppClient(clientOptions);
+  // With the business account, each template is checked before its first send and its category read.
+  const preflight = clientOptions.businessAccountId !== undefined;
   const opened = await openStore(values.store, cwd);
   try {
     const skipSet = await alreadySent(opened, campaignId);
@@ -207,7 +240,7 @@ export async function runSendCommand(argv: string[], io: CliIo): Promise<ExitCod
       }
     }
     io.stderr.write(
-      `Campaign ${printable(campaignId)}: ${printable(describeTemplates(plan))} at ${mps} msg/s, store ${printable(opened.label)}\n`,
+      `Campaign ${printable(campaignId)}: ${printable(describeTemplates(plan))} at ${mps} msg/s, store ${printable(opened.label)}, ${describeCategory(category, preflight)}\n`,
     );
     if (skipSet.size > 0) io.stderr.write(`Resuming: ${skipSet.size} recipients already sent are skipped.\n`);
     const total = Math.max(0, (await countLines(csvPath)) - 1 - skipSet.size);
@@ -218,6 +251,8 @@ export async function runSendCommand(argv: string[], io: CliIo): Promise<ExitCod
       // The builders' precise template type has no index signature; the shape is what the queue expects.
       build: (row, { variant }) => buildMessage(plan, row, variant) as OutgoingMessageLike,
       ...(plan.variants.size > 0 ? { variants: [...plan.variants.keys()] } : {}),
+      ...(category === undefined ? {} : { category }),
+      preflight,
       total,
     });
     const bar = new ProgressBar(io.stderr);
@@ -230,14 +265,24 @@ export async function runSendCommand(argv: string[], io: CliIo): Promise<ExitCod
       return p.sent + p.failed + p.skipped + p.unknown;
     };
     handle.on('progress', () => bar.update({ done: done(), total, detail: detail() }));
+    const skippedBy = new Map<string, number>();
     handle.on('outcome', (outcome) => {
-      if (outcome.status !== 'failed' && outcome.status !== 'unknown') return;
+      if (outcome.status === 'sent') return;
       const line = lineOf.get(normalizeRecipientId(outcome.recipientId));
       const where = line === undefined ? outcome.recipientId : `line ${line}`;
-      const what = outcome.status === 'unknown' ? 'no answer (may have been sent)' : 'failed';
-      io.stderr.write(
-        `${io.stderr.isTTY ? '\r\x1b[K' : ''}${printable(where)}: ${what}: ${printable(describeError(outcome.error))}\n`,
-      );
+      let what: string;
+      if (outcome.status === 'skipped') {
+        const reason = outcome.reason ?? 'unknown';
+        skippedBy.set(reason, (skippedBy.get(reason) ?? 0) + 1);
+        // Rows left when the send stopped are counted once at the end, not listed.
+        if (reason === 'closed') return;
+        what = `skipped: ${describeSkip(outcome)}`;
+      } else if (outcome.status === 'unknown') {
+        what = `no answer (may have been sent): ${describeError(outcome.error)}`;
+      } else {
+        what = `failed: ${describeError(outcome.error)}`;
+      }
+      io.stderr.write(`${io.stderr.isTTY ? '\r\x1b[K' : ''}${printable(where)}: ${printable(what)}\n`);
     });
     // Ctrl-C: no more recipients are read and nothing is sent beyond the requests in flight; the queued
     // rest end skipped (closed), unsent, so a later run resumes them. (The queue holds up to a thousand
@@ -252,13 +297,23 @@ export async function runSendCommand(argv: string[], io: CliIo): Promise<ExitCod
     let final: Awaited<typeof handle.done>;
     try {
       final = await handle.done;
+    } catch (error) {
+      if (!isPreflightError(error)) throw error;
+      // A template that does not exist, is not approved or takes other parameters: the campaign stops.
+      await queue.close();
+      bar.finish({ done: done(), total, detail: detail() });
+      io.stderr.write(
+        `wacloud send: ${printable(error.message)}\nCampaign ${printable(campaignId)} stopped before that template's first send; sent ${handle.progress().sent}.\n`,
+      );
+      return ExitCode.usage;
     } finally {
       io.signal?.removeEventListener('abort', onAbort);
       await queue.close();
     }
     bar.finish({ done: done(), total, detail: detail() });
+    const skips = skipBreakdown(skippedBy);
     io.stdout.write(
-      `Campaign ${printable(campaignId)}: sent ${final.sent}, failed ${final.failed}, unknown ${final.unknown}, skipped ${final.skipped}, already sent ${resumed}, bad rows ${badRows.length}\n`,
+      `Campaign ${printable(campaignId)}: sent ${final.sent}, failed ${final.failed}, unknown ${final.unknown}, skipped ${final.skipped}, already sent ${resumed}, bad rows ${badRows.length}${skips ? ` · skipped: ${skips}` : ''}\n`,
     );
     if (!opened.persistent) {
       io.stderr.write(
