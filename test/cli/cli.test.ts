@@ -132,7 +132,34 @@ describe('wacloud send', () => {
     expect(run.stderr).toContain('line 6: skipped: expected 3 fields, found 4');
     expect(run.stdout).toContain('3 messages would be sent, 3 bad rows');
     expect(run.stdout).toContain('"name": "order_update"');
+    expect(run.stdout).toContain('Template order_update: APPROVED, parameters match, category utility.');
     expect(sim.messages.length).toBe(before);
+  });
+
+  it('--dry-run checks the templates with Meta when it can, and says so when it cannot', async () => {
+    const box = sandbox();
+    box.write('ok.csv', 'phone,name\n+905325550600,Ada\n');
+    const wrong = await box.run([
+      'send',
+      '--variant',
+      'A=hello_world',
+      '--variant',
+      'B=welcome',
+      '--to',
+      'ok.csv',
+      '--param',
+      'name',
+      '--dry-run',
+    ]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain(
+      'Template hello_world: Invalid template: template.components.body.parameters',
+    );
+    const unchecked = sandbox({ WHATSAPP_BUSINESS_ACCOUNT_ID: undefined });
+    unchecked.write('ok.csv', 'phone,name\n+905325550600,Ada\n');
+    const run = await unchecked.run(['send', '--template', 'hello_world', '--to', 'ok.csv', '--dry-run']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Templates not checked with Meta');
   });
 
   it('sends the good rows, reports the bad ones, and a rerun skips recipients already sent', async () => {

@@ -9,6 +9,7 @@ import type { TemplateMessageComponent } from '../../messages/index.js';
 import { validateOutgoingMessage } from '../../messages/index.js';
 import { MESSAGE_CATEGORIES, type MessageCategory } from '../../queue/governance/message-category.js';
 import { type OutgoingMessageLike, SendQueue } from '../../queue/index.js';
+import { preflightTemplate } from '../../queue/preflight.js';
 import { type CliIo, ExitCode, type ExitCodeValue, UsageError } from '../cli-io.js';
 import { countLines } from '../count-lines.js';
 import { CREDENTIAL_HELP, CREDENTIAL_OPTIONS, clientOptionsFrom } from '../credentials.js';
@@ -43,7 +44,8 @@ are still sent. With a persistent --store, a rerun skips recipients already sent
                             (which also checks the template exists, is APPROVED and takes the
                             parameters given, before the first send), else marketing
   ${STORE_HELP}
-  --dry-run                 check the CSV and build every message; send nothing
+  --dry-run                 check the CSV and build every message, and the templates with Meta
+                            when a business account id is set; send nothing
   -h, --help                show this help
 
 ${CREDENTIAL_HELP}
@@ -115,6 +117,43 @@ function describeTemplates(plan: SendPlan): string {
   if (plan.variants.size === 0) return `template ${plan.templateName} (${plan.language})`;
   const list = [...plan.variants].map(([v, t]) => `${v}=${t}`).join(', ');
   return `variants ${list} (${plan.language})`;
+}
+
+/**
+ * `--dry-run`'s template check: with credentials and a business account id, each template of the plan
+ * is checked as a real run's pre-flight would (exists, APPROVED, the parameters given) and its category
+ * printed; without them, says it was not checked. Resolves with the exit code (2 when one is refused).
+ */
+async function checkTemplatesDry(
+  plan: SendPlan,
+  row: RecipientRow,
+  values: Record<string, unknown>,
+  io: CliIo,
+): Promise<ExitCodeValue> {
+  const token = values.token ?? io.env.WHATSAPP_ACCESS_TOKEN;
+  const waba = values['business-account-id'] ?? io.env.WHATSAPP_BUSINESS_ACCOUNT_ID;
+  if (!token || !waba) {
+    io.stdout.write('Templates not checked with Meta (needs an access token and a business account id).\n');
+    return ExitCode.ok;
+  }
+  const client = new WhatsAppClient(clientOptionsFrom(values, io.env, { businessAccountId: true }));
+  const variants = plan.variants.size > 0 ? [...plan.variants.keys()] : [undefined];
+  // Every row gives a template as many parameters (they come from columns): one row shows them all.
+  for (const variant of variants) {
+    const message = buildMessage(plan, row, variant);
+    const name = message.template.name;
+    try {
+      const category = await preflightTemplate(client, message);
+      io.stdout.write(
+        `Template ${printable(name)}: APPROVED, parameters match, category ${category ?? 'unknown'}.\n`,
+      );
+    } catch (error) {
+      if (!isPreflightError(error)) throw error;
+      io.stderr.write(`Template ${printable(name)}: ${printable(error.message)}\n`);
+      return ExitCode.usage;
+    }
+  }
+  return ExitCode.ok;
 }
 
 /** A template pre-flight refusal (see `CampaignSpec.preflight`). */
@@ -218,7 +257,10 @@ export async function runSendCommand(argv: string[], io: CliIo): Promise<ExitCod
   };
   const rows = () => readRecipientsCsv(csvPath, readOptions);
 
-  if (values['dry-run']) return dryRun(rows(), plan, campaignId, io, onBadRow, badRows);
+  if (values['dry-run']) {
+    const checkTemplates = (row: RecipientRow) => checkTemplatesDry(plan, row, values, io);
+    return dryRun(rows(), plan, campaignId, io, onBadRow, badRows, checkTemplates);
+  }
 
   const clientOptions = clientOptionsFrom(values, io.env, { phoneNumberId: true });
   const client = new WhatsAppClient(clientOptions);
@@ -334,9 +376,11 @@ async function dryRun(
   io: CliIo,
   onBadRow: (row: BadRow) => void,
   badRows: BadRow[],
+  checkTemplates: (row: RecipientRow) => Promise<ExitCodeValue>,
 ): Promise<ExitCodeValue> {
   let valid = 0;
   let first: unknown;
+  let firstRow: RecipientRow | undefined;
   for await (const row of rows) {
     const message = buildMessage(plan, row);
     try {
@@ -348,10 +392,13 @@ async function dryRun(
     }
     valid++;
     first ??= message;
+    firstRow ??= row;
   }
   io.stdout.write(
     `Dry run of campaign ${printable(campaignId)}: ${valid} messages would be sent, ${badRows.length} bad rows; nothing was sent.\n`,
   );
   if (first) io.stdout.write(`First message:\n${printableJson(first, 2)}\n`);
+  const templates = firstRow === undefined ? ExitCode.ok : await checkTemplates(firstRow);
+  if (templates !== ExitCode.ok) return templates;
   return badRows.length > 0 ? ExitCode.partialFailure : ExitCode.ok;
 }
