@@ -46,6 +46,7 @@ try {
     campaignId: 'pg-demo',
     recipients,
     variants: ['A', 'B'],
+    category: 'utility', // order updates: the marketing rules (consent, caps, quiet hours) do not apply
     build: (to) =>
       msg.template(to, 'order_update', 'en_US', [
         msg.templateComponents.body(msg.templateParams.text('#SPRING')),
