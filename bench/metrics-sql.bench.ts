@@ -298,9 +298,9 @@ const postgres =
 try {
   if (STORES.has('sqlite')) await measureIngest('sqlite', sqlite, events, 1);
   if (postgres) await measureIngest('postgres', postgres, events, POSTGRES_WRITERS);
-  if (postgres && VACUUM && !INGEST_ONLY) await vacuumAfterLoad(postgres.pool);
   else if (STORES.has('postgres'))
     console.error('metrics-sql bench: PostgreSQL at 127.0.0.1:5432 is unreachable; skipped its figures');
+  if (postgres && VACUUM && !INGEST_ONLY) await vacuumAfterLoad(postgres.pool);
   events = undefined;
   if (!INGEST_ONLY) await measureMetricsOfStores();
 } finally {

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { cheaperEventIndexStatements } from '../postgres/cheaper-event-indexes.js';
-import { engagementRowsIndexStatements } from '../postgres/engagement-rows-index.js';
+import { heldOutIndexStatement } from '../postgres/held-out-index.js';
 import { rekeyTriggerStatements } from '../postgres/monthly-partitions.js';
 import { partitionEventsTable } from '../postgres/partition-migration.js';
 import { withClientTransaction } from '../postgres/transaction.js';
@@ -116,10 +116,10 @@ const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     statements: (table, name) => optOutIndexStatements('postgres', table, name),
   },
   {
-    // A campaign's engagement rows read from a covering partial index, not the table's pages; the
-    // `held_out` events by campaign (the holdout lift's scan found none by reading the whole table).
+    // The `held_out` events by campaign: the holdout lift's page of a campaign without a holdout read the
+    // whole table to find none.
     version: 10,
-    statements: (table, name) => engagementRowsIndexStatements(table, name),
+    statements: (table, name) => [heldOutIndexStatement(table, name)],
   },
 ];
 
