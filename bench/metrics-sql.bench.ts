@@ -9,7 +9,11 @@
  * WACLOUD_BENCH_ONLY=ingest to stop after the ingest figures; WACLOUD_BENCH_SCHEMA to name the
  * PostgreSQL schema, default a random `wacloud_bench_*`, dropped afterwards either way;
  * WACLOUD_BENCH_FIGURES=metrics-vs-floor to time only that figure after the load, default
- * `metrics,metrics-vs-floor`).
+ * `metrics,metrics-vs-floor`; WACLOUD_BENCH_VACUUM=off to leave the PostgreSQL tables as the load left them).
+ * After the load, PostgreSQL's tables are vacuumed and analyzed, as autovacuum does a while after a bulk
+ * load in a deployment (on by default; insert-driven since PostgreSQL 13): index-only scans need the
+ * visibility map it sets, and a never-vacuumed table has every page's hint bits still to write on its
+ * first reads. This server may run with autovacuum off, so the bench does it itself.
  * Figure `metrics-vs-floor` (issue 15): each store's `computeCampaignMetrics` against a floor written by
  * hand here, one SQL statement counting the campaign's sent/delivered/read/failed from the same tables
  * (medians of 3 interleaved runs; `ratio` = metricsMs / floorMs, goal <= 2), with the
@@ -44,6 +48,8 @@ const STORES = new Set((process.env.WACLOUD_BENCH_STORES ?? 'sqlite,postgres').s
 const INGEST_ONLY = process.env.WACLOUD_BENCH_ONLY === 'ingest';
 /** Which figures to time after the load (`WACLOUD_BENCH_FIGURES`, comma-separated; the ingest is always timed). */
 const FIGURES = new Set((process.env.WACLOUD_BENCH_FIGURES ?? 'metrics,metrics-vs-floor').split(','));
+/** Whether to VACUUM (ANALYZE) PostgreSQL's tables after the load (`WACLOUD_BENCH_VACUUM=off`: not). */
+const VACUUM = process.env.WACLOUD_BENCH_VACUUM !== 'off';
 const ID_STYLE = process.env.WACLOUD_BENCH_IDS === 'short' ? 'short' : 'meta';
 const CAMPAIGN = 'spring';
 const RATE_CARD = { marketing: 0.0613, utility: 0.008, authentication: 0.0135 };
@@ -250,6 +256,7 @@ async function measureAgainstFloor(
       messages: MESSAGES,
       ids: ID_STYLE,
       goal: 'ratio <= 2',
+      vacuumed: name === 'postgres' ? VACUUM : undefined,
       load1,
     }),
   );
@@ -293,6 +300,7 @@ try {
   if (postgres) await measureIngest('postgres', postgres, events, POSTGRES_WRITERS);
   else if (STORES.has('postgres'))
     console.error('metrics-sql bench: PostgreSQL at 127.0.0.1:5432 is unreachable; skipped its figures');
+  if (postgres && VACUUM && !INGEST_ONLY) await vacuumAfterLoad(postgres.pool);
   events = undefined;
   if (!INGEST_ONLY) await measureMetricsOfStores();
 } finally {
@@ -302,6 +310,21 @@ try {
     await postgres.pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     await postgres.pool.end();
   }
+}
+
+/**
+ * VACUUM (ANALYZE) of the schema's tables, as autovacuum would after the load (see the header): each
+ * partition and plain table (autovacuum leaves partitioned parents alone).
+ */
+async function vacuumAfterLoad(pool: pg.Pool): Promise<void> {
+  const started = performance.now();
+  const { rows } = await pool.query<{ name: string }>(
+    `SELECT quote_ident(relname) AS name FROM pg_class
+     WHERE relnamespace = $1::regnamespace AND relkind = 'r'`,
+    [schema],
+  );
+  for (const { name } of rows) await pool.query(`VACUUM (ANALYZE) "${schema}".${name}`);
+  line('postgres vacuum after load', Number(((performance.now() - started) / 1000).toFixed(2)), 's');
 }
 
 /** The metrics figures of every measured store, after the ingest. */

@@ -76,6 +76,7 @@ describe.runIf(available)('PostgresEventStore (real server)', () => {
         `${tableName}_campaign_at_idx`,
         `${tableName}_context_idx`,
         `${tableName}_engagement_idx`,
+        `${tableName}_held_out_idx`,
         `${tableName}_message_idx`,
         `${tableName}_optout_idx`,
         `${tableName}_optout_long_idx`,

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { cheaperEventIndexStatements } from '../postgres/cheaper-event-indexes.js';
+import { heldOutIndexStatement } from '../postgres/held-out-index.js';
 import { rekeyTriggerStatements } from '../postgres/monthly-partitions.js';
 import { partitionEventsTable } from '../postgres/partition-migration.js';
 import { withClientTransaction } from '../postgres/transaction.js';
@@ -113,6 +114,12 @@ const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     // first send) read from a covering partial index of the inbound rows, not the table's pages.
     version: 9,
     statements: (table, name) => optOutIndexStatements('postgres', table, name),
+  },
+  {
+    // The `held_out` events by campaign: the holdout lift's page of a campaign without a holdout read the
+    // whole table to find none.
+    version: 10,
+    statements: (table, name) => [heldOutIndexStatement(table, name)],
   },
 ];
 
