@@ -134,11 +134,11 @@ export class LiveCampaignFold {
   /** The summary of every person's facts, kept current as their facts change (see `#refold`). */
   readonly #summary: FactsSummary;
   readonly #startBatch: number;
-  /** While `start` folds a batch: new messages' statuses read from the store wait in `#held*` (see `start`). */
+  /** While `start` folds a batch: new messages' statuses read from the store wait in `#held*` until it releases them. */
   #holdStatuses = false;
-  /** Status events held back by `start`. */
+  /** New messages' status events read from the store, not yet folded in (see `#readMessages`). */
   #heldEvents: StoredEvent[] = [];
-  /** Folded statuses (from the store's rollup) held back by `start`, with their messages. */
+  /** New messages' folded statuses (a store's rollup) with their messages, not yet folded in. */
   #heldSummaries: Array<[LiveMessage<LivePerson>, StatusSummary]> = [];
 
   /** A fold of `query` over `store`; call {@link LiveCampaignFold.start} first. */
@@ -600,26 +600,25 @@ export class LiveCampaignFold {
   async #readMessages(messageIds: readonly string[]): Promise<void> {
     const store = this.#store;
     const summaries = hasStatusSummaries(store);
-    const hold = this.#holdStatuses;
     for (const ids of chunks(messageIds)) {
       for await (const event of store.scan({
         kinds: summaries ? BY_MESSAGE_NO_STATUS : BY_MESSAGE,
         messageIds: ids,
       })) {
-        if (hold && event.kind === 'status') this.#heldEvents.push(event);
+        if (event.kind === 'status') this.#heldEvents.push(event);
         else this.#route(event);
       }
       if (!summaries) continue;
       for (const [messageId, summary] of await store.statusSummaries(ids)) {
         const message = this.#messages.get(messageId);
-        if (message === undefined) continue;
-        if (hold) this.#heldSummaries.push([message, summary]);
-        else if (message.addSummary(summary)) this.#restatused.add(message);
+        if (message !== undefined) this.#heldSummaries.push([message, summary]);
       }
     }
+    // Statuses go in after the other events (the fold is order-free): one path for `start` and updates.
+    if (!this.#holdStatuses) this.#releaseStatuses();
   }
 
-  /** Folds in the statuses `start` held back, as statuses arriving in an update would be. */
+  /** Folds in the statuses read for new messages (by `start` once their messages are counted). */
   #releaseStatuses(): void {
     const events = this.#heldEvents;
     const summaries = this.#heldSummaries;
