@@ -134,12 +134,6 @@ export class LiveCampaignFold {
   /** The summary of every person's facts, kept current as their facts change (see `#refold`). */
   readonly #summary: FactsSummary;
   readonly #startBatch: number;
-  /** While `start` folds a batch: new messages' statuses read from the store wait in `#held*` until it releases them. */
-  #holdStatuses = false;
-  /** New messages' status events read from the store, not yet folded in (see `#readMessages`). */
-  #heldEvents: StoredEvent[] = [];
-  /** New messages' folded statuses (a store's rollup) with their messages, not yet folded in. */
-  #heldSummaries: Array<[LiveMessage<LivePerson>, StatusSummary]> = [];
 
   /** A fold of `query` over `store`; call {@link LiveCampaignFold.start} first. */
   constructor(store: EventStore, query: MetricsQuery, options: LiveCampaignFoldOptions = {}) {
@@ -186,21 +180,11 @@ export class LiveCampaignFold {
     // Folded a batch at a time, as updates fold what was appended: the same code on the same path, so
     // V8 compiles it once with what every update needs (one fold of the whole campaign would compile
     // its loops mid-run, on-stack, with half the type feedback, and the first updates would pay again).
-    // Each batch's statuses are held back until its messages are counted, then folded in as new statuses
-    // (the fold is order-free, so the result is the same): updates mostly bring statuses of counted
-    // messages, and that path (`#restatus`, a message folded alone again) is then compiled here too,
-    // with its own type feedback, instead of in the first updates.
     const batch = this.#startBatch;
-    this.#holdStatuses = true;
-    try {
-      for (let i = 0; i < sends.length; i += batch) {
-        this.#routeAll(sends.slice(i, i + batch));
-        await this.#settle();
-        this.#releaseStatuses();
-        await this.#settle();
-      }
-    } finally {
-      this.#holdStatuses = false;
+    for (let i = 0; i < sends.length; i += batch) {
+      const end = Math.min(sends.length, i + batch);
+      for (let j = i; j < end; j++) this.#route(sends[j]!);
+      await this.#settle();
     }
     if (sends.length === 0) await this.#settle();
     // Then what the feed holds after the cursor (taken a little early by a store that reads back a
@@ -213,18 +197,10 @@ export class LiveCampaignFold {
     for (;;) {
       const changes = await this.#store.readSince!(this.#cursor, FEED_PAGE);
       this.#cursor = changes.cursor;
-      this.#routeAll(changes.events);
+      for (const event of changes.events) this.#route(event);
       if (!changes.more) break;
     }
     return this.#settle();
-  }
-
-  /**
-   * Routes each of `events` (see `#route`): the one loop `start` and `update` share, so the code V8
-   * optimizes for it while `start` folds the campaign is the code updates run.
-   */
-  #routeAll(events: readonly StoredEvent[]): void {
-    for (const event of events) this.#route(event);
   }
 
   /**
@@ -604,29 +580,13 @@ export class LiveCampaignFold {
       for await (const event of store.scan({
         kinds: summaries ? BY_MESSAGE_NO_STATUS : BY_MESSAGE,
         messageIds: ids,
-      })) {
-        if (event.kind === 'status') this.#heldEvents.push(event);
-        else this.#route(event);
-      }
+      }))
+        this.#route(event);
       if (!summaries) continue;
       for (const [messageId, summary] of await store.statusSummaries(ids)) {
         const message = this.#messages.get(messageId);
-        if (message !== undefined) this.#heldSummaries.push([message, summary]);
+        if (message?.addSummary(summary)) this.#restatused.add(message);
       }
-    }
-    // Statuses go in after the other events (the fold is order-free): one path for `start` and updates.
-    if (!this.#holdStatuses) this.#releaseStatuses();
-  }
-
-  /** Folds in the statuses read for new messages (by `start` once their messages are counted). */
-  #releaseStatuses(): void {
-    const events = this.#heldEvents;
-    const summaries = this.#heldSummaries;
-    this.#heldEvents = [];
-    this.#heldSummaries = [];
-    this.#routeAll(events);
-    for (const [message, summary] of summaries) {
-      if (message.addSummary(summary)) this.#restatused.add(message);
     }
   }
 

@@ -1,14 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { EventCursor } from '../../src/events/event-changes.js';
-import type { EventFilter, EventStore } from '../../src/events/event-store.js';
 import type { StoredEvent } from '../../src/events/stored-event.js';
 import { MemoryEventStore } from '../../src/events/stores/memory.js';
 import { CampaignFactsBuilder } from '../../src/metrics/campaign-facts-builder.js';
 import { computeCampaignMetrics } from '../../src/metrics/compute-campaign-metrics.js';
 import { LiveCampaignFold } from '../../src/metrics/live-campaign-fold.js';
-import { LiveMessage } from '../../src/metrics/live-message.js';
 import type { MetricsQuery } from '../../src/metrics/metrics-types.js';
-import type { StatusSummary } from '../../src/metrics/status-fold.js';
 
 /*
  * The live fold updates a message's facts from a new status alone when that moves no other event, and
@@ -122,64 +118,5 @@ describe('LiveCampaignFold: statuses after the person was folded', () => {
       [status('w1', 'failed', 2, { errorCode: 131026 })],
       [status('w1', 'delivered', 3)],
     ]);
-  });
-});
-
-describe('LiveCampaignFold.start: statuses already stored', () => {
-  const events: StoredEvent[] = [
-    send('w1', '905550001', 0),
-    send('w2', '905550002', 0, 'B'),
-    send('w3', '905550001', 5),
-    status('w1', 'sent', 1, { pricing }),
-    status('w1', 'read', 3),
-    status('w2', 'failed', 2, { errorCode: 131049 }),
-    status('w3', 'delivered', 6),
-    { kind: 'inbound', messageId: 'in1', recipientId: '905550001', at: at(7), text: 'Thanks!' },
-  ];
-
-  it('folds them onto messages already counted, as an update would, with the same result', async () => {
-    const store = new MemoryEventStore();
-    await store.append(events);
-    const counted: boolean[] = [];
-    const addStatus = LiveMessage.prototype.addStatus;
-    vi.spyOn(LiveMessage.prototype, 'addStatus').mockImplementation(function (this: LiveMessage, event) {
-      counted.push(this.facts !== undefined);
-      return addStatus.call(this, event);
-    });
-    const fold = new LiveCampaignFold(store, QUERY, { startBatch: 2 });
-    await fold.start();
-    expect(counted).toEqual([true, true, true, true]);
-    expect(fold.metrics()).toEqual(await computeCampaignMetrics(store, QUERY));
-  });
-
-  it('folds the statuses of a status rollup onto counted messages too', async () => {
-    const memory = new MemoryEventStore();
-    await memory.append(events);
-    // A store with a status rollup: the fold reads each new message's statuses folded, not as events.
-    const rollup = new Map<string, StatusSummary>();
-    const summaryOf = (messageId: string) => {
-      const message = new LiveMessage(send(messageId, '', 0) as never, undefined);
-      for (const event of events)
-        if (event.kind === 'status' && event.messageId === messageId) message.addStatus(event);
-      return message.summary({} as StatusSummary);
-    };
-    for (const id of ['w1', 'w2', 'w3']) rollup.set(id, summaryOf(id));
-    const store = {
-      scan: (filter: EventFilter) => memory.scan(filter),
-      readSince: (cursor: EventCursor | undefined, limit: number) => memory.readSince(cursor, limit),
-      latestCursor: () => memory.latestCursor(),
-      statusSummaries: async (ids: readonly string[]) =>
-        new Map(ids.flatMap((id) => (rollup.has(id) ? [[id, rollup.get(id)!] as const] : []))),
-    } as unknown as EventStore;
-    const counted: boolean[] = [];
-    const addSummary = LiveMessage.prototype.addSummary;
-    vi.spyOn(LiveMessage.prototype, 'addSummary').mockImplementation(function (this: LiveMessage, summary) {
-      counted.push(this.facts !== undefined);
-      return addSummary.call(this, summary);
-    });
-    const fold = new LiveCampaignFold(store, QUERY, { startBatch: 2 });
-    await fold.start();
-    expect(counted).toEqual([true, true, true]);
-    expect(fold.metrics()).toEqual(await computeCampaignMetrics(memory, QUERY));
   });
 });
