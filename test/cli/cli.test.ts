@@ -250,8 +250,10 @@ describe('wacloud send', () => {
       '--param',
       'order',
     ]);
+    // The template check is refused first (and said so), then every send.
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/wacloud send: \w+Error: /);
+    expect(refused.stderr).toContain('Templates not checked with Meta (');
+    expect(refused.stderr).toContain('line 2: failed');
     expect(`${refused.stdout}${refused.stderr}`).not.toContain(`${TOKEN}-wrong`);
   });
 
@@ -273,11 +275,34 @@ describe('wacloud send', () => {
     const bad = await box.run(args);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('template order_update expects 1 body parameter(s), the message gives 2');
-    expect(bad.stderr).toContain('stopped before that template');
+    expect(bad.stderr).toContain('Nothing was sent.');
     const missing = await box.run(['send', '--template', 'no_such_template', '--to', 'ok.csv']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('template no_such_template (en_US) does not exist');
+    // Every template of an A/B run is checked first: B's refusal stops A's sends too.
+    box.write('ab.csv', 'to,name\n+905325550402,Ada\n+905325550403,Bob\n+905325550404,Cy\n');
+    const ab = await box.run([
+      'send',
+      '--variant',
+      'A=welcome',
+      '--variant',
+      'B=no_such_template',
+      '--to',
+      'ab.csv',
+    ]);
+    expect(ab.code).toBe(2);
+    expect(ab.stderr).toContain('template no_such_template (en_US) does not exist');
     expect(sim.messages.length).toBe(before);
+  });
+
+  it('sends anyway, as marketing, when the templates cannot be read, and says so', async () => {
+    const box = sandbox({ WHATSAPP_BUSINESS_ACCOUNT_ID: '999000999' });
+    box.write('ok.csv', 'phone\n+905325550410\n');
+    const run = await box.run(['send', '--template', 'hello_world', '--to', 'ok.csv']);
+    expect(run.stderr).toMatch(/Templates not checked with Meta \(.+\)/);
+    expect(run.stderr).toContain('category marketing (assumed: the templates could not be read');
+    expect(run.stdout).toContain('sent 1,');
+    expect(run.code).toBe(0);
   });
 
   it("says why a row is skipped, and a utility template's category lets it reach a US number", async () => {

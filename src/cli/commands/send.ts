@@ -3,6 +3,7 @@ import { basename, extname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { WhatsAppClient } from '../../client/index.js';
 import { ValidationError, type WhatsAppError } from '../../errors/index.js';
+import { redact } from '../../errors/redact.js';
 import { normalizeRecipientId } from '../../events/recipient-id.js';
 import { template, templateComponents, templateParams } from '../../messages/builders/template-builders.js';
 import type { TemplateMessageComponent } from '../../messages/index.js';
@@ -119,10 +120,44 @@ function describeTemplates(plan: SendPlan): string {
   return `variants ${list} (${plan.language})`;
 }
 
+/** What Meta says of each template of the plan (see {@link checkPlanTemplates}). */
+interface TemplateCheck {
+  /** Template name → its category, for every template that passed. */
+  passed: Map<string, MessageCategory | undefined>;
+  /** The first template refused (missing, not APPROVED, other parameters), with why. */
+  refused?: { name: string; error: ValidationError };
+}
+
 /**
- * `--dry-run`'s template check: with credentials and a business account id, each template of the plan
- * is checked as a real run's pre-flight would (exists, APPROVED, the parameters given) and its category
- * printed; without them, says it was not checked. Resolves with the exit code (2 when one is refused).
+ * Checks every template of the plan as a campaign's pre-flight does (exists, APPROVED, the parameters
+ * given), before anything is sent: every row gives a template as many parameters (they come from
+ * columns), so `row` shows them all. Other errors (network, a token without template access) throw.
+ */
+async function checkPlanTemplates(
+  plan: SendPlan,
+  row: RecipientRow,
+  client: WhatsAppClient,
+): Promise<TemplateCheck> {
+  const passed = new Map<string, MessageCategory | undefined>();
+  const variants = plan.variants.size > 0 ? [...plan.variants.keys()] : [undefined];
+  for (const variant of variants) {
+    const message = buildMessage(plan, row, variant);
+    const name = message.template.name;
+    if (passed.has(name)) continue;
+    try {
+      passed.set(name, await preflightTemplate(client, message));
+    } catch (error) {
+      if (!isPreflightError(error)) throw error;
+      return { passed, refused: { name, error } };
+    }
+  }
+  return { passed };
+}
+
+/**
+ * `--dry-run`'s template check: with credentials and a business account id, {@link checkPlanTemplates}
+ * and each template's category printed; without them, says it was not checked. Resolves with the exit
+ * code (2 when one is refused).
  */
 async function checkTemplatesDry(
   plan: SendPlan,
@@ -137,23 +172,21 @@ async function checkTemplatesDry(
     return ExitCode.ok;
   }
   const client = new WhatsAppClient(clientOptionsFrom(values, io.env, { businessAccountId: true }));
-  const variants = plan.variants.size > 0 ? [...plan.variants.keys()] : [undefined];
-  // Every row gives a template as many parameters (they come from columns): one row shows them all.
-  for (const variant of variants) {
-    const message = buildMessage(plan, row, variant);
-    const name = message.template.name;
-    try {
-      const category = await preflightTemplate(client, message);
-      io.stdout.write(
-        `Template ${printable(name)}: APPROVED, parameters match, category ${category ?? 'unknown'}.\n`,
-      );
-    } catch (error) {
-      if (!isPreflightError(error)) throw error;
-      io.stderr.write(`Template ${printable(name)}: ${printable(error.message)}\n`);
-      return ExitCode.usage;
-    }
+  const check = await checkPlanTemplates(plan, row, client);
+  for (const [name, category] of check.passed) {
+    io.stdout.write(
+      `Template ${printable(name)}: APPROVED, parameters match, category ${category ?? 'unknown'}.\n`,
+    );
   }
-  return ExitCode.ok;
+  if (!check.refused) return ExitCode.ok;
+  io.stderr.write(`Template ${printable(check.refused.name)}: ${printable(check.refused.error.message)}\n`);
+  return ExitCode.usage;
+}
+
+/** The first row of the CSV with a phone number and every column the plan needs, if any. */
+async function firstGoodRow(rows: AsyncIterable<RecipientRow>): Promise<RecipientRow | undefined> {
+  for await (const row of rows) return row;
+  return undefined;
 }
 
 /** A template pre-flight refusal (see `CampaignSpec.preflight`). */
@@ -171,9 +204,14 @@ function parseCategory(value: string | undefined): MessageCategory | undefined {
 }
 
 /** Which category governs the campaign, and where it comes from. */
-function describeCategory(category: MessageCategory | undefined, preflight: boolean): string {
+function describeCategory(
+  category: MessageCategory | undefined,
+  preflight: boolean,
+  unreadable: boolean,
+): string {
   if (category !== undefined) return `category ${category}`;
   if (preflight) return 'category as each template is filed (checked before the first send)';
+  if (unreadable) return 'category marketing (assumed: the templates could not be read; pass --category)';
   return 'category marketing (assumed: pass --category, or a business account id to read it from the template)';
 }
 
@@ -264,8 +302,28 @@ export async function runSendCommand(argv: string[], io: CliIo): Promise<ExitCod
 
   const clientOptions = clientOptionsFrom(values, io.env, { phoneNumberId: true });
   const client = new WhatsAppClient(clientOptions);
-  // With the business account, each template is checked before its first send and its category read.
-  const preflight = clientOptions.businessAccountId !== undefined;
+  // With the business account, every template is checked before the first send and its category read.
+  let preflight = false;
+  let unchecked: string | undefined;
+  const sample =
+    clientOptions.businessAccountId === undefined
+      ? undefined
+      : await firstGoodRow(readRecipientsCsv(csvPath, { ...readOptions, onBadRow: () => undefined }));
+  if (sample !== undefined) {
+    try {
+      const check = await checkPlanTemplates(plan, sample, client);
+      if (check.refused) {
+        io.stderr.write(
+          `wacloud send: template ${printable(check.refused.name)}: ${printable(check.refused.error.message)}\nNothing was sent.\n`,
+        );
+        return ExitCode.usage;
+      }
+      preflight = true;
+    } catch (error) {
+      // A token that may send but not read templates, or Meta unreachable: the send itself will tell.
+      unchecked = error instanceof Error ? error.message : String(error);
+    }
+  }
   const opened = await openStore(values.store, cwd);
   try {
     const skipSet = await alreadySent(opened, campaignId);
@@ -282,8 +340,13 @@ export async function runSendCommand(argv: string[], io: CliIo): Promise<ExitCod
       }
     }
     io.stderr.write(
-      `Campaign ${printable(campaignId)}: ${printable(describeTemplates(plan))} at ${mps} msg/s, store ${printable(opened.label)}, ${describeCategory(category, preflight)}\n`,
+      `Campaign ${printable(campaignId)}: ${printable(describeTemplates(plan))} at ${mps} msg/s, store ${printable(opened.label)}, ${describeCategory(category, preflight, unchecked !== undefined)}\n`,
     );
+    if (unchecked !== undefined) {
+      io.stderr.write(
+        `Templates not checked with Meta (${printable(redact(unchecked, [String(clientOptions.accessToken)]))}).\n`,
+      );
+    }
     if (skipSet.size > 0) io.stderr.write(`Resuming: ${skipSet.size} recipients already sent are skipped.\n`);
     const total = Math.max(0, (await countLines(csvPath)) - 1 - skipSet.size);
     const queue = new SendQueue({ client, store: opened.store, messagesPerSecond: mps });
