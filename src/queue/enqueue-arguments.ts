@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors/index.js';
 import type { EnqueueOptions } from './adapter.js';
-import { MESSAGE_CATEGORIES, type MessageCategory } from './governance/message-category.js';
+import { isMessageCategory, MESSAGE_CATEGORIES } from './governance/message-category.js';
 
 /** The keys `enqueue()` options may have. */
 const ENQUEUE_OPTION_KEYS: ReadonlySet<string> = new Set<keyof EnqueueOptions>([
@@ -78,7 +78,7 @@ export function checkEnqueueArguments(message: unknown, options: unknown): void 
       'enqueue() argument',
     );
   }
-  if (category !== undefined && !MESSAGE_CATEGORIES.includes(category as MessageCategory)) {
+  if (category !== undefined && !isMessageCategory(category)) {
     throw new ValidationError(
       [
         {

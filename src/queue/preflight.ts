@@ -1,5 +1,5 @@
 import { ConfigError, ValidationError } from '../errors/index.js';
-import { MESSAGE_CATEGORIES, type MessageCategory } from './governance/message-category.js';
+import { type MessageCategory, TEMPLATE_CATEGORIES } from './governance/message-category.js';
 import type { OutgoingMessageLike, QueueClient, TemplateLike } from './send-client.js';
 
 function placeholders(text: string | undefined): number {
@@ -66,5 +66,5 @@ export async function preflightTemplate(
 function templateCategory(category: unknown): MessageCategory | undefined {
   if (typeof category !== 'string') return undefined;
   const name = category.toLowerCase() as MessageCategory;
-  return MESSAGE_CATEGORIES.includes(name) && name !== 'service' ? name : undefined;
+  return TEMPLATE_CATEGORIES.includes(name) ? name : undefined;
 }

@@ -12,6 +12,14 @@ export const MESSAGE_CATEGORIES: readonly MessageCategory[] = [
   'service',
 ];
 
+/** The categories a template is filed under (`service` is for free-form messages only). */
+export const TEMPLATE_CATEGORIES: readonly MessageCategory[] = ['marketing', 'utility', 'authentication'];
+
+/** Whether `value` is one of {@link MESSAGE_CATEGORIES}. */
+export function isMessageCategory(value: unknown): value is MessageCategory {
+  return MESSAGE_CATEGORIES.includes(value as MessageCategory);
+}
+
 /**
  * The category governance applies to a message: the `category` it was enqueued with, else
  * `marketing` for a template (the strict reading: consent, caps and quiet hours apply unless you say
@@ -28,6 +36,6 @@ export function categoryOf(
 
 /** Checks `sendCampaign`'s `category` option: one of {@link MESSAGE_CATEGORIES}, or not given. */
 export function checkCategory(category: unknown): void {
-  if (category !== undefined && !MESSAGE_CATEGORIES.includes(category as MessageCategory))
+  if (category !== undefined && !isMessageCategory(category))
     throw invalidOption('sendCampaign', 'category', `must be one of ${MESSAGE_CATEGORIES.join(', ')}`);
 }
