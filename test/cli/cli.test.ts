@@ -330,6 +330,7 @@ describe('wacloud send', () => {
     // With the business account id, hello_world's category (UTILITY) is read from the template.
     const read = sandbox();
     read.write('us.csv', csv);
+    const requestsBefore = sim.stats().requests;
     const fromTemplate = await read.run([
       'send',
       '--template',
@@ -339,8 +340,23 @@ describe('wacloud send', () => {
       '--campaign',
       'r',
     ]);
-    expect(fromTemplate.stderr).toContain('category as each template is filed');
+    expect(fromTemplate.stderr).toContain('category utility (read from the template)');
     expect(fromTemplate.stdout).toContain('Campaign r: sent 2,');
+    // The template is read once (the check), then the two sends: the campaign does not read it again.
+    expect(sim.stats().requests - requestsBefore).toBe(1 + 2);
+    // Variants filed under different categories: the campaign applies each template's own.
+    read.write('ab.csv', 'phone\n+905325550510\n+905325550511\n+905325550512\n+905325550513\n');
+    const mixed = await read.run([
+      'send',
+      '--variant',
+      'A=hello_world',
+      '--variant',
+      'B=welcome',
+      '--to',
+      'ab.csv',
+    ]);
+    expect(mixed.stderr).toContain('category as each template is filed (read from Meta)');
+    expect(mixed.stdout).toContain('sent 4,');
     const bogus = await read.run([
       'send',
       '--template',

@@ -8,7 +8,7 @@ import { normalizeRecipientId } from '../../events/recipient-id.js';
 import { template, templateComponents, templateParams } from '../../messages/builders/template-builders.js';
 import type { TemplateMessageComponent } from '../../messages/index.js';
 import { validateOutgoingMessage } from '../../messages/index.js';
-import { MESSAGE_CATEGORIES, type MessageCategory } from '../../queue/governance/message-category.js';
+import { type MessageCategory, TEMPLATE_CATEGORIES } from '../../queue/governance/message-category.js';
 import { type OutgoingMessageLike, SendQueue } from '../../queue/index.js';
 import { preflightTemplate } from '../../queue/preflight.js';
 import { type CliIo, ExitCode, type ExitCodeValue, UsageError } from '../cli-io.js';
@@ -165,13 +165,14 @@ async function checkTemplatesDry(
   values: Record<string, unknown>,
   io: CliIo,
 ): Promise<ExitCodeValue> {
-  const token = values.token ?? io.env.WHATSAPP_ACCESS_TOKEN;
-  const waba = values['business-account-id'] ?? io.env.WHATSAPP_BUSINESS_ACCOUNT_ID;
-  if (!token || !waba) {
+  let client: WhatsAppClient;
+  try {
+    client = new WhatsAppClient(clientOptionsFrom(values, io.env, { businessAccountId: true }));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
     io.stdout.write('Templates not checked with Meta (needs an access token and a business account id).\n');
     return ExitCode.ok;
   }
-  const client = new WhatsAppClient(clientOptionsFrom(values, io.env, { businessAccountId: true }));
   const check = await checkPlanTemplates(plan, row, client);
   for (const [name, category] of check.passed) {
     io.stdout.write(
@@ -197,22 +198,59 @@ function isPreflightError(error: unknown): error is ValidationError {
 /** `--category`, checked: one of Meta's template categories, or undefined when not given. */
 function parseCategory(value: string | undefined): MessageCategory | undefined {
   if (value === undefined) return undefined;
-  const categories: readonly MessageCategory[] = MESSAGE_CATEGORIES.filter((c) => c !== 'service');
-  if (!categories.includes(value as MessageCategory))
-    throw new UsageError(`--category must be one of ${categories.join(', ')}, got "${value}"`);
+  if (!TEMPLATE_CATEGORIES.includes(value as MessageCategory))
+    throw new UsageError(`--category must be one of ${TEMPLATE_CATEGORIES.join(', ')}, got "${value}"`);
   return value as MessageCategory;
 }
 
-/** Which category governs the campaign, and where it comes from. */
-function describeCategory(
-  category: MessageCategory | undefined,
-  preflight: boolean,
-  unreadable: boolean,
-): string {
-  if (category !== undefined) return `category ${category}`;
-  if (preflight) return 'category as each template is filed (checked before the first send)';
-  if (unreadable) return 'category marketing (assumed: the templates could not be read; pass --category)';
-  return 'category marketing (assumed: pass --category, or a business account id to read it from the template)';
+/** The category a run is governed by, how it was found, and what the run's first line says of it. */
+interface CategoryPlan {
+  /** The campaign's category (undefined: each template's, by the campaign's pre-flight, or marketing). */
+  category: MessageCategory | undefined;
+  /** Whether the campaign reads each template's category itself (templates filed under several). */
+  preflight: boolean;
+  /** For the run's first line. */
+  note: string;
+  /** Why the templates could not be checked (the run goes on), when they could not. */
+  unchecked?: string;
+}
+
+/**
+ * Decides the run's category: `--category`, else what {@link checkPlanTemplates} read from Meta (one read
+ * per template: the campaign reads them again only when they are filed under different categories), else
+ * marketing. Resolves with the refusal instead when Meta refused a template.
+ */
+async function planCategory(
+  given: MessageCategory | undefined,
+  plan: SendPlan,
+  sample: RecipientRow | undefined,
+  client: WhatsAppClient,
+): Promise<CategoryPlan | NonNullable<TemplateCheck['refused']>> {
+  const assumed = (why: string): CategoryPlan =>
+    given === undefined
+      ? { category: undefined, preflight: false, note: `category marketing (assumed: ${why})` }
+      : { category: given, preflight: false, note: `category ${given}` };
+  if (sample === undefined)
+    return assumed('pass --category, or a business account id to read it from the template');
+  let check: TemplateCheck;
+  try {
+    check = await checkPlanTemplates(plan, sample, client);
+  } catch (error) {
+    // A token that may send but not read templates, or Meta unreachable: the send itself will tell.
+    const unchecked = error instanceof Error ? error.message : String(error);
+    return { ...assumed('the templates could not be read; pass --category'), unchecked };
+  }
+  if (check.refused) return check.refused;
+  if (given !== undefined) return { category: given, preflight: false, note: `category ${given}` };
+  const read = new Set(check.passed.values());
+  const [only] = read;
+  if (read.size === 1 && only !== undefined)
+    return { category: only, preflight: false, note: `category ${only} (read from the template)` };
+  return {
+    category: undefined,
+    preflight: true,
+    note: 'category as each template is filed (read from Meta)',
+  };
 }
 
 function describeError(error: WhatsAppError | undefined): string {
@@ -303,26 +341,16 @@ export async function runSendCommand(argv: string[], io: CliIo): Promise<ExitCod
   const clientOptions = clientOptionsFrom(values, io.env, { phoneNumberId: true });
   const client = new WhatsAppClient(clientOptions);
   // With the business account, every template is checked before the first send and its category read.
-  let preflight = false;
-  let unchecked: string | undefined;
   const sample =
     clientOptions.businessAccountId === undefined
       ? undefined
       : await firstGoodRow(readRecipientsCsv(csvPath, { ...readOptions, onBadRow: () => undefined }));
-  if (sample !== undefined) {
-    try {
-      const check = await checkPlanTemplates(plan, sample, client);
-      if (check.refused) {
-        io.stderr.write(
-          `wacloud send: template ${printable(check.refused.name)}: ${printable(check.refused.error.message)}\nNothing was sent.\n`,
-        );
-        return ExitCode.usage;
-      }
-      preflight = true;
-    } catch (error) {
-      // A token that may send but not read templates, or Meta unreachable: the send itself will tell.
-      unchecked = error instanceof Error ? error.message : String(error);
-    }
+  const governed = await planCategory(category, plan, sample, client);
+  if ('error' in governed) {
+    io.stderr.write(
+      `wacloud send: template ${printable(governed.name)}: ${printable(governed.error.message)}\nNothing was sent.\n`,
+    );
+    return ExitCode.usage;
   }
   const opened = await openStore(values.store, cwd);
   try {
@@ -340,11 +368,11 @@ export async function runSendCommand(argv: string[], io: CliIo): Promise<ExitCod
       }
     }
     io.stderr.write(
-      `Campaign ${printable(campaignId)}: ${printable(describeTemplates(plan))} at ${mps} msg/s, store ${printable(opened.label)}, ${describeCategory(category, preflight, unchecked !== undefined)}\n`,
+      `Campaign ${printable(campaignId)}: ${printable(describeTemplates(plan))} at ${mps} msg/s, store ${printable(opened.label)}, ${governed.note}\n`,
     );
-    if (unchecked !== undefined) {
+    if (governed.unchecked !== undefined) {
       io.stderr.write(
-        `Templates not checked with Meta (${printable(redact(unchecked, [String(clientOptions.accessToken)]))}).\n`,
+        `Templates not checked with Meta (${printable(redact(governed.unchecked, [clientOptions.accessToken]))}).\n`,
       );
     }
     if (skipSet.size > 0) io.stderr.write(`Resuming: ${skipSet.size} recipients already sent are skipped.\n`);
@@ -356,8 +384,8 @@ export async function runSendCommand(argv: string[], io: CliIo): Promise<ExitCod
       // The builders' precise template type has no index signature; the shape is what the queue expects.
       build: (row, { variant }) => buildMessage(plan, row, variant) as OutgoingMessageLike,
       ...(plan.variants.size > 0 ? { variants: [...plan.variants.keys()] } : {}),
-      ...(category === undefined ? {} : { category }),
-      preflight,
+      ...(governed.category === undefined ? {} : { category: governed.category }),
+      preflight: governed.preflight,
       total,
     });
     const bar = new ProgressBar(io.stderr);
