@@ -226,10 +226,10 @@ async function planCategory(
   sample: RecipientRow | undefined,
   client: WhatsAppClient,
 ): Promise<CategoryPlan | NonNullable<TemplateCheck['refused']>> {
+  const fromFlag: CategoryPlan | undefined =
+    given === undefined ? undefined : { category: given, preflight: false, note: `category ${given}` };
   const assumed = (why: string): CategoryPlan =>
-    given === undefined
-      ? { category: undefined, preflight: false, note: `category marketing (assumed: ${why})` }
-      : { category: given, preflight: false, note: `category ${given}` };
+    fromFlag ?? { category: undefined, preflight: false, note: `category marketing (assumed: ${why})` };
   if (sample === undefined)
     return assumed('pass --category, or a business account id to read it from the template');
   let check: TemplateCheck;
@@ -241,7 +241,7 @@ async function planCategory(
     return { ...assumed('the templates could not be read; pass --category'), unchecked };
   }
   if (check.refused) return check.refused;
-  if (given !== undefined) return { category: given, preflight: false, note: `category ${given}` };
+  if (fromFlag !== undefined) return fromFlag;
   const read = new Set(check.passed.values());
   const [only] = read;
   if (read.size === 1 && only !== undefined)
