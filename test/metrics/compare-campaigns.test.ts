@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/errors/index.js';
 import type { EventStore } from '../../src/events/event-store.js';
 import type { StoredEvent } from '../../src/events/stored-event.js';
@@ -11,7 +9,7 @@ import { compareCampaigns } from '../../src/metrics/compare-campaigns.js';
 import { compareVariants } from '../../src/metrics/compare-variants.js';
 import { computeCampaignMetrics } from '../../src/metrics/compute-campaign-metrics.js';
 import type { MetricsQuery } from '../../src/metrics/metrics-types.js';
-import { postgresRequired, TEST_DATABASE_URL } from '../helpers/test-services.js';
+import { postgresTestSchema } from '../helpers/postgres-test-schema.js';
 import { generateCampaign } from './generate-campaign.js';
 
 /** Renames the generator's `followup` campaign (and its message ids) so two generated streams can share a store. */
@@ -84,13 +82,7 @@ describe('compareCampaigns', () => {
   });
 });
 
-const schema = `wacloud_cmp_${process.pid}_${randomBytes(3).toString('hex')}`;
-const available = await postgresRequired();
-const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 2 });
-afterAll(async () => {
-  if (available) await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await pool.end();
-});
+const { available, schema, pool } = await postgresTestSchema('cmp');
 
 describe.runIf(available)('compareCampaigns on PostgreSQL', () => {
   it('gives each campaign exactly the numbers computeCampaignMetrics gives it', async () => {

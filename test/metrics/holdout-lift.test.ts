@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EventStore } from '../../src/events/event-store.js';
 import { normalizeRecipientId } from '../../src/events/recipient-id.js';
 import type { StoredEvent } from '../../src/events/stored-event.js';
@@ -9,7 +7,7 @@ import { PostgresEventStore } from '../../src/events/stores/postgres.js';
 import { SqliteEventStore } from '../../src/events/stores/sqlite.js';
 import { computeCampaignMetrics } from '../../src/metrics/compute-campaign-metrics.js';
 import { holdoutLiftEstimate } from '../../src/metrics/holdout-lift.js';
-import { postgresRequired, TEST_DATABASE_URL } from '../helpers/test-services.js';
+import { postgresTestSchema } from '../helpers/postgres-test-schema.js';
 import { mulberry32 } from './generate-campaign.js';
 
 /*
@@ -217,15 +215,8 @@ describe('CampaignMetrics.holdout equals the naive recomputation', () => {
   });
 });
 
-const available = await postgresRequired();
-const schema = `wacloud_holdout_${process.pid}_${randomBytes(3).toString('hex')}`;
-const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 2 });
+const { available, schema, pool } = await postgresTestSchema('holdout');
 let tables = 0;
-afterAll(async () => {
-  if (available) await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await pool.end();
-});
-
 describe.runIf(available)('CampaignMetrics.holdout on PostgreSQL (real server)', () => {
   it('equals the naive recomputation (20 random cases)', async () => {
     await check(() => new PostgresEventStore({ pool, schema, tableName: `events_${++tables}` }), 20, 1207);

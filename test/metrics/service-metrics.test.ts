@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigError, ValidationError } from '../../src/errors/index.js';
 import type { EventStore } from '../../src/events/event-store.js';
 import { recordOutbound } from '../../src/events/record-outbound.js';
@@ -12,7 +10,7 @@ import { text } from '../../src/messages/builders/basic-builders.js';
 import { template } from '../../src/messages/builders/template-builders.js';
 import { computeServiceMetrics } from '../../src/metrics/service-metrics.js';
 import { WebhookProcessor } from '../../src/webhooks/processor.js';
-import { postgresRequired, TEST_DATABASE_URL } from '../helpers/test-services.js';
+import { postgresTestSchema } from '../helpers/postgres-test-schema.js';
 
 const MINUTE = 60_000;
 const T0 = Date.UTC(2026, 0, 5, 9); // Monday 09:00 UTC
@@ -60,13 +58,7 @@ const EVENTS: StoredEvent[] = [
 
 const QUERY = { from: at(-60), to: at(3 * 24 * 60), now: at(10 * 24 * 60), targetMs: 15 * MINUTE };
 
-const schema = `wacloud_svc_${process.pid}_${randomBytes(3).toString('hex')}`;
-const pgAvailable = await postgresRequired();
-const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 2 });
-afterAll(async () => {
-  if (pgAvailable) await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await pool.end();
-});
+const { available: pgAvailable, schema, pool } = await postgresTestSchema('svc');
 let table = 0;
 
 for (const [name, open, runs] of [

@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors/index.js';
 import type { EventStore } from '../../src/events/event-store.js';
 import type { StoredEvent } from '../../src/events/stored-event.js';
@@ -11,7 +9,7 @@ import { computeCampaignMetrics } from '../../src/metrics/compute-campaign-metri
 import { LiveCampaignFold } from '../../src/metrics/live-campaign-fold.js';
 import type { MetricsQuery } from '../../src/metrics/metrics-types.js';
 import { watchCampaignMetrics } from '../../src/metrics/watch-campaign-metrics.js';
-import { postgresRequired, TEST_DATABASE_URL } from '../helpers/test-services.js';
+import { postgresTestSchema } from '../helpers/postgres-test-schema.js';
 import { mulberry32 } from './generate-campaign.js';
 import { randomCase } from './random-event-set.js';
 
@@ -152,13 +150,7 @@ describe('watchCampaignMetrics: the incremental fold equals a full computation',
   });
 });
 
-const pgUp = await postgresRequired();
-const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 4 });
-const schema = `wacloud_watch_${process.pid}_${randomBytes(3).toString('hex')}`;
-afterAll(async () => {
-  if (pgUp) await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await pool.end();
-});
+const { available: pgUp, schema, pool } = await postgresTestSchema('watch', { max: 4 });
 
 describe.runIf(pgUp)('watchCampaignMetrics on PostgreSQL', () => {
   it('the incremental fold equals a full computation', async () => {

@@ -1,21 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../../../src/events/stored-event.js';
 import { PostgresEventStore } from '../../../../src/events/stores/postgres.js';
 import { POSTGRES_SCHEMA_VERSION } from '../../../../src/events/stores/sql/postgres-schema.js';
-import { postgresRequired, TEST_DATABASE_URL } from '../../../helpers/test-services.js';
+import { postgresTestSchema } from '../../../helpers/postgres-test-schema.js';
 import { preSendColumnsTable } from './pre-send-columns-table.js';
 
-const available = await postgresRequired();
-const schema = `wacloud_test_idx6_${process.pid}_${randomBytes(3).toString('hex')}`;
-const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 4 });
+const { available, schema, pool } = await postgresTestSchema('test_idx6', { max: 4 });
 let tables = 0;
-
-afterAll(async () => {
-  if (available) await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await pool.end();
-});
 
 /** A version-5 table (as the previous release leaves it) holding `events`. */
 function version5Table(tableName: string, events: readonly StoredEvent[]): Promise<void> {

@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../../../src/events/stored-event.js';
 import { MemoryEventStore } from '../../../../src/events/stores/memory.js';
 import { heldOutIndexName } from '../../../../src/events/stores/postgres/held-out-index.js';
@@ -11,19 +9,12 @@ import {
 } from '../../../../src/events/stores/sql/postgres-schema.js';
 import { computeCampaignMetrics } from '../../../../src/metrics/compute-campaign-metrics.js';
 import type { MetricsQuery } from '../../../../src/metrics/metrics-types.js';
-import { postgresRequired, TEST_DATABASE_URL } from '../../../helpers/test-services.js';
+import { postgresTestSchema } from '../../../helpers/postgres-test-schema.js';
 import { OPT_OUT_EVENTS, T0 } from '../sql/opt-out-candidates-fixture.js';
 import { preSendColumnsTable } from './pre-send-columns-table.js';
 
-const available = await postgresRequired();
-const schema = `wacloud_test_heldidx_${process.pid}_${randomBytes(3).toString('hex')}`;
-const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 4 });
+const { available, schema, pool } = await postgresTestSchema('test_heldidx', { max: 4 });
 let tables = 0;
-
-afterAll(async () => {
-  if (available) await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await pool.end();
-});
 
 /** The opt-out fixture (a campaign across a month boundary), plus a holdout of two recipients. */
 const EVENTS: readonly StoredEvent[] = [

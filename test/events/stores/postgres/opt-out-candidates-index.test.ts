@@ -1,25 +1,16 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../../../src/events/stored-event.js';
 import { PostgresEventStore } from '../../../../src/events/stores/postgres.js';
 import {
   migratePostgres,
   POSTGRES_SCHEMA_VERSION,
 } from '../../../../src/events/stores/sql/postgres-schema.js';
-import { postgresRequired, TEST_DATABASE_URL } from '../../../helpers/test-services.js';
+import { postgresTestSchema } from '../../../helpers/postgres-test-schema.js';
 import { expectOptOutMetricsOfMemory, OPT_OUT_EVENTS, T0 } from '../sql/opt-out-candidates-fixture.js';
 import { preSendColumnsTable } from './pre-send-columns-table.js';
 
-const available = await postgresRequired();
-const schema = `wacloud_test_optidx_${process.pid}_${randomBytes(3).toString('hex')}`;
-const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 4 });
+const { available, schema, pool } = await postgresTestSchema('test_optidx', { max: 4 });
 let tables = 0;
-
-afterAll(async () => {
-  if (available) await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await pool.end();
-});
 
 const events = [...OPT_OUT_EVENTS];
 

@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../../../src/events/stored-event.js';
 import { postgresStatements } from '../../../../src/events/stores/postgres/statements.js';
 import { PostgresEventStore } from '../../../../src/events/stores/postgres.js';
@@ -11,19 +9,12 @@ import {
   POSTGRES_SCHEMA_VERSION,
 } from '../../../../src/events/stores/sql/postgres-schema.js';
 import { backfillStatusRollupSql } from '../../../../src/events/stores/sql/status-rollup.js';
-import { postgresRequired, TEST_DATABASE_URL } from '../../../helpers/test-services.js';
+import { postgresTestSchema } from '../../../helpers/postgres-test-schema.js';
 import { generateCampaignStream } from '../sql/campaign-stream.js';
 import { referenceFacts } from '../sql/reference-facts.js';
 
-const available = await postgresRequired();
-const schema = `wacloud_test_partmig_${process.pid}_${randomBytes(3).toString('hex')}`;
-const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 4 });
+const { available, schema, pool } = await postgresTestSchema('test_partmig', { max: 4 });
 let tables = 0;
-
-afterAll(async () => {
-  if (available) await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await pool.end();
-});
 
 /** A version-3 (unpartitioned) table, as a store of the previous release leaves it, holding `events`. */
 async function legacyTable(tableName: string, events: readonly StoredEvent[]): Promise<void> {

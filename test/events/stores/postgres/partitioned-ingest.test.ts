@@ -1,23 +1,14 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { toStorableValue } from '../../../../src/events/storable-text.js';
 import type { StoredEvent } from '../../../../src/events/stored-event.js';
 import { eventKeyHash } from '../../../../src/events/stores/postgres/event-key-hash.js';
 import { eventKeyHashSql } from '../../../../src/events/stores/postgres/monthly-partitions.js';
 import { PostgresEventStore } from '../../../../src/events/stores/postgres.js';
-import { postgresRequired, TEST_DATABASE_URL } from '../../../helpers/test-services.js';
+import { postgresTestSchema } from '../../../helpers/postgres-test-schema.js';
 import { describeEventStoreConformance } from '../store-conformance.js';
 
-const available = await postgresRequired();
-const schema = `wacloud_test_copy_${process.pid}_${randomBytes(3).toString('hex')}`;
-const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 4 });
+const { available, schema, pool } = await postgresTestSchema('test_copy', { max: 4 });
 let tables = 0;
-
-afterAll(async () => {
-  if (available) await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await pool.end();
-});
 
 async function collect(store: PostgresEventStore): Promise<StoredEvent[]> {
   const events: StoredEvent[] = [];

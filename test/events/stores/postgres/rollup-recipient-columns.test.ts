@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hashRecipients } from '../../../../src/events/hash-recipients.js';
 import type { StoredEvent } from '../../../../src/events/stored-event.js';
 import { MemoryEventStore } from '../../../../src/events/stores/memory.js';
@@ -11,20 +9,13 @@ import {
 } from '../../../../src/events/stores/sql/postgres-schema.js';
 import { computeCampaignMetrics } from '../../../../src/metrics/compute-campaign-metrics.js';
 import type { MetricsQuery } from '../../../../src/metrics/metrics-types.js';
-import { postgresRequired, TEST_DATABASE_URL } from '../../../helpers/test-services.js';
+import { postgresTestSchema } from '../../../helpers/postgres-test-schema.js';
 import { generateCampaignStream } from '../sql/campaign-stream.js';
 import { preSendColumnsTable } from './pre-send-columns-table.js';
 
-const available = await postgresRequired();
-const schema = `wacloud_test_rcptcols_${process.pid}_${randomBytes(3).toString('hex')}`;
-const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 4 });
+const { available, schema, pool } = await postgresTestSchema('test_rcptcols', { max: 4 });
 const KEY = 'rollup15-erasure-key-0123456789';
 let tables = 0;
-
-afterAll(async () => {
-  if (available) await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await pool.end();
-});
 
 const T0 = Date.UTC(2026, 1, 10);
 const ERASED = '905550000009';

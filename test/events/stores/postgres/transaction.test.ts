@@ -1,12 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   retryDeadlocks,
   withClientTransaction,
   withTransaction,
 } from '../../../../src/events/stores/postgres/transaction.js';
-import { postgresRequired, TEST_DATABASE_URL } from '../../../helpers/test-services.js';
+import { postgresTestSchema } from '../../../helpers/postgres-test-schema.js';
 
 describe('retryDeadlocks (simulated codes)', () => {
   const conflict = (code: string) => Object.assign(new Error(`conflict ${code}`), { code });
@@ -47,21 +45,14 @@ describe('retryDeadlocks (simulated codes)', () => {
   });
 });
 
-const postgresUp = await postgresRequired();
-const schema = `wacloud_test_tx_${process.pid}_${randomBytes(3).toString('hex')}`;
+const { available: postgresUp, schema, pool } = await postgresTestSchema('test_tx', { max: 3 });
 const table = `"${schema}".accounts`;
-const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 3 });
 
 beforeAll(async () => {
   if (!postgresUp) return;
   await pool.query(`CREATE SCHEMA "${schema}"`);
   await pool.query(`CREATE TABLE ${table} (id int PRIMARY KEY, balance int NOT NULL)`);
 });
-afterAll(async () => {
-  if (postgresUp) await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await pool.end();
-});
-
 async function balances(): Promise<Record<number, number>> {
   const { rows } = await pool.query<{ id: number; balance: number }>(`SELECT id, balance FROM ${table}`);
   return Object.fromEntries(rows.map((row) => [row.id, row.balance]));

@@ -1,11 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EventStore } from '../../../../src/events/event-store.js';
 import type { StoredEvent } from '../../../../src/events/stored-event.js';
 import { PostgresEventStore } from '../../../../src/events/stores/postgres.js';
 import { SqliteEventStore } from '../../../../src/events/stores/sqlite.js';
-import { postgresRequired, TEST_DATABASE_URL } from '../../../helpers/test-services.js';
+import { postgresTestSchema } from '../../../helpers/postgres-test-schema.js';
 
 /*
  * The SQL change feed with holes to look for again: the holes that filled and the rows after the cursor
@@ -50,13 +48,7 @@ async function checkHoles(store: EventStore): Promise<void> {
   expect(small.flat()).toEqual(['w1', 'w2', 'w3', 'w4', 'w5', 'w119', 'w120']);
 }
 
-const pgUp = await postgresRequired();
-const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 2 });
-const schema = `wacloud_feed_${process.pid}_${randomBytes(3).toString('hex')}`;
-afterAll(async () => {
-  if (pgUp) await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await pool.end();
-});
+const { available: pgUp, schema, pool } = await postgresTestSchema('feed');
 
 describe('the SQL change feed with holes', () => {
   it('on SQLite', async () => {

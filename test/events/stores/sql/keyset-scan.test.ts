@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EventFilter } from '../../../../src/events/event-store.js';
 import type { StoredEvent } from '../../../../src/events/stored-event.js';
 import { postgresStatements } from '../../../../src/events/stores/postgres/statements.js';
@@ -8,7 +6,7 @@ import { PostgresEventStore } from '../../../../src/events/stores/postgres.js';
 import type { StoredEventRow } from '../../../../src/events/stores/sql/event-row.js';
 import { type KeysetScanSource, keysetScan } from '../../../../src/events/stores/sql/keyset-scan.js';
 import { SqliteEventStore } from '../../../../src/events/stores/sqlite.js';
-import { postgresRequired, TEST_DATABASE_URL } from '../../../helpers/test-services.js';
+import { postgresTestSchema } from '../../../helpers/postgres-test-schema.js';
 
 /** A store under test, and the keyset scan over its table with a given page size. */
 interface ScanTarget {
@@ -86,15 +84,8 @@ describeKeysetScan('sqlite', async () => {
   };
 });
 
-const postgresUp = await postgresRequired();
-const schema = `wacloud_test_keyset_${process.pid}_${randomBytes(3).toString('hex')}`;
-const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 2 });
+const { available: postgresUp, schema, pool } = await postgresTestSchema('test_keyset');
 let tables = 0;
-afterAll(async () => {
-  if (postgresUp) await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await pool.end();
-});
-
 describe.runIf(postgresUp)('PostgreSQL', () => {
   describeKeysetScan('postgres', async () => {
     const tableName = `events_${++tables}`;
