@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors/index.js';
 import { eventKey } from '../events/event-key.js';
-import { issuedCodeOf } from '../events/issued-code.js';
+import { ISSUED_CODE_METADATA_KEY, issuedCodeOf } from '../events/issued-code.js';
 import { normalizeRecipientId } from '../events/recipient-id.js';
 import type {
   ClickEvent,
@@ -236,6 +236,42 @@ function messageFacts(m: MessageFold): MessageFacts {
 }
 
 /**
+ * A copy of `send` with only what {@link CampaignFactsBuilder.addSend} reads of an outbound event (its
+ * ids, time, campaign, variant, segment, template, and of its metadata the time zone and discount code):
+ * `addSend` makes the same facts of it as of `send` (internal). For a fold that keeps every send of a
+ * campaign to fold again, as the live fold does: the rest of an event (the caller's other metadata, the
+ * phone number id) is not kept for each message. `share` may swap a string for an equal one kept before
+ * (variants, segments and template names repeat across a campaign's sends).
+ *
+ * @internal
+ */
+export function sendAsFolded(send: OutboundEvent, share: (value: string) => string): OutboundEvent {
+  const metadata = send.metadata;
+  let kept: Record<string, unknown> | undefined;
+  if (metadata !== undefined) {
+    const zone = metadata.timeZone;
+    const code = metadata[ISSUED_CODE_METADATA_KEY];
+    if (zone !== undefined || code !== undefined) {
+      kept = {};
+      if (zone !== undefined) kept.timeZone = typeof zone === 'string' ? share(zone) : zone;
+      if (code !== undefined) kept[ISSUED_CODE_METADATA_KEY] = code;
+    }
+  }
+  // One shape for every copy, absent fields undefined (the builder reads them as absent).
+  return {
+    kind: 'outbound',
+    messageId: send.messageId,
+    recipientId: send.recipientId,
+    at: send.at,
+    campaignId: send.campaignId === undefined ? undefined : share(send.campaignId),
+    variant: send.variant === undefined ? undefined : share(send.variant),
+    segment: send.segment === undefined ? undefined : share(send.segment),
+    templateName: send.templateName === undefined ? undefined : share(send.templateName),
+    metadata: kept,
+  };
+}
+
+/**
  * Step 1 of the metrics pipeline (advanced): folds one campaign's events into {@link CampaignFacts}.
  * Feed it the campaign's `outbound`/`send_failed` events with {@link CampaignFactsBuilder.addSend}
  * first, then every other event that may concern them with {@link CampaignFactsBuilder.addEvent}
@@ -309,7 +345,10 @@ export class CampaignFactsBuilder {
     return [...ids];
   }
 
-  /** Adds an `outbound` or `send_failed` event; other campaigns' and out-of-range sends are ignored. */
+  /**
+   * Adds an `outbound` or `send_failed` event; other campaigns' and out-of-range sends are ignored.
+   * (What it reads of an outbound event is what {@link sendAsFolded} keeps: change the two together.)
+   */
   addSend(event: OutboundEvent | SendFailedEvent): void {
     if (event.campaignId !== this.#query.campaignId) return;
     if (event.kind === 'outbound') {

@@ -17,7 +17,7 @@ import type {
   StoredEvent,
   StoredEventKind,
 } from '../events/stored-event.js';
-import { CampaignFactsBuilder } from './campaign-facts-builder.js';
+import { CampaignFactsBuilder, sendAsFolded } from './campaign-facts-builder.js';
 import { LooseConversions } from './live-loose-conversions.js';
 import { LiveMessage, restatusFacts } from './live-message.js';
 import { LivePerson } from './live-person.js';
@@ -38,6 +38,8 @@ export interface LiveCampaignFoldOptions {
   /** Sends `start` folds at a time, as an update would (default 1000; tests make it small). */
   startBatch?: number;
 }
+/** At most this many distinct strings are shared among kept sends (see `LiveCampaignFold.#share`). */
+const MAX_SHARED_STRINGS = 10_000;
 /** Ids per scan when fetching the events of new messages or new recipients. */
 const SCAN_CHUNK = 5000;
 const BY_MESSAGE: readonly StoredEventKind[] = [
@@ -134,6 +136,19 @@ export class LiveCampaignFold {
   /** The summary of every person's facts, kept current as their facts change (see `#refold`). */
   readonly #summary: FactsSummary;
   readonly #startBatch: number;
+  /** The variants, segments, template names and time zones of the kept sends, one copy of each (see `#share`). */
+  readonly #shared = new Map<string, string>();
+  /**
+   * `value`, or an equal string kept before: a store hands each row its own copy of a campaign's few
+   * variants, segments and template names, and the fold keeps every send. (Bounded, in case a field
+   * thought to repeat does not.)
+   */
+  readonly #share = (value: string): string => {
+    const shared = this.#shared.get(value);
+    if (shared !== undefined) return shared;
+    if (this.#shared.size < MAX_SHARED_STRINGS) this.#shared.set(value, value);
+    return value;
+  };
 
   /** A fold of `query` over `store`; call {@link LiveCampaignFold.start} first. */
   constructor(store: EventStore, query: MetricsQuery, options: LiveCampaignFoldOptions = {}) {
@@ -287,9 +302,7 @@ export class LiveCampaignFold {
     if (atMs < q.fromMs || atMs >= q.toMs) return;
     if (event.kind === 'send_failed') {
       const person = this.#person(this.#keyOf(event.recipientId));
-      const id = eventKey(event);
-      if (person.refused.has(id)) return;
-      person.refused.set(id, event);
+      if (!person.addRefused(eventKey(event), event)) return;
       this.#touch(person);
       return;
     }
@@ -297,8 +310,8 @@ export class LiveCampaignFold {
     if (this.#messages.has(event.messageId)) return;
     const person = this.#person(this.#keyOf(event.recipientId));
     this.#firstSendMs = Math.min(this.#firstSendMs, atMs);
-    const message = new LiveMessage<LivePerson>(event, person);
-    person.messages.push(message);
+    const message = new LiveMessage<LivePerson>(sendAsFolded(event, this.#share), person);
+    person.addMessage(message);
     this.#messages.set(event.messageId, message);
     this.#newMessages.push(event.messageId);
     const code = issuedCodeOf(event.metadata);
@@ -377,10 +390,7 @@ export class LiveCampaignFold {
 
   /** Keeps `event` for `person`; `named` is the message it names (undefined: it goes by recipient). */
   #addEvent(person: LivePerson, event: StoredEvent, named: LiveMessage<LivePerson> | undefined): void {
-    const events = person.events;
-    const id = eventKey(event);
-    if (events.has(id)) return;
-    events.set(id, event);
+    if (!person.addEvent(eventKey(event), event)) return;
     const clickId = event.kind === 'click' ? event.clickId : undefined;
     if (clickId !== undefined) {
       const keys = this.#peopleByClickId.get(clickId);
@@ -432,7 +442,7 @@ export class LiveCampaignFold {
     const work = [...this.#affected];
     while (work.length > 0) {
       const person = work.pop()!;
-      for (const event of person.events.values()) {
+      for (const event of person.keptEvents()) {
         if (event.kind !== 'click' || event.clickId === undefined || !this.#metaClicks.has(event.clickId))
           continue;
         for (const other of this.#peopleWithClickId(event.clickId)) {
@@ -473,16 +483,8 @@ export class LiveCampaignFold {
     this.#unlinkedNew.delete(from);
     this.#relinked.delete(from);
     const to = this.#person(toKey);
-    for (const message of from.messages) {
-      message.owner = to;
-      to.messages.push(message);
-    }
-    for (const [id, send] of from.refused) to.refused.set(id, send);
-    for (const [id, event] of from.events) to.events.set(id, event);
     // Their facts stay counted until the refold of `to` takes them back with its own.
-    for (const m of from.counted) to.counted.push(m);
-    for (const r of from.rejections) to.rejections.push(r);
-    to.scanned ||= from.scanned;
+    to.absorb(from);
     this.#newPeople = this.#newPeople.map((p) => (p === from ? to : p));
     this.#touch(to);
   }
@@ -551,7 +553,7 @@ export class LiveCampaignFold {
     const windowMs = this.#resolved.attributionWindowMs;
     const targets = new Set(dirty);
     const placed: Array<[StoredEvent, LiveMessage<LivePerson>]> = [];
-    for (const event of person.events.values()) {
+    for (const event of person.keptEvents()) {
       const windowed = unlinkedWindowed(event);
       if (windowed === undefined) continue;
       const target = unlinkedTarget(person.messages, event.at.getTime(), windowed, windowMs, failed);
@@ -673,7 +675,7 @@ export class LiveCampaignFold {
     let ownEventsOnly = true;
     let hiddenEngagement = false;
     let metaJoined = false;
-    for (const event of person.events.values()) {
+    for (const event of person.keptEvents()) {
       builder.addEvent(event);
       if (!namesItsMessage(event)) ownEventsOnly = false;
       if (hidesEngagement(event)) hiddenEngagement = true;
@@ -716,8 +718,7 @@ export class LiveCampaignFold {
     for (const person of people) {
       for (const m of person.counted) summary.addMessage(m.facts!, -1);
       for (const r of person.rejections) summary.addRejection(r, -1);
-      person.counted = [];
-      person.rejections = [];
+      person.uncount();
     }
     const uncounted = new Set<LiveMessage<LivePerson>>();
     for (const messages of dirty.values()) {
@@ -742,8 +743,11 @@ export class LiveCampaignFold {
       if (message === undefined) continue;
       // Into the object counted before, if any (taken back above), for the reason given in #restatus.
       const counted = message.facts === undefined ? facts : Object.assign(message.facts, facts);
+      // The send's own Date, not the builder's copy: one Date per kept message instead of two.
+      const sentAt = message.send.at;
+      if (counted.sentAt.getTime() === sentAt.getTime()) counted.sentAt = sentAt;
       message.count(counted);
-      if (people.has(message.owner) || uncounted.has(message)) message.owner.counted.push(message);
+      if (people.has(message.owner) || uncounted.has(message)) message.owner.countMessage(message);
       summary.addMessage(counted);
     }
   }
@@ -753,7 +757,7 @@ export class LiveCampaignFold {
     for (const rejection of rejections) {
       const person = this.#people.get(this.#keyOf(rejection.recipientId));
       if (person === undefined) continue;
-      person.rejections.push(rejection);
+      person.countRejection(rejection);
       this.#summary.addRejection(rejection);
     }
   }
@@ -774,7 +778,7 @@ function addSends(
       builder.addSend(message.send);
       folded.set(message.send.messageId, message);
     }
-    for (const send of person.refused.values()) builder.addSend(send);
+    for (const send of person.refusedSends()) builder.addSend(send);
   }
   for (const messages of dirty.values()) {
     for (const message of messages) {
@@ -810,7 +814,7 @@ function addDirtyEvents(
       builder.addEvent(event);
       if (hidesEngagement(event)) person.hiddenEngagement = true;
     }
-    for (const event of person.events.values()) {
+    for (const event of person.keptEvents()) {
       const named = folded.get(namedMessageId(event) as string);
       if (named === undefined || !messages.has(named)) continue;
       builder.addEvent(event);

@@ -16,7 +16,7 @@ const RANKS: Readonly<Record<string, 0 | 1 | 2>> = { sent: 0, delivered: 1, read
  * @internal
  */
 export class LiveMessage<Owner = unknown> {
-  /** Its send. */
+  /** Its send, as much of it as the facts builder reads (see `sendAsFolded`). */
   readonly send: OutboundEvent;
   /** The person it was sent to (changes when two people turn out to be one). */
   owner: Owner;

@@ -218,3 +218,32 @@ describe('LiveCampaignFold: Meta clicks whose click id two people share', () => 
     expect(fold.metrics().groups?.find((g) => g.key === 'A')?.metrics.clicks).toBe(2);
   });
 });
+
+describe('LiveCampaignFold: a person with many messages', () => {
+  it('stays equal to a full computation past the lists a person starts with', async () => {
+    // 40 messages to one person, one per update: their lists grow past the sizes kept exact (32),
+    // with a refused send, statuses and replies naming no message on the way.
+    const steps: StoredEvent[][] = [];
+    for (let i = 0; i < 40; i++) {
+      const step: StoredEvent[] = [send(`m${i}`, i * 10, i % 2 === 0 ? 'A' : 'B')];
+      if (i % 3 === 0) step.push(status(`m${i}`, 'delivered', i * 10 + 1));
+      if (i % 7 === 0) step.push(reply(`in${i}`, i * 10 + 2));
+      if (i === 20)
+        step.push({
+          kind: 'send_failed',
+          recipientId: PERSON,
+          at: at(i * 10),
+          campaignId: 'c',
+          errorCode: 131026,
+        });
+      steps.push(step);
+    }
+    const counts = await sendsFolded(steps);
+    expect(counts).toHaveLength(40);
+    const store = new MemoryEventStore();
+    await store.append(steps.flat());
+    const metrics = await computeCampaignMetrics(store, QUERY);
+    expect(metrics.sent).toBe(40);
+    expect(metrics.rejected).toBe(1);
+  });
+});
