@@ -5,6 +5,7 @@
  * appended; and whether the result equals a full `computeCampaignMetrics` at the same point.
  * Goal: ≤ 50 ms CPU per update. PostgreSQL runs when WACLOUD_TEST_DATABASE_URL (default local) answers.
  * BENCH_STORES=memory|postgres runs one store only. Prints one JSON line per figure.
+ * Also printed: the heap the watch holds after its updates (`heap_held_per_message_bytes`, with `--expose-gc`).
  * Run with `--expose-gc`: a full GC runs once before the watch starts, so the updates are not charged
  * for collecting the bench's own generated stream (hundreds of MB no watcher would hold), and a minor GC
  * (young generation only) runs before each update, so an update is not charged for collecting the
@@ -15,7 +16,10 @@
  * whatever of the update's code `start` did not run: `update_cpu_ms_p50_after_first` is the steady
  * state (every update but the first); every update's CPU is printed as well (`update_cpu_ms_all`).
  */
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
 import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { EventStore, StoredEvent } from '../src/events/index.js';
 import { MemoryEventStore } from '../src/events/index.js';
@@ -29,6 +33,8 @@ const EVENTS_PER_SECOND = 4000;
 const UPDATES = Number(process.env.BENCH_UPDATES ?? 10);
 const CAMPAIGN = 'launch';
 const QUERY = { campaignId: CAMPAIGN, groupBy: 'variant' as const, rateCard: { marketing: 0.0613 } };
+/** Set in the child process that appends the live seconds (see `appenderProcess`): the schema to append to. */
+const APPENDER_ENV = 'BENCH_WATCH_APPENDER_SCHEMA';
 const DATABASE_URL = process.env.WACLOUD_TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 
 /** `gc` of `--expose-gc`, when given. */
@@ -61,17 +67,79 @@ async function appendAll(store: EventStore, events: StoredEvent[]): Promise<void
  * the watcher's heap holds the fold and the store, as in a real process, not the bench's generated copy.
  */
 async function loadAllButLive(store: EventStore): Promise<{ live: StoredEvent[]; loaded: number }> {
+  const { live, loaded } = liveSeconds();
+  await appendAll(store, loaded);
+  return { live, loaded: loaded.length };
+}
+
+/** The seeded stream split into what is there before the watch and its last `UPDATES` seconds. */
+function liveSeconds(): { live: StoredEvent[]; loaded: StoredEvent[] } {
   const events = generateCampaign({ messages: MESSAGES, seed: 2026, shuffle: true });
   const loaded = events.length - UPDATES * EVENTS_PER_SECOND;
   const live = events.slice(loaded);
   events.length = loaded;
-  await appendAll(store, events);
-  return { live, loaded };
+  return { live, loaded: events };
 }
 
-async function run(name: string, store: EventStore): Promise<void> {
+/** Appends the `u`th live second to the store; resolves how many of its events were new. */
+type AppendSecond = (u: number) => Promise<number>;
+
+/** A process appending the live seconds, and how to stop it. */
+interface Appender {
+  append: AppendSecond;
+  stop: () => void;
+}
+
+function appendInProcess(store: EventStore, live: readonly StoredEvent[]): AppendSecond {
+  return async (u) =>
+    (await store.appendNew!(live.slice(u * EVENTS_PER_SECOND, (u + 1) * EVENTS_PER_SECOND))).length;
+}
+
+/**
+ * A child process appending the live seconds to the PostgreSQL schema on request, as `wacloud listen`
+ * does beside a watching `wacloud dashboard`: its CPU and garbage are not the watcher's.
+ */
+async function appenderProcess(schema: string): Promise<Appender> {
+  const child = fork(fileURLToPath(import.meta.url), [], {
+    env: { ...process.env, [APPENDER_ENV]: schema },
+    execArgv: process.execArgv,
+  });
+  await once(child, 'message'); // generated its stream and connected
+  let answer: ((count: number) => void) | undefined;
+  child.on('message', (count) => answer?.(count as number));
+  return {
+    append: (u) =>
+      new Promise((resolve) => {
+        answer = resolve;
+        child.send(u);
+      }),
+    stop: () => child.disconnect(),
+  };
+}
+
+/** The child of {@link appenderProcess}: appends second `u` on each message `u`. */
+async function runAppender(schema: string): Promise<void> {
+  const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 2 });
+  const append = appendInProcess(
+    new PostgresEventStore({ pool, schema, validate: false }),
+    liveSeconds().live,
+  );
+  process.on('message', async (u) => process.send!(await append(u as number)));
+  process.once('disconnect', () => void pool.end());
+  process.send!('ready');
+}
+
+/**
+ * Watches `store` through the live seconds. `appender`, when given, starts the process that appends
+ * them (once the rest is loaded); else they are appended from this process.
+ */
+async function run(name: string, store: EventStore, appender?: () => Promise<Appender>): Promise<void> {
   const { live: events, loaded } = await loadAllButLive(store);
+  const child = appender ? await appender() : undefined;
+  const appendSecond = child ? child.append : appendInProcess(store, events);
+  if (child) events.length = 0;
   gc?.();
+  const heapBefore = process.memoryUsage().heapUsed;
   const fold = new LiveCampaignFold(store, QUERY);
   const startCpu = process.cpuUsage();
   await fold.start();
@@ -83,8 +151,7 @@ async function run(name: string, store: EventStore): Promise<void> {
   let fullCpuMs = 0;
   let newEvents = 0;
   for (let u = 0; u < UPDATES; u++) {
-    const offset = u * EVENTS_PER_SECOND;
-    newEvents += (await store.appendNew!(events.slice(offset, offset + EVENTS_PER_SECOND))).length;
+    newEvents += await appendSecond(u);
     gc?.({ type: 'minor' });
     const t0 = performance.now();
     const c0 = process.cpuUsage();
@@ -119,27 +186,56 @@ async function run(name: string, store: EventStore): Promise<void> {
   print(name, 'equal_to_full_computation', equal, 'boolean', extra);
   // For scale, in the same run: one full computeCampaignMetrics at the last update (this process's CPU).
   print(name, 'full_computation_cpu_ms', fullCpuMs, 'ms', extra);
+  // What the watch holds once the updates are done (a full GC first, so only what is live): the fold's
+  // state, and on the memory store what the store gained from the live seconds' events.
+  if (gc) {
+    gc();
+    const held = process.memoryUsage().heapUsed - heapBefore;
+    print(name, 'heap_held_after_updates_mb', held / 1e6, 'MB', extra);
+    print(name, 'heap_held_per_message_bytes', held / MESSAGES, 'bytes', extra);
+  }
+  // Keeps the fold reachable up to the measurement above.
+  fold.metrics();
 }
 
 // The live events are a uniform sample of the stream (shuffled): new sends, statuses, replies, clicks,
 // repeats and the follow-up campaign in their usual shares. (Unshuffled, the stream ends with its
 // repeats, which the store drops: the updates would read nothing new.)
-// Each store's run generates the same seeded stream anew (see `loadAllButLive`).
-if (process.env.BENCH_STORES !== 'postgres') await run('memory', new MemoryEventStore({ validate: false }));
-if (process.env.BENCH_STORES === 'memory') process.exit(0);
+// Each store's run generates the same seeded stream anew (see `liveSeconds`).
+async function main(): Promise<void> {
+  if (process.env.BENCH_STORES !== 'postgres') await run('memory', new MemoryEventStore({ validate: false }));
+  if (process.env.BENCH_STORES === 'memory') return;
 
-const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 4 });
-const schema = `wacloud_bench_watch_${process.pid}`;
-try {
-  await pool.query('SELECT 1');
-} catch {
-  console.error('watch-metrics bench: PostgreSQL unreachable, skipped');
-  await pool.end();
-  process.exit(0);
+  const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 4 });
+  const schema = `wacloud_bench_watch_${process.pid}`;
+  try {
+    await pool.query('SELECT 1');
+  } catch {
+    console.error('watch-metrics bench: PostgreSQL unreachable, skipped');
+    await pool.end();
+    return;
+  }
+  let appender: Appender | undefined;
+  try {
+    // The live seconds come from another process, as from `wacloud listen` (BENCH_APPEND=in-process: from this one).
+    const separate = process.env.BENCH_APPEND !== 'in-process';
+    await run(
+      'postgres',
+      new PostgresEventStore({ pool, schema, validate: false }),
+      separate
+        ? async () => {
+            appender = await appenderProcess(schema);
+            return appender;
+          }
+        : undefined,
+    );
+  } finally {
+    appender?.stop();
+    await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await pool.end();
+  }
 }
-try {
-  await run('postgres', new PostgresEventStore({ pool, schema, validate: false }));
-} finally {
-  await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await pool.end();
-}
+
+const appenderSchema = process.env[APPENDER_ENV];
+if (appenderSchema) await runAppender(appenderSchema);
+else await main();
