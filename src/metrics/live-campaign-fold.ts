@@ -190,7 +190,11 @@ export class LiveCampaignFold {
       kinds: ['outbound', 'send_failed'],
       ...window,
     })) {
-      sends.push(event);
+      // Held as the copies the fold keeps (copied again when kept: cheaper than a second path), so the
+      // events the store decoded die young. Held whole, they would teach V8 that decoded events live on
+      // (allocation-site pretenuring), and it would then allocate every event an update decodes, mostly
+      // statuses that are garbage at once, in the old generation: full GCs nearly twice as often.
+      sends.push(event.kind === 'outbound' ? sendAsFolded(event, this.#share) : event);
     }
     // Folded a batch at a time, as updates fold what was appended: the same code on the same path, so
     // V8 compiles it once with what every update needs (one fold of the whole campaign would compile
