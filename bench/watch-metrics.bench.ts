@@ -105,12 +105,14 @@ async function appenderProcess(schema: string): Promise<Appender> {
     execArgv: process.execArgv,
   });
   await once(child, 'message'); // generated its stream and connected
-  let answer: ((count: number) => void) | undefined;
-  child.on('message', (count) => answer?.(count as number));
+  let pending: { resolve: (count: number) => void; reject: (error: Error) => void } | undefined;
+  child.on('message', (count) => pending?.resolve(count as number));
+  // A child that dies fails the append waiting for it (else the bench would wait forever).
+  child.on('exit', (code) => pending?.reject(new Error(`the appender process exited (${code})`)));
   return {
     append: (u) =>
-      new Promise((resolve) => {
-        answer = resolve;
+      new Promise((resolve, reject) => {
+        pending = { resolve, reject };
         child.send(u);
       }),
     stop: () => child.disconnect(),
@@ -130,14 +132,27 @@ async function runAppender(schema: string): Promise<void> {
 }
 
 /**
- * Watches `store` through the live seconds. `appender`, when given, starts the process that appends
- * them (once the rest is loaded); else they are appended from this process.
+ * Watches `store` through the live seconds. With `appenderSchema` (PostgreSQL), a child process appends
+ * them to that schema (see {@link appenderProcess}); else this process does.
  */
-async function run(name: string, store: EventStore, appender?: () => Promise<Appender>): Promise<void> {
+async function run(name: string, store: EventStore, appenderSchema?: string): Promise<void> {
   const { live: events, loaded } = await loadAllButLive(store);
-  const child = appender ? await appender() : undefined;
-  const appendSecond = child ? child.append : appendInProcess(store, events);
-  if (child) events.length = 0;
+  const child = appenderSchema === undefined ? undefined : await appenderProcess(appenderSchema);
+  if (child) events.length = 0; // the child appends its own copy: the watcher holds none
+  try {
+    await watch(name, store, child ? child.append : appendInProcess(store, events), loaded);
+  } finally {
+    child?.stop();
+  }
+}
+
+/** Starts a live fold on `store`, then appends each live second and times the update that follows. */
+async function watch(
+  name: string,
+  store: EventStore,
+  appendSecond: AppendSecond,
+  loaded: number,
+): Promise<void> {
   gc?.();
   const heapBefore = process.memoryUsage().heapUsed;
   const fold = new LiveCampaignFold(store, QUERY);
@@ -215,22 +230,15 @@ async function main(): Promise<void> {
     await pool.end();
     return;
   }
-  let appender: Appender | undefined;
   try {
     // The live seconds come from another process, as from `wacloud listen` (BENCH_APPEND=in-process: from this one).
     const separate = process.env.BENCH_APPEND !== 'in-process';
     await run(
       'postgres',
       new PostgresEventStore({ pool, schema, validate: false }),
-      separate
-        ? async () => {
-            appender = await appenderProcess(schema);
-            return appender;
-          }
-        : undefined,
+      separate ? schema : undefined,
     );
   } finally {
-    appender?.stop();
     await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     await pool.end();
   }

@@ -190,8 +190,8 @@ export class LiveCampaignFold {
       kinds: ['outbound', 'send_failed'],
       ...window,
     })) {
-      // Held as the copies the fold keeps (copied again when kept: cheaper than a second path), so the
-      // events the store decoded die young. Held whole, they would teach V8 that decoded events live on
+      // Held as the copies the fold keeps (routed as such, not copied again), so the events the store
+      // decoded die young. Held whole, they would teach V8 that decoded events live on
       // (allocation-site pretenuring), and it would then allocate every event an update decodes, mostly
       // statuses that are garbage at once, in the old generation: full GCs nearly twice as often.
       sends.push(event.kind === 'outbound' ? sendAsFolded(event, this.#share) : event);
@@ -202,7 +202,7 @@ export class LiveCampaignFold {
     const batch = this.#startBatch;
     for (let i = 0; i < sends.length; i += batch) {
       const end = Math.min(sends.length, i + batch);
-      for (let j = i; j < end; j++) this.#route(sends[j]!);
+      for (let j = i; j < end; j++) this.#route(sends[j]!, true);
       await this.#settle();
     }
     if (sends.length === 0) await this.#settle();
@@ -248,13 +248,16 @@ export class LiveCampaignFold {
     return person;
   }
 
-  /** Sends the event to the person it may concern, if any (the same selection a full computation scans). */
-  #route(event: StoredEvent): void {
+  /**
+   * Sends the event to the person it may concern, if any (the same selection a full computation scans).
+   * `keptCopy`: an outbound `event` is already the copy the fold keeps (as `start` holds its sends).
+   */
+  #route(event: StoredEvent, keptCopy = false): void {
     if (this.#links) this.#learnLinks(event);
     switch (event.kind) {
       case 'outbound':
       case 'send_failed':
-        this.#addSend(event);
+        this.#addSend(event, keptCopy);
         return;
       case 'status': {
         const message = this.#messages.get(event.messageId);
@@ -299,7 +302,8 @@ export class LiveCampaignFold {
     }
   }
 
-  #addSend(event: OutboundEvent | SendFailedEvent): void {
+  /** `keptCopy`: an outbound `event` is already the copy to keep (`sendAsFolded`). */
+  #addSend(event: OutboundEvent | SendFailedEvent, keptCopy: boolean): void {
     const q = this.#resolved;
     if (event.campaignId !== q.campaignId) return;
     const atMs = event.at.getTime();
@@ -314,7 +318,8 @@ export class LiveCampaignFold {
     if (this.#messages.has(event.messageId)) return;
     const person = this.#person(this.#keyOf(event.recipientId));
     this.#firstSendMs = Math.min(this.#firstSendMs, atMs);
-    const message = new LiveMessage<LivePerson>(sendAsFolded(event, this.#share), person);
+    const send = keptCopy ? event : sendAsFolded(event, this.#share);
+    const message = new LiveMessage<LivePerson>(send, person);
     person.addMessage(message);
     this.#messages.set(event.messageId, message);
     this.#newMessages.push(event.messageId);
@@ -747,9 +752,9 @@ export class LiveCampaignFold {
       if (message === undefined) continue;
       // Into the object counted before, if any (taken back above), for the reason given in #restatus.
       const counted = message.facts === undefined ? facts : Object.assign(message.facts, facts);
-      // The send's own Date, not the builder's copy: one Date per kept message instead of two.
-      const sentAt = message.send.at;
-      if (counted.sentAt.getTime() === sentAt.getTime()) counted.sentAt = sentAt;
+      // The send's own Date (the builder read the same instant from it), not the builder's copy: one
+      // Date per kept message instead of two.
+      counted.sentAt = message.send.at;
       message.count(counted);
       if (people.has(message.owner) || uncounted.has(message)) message.owner.countMessage(message);
       summary.addMessage(counted);

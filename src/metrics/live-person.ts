@@ -32,12 +32,12 @@ export class LivePerson {
   /** Their accepted messages of the campaign, in the order they were learned. */
   messages: readonly LiveMessage<LivePerson>[] = NONE;
   /** Their refused sends (`send_failed`) of the campaign, by event key (undefined: none yet). */
-  refused: Map<string, SendFailedEvent> | undefined = undefined;
+  #refused: Map<string, SendFailedEvent> | undefined = undefined;
   /**
    * The events other than statuses that may concern their messages, by event key (repeats fold away;
    * statuses are folded into each {@link LiveMessage} instead); undefined: none yet.
    */
-  events: Map<string, StoredEvent> | undefined = undefined;
+  #events: Map<string, StoredEvent> | undefined = undefined;
   /** Whether their earlier events were fetched from the store (done on their first message). */
   scanned = false;
   /** How many ids (phone number, user ids) they had when their events were last fetched by recipient. */
@@ -73,28 +73,28 @@ export class LivePerson {
 
   /** Keeps the refused send `event` with event key `id`; false when it was kept already. */
   addRefused(id: string, event: SendFailedEvent): boolean {
-    if (this.refused === undefined) this.refused = new Map();
-    else if (this.refused.has(id)) return false;
-    this.refused.set(id, event);
+    if (this.#refused === undefined) this.#refused = new Map();
+    else if (this.#refused.has(id)) return false;
+    this.#refused.set(id, event);
     return true;
   }
 
   /** Keeps `event` with event key `id`; false when it was kept already. */
   addEvent(id: string, event: StoredEvent): boolean {
-    if (this.events === undefined) this.events = new Map();
-    else if (this.events.has(id)) return false;
-    this.events.set(id, event);
+    if (this.#events === undefined) this.#events = new Map();
+    else if (this.#events.has(id)) return false;
+    this.#events.set(id, event);
     return true;
   }
 
   /** Their refused sends. */
   refusedSends(): Iterable<SendFailedEvent> {
-    return this.refused === undefined ? NONE : this.refused.values();
+    return this.#refused === undefined ? NONE : this.#refused.values();
   }
 
   /** Their events kept by {@link LivePerson.addEvent}, in the order they were kept. */
   keptEvents(): Iterable<StoredEvent> {
-    return this.events === undefined ? NONE : this.events.values();
+    return this.#events === undefined ? NONE : this.#events.values();
   }
 
   /** Notes `message` among the ones counted. */
@@ -119,8 +119,8 @@ export class LivePerson {
       message.owner = this;
       this.addMessage(message);
     }
-    for (const [id, send] of other.refused ?? []) this.addRefused(id, send);
-    for (const [id, event] of other.events ?? []) this.addEvent(id, event);
+    for (const [id, send] of other.#refused ?? []) this.addRefused(id, send);
+    for (const [id, event] of other.#events ?? []) this.addEvent(id, event);
     for (const message of other.counted) this.countMessage(message);
     for (const rejection of other.rejections) this.countRejection(rejection);
     this.scanned ||= other.scanned;
